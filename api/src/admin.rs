@@ -1,0 +1,58 @@
+//! `tashbeek admin create`: the first platform administrator, from the command line.
+
+use anyhow::{bail, Context};
+use tashbeek_domain::user::{validate_email, validate_password, GlobalRole};
+use tashbeek_domain::{Lang, ValidationErrors};
+use tashbeek_http::auth::hash_password;
+use tashbeek_http::AppState;
+use tashbeek_persistence::user::{self as users, UserRow};
+use tashbeek_persistence::{audit, new_id, to_db_time, DbError};
+
+/// Creates a platform administrator; refuses an email that already has an account.
+pub fn create_admin(state: &AppState, email: &str, name: &str, password: &str) -> anyhow::Result<String> {
+    let mut e = ValidationErrors::default();
+    let email = validate_email("email", email, &mut e);
+    validate_password("password", password, &mut e);
+    if !e.is_empty() {
+        let msgs: Vec<String> = e.render(Lang::En).into_iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+        bail!("{}", msgs.join("; "));
+    }
+    let hash = hash_password(&state.settings, password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut conn = state.pool.get()?;
+    let now = chrono::Utc::now();
+    let row = UserRow {
+        id: new_id(),
+        email: email.clone(),
+        display_name: if name.trim().is_empty() { email.clone() } else { name.trim().to_owned() },
+        password_hash: hash,
+        role: GlobalRole::PlatformAdmin.as_str().into(),
+        disabled: false,
+        created_at: to_db_time(now),
+        updated_at: to_db_time(now),
+    };
+    conn.write(|c| -> Result<(), DbError> {
+        if users::find_by_email(c, &email)?.is_some() {
+            return Err(DbError::Conflict(email.clone()));
+        }
+        users::insert(c, &row)?;
+        audit::record(
+            c,
+            audit::Change {
+                at: now,
+                actor_id: None,
+                action: "user.create",
+                object_type: "user",
+                object_id: &row.id,
+                before: None,
+                after: Some(serde_json::json!({"email": row.email, "role": row.role, "via": "cli"})),
+                request_id: None,
+            },
+        )
+    })
+    .map_err(|e| match e {
+        DbError::Conflict(_) => anyhow::anyhow!("an account with email {email} already exists"),
+        other => anyhow::anyhow!(other),
+    })
+    .context("creating the administrator")?;
+    Ok(row.id)
+}

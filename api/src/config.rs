@@ -1,0 +1,158 @@
+//! Configuration: defaults, then an optional TOML file, then environment variables,
+//! then command-line flags. Every key is documented in the README.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use serde::Deserialize;
+use tashbeek_http::{ServerOptions, Settings};
+use tashbeek_persistence::PoolOptions;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tashbeek.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Everything the server can be told. Field names are the TOML keys; the environment
+/// variable is `TASHBEEK_` + the key in capitals (except `DATABASE_URL`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub bind: String,
+    pub database_url: String,
+    /// HS256 signing key for access tokens; generated and kept in the database when empty.
+    pub jwt_secret: Option<String>,
+    pub db_pool_size: u32,
+    pub db_timeout_secs: u64,
+    pub cors_origins: Vec<String>,
+    pub body_limit_bytes: usize,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_days: i64,
+    pub argon2_memory_kib: u32,
+    pub login_max_failures_per_account: i64,
+    pub login_max_failures_per_address: i64,
+    pub workers: Option<usize>,
+    pub shutdown_timeout_secs: u64,
+    pub trust_proxy: bool,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// A tracing filter, e.g. `info` or `tashbeek=debug,actix_web=info`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let s = Settings::default();
+        Config {
+            bind: DEFAULT_BIND.into(),
+            database_url: DEFAULT_DATABASE_URL.into(),
+            jwt_secret: None,
+            db_pool_size: 8,
+            db_timeout_secs: 5,
+            cors_origins: vec![],
+            body_limit_bytes: s.body_limit,
+            access_ttl_secs: s.access_ttl_secs,
+            refresh_ttl_days: s.refresh_ttl_days,
+            argon2_memory_kib: s.argon2_memory_kib,
+            login_max_failures_per_account: s.login_max_failures_per_account,
+            login_max_failures_per_address: s.login_max_failures_per_address,
+            workers: None,
+            shutdown_timeout_secs: 30,
+            trust_proxy: false,
+            log_format: "text".into(),
+            log: "info".into(),
+        }
+    }
+}
+
+fn env(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse<T: std::str::FromStr>(key: &str, into: &mut T) -> anyhow::Result<()>
+where
+    T::Err: std::fmt::Display,
+{
+    if let Some(v) = env(key) {
+        *into = v.trim().parse().map_err(|e| anyhow::anyhow!("{key}={v}: {e}"))?;
+    }
+    Ok(())
+}
+
+impl Config {
+    /// Reads the file (if any) and the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut c = match file {
+            Some(p) => {
+                let text =
+                    std::fs::read_to_string(p).with_context(|| format!("reading config file {}", p.display()))?;
+                toml::from_str(&text).with_context(|| format!("in config file {}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        parse("TASHBEEK_BIND", &mut c.bind)?;
+        parse("DATABASE_URL", &mut c.database_url)?;
+        if let Some(v) = env("TASHBEEK_JWT_SECRET") {
+            c.jwt_secret = Some(v);
+        }
+        parse("TASHBEEK_DB_POOL_SIZE", &mut c.db_pool_size)?;
+        parse("TASHBEEK_DB_TIMEOUT_SECS", &mut c.db_timeout_secs)?;
+        if let Some(v) = env("TASHBEEK_CORS_ORIGINS") {
+            c.cors_origins = v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
+        }
+        parse("TASHBEEK_BODY_LIMIT_BYTES", &mut c.body_limit_bytes)?;
+        parse("TASHBEEK_ACCESS_TTL_SECS", &mut c.access_ttl_secs)?;
+        parse("TASHBEEK_REFRESH_TTL_DAYS", &mut c.refresh_ttl_days)?;
+        parse("TASHBEEK_ARGON2_MEMORY_KIB", &mut c.argon2_memory_kib)?;
+        parse("TASHBEEK_LOGIN_MAX_FAILURES_PER_ACCOUNT", &mut c.login_max_failures_per_account)?;
+        parse("TASHBEEK_LOGIN_MAX_FAILURES_PER_ADDRESS", &mut c.login_max_failures_per_address)?;
+        if let Some(v) = env("TASHBEEK_WORKERS") {
+            c.workers = Some(v.parse().with_context(|| format!("TASHBEEK_WORKERS={v}"))?);
+        }
+        parse("TASHBEEK_SHUTDOWN_TIMEOUT_SECS", &mut c.shutdown_timeout_secs)?;
+        parse("TASHBEEK_TRUST_PROXY", &mut c.trust_proxy)?;
+        parse("TASHBEEK_LOG_FORMAT", &mut c.log_format)?;
+        if let Some(v) = env("TASHBEEK_LOG").or_else(|| env("RUST_LOG")) {
+            c.log = v;
+        }
+        c.validate()?;
+        Ok(c)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(self.db_pool_size >= 1, "db_pool_size must be at least 1");
+        anyhow::ensure!(self.access_ttl_secs >= 30, "access_ttl_secs must be at least 30");
+        anyhow::ensure!(self.refresh_ttl_days >= 1, "refresh_ttl_days must be at least 1");
+        anyhow::ensure!(self.body_limit_bytes >= 1024, "body_limit_bytes must be at least 1024");
+        anyhow::ensure!(self.argon2_memory_kib >= 8, "argon2_memory_kib must be at least 8");
+        anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
+        if let Some(s) = &self.jwt_secret {
+            anyhow::ensure!(s.len() >= 32, "jwt_secret must be at least 32 characters");
+        }
+        Ok(())
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings {
+            access_ttl_secs: self.access_ttl_secs,
+            refresh_ttl_days: self.refresh_ttl_days,
+            argon2_memory_kib: self.argon2_memory_kib,
+            login_max_failures_per_account: self.login_max_failures_per_account,
+            login_max_failures_per_address: self.login_max_failures_per_address,
+            body_limit: self.body_limit_bytes,
+            trust_proxy: self.trust_proxy,
+            ..Settings::default()
+        }
+    }
+
+    pub fn pool(&self) -> PoolOptions {
+        PoolOptions { max_size: self.db_pool_size, connection_timeout: Duration::from_secs(self.db_timeout_secs) }
+    }
+
+    pub fn server(&self) -> ServerOptions {
+        ServerOptions {
+            workers: self.workers,
+            cors_origins: self.cors_origins.clone(),
+            shutdown_timeout: self.shutdown_timeout_secs,
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Arabic demo data drawn from the source articles: the Shendi / Al-Matamma
+//! coordination office and its member organizations (Sudan), the professional
+//! associations of the Omani forum, a multi-service Syrian NGO, and the ministries.
+
+use serde_json::json;
+use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
+use tashbeek_domain::user::GlobalRole;
+use tashbeek_http::organization::register;
+use tashbeek_http::{ApiError, AppState};
+use tashbeek_persistence::organization as orgs;
+use tashbeek_persistence::user::{self as users, UserRow};
+use tashbeek_persistence::{audit, new_id, to_db_time};
+
+/// The demo coordinator account, created only when the database has no account.
+pub const DEMO_EMAIL: &str = "demo@tashbeek.local";
+pub const DEMO_PASSWORD: &str = "tashbeek-demo-2026";
+
+fn organizations() -> Vec<(serde_json::Value, VerificationStatus)> {
+    use VerificationStatus::*;
+    vec![
+        (
+            json!({"kind": "community_committee", "name_ar": "مكتب تنسيق المنظمات الطوعية بالقطاع الجنوبي", "name_en": "Southern Sector Voluntary Organizations Coordination Office",
+            "description": "مكتب تمهيدي منتخب لتشبيك المنظمات الطوعية والثقافية بمحليتي شندي والمتمة: وضع الأهداف، وفتح قنوات التواصل، والتوسط بين المنظمات، وسد الفجوات الخدمية.",
+            "founded_year": 2024, "sectors": ["awareness", "culture", "relief"], "areas": ["SD-RN-SHN", "SD-RN-MTM"],
+            "contacts": {"phone": "+249 912 000 001"}, "offers": [{"kind": "expertise", "details": "تنسيق وتشبيك"}, {"kind": "media"}],
+            "needs": [{"kind": "premises", "details": "مقر دائم للمكتب"}, {"kind": "funding"}], "contact_visibility": "public"}),
+            Verified,
+        ),
+        (
+            json!({"kind": "ngo", "name_ar": "جمعية الأمل الخيرية بشندي", "name_en": "Al-Amal Charity Society - Shendi", "acronym": "أمل",
+            "description": "خدمات صحية وتعليمية للأسر المحتاجة، وقوافل علاجية في قرى محلية شندي.",
+            "founded_year": 2012, "sectors": ["health", "education"], "areas": ["SD-RN-SHN"],
+            "members_count": 45, "volunteers_count": 120, "beneficiaries_per_year": 3500,
+            "offers": [{"kind": "volunteers"}, {"kind": "services", "details": "قوافل علاجية"}], "needs": [{"kind": "equipment", "details": "أجهزة طبية"}, {"kind": "funding"}],
+            "contact_visibility": "public", "contacts": {"email": "amal@shendi.example"}}),
+            Verified,
+        ),
+        (
+            json!({"kind": "volunteer_team", "name_ar": "فريق شباب المتمة التطوعي", "name_en": "Al-Matamma Youth Volunteer Team",
+            "description": "مبادرات شبابية للنظافة والتوعية الصحية ودعم الطلاب.", "founded_year": 2019,
+            "sectors": ["children_youth", "awareness", "environment"], "areas": ["SD-RN-MTM"], "volunteers_count": 60,
+            "offers": [{"kind": "volunteers"}], "needs": [{"kind": "training"}, {"kind": "transport"}]}),
+            Verified,
+        ),
+        (
+            json!({"kind": "ngo", "name_ar": "منظمة نفير للتنمية والإغاثة", "name_en": "Nafeer Development and Relief Organization",
+            "description": "إغاثة المتأثرين بالنزوح وتوفير مياه الشرب النظيفة.", "founded_year": 2016,
+            "sectors": ["relief", "water_sanitation", "shelter"], "areas": ["SD-RN-SHN", "SD-RN-MTM", "SD-RN-DAM"],
+            "beneficiaries_per_year": 12000, "offers": [{"kind": "supplies"}, {"kind": "transport"}], "needs": [{"kind": "volunteers"}]}),
+            Verified,
+        ),
+        (
+            json!({"kind": "initiative", "name_ar": "المنتدى الثقافي بالمتمة", "name_en": "Al-Matamma Cultural Forum",
+            "description": "أمسيات ثقافية ومعارض تعرّف بالمؤسسات الأعضاء.", "sectors": ["culture"], "areas": ["SD-RN-MTM"],
+            "offers": [{"kind": "premises", "details": "قاعة تتسع لمئة شخص"}], "needs": [{"kind": "media"}]}),
+            Pending,
+        ),
+        (
+            json!({"kind": "community_committee", "name_ar": "لجنة حي الشهداء المجتمعية", "sectors": ["livelihoods", "women_family"],
+            "areas": ["SD-RN-SHN"], "needs": [{"kind": "funding"}, {"kind": "training"}]}),
+            Pending,
+        ),
+        (
+            json!({"kind": "government_body", "name_ar": "وزارة التنمية الاجتماعية", "name_en": "Ministry of Social Development",
+            "description": "نظمت ملتقى الجمعيات المهنية الأول تحت عنوان «الشراكة والتشبيك».", "sectors": ["professional"], "areas": ["OM-MA"],
+            "contact_visibility": "public", "contacts": {"website": "https://www.mosd.gov.om"}}),
+            Verified,
+        ),
+        (
+            json!({"kind": "professional_association", "name_ar": "جمعية المهندسين العمانية", "name_en": "Omani Society of Engineers",
+            "sectors": ["professional", "training_rehabilitation"], "areas": ["OM-MA"], "members_count": 2100,
+            "offers": [{"kind": "training"}, {"kind": "expertise"}], "needs": [{"kind": "premises"}, {"kind": "funding"}]}),
+            Verified,
+        ),
+        (
+            json!({"kind": "professional_association", "name_ar": "جمعية المحامين العمانية", "name_en": "Omani Lawyers Association",
+            "sectors": ["professional", "human_rights"], "areas": ["OM-MA"], "offers": [{"kind": "expertise", "details": "استشارات قانونية للجمعيات"}],
+            "needs": [{"kind": "funding"}]}),
+            Verified,
+        ),
+        (
+            json!({"kind": "professional_association", "name_ar": "الجمعية العمانية للصحفيين", "name_en": "Omani Journalists Association",
+            "sectors": ["professional", "awareness"], "areas": ["OM-MA", "OM-DH"], "offers": [{"kind": "media"}], "needs": [{"kind": "premises"}]}),
+            Verified,
+        ),
+        (
+            json!({"kind": "ngo", "name_ar": "جمعية البر والخدمات الاجتماعية", "name_en": "Al-Birr Social Services Society",
+            "description": "عيادات طبية، ورعاية تخصصية، وتعليم، وتدريب وتأهيل، ومنح للطلاب المتفوقين، وخدمات لذوي الإعاقة، ودعم للنساء المعيلات.",
+            "founded_year": 1998, "sectors": ["health", "education", "training_rehabilitation", "scholarships", "disability", "women_family"],
+            "areas": ["SY-DI", "SY-RD"], "members_count": 80, "volunteers_count": 250, "beneficiaries_per_year": 20000,
+            "offers": [{"kind": "services"}, {"kind": "training"}], "needs": [{"kind": "funding"}, {"kind": "equipment"}], "contact_visibility": "public",
+            "contacts": {"phone": "+963 11 000 0000"}}),
+            Verified,
+        ),
+        (
+            json!({"kind": "government_body", "name_ar": "وزارة الشؤون الاجتماعية والعمل", "name_en": "Ministry of Social Affairs and Labour",
+            "description": "التحول الرقمي في العمل مع المنظمات غير الحكومية والتشبيك المدروس بين منظمات القطاع الواحد.",
+            "areas": ["SY-DI"], "sectors": ["protection", "livelihoods"]}),
+            Verified,
+        ),
+        (
+            json!({"kind": "private_company", "name_ar": "مركز التدريب والتطوير المجتمعي", "name_en": "Community Training and Development Center",
+            "description": "شراكات مجتمعية موثقة في برامج تدريب وتوعية.", "areas": ["SA-RI"], "sectors": ["training_rehabilitation", "awareness"],
+            "offers": [{"kind": "training"}]}),
+            Pending,
+        ),
+    ]
+}
+
+/// Loads the demo data once: does nothing when organizations already exist.
+pub fn load(state: &AppState) -> anyhow::Result<bool> {
+    let mut conn = state.pool.get()?;
+    if orgs::count(&mut conn)? > 0 {
+        return Ok(false);
+    }
+    let now = state.now();
+    let demo_user = if users::list(&mut conn, 1, None)?.is_empty() {
+        Some(UserRow {
+            id: new_id(),
+            email: DEMO_EMAIL.into(),
+            display_name: "منسق تجريبي".into(),
+            password_hash: tashbeek_http::auth::hash_password(&state.settings, DEMO_PASSWORD)
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+            role: GlobalRole::PlatformAdmin.as_str().into(),
+            disabled: false,
+            created_at: to_db_time(now),
+            updated_at: to_db_time(now),
+        })
+    } else {
+        None
+    };
+    conn.write(|c| -> Result<(), ApiError> {
+        if let Some(u) = &demo_user {
+            users::insert(c, u)?;
+        }
+        for (value, status) in organizations() {
+            let input: OrganizationInput = serde_json::from_value(value).map_err(|_| ApiError::internal())?;
+            let input = input.normalize_and_validate(2100)?;
+            let created = register(c, state, &input, None, None, None, "")?;
+            if status != VerificationStatus::Pending {
+                let id = created.organization.id.to_string();
+                let mut row = orgs::get(c, &id)?;
+                row.verification_status = status.as_str().into();
+                row.version += 1;
+                orgs::update_state(c, &row, row.version - 1)?;
+                orgs::add_verification_event(
+                    c,
+                    &id,
+                    Some(VerificationStatus::Pending),
+                    status,
+                    Some("بيانات تجريبية"),
+                    None,
+                    to_db_time(now),
+                )?;
+                audit::record(
+                    c,
+                    audit::Change {
+                        at: now,
+                        actor_id: None,
+                        action: "organization.verification",
+                        object_type: "organization",
+                        object_id: &id,
+                        before: Some(json!({"verification_status": "pending"})),
+                        after: Some(json!({"verification_status": status.as_str(), "reason": "demo data"})),
+                        request_id: None,
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    })
+    .map_err(|e| anyhow::anyhow!("loading demo data: {e}"))?;
+    if demo_user.is_some() {
+        tracing::warn!(
+            email = DEMO_EMAIL,
+            password = DEMO_PASSWORD,
+            "created the demo coordinator account; do not use --demo in production"
+        );
+    }
+    Ok(true)
+}

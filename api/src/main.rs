@@ -1,0 +1,131 @@
+//! `tashbeek`: one binary for the API, migrations and administration.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use tashbeek::{build_state, demo, Config};
+
+#[derive(Parser)]
+#[command(
+    name = "tashbeek",
+    version,
+    about = "تشبيك — coordination between civil-society organizations and ministries"
+)]
+struct Cli {
+    /// TOML configuration file (see README); environment variables override it.
+    #[arg(long, global = true, env = "TASHBEEK_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database: sqlite://PATH (default sqlite://data/tashbeek.db) or postgres://USER@HOST/DB.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API (and the dashboard, when built) until SIGINT/SIGTERM.
+    Serve {
+        /// Address to listen on [env: TASHBEEK_BIND] [default: 127.0.0.1:8080].
+        #[arg(long)]
+        bind: Option<String>,
+        /// Load Arabic demo data into an empty database (and a demo coordinator account).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administer accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print the OpenAPI document (YAML) to standard output.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a platform administrator.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Display name (defaults to the email).
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from the first line of standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn init_logging(cfg: &Config) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(&cfg.log).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cfg.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let p1 = rpassword::prompt_password("Password: ")?;
+    let p2 = rpassword::prompt_password("Repeat password: ")?;
+    anyhow::ensure!(p1 == p2, "the passwords differ");
+    Ok(p1)
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut cfg = Config::load(cli.config.as_deref())?;
+    if let Some(url) = cli.database_url {
+        cfg.database_url = url;
+    }
+    init_logging(&cfg);
+    match cli.command {
+        Command::Serve { bind, demo: with_demo } => {
+            if let Some(b) = bind {
+                cfg.bind = b;
+            }
+            let started = std::time::Instant::now();
+            let state = build_state(&cfg)?;
+            if with_demo && demo::load(&state)? {
+                tracing::info!("loaded demo data");
+            }
+            let listener = TcpListener::bind(&cfg.bind).with_context(|| format!("binding {}", cfg.bind))?;
+            tracing::info!(
+                address = %listener.local_addr()?,
+                database = state.pool.backend().name(),
+                startup_ms = started.elapsed().as_millis() as u64,
+                "tashbeek listening; API at /api/v1, reference at /docs"
+            );
+            let opts = cfg.server();
+            actix_web::rt::System::new()
+                .block_on(async move { tashbeek_http::server(state, listener, opts)?.await })?;
+            tracing::info!("stopped");
+        }
+        Command::Migrate => {
+            let mut conn = tashbeek_persistence::db::establish(&cfg.database_url)?;
+            let n = conn.migrate()?;
+            println!("applied {n} migration(s) on {}", conn.backend().name());
+        }
+        Command::Admin { command: AdminCommand::Create { email, name, password_stdin } } => {
+            let state = build_state(&cfg)?;
+            let password = read_password(password_stdin)?;
+            let id = tashbeek::admin::create_admin(&state, &email, &name, &password)?;
+            println!("created platform administrator {email} ({id})");
+        }
+        Command::Openapi => print!("{}", tashbeek_http::openapi::yaml()),
+    }
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! The append-only record of every change: who, when, what, before and after.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    /// `null` for changes made by the system (migrations, demo data, CLI).
+    pub actor_id: Option<Uuid>,
+    /// e.g. `organization.create`, `organization.verify`, `user.login`.
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+}

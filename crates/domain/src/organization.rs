@@ -1,0 +1,456 @@
+//! Organizations: what a coordinator registers, vets and searches.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::validation::{clean, is_valid_email, is_valid_phone, is_valid_url, ValidationErrors, Violation};
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+string_enum! {
+    /// What sort of body an organization is; drives wording and filters.
+    OrganizationKind {
+        Ngo => "ngo",
+        ProfessionalAssociation => "professional_association",
+        VolunteerTeam => "volunteer_team",
+        CommunityCommittee => "community_committee",
+        Initiative => "initiative",
+        GovernmentBody => "government_body",
+        PrivateCompany => "private_company",
+        InternationalOrganization => "international_organization",
+    }
+}
+
+string_enum! {
+    /// Resources organizations offer and need; matching offers to needs is the heart of
+    /// networking between them.
+    ResourceKind {
+        Funding => "funding",
+        Premises => "premises",
+        Volunteers => "volunteers",
+        Equipment => "equipment",
+        Training => "training",
+        Expertise => "expertise",
+        Transport => "transport",
+        Media => "media",
+        Supplies => "supplies",
+        Services => "services",
+        Other => "other",
+    }
+}
+
+string_enum! {
+    /// Who may see an organization's contact details.
+    ContactVisibility {
+        Public => "public",
+        Members => "members",
+    }
+}
+
+string_enum! {
+    /// Where an organization stands in vetting by the platform's administrators.
+    VerificationStatus {
+        Pending => "pending",
+        Verified => "verified",
+        Rejected => "rejected",
+        Suspended => "suspended",
+    }
+}
+
+impl VerificationStatus {
+    /// Whether an administrator may move an organization from `self` to `to`.
+    /// Every move needs a reason except verifying.
+    pub fn can_move_to(self, to: VerificationStatus) -> bool {
+        use VerificationStatus::*;
+        matches!(
+            (self, to),
+            (Pending, Verified | Rejected)
+                | (Rejected, Pending | Verified)
+                | (Verified, Suspended)
+                | (Suspended, Verified | Pending)
+        )
+    }
+}
+
+/// One resource offered or needed, with optional details in free text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    pub kind: ResourceKind,
+    /// What exactly, e.g. "قاعة تتسع لخمسين شخصًا".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+}
+
+/// A link to a social-media presence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SocialLink {
+    /// e.g. `facebook`, `x`, `whatsapp`, `telegram`.
+    pub platform: String,
+    pub url: String,
+}
+
+/// How to reach an organization.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Contacts {
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub social_links: Vec<SocialLink>,
+}
+
+/// What a client sends to create an organization or replace its profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationInput {
+    pub kind: OrganizationKind,
+    /// Arabic name; this or `name_en` is required.
+    #[serde(default)]
+    pub name_ar: Option<String>,
+    /// English name; this or `name_ar` is required.
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub acronym: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub founded_year: Option<i32>,
+    #[serde(default)]
+    pub registration_number: Option<String>,
+    #[serde(default)]
+    pub registering_authority: Option<String>,
+    /// Sector codes from `GET /api/v1/sectors`.
+    #[serde(default)]
+    pub sectors: Vec<String>,
+    /// Area ids from `GET /api/v1/areas`.
+    #[serde(default)]
+    pub areas: Vec<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub contacts: Contacts,
+    #[serde(default)]
+    pub members_count: Option<i64>,
+    #[serde(default)]
+    pub volunteers_count: Option<i64>,
+    #[serde(default)]
+    pub beneficiaries_per_year: Option<i64>,
+    #[serde(default)]
+    pub offers: Vec<Resource>,
+    #[serde(default)]
+    pub needs: Vec<Resource>,
+    #[serde(default = "default_visibility")]
+    pub contact_visibility: ContactVisibility,
+}
+
+fn default_visibility() -> ContactVisibility {
+    ContactVisibility::Members
+}
+
+pub const MAX_NAME: usize = 200;
+pub const MAX_ACRONYM: usize = 30;
+pub const MAX_DESCRIPTION: usize = 5000;
+pub const MAX_SHORT: usize = 200;
+pub const MAX_LIST: usize = 50;
+pub const MAX_COUNT: i64 = 1_000_000_000;
+
+impl OrganizationInput {
+    /// Trims text, drops blanks and duplicate list entries, then checks every rule that
+    /// needs no database. Reference codes (sectors, areas) are checked by the caller.
+    pub fn normalize_and_validate(mut self, current_year: i32) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        self.name_ar = clean(self.name_ar);
+        self.name_en = clean(self.name_en);
+        self.acronym = clean(self.acronym);
+        self.description = clean(self.description);
+        self.registration_number = clean(self.registration_number);
+        self.registering_authority = clean(self.registering_authority);
+        self.address = clean(self.address);
+        self.contacts.phone = clean(self.contacts.phone);
+        self.contacts.email = clean(self.contacts.email).map(|m| m.to_lowercase());
+        self.contacts.website = clean(self.contacts.website);
+
+        if self.name_ar.is_none() && self.name_en.is_none() {
+            e.add("name_ar", Violation::OneOfRequired("name_en"));
+            e.add("name_en", Violation::OneOfRequired("name_ar"));
+        }
+        if let Some(n) = &self.name_ar {
+            if !n.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+                e.add(
+                    "name_ar",
+                    Violation::InvalidFormat(
+                        "الاسم العربي يجب أن يحتوي حروفًا عربية / must contain Arabic letters".into(),
+                    ),
+                );
+            }
+        }
+        e.check_len("name_ar", self.name_ar.as_deref(), MAX_NAME);
+        e.check_len("name_en", self.name_en.as_deref(), MAX_NAME);
+        e.check_len("acronym", self.acronym.as_deref(), MAX_ACRONYM);
+        e.check_len("description", self.description.as_deref(), MAX_DESCRIPTION);
+        e.check_len("registration_number", self.registration_number.as_deref(), 100);
+        e.check_len("registering_authority", self.registering_authority.as_deref(), MAX_SHORT);
+        e.check_len("address", self.address.as_deref(), 500);
+        if let Some(y) = self.founded_year {
+            if !(1800..=current_year).contains(&y) {
+                e.add("founded_year", Violation::OutOfRange { min: 1800, max: current_year as i64 });
+            }
+        }
+        for (field, v) in [
+            ("members_count", self.members_count),
+            ("volunteers_count", self.volunteers_count),
+            ("beneficiaries_per_year", self.beneficiaries_per_year),
+        ] {
+            if let Some(n) = v {
+                if !(0..=MAX_COUNT).contains(&n) {
+                    e.add(field, Violation::OutOfRange { min: 0, max: MAX_COUNT });
+                }
+            }
+        }
+        if let Some(p) = &self.contacts.phone {
+            if !is_valid_phone(p) {
+                e.add("contacts.phone", Violation::InvalidPhone);
+            }
+        }
+        if let Some(m) = &self.contacts.email {
+            if !is_valid_email(m) {
+                e.add("contacts.email", Violation::InvalidEmail);
+            }
+        }
+        if let Some(w) = &self.contacts.website {
+            if w.len() > 500 || !is_valid_url(w) {
+                e.add("contacts.website", Violation::InvalidUrl);
+            }
+        }
+        if self.contacts.social_links.len() > 20 {
+            e.add("contacts.social_links", Violation::OutOfRange { min: 0, max: 20 });
+        }
+        for (i, link) in self.contacts.social_links.iter_mut().enumerate() {
+            link.platform = link.platform.trim().to_lowercase();
+            link.url = link.url.trim().to_owned();
+            if link.platform.is_empty() {
+                e.add(format!("contacts.social_links[{i}].platform"), Violation::Required);
+            }
+            e.check_len(&format!("contacts.social_links[{i}].platform"), Some(&link.platform), 40);
+            if link.url.len() > 500 || !is_valid_url(&link.url) {
+                e.add(format!("contacts.social_links[{i}].url"), Violation::InvalidUrl);
+            }
+        }
+        dedupe_codes(&mut self.sectors, "sectors", &mut e);
+        dedupe_codes(&mut self.areas, "areas", &mut e);
+        for (field, list) in [("offers", &mut self.offers), ("needs", &mut self.needs)] {
+            if list.len() > ResourceKind::ALL.len() {
+                e.add(field, Violation::OutOfRange { min: 0, max: ResourceKind::ALL.len() as i64 });
+            }
+            let mut seen = Vec::new();
+            for (i, r) in list.iter_mut().enumerate() {
+                r.details = clean(r.details.take());
+                e.check_len(&format!("{field}[{i}].details"), r.details.as_deref(), 1000);
+                if seen.contains(&r.kind) {
+                    e.add(format!("{field}[{i}].kind"), Violation::Duplicate);
+                }
+                seen.push(r.kind);
+            }
+        }
+        e.into_result().map(|_| self)
+    }
+
+    /// Text the directory search matches against, already normalized.
+    pub fn search_text(&self) -> String {
+        [&self.name_ar, &self.name_en, &self.acronym, &self.description]
+            .into_iter()
+            .flatten()
+            .map(|s| crate::text::normalize(s))
+            .collect::<Vec<_>>()
+            .join(" \u{1} ")
+    }
+
+    /// The key two registrations of the same organization would share.
+    pub fn name_keys(&self) -> Vec<String> {
+        [&self.name_ar, &self.name_en].into_iter().flatten().map(|n| crate::text::normalize(n)).collect()
+    }
+
+    /// What the directory sorts by: the Arabic name when there is one.
+    pub fn sort_name(&self) -> String {
+        crate::text::normalize(self.name_ar.as_deref().or(self.name_en.as_deref()).unwrap_or(""))
+    }
+}
+
+fn dedupe_codes(list: &mut Vec<String>, field: &str, e: &mut ValidationErrors) {
+    if list.len() > MAX_LIST {
+        e.add(field, Violation::OutOfRange { min: 0, max: MAX_LIST as i64 });
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for (i, code) in list.iter().enumerate() {
+        let c = code.trim().to_owned();
+        if c.is_empty() {
+            e.add(format!("{field}[{i}]"), Violation::Required);
+        } else if seen.contains(&c) {
+            e.add(format!("{field}[{i}]"), Violation::Duplicate);
+        } else {
+            seen.push(c);
+        }
+    }
+    *list = seen;
+}
+
+/// One organization as the API shows it. Contact fields are `null` when the viewer
+/// may not see them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Organization {
+    pub id: Uuid,
+    pub kind: OrganizationKind,
+    pub name_ar: Option<String>,
+    pub name_en: Option<String>,
+    pub acronym: Option<String>,
+    pub description: Option<String>,
+    pub founded_year: Option<i32>,
+    pub registration_number: Option<String>,
+    pub registering_authority: Option<String>,
+    pub sectors: Vec<String>,
+    pub areas: Vec<String>,
+    pub address: Option<String>,
+    /// Absent when contact details are visible to members only and the viewer is not signed in.
+    pub contacts: Option<Contacts>,
+    pub members_count: Option<i64>,
+    pub volunteers_count: Option<i64>,
+    pub beneficiaries_per_year: Option<i64>,
+    pub offers: Vec<Resource>,
+    pub needs: Vec<Resource>,
+    pub contact_visibility: ContactVisibility,
+    pub verification_status: VerificationStatus,
+    pub archived: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Increments on every change; the `ETag` carries it and `If-Match` must echo it.
+    pub version: i64,
+}
+
+/// An existing organization that looks like the one being registered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DuplicateCandidate {
+    pub id: Uuid,
+    pub name_ar: Option<String>,
+    pub name_en: Option<String>,
+    pub verification_status: VerificationStatus,
+    /// Areas the two organizations share (empty when either lists no area).
+    pub shared_areas: Vec<String>,
+}
+
+/// The answer to a create: the new organization and anything it may duplicate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganizationCreated {
+    pub organization: Organization,
+    /// Organizations with the same normalized name in an overlapping area.
+    pub possible_duplicates: Vec<DuplicateCandidate>,
+}
+
+/// A verification decision by a platform administrator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VerificationInput {
+    pub status: VerificationStatus,
+    /// Required for every decision except `verified`.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl VerificationInput {
+    pub fn validate(mut self, from: VerificationStatus) -> Result<Self, ValidationErrors> {
+        self.reason = clean(self.reason);
+        let mut e = ValidationErrors::default();
+        if !from.can_move_to(self.status) {
+            e.add("status", Violation::InvalidFormat(format!("{} → {}", from.as_str(), self.status.as_str())));
+        }
+        if self.status != VerificationStatus::Verified && self.reason.is_none() {
+            e.add("reason", Violation::Required);
+        }
+        e.check_len("reason", self.reason.as_deref(), 2000);
+        e.into_result().map(|_| self)
+    }
+}
+
+/// One step in an organization's verification history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerificationEvent {
+    pub id: Uuid,
+    pub from_status: Option<VerificationStatus>,
+    pub to_status: VerificationStatus,
+    pub reason: Option<String>,
+    pub actor_id: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> OrganizationInput {
+        serde_json::from_value(serde_json::json!({"kind": "ngo", "name_ar": " جمعية الأمل "})).unwrap()
+    }
+
+    #[test]
+    fn minimal_input_is_trimmed_and_valid() {
+        let v = input().normalize_and_validate(2026).unwrap();
+        assert_eq!(v.name_ar.as_deref(), Some("جمعية الأمل"));
+        assert_eq!(v.contact_visibility, ContactVisibility::Members);
+    }
+
+    #[test]
+    fn a_name_is_required_and_fields_are_checked() {
+        let mut i = input();
+        i.name_ar = Some("   ".into());
+        i.founded_year = Some(3000);
+        i.contacts.email = Some("nope".into());
+        i.sectors = vec!["health".into(), "health".into()];
+        let errs = i.normalize_and_validate(2026).unwrap_err();
+        let fields: Vec<_> = errs.0.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["name_ar", "name_en", "founded_year", "contacts.email", "sectors[1]"]);
+    }
+
+    #[test]
+    fn verification_moves() {
+        use VerificationStatus::*;
+        assert!(Pending.can_move_to(Verified));
+        assert!(!Pending.can_move_to(Suspended));
+        assert!(!Verified.can_move_to(Verified));
+        let v = VerificationInput { status: Rejected, reason: None };
+        assert_eq!(v.validate(Pending).unwrap_err().0[0].0, "reason");
+    }
+}

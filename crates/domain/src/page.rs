@@ -1,0 +1,78 @@
+//! Keyset pagination shared by every list: opaque cursors and page envelopes.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::validation::{ValidationErrors, Violation};
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 200;
+
+/// Where the previous page ended: the sort key and id of its last row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// Sort key of the last row (empty when sorting by id alone).
+    pub k: String,
+    /// Id of the last row.
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        // Serializing two strings cannot fail.
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// Reads a cursor a client sent back; anything we did not issue is a field error.
+    pub fn decode(s: &str) -> Result<Cursor, ValidationErrors> {
+        let bad = || ValidationErrors::single("cursor", Violation::InvalidFormat("cursor".into()));
+        if s.len() > 1024 {
+            return Err(bad());
+        }
+        let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad())?;
+        let c: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        if uuid::Uuid::parse_str(&c.id).is_err() {
+            return Err(bad());
+        }
+        Ok(c)
+    }
+}
+
+/// Checks a client's `limit`.
+pub fn limit(requested: Option<i64>) -> Result<i64, ValidationErrors> {
+    match requested {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ValidationErrors::single("limit", Violation::OutOfRange { min: 1, max: MAX_LIMIT })),
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_round_trip_and_garbage() {
+        let c = Cursor { k: "جمعيه".into(), id: "0192f1c4-8a4e-7cc0-9d1e-1c2b3a4d5e6f".into() };
+        assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
+        assert!(Cursor::decode("not a cursor").is_err());
+        assert!(Cursor::decode(&URL_SAFE_NO_PAD.encode(b"{\"k\":\"\",\"id\":\"x\"}")).is_err());
+    }
+
+    #[test]
+    fn limits() {
+        assert_eq!(limit(None).unwrap(), 50);
+        assert!(limit(Some(0)).is_err());
+        assert!(limit(Some(201)).is_err());
+    }
+}

@@ -1,0 +1,247 @@
+//! Field-level validation errors whose messages exist in Arabic and English, so the
+//! API and the dashboard say the same thing in the user's language.
+
+use serde::{Deserialize, Serialize};
+
+/// The languages Tashbeek speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ar,
+    En,
+}
+
+impl Lang {
+    /// Picks the first supported language from an `Accept-Language` header value.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.parse::<f32>().ok())).unwrap_or(1.0);
+            let lang = if tag.starts_with("ar") {
+                Lang::Ar
+            } else if tag.starts_with("en") {
+                Lang::En
+            } else {
+                continue;
+            };
+            if best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+}
+
+/// One problem with one input field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// Path of the field, e.g. `name_ar` or `contacts.email` or `sectors[2]`.
+    pub field: String,
+    /// Stable machine-readable code, e.g. `required`, `too_long`, `unknown_value`.
+    pub code: String,
+    /// Human message in the language the client asked for.
+    pub message: String,
+}
+
+/// Why a field is invalid; rendered to a message per language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Violation {
+    Required,
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    InvalidEmail,
+    InvalidUrl,
+    InvalidPhone,
+    UnknownValue,
+    Duplicate,
+    InvalidFormat(String),
+    Taken,
+    OneOfRequired(&'static str),
+    /// The JSON value has the wrong type; carries the parser's description.
+    InvalidType(String),
+    UnknownField,
+    /// A password that must match the stored one does not.
+    Incorrect,
+}
+
+impl Violation {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Violation::Required => "required",
+            Violation::TooLong { .. } => "too_long",
+            Violation::TooShort { .. } => "too_short",
+            Violation::OutOfRange { .. } => "out_of_range",
+            Violation::InvalidEmail => "invalid_email",
+            Violation::InvalidUrl => "invalid_url",
+            Violation::InvalidPhone => "invalid_phone",
+            Violation::UnknownValue => "unknown_value",
+            Violation::Duplicate => "duplicate",
+            Violation::InvalidFormat(_) => "invalid_format",
+            Violation::Taken => "taken",
+            Violation::OneOfRequired(_) => "one_of_required",
+            Violation::InvalidType(_) => "invalid_type",
+            Violation::UnknownField => "unknown_field",
+            Violation::Incorrect => "incorrect",
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Violation::Required, Lang::Ar) => "هذا الحقل مطلوب.".into(),
+            (Violation::Required, Lang::En) => "This field is required.".into(),
+            (Violation::TooLong { max }, Lang::Ar) => format!("يجب ألا يزيد الطول عن {max} حرفًا."),
+            (Violation::TooLong { max }, Lang::En) => format!("Must be at most {max} characters."),
+            (Violation::TooShort { min }, Lang::Ar) => format!("يجب ألا يقل الطول عن {min} أحرف."),
+            (Violation::TooShort { min }, Lang::En) => format!("Must be at least {min} characters."),
+            (Violation::OutOfRange { min, max }, Lang::Ar) => format!("يجب أن تكون القيمة بين {min} و{max}."),
+            (Violation::OutOfRange { min, max }, Lang::En) => format!("Must be between {min} and {max}."),
+            (Violation::InvalidEmail, Lang::Ar) => "عنوان البريد الإلكتروني غير صالح.".into(),
+            (Violation::InvalidEmail, Lang::En) => "Not a valid email address.".into(),
+            (Violation::InvalidUrl, Lang::Ar) => "يجب أن يكون رابطًا يبدأ بـ http:// أو https://.".into(),
+            (Violation::InvalidUrl, Lang::En) => "Must be a link starting with http:// or https://.".into(),
+            (Violation::InvalidPhone, Lang::Ar) => "رقم الهاتف غير صالح.".into(),
+            (Violation::InvalidPhone, Lang::En) => "Not a valid phone number.".into(),
+            (Violation::UnknownValue, Lang::Ar) => "قيمة غير معروفة.".into(),
+            (Violation::UnknownValue, Lang::En) => "Unknown value.".into(),
+            (Violation::Duplicate, Lang::Ar) => "القيمة مكررة.".into(),
+            (Violation::Duplicate, Lang::En) => "Value is repeated.".into(),
+            (Violation::InvalidFormat(why), Lang::Ar) => format!("صيغة غير صالحة: {why}"),
+            (Violation::InvalidFormat(why), Lang::En) => format!("Invalid format: {why}"),
+            (Violation::Taken, Lang::Ar) => "هذه القيمة مستخدمة بالفعل.".into(),
+            (Violation::Taken, Lang::En) => "This value is already in use.".into(),
+            (Violation::OneOfRequired(other), Lang::Ar) => {
+                format!("يجب تعبئة هذا الحقل أو الحقل {other}.")
+            }
+            (Violation::OneOfRequired(other), Lang::En) => {
+                format!("Fill in this field or {other}.")
+            }
+            (Violation::InvalidType(why), Lang::Ar) => format!("نوع القيمة غير صحيح ({why})."),
+            (Violation::InvalidType(why), Lang::En) => format!("Wrong type of value ({why})."),
+            (Violation::UnknownField, Lang::Ar) => "حقل غير معروف.".into(),
+            (Violation::UnknownField, Lang::En) => "Unknown field.".into(),
+            (Violation::Incorrect, Lang::Ar) => "القيمة غير صحيحة.".into(),
+            (Violation::Incorrect, Lang::En) => "This is not correct.".into(),
+        }
+    }
+}
+
+/// All problems found in one input, in field order; empty means valid.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ValidationErrors(pub Vec<(String, Violation)>);
+
+impl ValidationErrors {
+    pub fn add(&mut self, field: impl Into<String>, v: Violation) {
+        self.0.push((field.into(), v));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+    pub fn single(field: impl Into<String>, v: Violation) -> Self {
+        let mut e = Self::default();
+        e.add(field, v);
+        e
+    }
+    /// Renders every problem for a client speaking `lang`.
+    pub fn render(&self, lang: Lang) -> Vec<FieldError> {
+        self.0
+            .iter()
+            .map(|(field, v)| FieldError { field: field.clone(), code: v.code().into(), message: v.message(lang) })
+            .collect()
+    }
+
+    /// Checks an optional free-text field's length (in characters).
+    pub fn check_len(&mut self, field: &str, value: Option<&str>, max: usize) {
+        if let Some(v) = value {
+            if v.chars().count() > max {
+                self.add(field, Violation::TooLong { max });
+            }
+        }
+    }
+}
+
+/// Trims a string and turns an empty one into `None`, so blank inputs mean "absent".
+pub fn clean(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// A pragmatic email check: one `@`, a dot in the domain, no spaces.
+pub fn is_valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && local.len() <= 64
+        && domain.len() >= 3
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A link must be absolute http(s) with a host.
+pub fn is_valid_url(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(r) => {
+            let host = r.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && host.contains('.') && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+/// Phone numbers: digits with optional leading `+` and separators, 6 to 20 digits.
+pub fn is_valid_phone(phone: &str) -> bool {
+    let normalized = crate::text::normalize(phone);
+    let digits = normalized.chars().filter(|c| c.is_ascii_digit()).count();
+    let allowed = phone.chars().enumerate().all(|(i, c)| {
+        c.is_ascii_digit()
+            || ('٠'..='٩').contains(&c)
+            || matches!(c, ' ' | '-' | '(' | ')' | '.')
+            || (c == '+' && i == 0)
+    });
+    allowed && (6..=20).contains(&digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_best_supported() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(Lang::from_accept_language("fr, ar;q=0.5, en;q=0.4"), Lang::Ar);
+        assert_eq!(Lang::from_accept_language("de"), Lang::Ar);
+        assert_eq!(Lang::from_accept_language("en;q=0.2, ar-SD;q=0.8"), Lang::Ar);
+    }
+
+    #[test]
+    fn email_url_phone() {
+        assert!(is_valid_email("amal@example.org"));
+        assert!(!is_valid_email("amal@example"));
+        assert!(!is_valid_email("a b@example.org"));
+        assert!(is_valid_url("https://amal.org/about"));
+        assert!(!is_valid_url("javascript:alert(1)"));
+        assert!(is_valid_phone("+249 912 345 678"));
+        assert!(is_valid_phone("٠٩١٢٣٤٥٦٧٨"));
+        assert!(!is_valid_phone("call me"));
+    }
+}

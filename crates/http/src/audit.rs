@@ -1,0 +1,81 @@
+//! Reading the audit log (administrators and observers).
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use tashbeek_domain::audit::AuditEntry;
+use tashbeek_domain::page::{self, Cursor, Page};
+use tashbeek_domain::ValidationErrors;
+use tashbeek_persistence::audit;
+use utoipa::IntoParams;
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::QueryParams;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AuditParams {
+    /// e.g. `organization`, `user`, `sector`, `area`.
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    /// User id of whoever made the change.
+    pub actor_id: Option<String>,
+    /// e.g. `organization.update`.
+    pub action: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/audit", tag = "audit",
+    params(AuditParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changes, newest first", body = Page<AuditEntry>),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Platform administrators and observers only", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    QueryParams(p): QueryParams<AuditParams>,
+) -> ApiResult<HttpResponse> {
+    let mut e = ValidationErrors::default();
+    let limit = page::limit(p.limit).unwrap_or_else(|err| {
+        e.0.extend(err.0);
+        0
+    });
+    let before = match p.cursor.as_deref().map(Cursor::decode).transpose() {
+        Ok(c) => c.map(|c| c.id),
+        Err(err) => {
+            e.0.extend(err.0);
+            None
+        }
+    };
+    e.into_result().map_err(ApiError::bad_parameter)?;
+    if !actor.reads_all() {
+        return Err(ApiError::forbidden());
+    }
+    let filter =
+        audit::Filter { object_type: p.object_type, object_id: p.object_id, actor_id: p.actor_id, action: p.action };
+    let page = state
+        .db(move |conn| {
+            let mut items = audit::list(conn, &filter, limit + 1, before.as_deref())?;
+            let more = items.len() as i64 > limit;
+            items.truncate(limit as usize);
+            let next = if more {
+                items.last().map(|e| Cursor { k: String::new(), id: e.id.to_string() }.encode())
+            } else {
+                None
+            };
+            Ok(Page { items, next_cursor: next })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}

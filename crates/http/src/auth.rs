@@ -1,0 +1,460 @@
+//! Sign-in: argon2id password hashes, short-lived JWT access tokens, and rotating
+//! refresh tokens kept hashed, grouped in families so that a reused (stolen) refresh
+//! token revokes the whole session.
+
+use std::future::{ready, Ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::Duration;
+use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tashbeek_domain::auth::{LoginRequest, PasswordChange, RefreshRequest, TokenPair};
+use tashbeek_domain::user::GlobalRole;
+use tashbeek_domain::validation::Violation;
+use tashbeek_domain::ValidationErrors;
+use tashbeek_persistence::user::{self as users, RefreshRow};
+use tashbeek_persistence::{audit, new_id, to_db_time, DbConn};
+
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{request_id, JsonBody};
+use crate::state::{AppState, Settings};
+
+/// HS256 keys derived from the server secret.
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl JwtKeys {
+    pub fn new(secret: &[u8]) -> Self {
+        let mut validation = Validation::new(jsonwebtoken::Algorithm::HS256);
+        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        JwtKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+    }
+
+    /// Reads and checks an access token; `None` for anything forged, expired or malformed.
+    pub fn verify(&self, token: &str) -> Option<Claims> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|d| d.claims)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub role: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// The authenticated caller, as the access token says.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub id: String,
+    pub role: GlobalRole,
+}
+
+impl Actor {
+    pub fn is_admin(&self) -> bool {
+        self.role == GlobalRole::PlatformAdmin
+    }
+    /// Admins and observers read everything.
+    pub fn reads_all(&self) -> bool {
+        matches!(self.role, GlobalRole::PlatformAdmin | GlobalRole::Observer)
+    }
+}
+
+fn actor_from(req: &HttpRequest) -> Result<Option<Actor>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
+    let value = value.to_str().map_err(|_| ApiError::unauthorized())?;
+    let token =
+        value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).ok_or_else(ApiError::unauthorized)?;
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?;
+    let claims = state.keys.verify(token.trim()).ok_or_else(ApiError::unauthorized)?;
+    let role = GlobalRole::parse(&claims.role).ok_or_else(ApiError::unauthorized)?;
+    Ok(Some(Actor { id: claims.sub, role }))
+}
+
+/// A request that must carry a valid access token.
+pub struct Auth(pub Actor);
+
+impl FromRequest for Auth {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match actor_from(req) {
+            Ok(Some(a)) => Ok(Auth(a)),
+            Ok(None) => Err(ApiError::unauthorized().into()),
+            Err(e) => Err(e.into()),
+        })
+    }
+}
+
+/// A request that may be anonymous; a token that is present must still be valid.
+pub struct MaybeAuth(pub Option<Actor>);
+
+impl FromRequest for MaybeAuth {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(actor_from(req).map(MaybeAuth).map_err(Into::into))
+    }
+}
+
+fn argon2(settings: &Settings) -> Argon2<'static> {
+    let params = Params::new(settings.argon2_memory_kib, settings.argon2_iterations, 1, None)
+        .unwrap_or_else(|_| Params::default());
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password with argon2id and a random salt (PHC string).
+pub fn hash_password(settings: &Settings, password: &str) -> ApiResult<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2(settings).hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        ApiError::internal()
+    })
+}
+
+/// Checks a password against a stored PHC hash (parameters come from the hash).
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+}
+
+fn token_hash(token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
+}
+
+fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut b);
+    URL_SAFE_NO_PAD.encode(b)
+}
+
+/// Issues an access token and a refresh token in `family` (a new one when `None`).
+pub fn issue_tokens(conn: &mut DbConn, state: &AppState, user_id: &str, family: Option<&str>) -> ApiResult<TokenPair> {
+    let now = state.now();
+    let user = users::get_full(conn, user_id)?;
+    let claims = Claims {
+        sub: user_id.to_owned(),
+        role: user.role.as_str().to_owned(),
+        iat: now.timestamp(),
+        exp: now.timestamp() + state.settings.access_ttl_secs,
+    };
+    let access = jsonwebtoken::encode(&Header::default(), &claims, &state.keys.encoding).map_err(|e| {
+        tracing::error!(error = %e, "token signing failed");
+        ApiError::internal()
+    })?;
+    let refresh = random_token();
+    users::insert_refresh(
+        conn,
+        &RefreshRow {
+            id: new_id(),
+            user_id: user_id.to_owned(),
+            family_id: family.map(str::to_owned).unwrap_or_else(new_id),
+            token_hash: token_hash(&refresh),
+            created_at: to_db_time(now),
+            expires_at: to_db_time(now + Duration::days(state.settings.refresh_ttl_days)),
+            used_at: None,
+            revoked_at: None,
+        },
+    )?;
+    Ok(TokenPair {
+        access_token: access,
+        token_type: "Bearer".into(),
+        expires_in: state.settings.access_ttl_secs,
+        refresh_token: refresh,
+        user,
+    })
+}
+
+fn client_address(req: &HttpRequest, settings: &Settings) -> String {
+    if settings.trust_proxy {
+        if let Some(ip) = req.connection_info().realip_remote_addr() {
+            return ip.to_owned();
+        }
+    }
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// A password hash to verify against when the account does not exist, so a wrong
+/// email costs the same time as a wrong password.
+fn dummy_hash(settings: &Settings) -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(settings, "not-a-real-password-at-all").unwrap_or_default())
+}
+
+enum LoginOutcome {
+    Ok(TokenPair),
+    Throttled(u64),
+    Failed,
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/login", tag = "auth",
+    request_body(content = LoginRequest, examples(
+        ("ar" = (summary = "منسق المكتب", value = json!({"email": "coordinator@shendi.example", "password": "كلمة-سر-طويلة"}))),
+        ("en" = (summary = "Coordinator", value = json!({"email": "coordinator@shendi.example", "password": "a-long-passphrase"})))
+    )),
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password (the same answer for both)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this account or address", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<LoginRequest>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0.validate()?;
+    let addr = client_address(&req, &state.settings);
+    let rid = request_id(&req);
+    let st = state.clone();
+    let outcome = state
+        .db(move |conn| {
+            let s = &st.settings;
+            let now = st.now();
+            let window_start = to_db_time(now - Duration::seconds(s.login_window_secs));
+            let acct_key = format!("acct:{}", input.email);
+            let addr_key = format!("addr:{addr}");
+            for (key, max) in
+                [(&acct_key, s.login_max_failures_per_account), (&addr_key, s.login_max_failures_per_address)]
+            {
+                let (n, oldest) = users::login_failures_since(conn, key, window_start)?;
+                if n >= max {
+                    let free_at = oldest.unwrap_or(window_start) + Duration::seconds(s.login_window_secs);
+                    let wait = (free_at - to_db_time(now)).num_seconds().max(1) as u64;
+                    return Ok(LoginOutcome::Throttled(wait));
+                }
+            }
+            let user = users::find_by_email(conn, &input.email)?;
+            let ok = match &user {
+                Some(u) => verify_password(&input.password, &u.password_hash) && !u.disabled,
+                None => {
+                    verify_password(&input.password, dummy_hash(s));
+                    false
+                }
+            };
+            if !ok {
+                conn.write(|c| -> ApiResult<()> {
+                    users::record_login_failure(c, &acct_key, to_db_time(now))?;
+                    users::record_login_failure(c, &addr_key, to_db_time(now))?;
+                    users::prune_login_failures(c, to_db_time(now - Duration::days(1)))?;
+                    Ok(())
+                })?;
+                return Ok(LoginOutcome::Failed);
+            }
+            let user = user.ok_or_else(ApiError::internal)?;
+            conn.write(|c| {
+                users::clear_login_failures(c, &acct_key)?;
+                let pair = issue_tokens(c, &st, &user.id, None)?;
+                audit::record(
+                    c,
+                    audit::Change {
+                        at: now,
+                        actor_id: Some(&user.id),
+                        action: "session.login",
+                        object_type: "user",
+                        object_id: &user.id,
+                        before: None,
+                        after: None,
+                        request_id: rid.as_deref(),
+                    },
+                )?;
+                Ok(LoginOutcome::Ok(pair))
+            })
+        })
+        .await?;
+    match outcome {
+        LoginOutcome::Ok(pair) => Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(pair)),
+        LoginOutcome::Throttled(wait) => Err(ApiError::too_many_attempts(wait)),
+        LoginOutcome::Failed => Err(ApiError::invalid_credentials()),
+    }
+}
+
+enum RefreshOutcome {
+    Ok(Box<TokenPair>),
+    Invalid,
+    Reused,
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/refresh", tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New token pair; the old refresh token is now used up", body = TokenPair),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown, expired or revoked token; a reused token also revokes its whole session", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let token = body.0.refresh_token;
+    let rid = request_id(&req);
+    let st = state.clone();
+    let outcome = state
+        .db(move |conn| {
+            conn.write(|c| {
+                let now = st.now();
+                let Some(row) = users::find_refresh(c, &token_hash(&token))? else {
+                    return Ok(RefreshOutcome::Invalid);
+                };
+                if row.revoked_at.is_some() || row.expires_at < to_db_time(now) {
+                    return Ok(RefreshOutcome::Invalid);
+                }
+                let user = users::get(c, &row.user_id)?;
+                let fresh = row.used_at.is_none() && users::mark_refresh_used(c, &row.id, to_db_time(now))?;
+                if !fresh || user.disabled {
+                    users::revoke_family(c, &row.family_id, to_db_time(now))?;
+                    audit::record(
+                        c,
+                        audit::Change {
+                            at: now,
+                            actor_id: Some(&row.user_id),
+                            action: if fresh { "session.revoke_disabled" } else { "session.refresh_reuse_detected" },
+                            object_type: "user",
+                            object_id: &row.user_id,
+                            before: None,
+                            after: Some(serde_json::json!({"family_id": row.family_id})),
+                            request_id: rid.as_deref(),
+                        },
+                    )?;
+                    return Ok(if fresh { RefreshOutcome::Invalid } else { RefreshOutcome::Reused });
+                }
+                Ok(RefreshOutcome::Ok(Box::new(issue_tokens(c, &st, &row.user_id, Some(&row.family_id))?)))
+            })
+        })
+        .await?;
+    match outcome {
+        RefreshOutcome::Ok(pair) => {
+            Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(pair))
+        }
+        RefreshOutcome::Invalid => Err(ApiError::unauthorized()),
+        RefreshOutcome::Reused => Err(ApiError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "refresh_token_reused",
+            "استُخدم رمز التجديد هذا من قبل، فأُنهيت الجلسة احتياطًا. سجّل الدخول من جديد.",
+            "This refresh token was already used, so the session was ended as a precaution. Sign in again.",
+        )),
+    }
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/logout", tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "The session (refresh-token family) is revoked; unknown tokens are ignored"),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    let token = body.0.refresh_token;
+    let rid = request_id(&req);
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            conn.write(|c| -> ApiResult<()> {
+                let now = st.now();
+                if let Some(row) = users::find_refresh(c, &token_hash(&token))? {
+                    if users::revoke_family(c, &row.family_id, to_db_time(now))? > 0 {
+                        audit::record(
+                            c,
+                            audit::Change {
+                                at: now,
+                                actor_id: Some(&row.user_id),
+                                action: "session.logout",
+                                object_type: "user",
+                                object_id: &row.user_id,
+                                before: None,
+                                after: None,
+                                request_id: rid.as_deref(),
+                            },
+                        )?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/password", tag = "auth",
+    request_body = PasswordChange,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Password changed; every session of this account is signed out"),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Current password wrong or new one too weak", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    body: JsonBody<PasswordChange>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0.validate()?;
+    let rid = request_id(&req);
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            let user = users::get(conn, &actor.id).map_err(|_| ApiError::unauthorized())?;
+            if user.disabled {
+                return Err(ApiError::unauthorized());
+            }
+            if !verify_password(&input.current_password, &user.password_hash) {
+                return Err(ValidationErrors::single("current_password", Violation::Incorrect).into());
+            }
+            let hash = hash_password(&st.settings, &input.new_password)?;
+            conn.write(|c| -> ApiResult<()> {
+                let now = st.now();
+                users::set_password(c, &user.id, &hash, to_db_time(now))?;
+                users::revoke_all_of_user(c, &user.id, to_db_time(now))?;
+                audit::record(
+                    c,
+                    audit::Change {
+                        at: now,
+                        actor_id: Some(&user.id),
+                        action: "user.password_change",
+                        object_type: "user",
+                        object_id: &user.id,
+                        before: None,
+                        after: None,
+                        request_id: rid.as_deref(),
+                    },
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,185 @@
+//! Request extractors that turn every malformed input into a field-level problem
+//! instead of actix's plain-text defaults.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use serde::de::DeserializeOwned;
+use tashbeek_domain::validation::Violation;
+use tashbeek_domain::{Lang, ValidationErrors};
+
+use crate::error::ApiError;
+
+/// The request id assigned by the middleware (echoed in `X-Request-Id`).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Maximum accepted JSON body, in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+pub fn request_id(req: &HttpRequest) -> Option<String> {
+    req.extensions().get::<RequestId>().map(|r| r.0.clone())
+}
+
+pub fn lang(req: &HttpRequest) -> Lang {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// Splits serde's "missing field `x`" into a field name.
+fn missing_field(msg: &str) -> Option<&str> {
+    msg.strip_prefix("missing field `")?.split('`').next()
+}
+
+fn join(path: &str, field: &str) -> String {
+    if path.is_empty() || path == "." {
+        field.to_owned()
+    } else {
+        format!("{path}.{field}")
+    }
+}
+
+/// Turns a deserialization failure into the field it concerns and why.
+fn classify(path: String, msg: String) -> ValidationErrors {
+    let path = if path == "." { String::new() } else { path };
+    if let Some(f) = missing_field(&msg) {
+        return ValidationErrors::single(join(&path, f), Violation::Required);
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let f = rest.split('`').next().unwrap_or("");
+        let field = if path.ends_with(f) { path.clone() } else { join(&path, f) };
+        return ValidationErrors::single(field, Violation::UnknownField);
+    }
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+    let field = if path.is_empty() { "body".to_owned() } else { path };
+    if msg.starts_with("unknown variant") {
+        return ValidationErrors::single(field, Violation::UnknownValue);
+    }
+    ValidationErrors::single(field, Violation::InvalidType(msg))
+}
+
+/// Parses a JSON body, naming the offending field on failure.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => ApiError::validation(classify(path, inner.to_string())),
+            _ => ApiError::malformed_json(&inner.to_string()),
+        }
+    })?;
+    // Trailing garbage after the value is malformed too.
+    de.end().map_err(|e| ApiError::malformed_json(&e.to_string()))?;
+    Ok(value)
+}
+
+/// A JSON request body of type `T`.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|ct| {
+                let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        let limit = req.app_data::<BodyLimit>().map(|l| l.0).unwrap_or(256 * 1024);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if declared.is_some_and(|n| n > limit) {
+                return Err(ApiError::payload_too_large(limit).into());
+            }
+            if !is_json {
+                return Err(ApiError::unsupported_media_type().into());
+            }
+            let bytes = body.await.map_err(|e| {
+                if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::payload_too_large(limit)
+                } else {
+                    ApiError::malformed_json("the body could not be read")
+                }
+            })?;
+            if bytes.is_empty() {
+                return Err(ApiError::malformed_json("empty body").into());
+            }
+            Ok(JsonBody(parse_json(&bytes)?))
+        })
+    }
+}
+
+/// Query-string parameters of type `T`, with field-level errors.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        let r = serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
+            let path = e.path().to_string();
+            let msg = e.into_inner().to_string();
+            let mut errs = classify(path, msg);
+            // Query parameters are named at top level; a nameless error is about the string.
+            if errs.0.first().is_some_and(|(f, _)| f == "body") {
+                errs = ValidationErrors::single("query", Violation::InvalidFormat("query string".into()));
+            }
+            ApiError::bad_parameter(errs).into()
+        });
+        std::future::ready(r)
+    }
+}
+
+/// Splits a comma-separated filter value into trimmed, non-empty parts.
+pub fn csv(value: &Option<String>) -> Vec<String> {
+    value.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct In {
+        kind: tashbeek_domain::organization::OrganizationKind,
+        count: Option<i64>,
+    }
+
+    fn field_of(body: &str) -> (String, String) {
+        let e = parse_json::<In>(body.as_bytes()).unwrap_err();
+        let (f, v) = e.errors.0.first().cloned().unwrap_or(("".into(), Violation::Required));
+        (f, if e.code == "malformed_json" { "malformed".into() } else { v.code().into() })
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        assert_eq!(field_of("{}"), ("kind".into(), "required".into()));
+        assert_eq!(field_of(r#"{"kind":"spaceship"}"#), ("kind".into(), "unknown_value".into()));
+        assert_eq!(field_of(r#"{"kind":"ngo","count":"x"}"#), ("count".into(), "invalid_type".into()));
+        assert_eq!(field_of(r#"{"kind":"ngo","extra":1}"#), ("extra".into(), "unknown_field".into()));
+        assert_eq!(field_of(r#"{"kind":"ngo""#).1, "malformed");
+        assert_eq!(field_of(r#"{"kind":"ngo"} x"#).1, "malformed");
+    }
+}

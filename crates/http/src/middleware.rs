@@ -1,0 +1,97 @@
+//! Per-request context: a request id (echoed in `X-Request-Id` and every log line),
+//! one access-log line, and every error rendered as problem+json in the language of
+//! the request's `Accept-Language`.
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::HttpMessage;
+use tracing::Instrument;
+
+use crate::error::ApiError;
+use crate::extract::{lang, RequestId};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn incoming_id(req: &ServiceRequest) -> Option<String> {
+    let v = req.headers().get(&REQUEST_ID)?.to_str().ok()?;
+    let ok = !v.is_empty() && v.len() <= 100 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c));
+    ok.then(|| v.to_owned())
+}
+
+/// An error that did not come from our handlers (unknown route, wrong method, …).
+fn fallback(status: StatusCode, err: Option<&actix_web::Error>) -> ApiError {
+    match status {
+        StatusCode::NOT_FOUND => ApiError::not_found(),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            status,
+            "method_not_allowed",
+            "هذه الطريقة غير مدعومة لهذا المسار.",
+            "This method is not supported on this path.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(256 * 1024),
+        s if s.is_server_error() => {
+            tracing::error!(error = ?err.map(|e| e.to_string()), status = s.as_u16(), "unhandled server error");
+            ApiError::internal()
+        }
+        s => ApiError::new(
+            s,
+            "bad_request",
+            "الطلب غير صالح.",
+            format!("Bad request: {}", err.map(|e| e.to_string()).unwrap_or_default()),
+        ),
+    }
+}
+
+pub async fn context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let rid = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    let lang = lang(req.request());
+    req.extensions_mut().insert(RequestId(rid.clone()));
+    let method = req.method().clone();
+    let path = req.path().to_owned();
+    let start = Instant::now();
+    let span = tracing::info_span!("request", request_id = %rid);
+    let res = next.call(req).instrument(span.clone()).await?;
+    let mut res = res.map_into_boxed_body();
+    let status = res.status();
+    if status.is_client_error() || status.is_server_error() {
+        let is_problem = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+        let api = match res.response().error().and_then(|e| e.as_error::<ApiError>()) {
+            Some(api) => Some(api.clone()),
+            None if !is_problem => Some(fallback(status, res.response().error())),
+            None => None,
+        };
+        if let Some(api) = api {
+            let mut fresh = api.respond(lang, Some(&rid));
+            // Keep headers other layers set (CORS, Allow), but not the old body's.
+            for (k, v) in res.headers() {
+                if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH && !fresh.headers().contains_key(k) {
+                    fresh.headers_mut().insert(k.clone(), v.clone());
+                }
+            }
+            res = res.into_response(fresh.map_into_boxed_body());
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&rid) {
+        res.headers_mut().insert(REQUEST_ID, v);
+    }
+    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+    span.in_scope(|| {
+        if res.status().is_server_error() {
+            tracing::error!(%method, %path, status = res.status().as_u16(), elapsed_ms, "request");
+        } else {
+            tracing::info!(%method, %path, status = res.status().as_u16(), elapsed_ms, "request");
+        }
+    });
+    Ok(res)
+}

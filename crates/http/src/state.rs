@@ -1,0 +1,87 @@
+//! What every handler shares: the pool, signing keys, settings and the clock.
+
+use std::sync::Arc;
+
+use actix_web::web;
+use chrono::{DateTime, Utc};
+use tashbeek_persistence::{DbConn, DbPool};
+
+use crate::auth::JwtKeys;
+use crate::error::{ApiError, ApiResult};
+
+/// The one place time comes from, so tests can fix it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Tunables read from configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_days: i64,
+    /// Argon2id memory cost in KiB (19456 = OWASP's recommendation).
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub login_max_failures_per_account: i64,
+    pub login_max_failures_per_address: i64,
+    pub login_window_secs: i64,
+    pub body_limit: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            access_ttl_secs: 900,
+            refresh_ttl_days: 30,
+            argon2_memory_kib: 19456,
+            argon2_iterations: 2,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_address: 30,
+            login_window_secs: 900,
+            body_limit: 256 * 1024,
+            trust_proxy: false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub keys: Arc<JwtKeys>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// Runs blocking database work on actix's blocking pool, never on the executor.
+    pub async fn db<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "blocking task failed");
+            ApiError::internal()
+        })?
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,552 @@
+//! Accounts: sign-up with a new organization, the caller's own profile, platform
+//! administration of users, and organization membership.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use tashbeek_domain::auth::TokenPair;
+use tashbeek_domain::organization::{DuplicateCandidate, Organization};
+use tashbeek_domain::page::{self, Cursor, Page};
+use tashbeek_domain::user::{GlobalRole, Member, NewMember, NewUser, OrgRole, Signup, User, UserUpdate};
+use tashbeek_domain::validation::Violation;
+use tashbeek_domain::ValidationErrors;
+use tashbeek_persistence::user::{self as users, UserRow};
+use tashbeek_persistence::{audit, new_id, organization as orgs, to_db_time, DbConn};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{hash_password, issue_tokens, Auth};
+use crate::authz;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{request_id, JsonBody, QueryParams};
+use crate::organization::{register, year};
+use crate::state::AppState;
+
+/// What sign-up returns: a signed-in session and the new (pending) organization.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SignupResult {
+    pub session: TokenPair,
+    pub organization: Organization,
+    pub possible_duplicates: Vec<DuplicateCandidate>,
+}
+
+fn email_taken() -> ApiError {
+    ApiError::validation(ValidationErrors::single("email", Violation::Taken))
+}
+
+fn new_user_row(
+    state: &AppState,
+    email: &str,
+    display_name: &str,
+    password: &str,
+    role: GlobalRole,
+) -> ApiResult<UserRow> {
+    let now = to_db_time(state.now());
+    Ok(UserRow {
+        id: new_id(),
+        email: email.to_owned(),
+        display_name: display_name.to_owned(),
+        password_hash: hash_password(&state.settings, password)?,
+        role: role.as_str().into(),
+        disabled: false,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
+fn record_user_created(
+    c: &mut DbConn,
+    state: &AppState,
+    actor: Option<&str>,
+    row: &UserRow,
+    rid: Option<&str>,
+) -> ApiResult<()> {
+    audit::record(
+        c,
+        audit::Change {
+            at: state.now(),
+            actor_id: actor,
+            action: "user.create",
+            object_type: "user",
+            object_id: &row.id,
+            before: None,
+            after: Some(serde_json::json!({"email": row.email, "display_name": row.display_name, "role": row.role})),
+            request_id: rid,
+        },
+    )?;
+    Ok(())
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/auth/signup", tag = "auth",
+    request_body(content = Signup, examples(
+        ("ar" = (summary = "فريق تطوعي في المتمة", value = json!({
+            "email": "team@matamma.example", "display_name": "أحمد عثمان", "password": "كلمة-سر-طويلة-جدا",
+            "organization": {"kind": "volunteer_team", "name_ar": "فريق شباب المتمة التطوعي", "areas": ["SD-RN-MTM"], "sectors": ["children_youth"]}
+        }))),
+        ("en" = (summary = "NGO in Damascus", value = json!({
+            "email": "admin@care.example", "display_name": "Lina Haddad", "password": "a-long-passphrase",
+            "organization": {"kind": "ngo", "name_en": "Care Together", "areas": ["SY-DI"], "sectors": ["disability", "health"]}
+        })))
+    )),
+    responses(
+        (status = 201, description = "Account and organization (pending verification) created; signed in", body = SignupResult),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or the email is taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<Signup>) -> ApiResult<HttpResponse> {
+    let input = body.0.validate(year(&state))?;
+    let rid = request_id(&req);
+    let st = state.clone();
+    let result = state
+        .db(move |conn| {
+            if users::find_by_email(conn, &input.email)?.is_some() {
+                return Err(email_taken());
+            }
+            let row = new_user_row(&st, &input.email, &input.display_name, &input.password, GlobalRole::User)?;
+            conn.write(|c| {
+                users::insert(c, &row).map_err(|e| match e {
+                    tashbeek_persistence::DbError::Conflict(_) => email_taken(),
+                    other => other.into(),
+                })?;
+                record_user_created(c, &st, Some(&row.id), &row, rid.as_deref())?;
+                let created = register(
+                    c,
+                    &st,
+                    &input.organization,
+                    Some(&row.id),
+                    Some(&row.id),
+                    rid.as_deref(),
+                    "organization.",
+                )?;
+                let session = issue_tokens(c, &st, &row.id, None)?;
+                Ok(SignupResult {
+                    session,
+                    organization: created.organization,
+                    possible_duplicates: created.possible_duplicates,
+                })
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(result))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/me", tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in account with its memberships", body = User),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn me(state: web::Data<AppState>, Auth(actor): Auth) -> ApiResult<HttpResponse> {
+    let user = state.db(move |conn| users::get_full(conn, &actor.id).map_err(|_| ApiError::unauthorized())).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    pub fn parse(&self) -> ApiResult<(i64, Option<String>)> {
+        let mut e = ValidationErrors::default();
+        let limit = page::limit(self.limit).unwrap_or_else(|err| {
+            e.0.extend(err.0);
+            0
+        });
+        let after = match self.cursor.as_deref().map(Cursor::decode).transpose() {
+            Ok(c) => c.map(|c| c.id),
+            Err(err) => {
+                e.0.extend(err.0);
+                None
+            }
+        };
+        e.into_result().map_err(ApiError::bad_parameter)?;
+        Ok((limit, after))
+    }
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/users", tag = "users",
+    params(PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Accounts, oldest first", body = Page<User>),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Platform administrators and observers only", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    QueryParams(p): QueryParams<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let (limit, after) = p.parse()?;
+    if !actor.reads_all() {
+        return Err(ApiError::forbidden());
+    }
+    let page = state
+        .db(move |conn| {
+            let rows = users::list(conn, limit + 1, after.as_deref())?;
+            let more = rows.len() as i64 > limit;
+            let rows: Vec<UserRow> = rows.into_iter().take(limit as usize).collect();
+            let next =
+                if more { rows.last().map(|r| Cursor { k: String::new(), id: r.id.clone() }.encode()) } else { None };
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let mut m = users::memberships_of(conn, &ids)?;
+            let items = rows
+                .into_iter()
+                .map(|r| {
+                    let ms = m.remove(&r.id).unwrap_or_default();
+                    Ok(r.into_domain(ms)?)
+                })
+                .collect::<ApiResult<Vec<_>>>()?;
+            Ok(Page { items, next_cursor: next })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/users", tag = "users",
+    security(("bearer" = [])),
+    request_body(content = NewUser, examples(
+        ("ar" = (summary = "موظف وزارة (مراقب)", value = json!({"email": "officer@mosd.example", "display_name": "سالم البلوشي", "password": "كلمة-سر-طويلة", "role": "observer"}))),
+        ("en" = (summary = "Second coordinator", value = json!({"email": "deputy@shendi.example", "display_name": "Deputy coordinator", "password": "a-long-passphrase", "role": "platform_admin"})))
+    )),
+    responses(
+        (status = 201, description = "Account created", body = User),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or the email is taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    body: JsonBody<NewUser>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0.validate()?;
+    let rid = request_id(&req);
+    let st = state.clone();
+    let user = state
+        .db(move |conn| {
+            authz::admin(conn, &actor)?;
+            if users::find_by_email(conn, &input.email)?.is_some() {
+                return Err(email_taken());
+            }
+            let row = new_user_row(&st, &input.email, &input.display_name, &input.password, input.role)?;
+            conn.write(|c| {
+                let me = authz::admin(c, &actor)?;
+                users::insert(c, &row).map_err(|e| match e {
+                    tashbeek_persistence::DbError::Conflict(_) => email_taken(),
+                    other => other.into(),
+                })?;
+                record_user_created(c, &st, Some(&me.id), &row, rid.as_deref())?;
+                Ok(row.into_domain(vec![])?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+fn parse_user_id(id: &str) -> ApiResult<()> {
+    uuid::Uuid::parse_str(id).map(|_| ()).map_err(|_| ApiError::not_found())
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = String, Path, description = "User id (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The account", body = User),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only administrators, observers and the account itself", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    if !actor.reads_all() && actor.id != id {
+        return Err(ApiError::forbidden());
+    }
+    parse_user_id(&id)?;
+    let user = state.db(move |conn| Ok(users::get_full(conn, &id)?)).await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+#[utoipa::path(
+    patch, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = String, Path, description = "User id (UUID)")),
+    security(("bearer" = [])),
+    request_body(content = UserUpdate, examples(
+        ("ar" = (summary = "تعطيل حساب", value = json!({"disabled": true}))),
+        ("en" = (summary = "Make observer", value = json!({"role": "observer"})))
+    )),
+    responses(
+        (status = 200, description = "Updated; disabling signs the account out everywhere", body = User),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Would leave no active platform administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+    body: JsonBody<UserUpdate>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0.validate()?;
+    let id = id.into_inner();
+    parse_user_id(&id)?;
+    let rid = request_id(&req);
+    let st = state.clone();
+    let user = state
+        .db(move |conn| {
+            conn.write(|c| {
+                let me = authz::admin(c, &actor)?;
+                let mut row = users::get(c, &id)?;
+                let before = serde_json::json!({"display_name": row.display_name, "role": row.role, "disabled": row.disabled});
+                let was_active_admin = row.role()? == GlobalRole::PlatformAdmin && !row.disabled;
+                if let Some(n) = &input.display_name {
+                    row.display_name = n.clone();
+                }
+                if let Some(r) = input.role {
+                    row.role = r.as_str().into();
+                }
+                if let Some(d) = input.disabled {
+                    row.disabled = d;
+                }
+                let still_active_admin = row.role()? == GlobalRole::PlatformAdmin && !row.disabled;
+                if was_active_admin && !still_active_admin && users::count_admins(c)? <= 1 {
+                    return Err(ApiError::conflict(
+                        "last_admin",
+                        "لا يمكن ذلك: سيبقى النظام بلا مدير منصة نشط.",
+                        "Not possible: the platform would be left without an active administrator.",
+                    ));
+                }
+                let now = st.now();
+                row.updated_at = to_db_time(now);
+                users::update_profile(c, &row)?;
+                if row.disabled {
+                    users::revoke_all_of_user(c, &row.id, to_db_time(now))?;
+                }
+                audit::record(
+                    c,
+                    audit::Change {
+                        at: now,
+                        actor_id: Some(&me.id),
+                        action: "user.update",
+                        object_type: "user",
+                        object_id: &row.id,
+                        before: Some(before),
+                        after: Some(serde_json::json!({"display_name": row.display_name, "role": row.role, "disabled": row.disabled})),
+                        request_id: rid.as_deref(),
+                    },
+                )?;
+                Ok(users::get_full(c, &row.id)?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+fn check_org_id(id: &str) -> ApiResult<()> {
+    uuid::Uuid::parse_str(id).map(|_| ()).map_err(|_| ApiError::not_found())
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/organizations/{id}/members", tag = "organizations",
+    params(("id" = String, Path, description = "Organization id (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Members with their roles", body = Vec<Member>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only its members, platform administrators and observers", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn members(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    check_org_id(&id)?;
+    let list = state
+        .db(move |conn| {
+            orgs::get(conn, &id)?;
+            if !authz::sees_private(conn, Some(&actor), &id)? {
+                return Err(ApiError::forbidden());
+            }
+            Ok(users::members(conn, &id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/organizations/{id}/members", tag = "organizations",
+    params(("id" = String, Path, description = "Organization id (UUID)")),
+    security(("bearer" = [])),
+    request_body(content = NewMember, examples(
+        ("ar" = (summary = "إضافة عضو جديد بحساب جديد", value = json!({"email": "fatima@amal.example", "role": "member", "display_name": "فاطمة الحسن", "password": "كلمة-سر-طويلة"}))),
+        ("en" = (summary = "Add an existing account as admin", value = json!({"email": "omar@example.org", "role": "admin"})))
+    )),
+    responses(
+        (status = 201, description = "Added", body = Member),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only this organization's administrators and platform administrators", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already a member", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or no account with that email and no password to create one", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_member(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+    body: JsonBody<NewMember>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0.validate()?;
+    let org_id = id.into_inner();
+    check_org_id(&org_id)?;
+    let rid = request_id(&req);
+    let st = state.clone();
+    let member = state
+        .db(move |conn| {
+            orgs::get(conn, &org_id)?;
+            authz::org_admin(conn, &actor, &org_id)?;
+            let existing = users::find_by_email(conn, &input.email)?;
+            let new_row = match (&existing, &input.password) {
+                (Some(_), Some(_)) => return Err(email_taken()),
+                (Some(_), None) => None,
+                (None, Some(p)) => Some(new_user_row(
+                    &st,
+                    &input.email,
+                    input.display_name.as_deref().unwrap_or_default(),
+                    p,
+                    GlobalRole::User,
+                )?),
+                (None, None) => {
+                    return Err(ApiError::validation(ValidationErrors::single("email", Violation::UnknownValue)))
+                }
+            };
+            conn.write(|c| {
+                let me = authz::org_admin(c, &actor, &org_id)?;
+                let user_id = match (&existing, &new_row) {
+                    (Some(u), _) => u.id.clone(),
+                    (None, Some(row)) => {
+                        users::insert(c, row).map_err(|e| match e {
+                            tashbeek_persistence::DbError::Conflict(_) => email_taken(),
+                            other => other.into(),
+                        })?;
+                        record_user_created(c, &st, Some(&me.id), row, rid.as_deref())?;
+                        row.id.clone()
+                    }
+                    (None, None) => return Err(ApiError::internal()),
+                };
+                if users::role_in(c, &user_id, &org_id)?.is_some() {
+                    return Err(ApiError::conflict(
+                        "already_member",
+                        "هذا الحساب عضو بالفعل.",
+                        "This account is already a member.",
+                    ));
+                }
+                let now = st.now();
+                users::add_membership(c, &user_id, &org_id, input.role, to_db_time(now))?;
+                audit::record(
+                    c,
+                    audit::Change {
+                        at: now,
+                        actor_id: Some(&me.id),
+                        action: "membership.add",
+                        object_type: "organization",
+                        object_id: &org_id,
+                        before: None,
+                        after: Some(serde_json::json!({"user_id": user_id, "role": input.role.as_str()})),
+                        request_id: rid.as_deref(),
+                    },
+                )?;
+                users::members(c, &org_id)?
+                    .into_iter()
+                    .find(|m| m.user_id.to_string() == user_id)
+                    .ok_or_else(ApiError::internal)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(member))
+}
+
+#[utoipa::path(
+    delete, path = "/api/v1/organizations/{id}/members/{user_id}", tag = "organizations",
+    params(("id" = String, Path, description = "Organization id (UUID)"), ("user_id" = String, Path, description = "User id (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only this organization's administrators and platform administrators", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization or member", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Would leave the organization without an administrator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn remove_member(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (org_id, user_id) = path.into_inner();
+    check_org_id(&org_id)?;
+    parse_user_id(&user_id)?;
+    let rid = request_id(&req);
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            conn.write(|c| -> ApiResult<()> {
+                orgs::get(c, &org_id)?;
+                let me = authz::org_admin(c, &actor, &org_id)?;
+                let role = users::role_in(c, &user_id, &org_id)?.ok_or_else(ApiError::not_found)?;
+                if role == OrgRole::Admin && users::count_org_admins(c, &org_id)? <= 1 {
+                    return Err(ApiError::conflict(
+                        "last_org_admin",
+                        "لا يمكن إزالة آخر مدير للمنظمة.",
+                        "The organization's last administrator cannot be removed.",
+                    ));
+                }
+                users::remove_membership(c, &user_id, &org_id)?;
+                audit::record(
+                    c,
+                    audit::Change {
+                        at: st.now(),
+                        actor_id: Some(&me.id),
+                        action: "membership.remove",
+                        object_type: "organization",
+                        object_id: &org_id,
+                        before: Some(serde_json::json!({"user_id": user_id, "role": role.as_str()})),
+                        after: None,
+                        request_id: rid.as_deref(),
+                    },
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,13 @@
+DROP TABLE audit_log;
+DROP TABLE login_failures;
+DROP TABLE refresh_tokens;
+DROP TABLE memberships;
+DROP TABLE verification_events;
+DROP TABLE organization_resources;
+DROP TABLE organization_areas;
+DROP TABLE organization_sectors;
+DROP TABLE organizations;
+DROP TABLE areas;
+DROP TABLE sectors;
+DROP TABLE users;
+DROP TABLE server_secrets;

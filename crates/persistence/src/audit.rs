@@ -1,0 +1,97 @@
+//! The append-only audit log. Rows are inserted in the same transaction as the change
+//! they describe and never updated.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use tashbeek_domain::audit::AuditEntry;
+
+use crate::error::DbResult;
+use crate::schema::audit_log;
+use crate::{from_db_time, new_id, parse_uuid, to_db_time, DbConn};
+
+/// One change to record.
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<&'a str>,
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: &'a str,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<&'a str>,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+struct Row {
+    id: String,
+    at: chrono::NaiveDateTime,
+    actor_id: Option<String>,
+    action: String,
+    object_type: String,
+    object_id: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    request_id: Option<String>,
+}
+
+pub fn record(conn: &mut DbConn, c: Change<'_>) -> DbResult<()> {
+    let row = Row {
+        id: new_id(),
+        at: to_db_time(c.at),
+        actor_id: c.actor_id.map(str::to_owned),
+        action: c.action.to_owned(),
+        object_type: c.object_type.to_owned(),
+        object_id: c.object_id.to_owned(),
+        before_json: c.before.map(|v| v.to_string()),
+        after_json: c.after.map(|v| v.to_string()),
+        request_id: c.request_id.map(str::to_owned),
+    };
+    diesel::insert_into(audit_log::table).values(&row).execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub actor_id: Option<String>,
+    pub action: Option<String>,
+}
+
+/// Newest first, keyset-paginated by id (UUIDv7 is time-ordered).
+pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, before_id: Option<&str>) -> DbResult<Vec<AuditEntry>> {
+    let mut q = audit_log::table.into_boxed();
+    if let Some(t) = &f.object_type {
+        q = q.filter(audit_log::object_type.eq(t));
+    }
+    if let Some(o) = &f.object_id {
+        q = q.filter(audit_log::object_id.eq(o));
+    }
+    if let Some(a) = &f.actor_id {
+        q = q.filter(audit_log::actor_id.eq(a));
+    }
+    if let Some(a) = &f.action {
+        q = q.filter(audit_log::action.eq(a));
+    }
+    if let Some(b) = before_id {
+        q = q.filter(audit_log::id.lt(b));
+    }
+    let rows: Vec<Row> = q.order(audit_log::id.desc()).limit(limit).select(Row::as_select()).load(conn)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                id: parse_uuid(&r.id)?,
+                at: from_db_time(r.at),
+                actor_id: r.actor_id.as_deref().map(parse_uuid).transpose()?,
+                action: r.action,
+                object_type: r.object_type,
+                object_id: r.object_id,
+                before: r.before_json.map(|s| serde_json::from_str(&s)).transpose()?,
+                after: r.after_json.map(|s| serde_json::from_str(&s)).transpose()?,
+                request_id: r.request_id,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,36 @@
+//! Storage for Tashbeek on SQLite or PostgreSQL through one diesel schema.
+//!
+//! Functions take `&mut DbConn` so callers compose them inside one transaction: a
+//! change and its audit row commit together or not at all.
+
+pub mod audit;
+pub mod db;
+pub mod error;
+pub mod organization;
+pub mod reference;
+pub mod schema;
+pub mod secrets;
+pub mod user;
+
+pub use db::{Backend, DbConn, DbPool, PoolOptions};
+pub use error::{DbError, DbResult};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+/// Fresh time-ordered id; UUIDv7 keeps keyset pagination and indexes cheap.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Stored timestamps are naive UTC; these convert at the boundary.
+pub fn to_db_time(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+pub fn from_db_time(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+pub(crate) fn parse_uuid(s: &str) -> DbResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(s).map_err(|e| DbError::Corrupt(format!("id {s}: {e}")))
+}

@@ -1,0 +1,502 @@
+//! Organizations, their sector/area/resource links, verification history, and the
+//! directory query (search, filters, keyset pagination).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use tashbeek_domain::organization::{
+    ContactVisibility, DuplicateCandidate, Organization, OrganizationInput, OrganizationKind, VerificationEvent,
+    VerificationStatus,
+};
+
+use crate::error::{DbError, DbResult};
+use crate::schema::{
+    organization_areas, organization_resources, organization_sectors, organizations, verification_events,
+};
+use crate::{from_db_time, new_id, parse_uuid, DbConn};
+
+/// One organizations row, as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = organizations, treat_none_as_null = true)]
+pub struct OrgRow {
+    pub id: String,
+    pub kind: String,
+    pub name_ar: Option<String>,
+    pub name_en: Option<String>,
+    pub acronym: Option<String>,
+    pub description: Option<String>,
+    pub founded_year: Option<i32>,
+    pub registration_number: Option<String>,
+    pub registering_authority: Option<String>,
+    pub address: Option<String>,
+    pub contacts: String,
+    pub members_count: Option<i64>,
+    pub volunteers_count: Option<i64>,
+    pub beneficiaries_per_year: Option<i64>,
+    pub offers: String,
+    pub needs: String,
+    pub contact_visibility: String,
+    pub verification_status: String,
+    pub archived_at: Option<NaiveDateTime>,
+    pub search_text: String,
+    pub sort_name: String,
+    pub name_key_ar: Option<String>,
+    pub name_key_en: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+impl OrgRow {
+    /// A new row for `input` (already validated), pending verification.
+    pub fn new(input: &OrganizationInput, created_by: Option<&str>, now: NaiveDateTime) -> DbResult<OrgRow> {
+        let mut row = OrgRow {
+            id: new_id(),
+            kind: String::new(),
+            name_ar: None,
+            name_en: None,
+            acronym: None,
+            description: None,
+            founded_year: None,
+            registration_number: None,
+            registering_authority: None,
+            address: None,
+            contacts: String::new(),
+            members_count: None,
+            volunteers_count: None,
+            beneficiaries_per_year: None,
+            offers: String::new(),
+            needs: String::new(),
+            contact_visibility: String::new(),
+            verification_status: VerificationStatus::Pending.as_str().into(),
+            archived_at: None,
+            search_text: String::new(),
+            sort_name: String::new(),
+            name_key_ar: None,
+            name_key_en: None,
+            created_by: created_by.map(str::to_owned),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        row.apply(input)?;
+        Ok(row)
+    }
+
+    /// Overwrites the profile fields from `input`, keeping identity, status and history.
+    pub fn apply(&mut self, i: &OrganizationInput) -> DbResult<()> {
+        self.kind = i.kind.as_str().into();
+        self.name_ar = i.name_ar.clone();
+        self.name_en = i.name_en.clone();
+        self.acronym = i.acronym.clone();
+        self.description = i.description.clone();
+        self.founded_year = i.founded_year;
+        self.registration_number = i.registration_number.clone();
+        self.registering_authority = i.registering_authority.clone();
+        self.address = i.address.clone();
+        self.contacts = serde_json::to_string(&i.contacts)?;
+        self.members_count = i.members_count;
+        self.volunteers_count = i.volunteers_count;
+        self.beneficiaries_per_year = i.beneficiaries_per_year;
+        self.offers = serde_json::to_string(&i.offers)?;
+        self.needs = serde_json::to_string(&i.needs)?;
+        self.contact_visibility = i.contact_visibility.as_str().into();
+        self.search_text = i.search_text();
+        self.sort_name = i.sort_name();
+        self.name_key_ar = i.name_ar.as_deref().map(tashbeek_domain::text::normalize);
+        self.name_key_en = i.name_en.as_deref().map(tashbeek_domain::text::normalize);
+        Ok(())
+    }
+
+    pub fn status(&self) -> DbResult<VerificationStatus> {
+        VerificationStatus::parse(&self.verification_status)
+            .ok_or_else(|| DbError::Corrupt(format!("status {}", self.verification_status)))
+    }
+
+    pub fn into_domain(self, sectors: Vec<String>, areas: Vec<String>) -> DbResult<Organization> {
+        let corrupt = |what: &str, v: &str| DbError::Corrupt(format!("{what} {v}"));
+        Ok(Organization {
+            id: parse_uuid(&self.id)?,
+            kind: OrganizationKind::parse(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?,
+            verification_status: self.status()?,
+            contact_visibility: ContactVisibility::parse(&self.contact_visibility)
+                .ok_or_else(|| corrupt("visibility", &self.contact_visibility))?,
+            name_ar: self.name_ar,
+            name_en: self.name_en,
+            acronym: self.acronym,
+            description: self.description,
+            founded_year: self.founded_year,
+            registration_number: self.registration_number,
+            registering_authority: self.registering_authority,
+            sectors,
+            areas,
+            address: self.address,
+            contacts: Some(serde_json::from_str(&self.contacts)?),
+            members_count: self.members_count,
+            volunteers_count: self.volunteers_count,
+            beneficiaries_per_year: self.beneficiaries_per_year,
+            offers: serde_json::from_str(&self.offers)?,
+            needs: serde_json::from_str(&self.needs)?,
+            archived: self.archived_at.is_some(),
+            created_at: from_db_time(self.created_at),
+            updated_at: from_db_time(self.updated_at),
+            version: self.version,
+        })
+    }
+
+    /// The profile as a client would submit it, for audit before/after snapshots.
+    pub fn to_input(&self, sectors: Vec<String>, areas: Vec<String>) -> DbResult<OrganizationInput> {
+        let o = self.clone().into_domain(sectors, areas)?;
+        Ok(OrganizationInput {
+            kind: o.kind,
+            name_ar: o.name_ar,
+            name_en: o.name_en,
+            acronym: o.acronym,
+            description: o.description,
+            founded_year: o.founded_year,
+            registration_number: o.registration_number,
+            registering_authority: o.registering_authority,
+            sectors: o.sectors,
+            areas: o.areas,
+            address: o.address,
+            contacts: o.contacts.unwrap_or_default(),
+            members_count: o.members_count,
+            volunteers_count: o.volunteers_count,
+            beneficiaries_per_year: o.beneficiaries_per_year,
+            offers: o.offers,
+            needs: o.needs,
+            contact_visibility: o.contact_visibility,
+        })
+    }
+}
+
+fn write_links(conn: &mut DbConn, id: &str, input: &OrganizationInput) -> DbResult<()> {
+    diesel::delete(organization_sectors::table.filter(organization_sectors::organization_id.eq(id))).execute(conn)?;
+    diesel::delete(organization_areas::table.filter(organization_areas::organization_id.eq(id))).execute(conn)?;
+    diesel::delete(organization_resources::table.filter(organization_resources::organization_id.eq(id)))
+        .execute(conn)?;
+    for s in &input.sectors {
+        diesel::insert_into(organization_sectors::table)
+            .values((organization_sectors::organization_id.eq(id), organization_sectors::sector_code.eq(s)))
+            .execute(conn)?;
+    }
+    for a in &input.areas {
+        diesel::insert_into(organization_areas::table)
+            .values((organization_areas::organization_id.eq(id), organization_areas::area_id.eq(a)))
+            .execute(conn)?;
+    }
+    for (direction, list) in [("offer", &input.offers), ("need", &input.needs)] {
+        for r in list {
+            diesel::insert_into(organization_resources::table)
+                .values((
+                    organization_resources::organization_id.eq(id),
+                    organization_resources::direction.eq(direction),
+                    organization_resources::kind.eq(r.kind.as_str()),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores a new organization with its links and first history entry.
+pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbResult<()> {
+    diesel::insert_into(organizations::table).values(row).execute(conn)?;
+    write_links(conn, &row.id, input)?;
+    add_verification_event(
+        conn,
+        &row.id,
+        None,
+        VerificationStatus::Pending,
+        None,
+        row.created_by.as_deref(),
+        row.created_at,
+    )
+}
+
+/// Replaces the profile if the stored version is still `expected_version`; returns
+/// false when someone else changed it first.
+pub fn replace(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput, expected_version: i64) -> DbResult<bool> {
+    let changed = diesel::update(
+        organizations::table.filter(organizations::id.eq(&row.id)).filter(organizations::version.eq(expected_version)),
+    )
+    .set(row)
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    write_links(conn, &row.id, input)?;
+    Ok(true)
+}
+
+/// Changes status or archive state with the same optimistic check as `replace`.
+pub fn update_state(conn: &mut DbConn, row: &OrgRow, expected_version: i64) -> DbResult<bool> {
+    let changed = diesel::update(
+        organizations::table.filter(organizations::id.eq(&row.id)).filter(organizations::version.eq(expected_version)),
+    )
+    .set((
+        organizations::verification_status.eq(&row.verification_status),
+        organizations::archived_at.eq(row.archived_at),
+        organizations::updated_at.eq(row.updated_at),
+        organizations::version.eq(row.version),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> DbResult<OrgRow> {
+    Ok(organizations::table.find(id).select(OrgRow::as_select()).first(conn)?)
+}
+
+/// An organization's sector codes and area ids.
+pub type Links = (Vec<String>, Vec<String>);
+
+/// Sector codes and area ids of each organization in `ids`, in two queries.
+pub fn links(conn: &mut DbConn, ids: &[String]) -> DbResult<HashMap<String, Links>> {
+    let mut out: HashMap<String, Links> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let s: Vec<(String, String)> = organization_sectors::table
+        .filter(organization_sectors::organization_id.eq_any(ids))
+        .order((organization_sectors::organization_id, organization_sectors::sector_code))
+        .select((organization_sectors::organization_id, organization_sectors::sector_code))
+        .load(conn)?;
+    let a: Vec<(String, String)> = organization_areas::table
+        .filter(organization_areas::organization_id.eq_any(ids))
+        .order((organization_areas::organization_id, organization_areas::area_id))
+        .select((organization_areas::organization_id, organization_areas::area_id))
+        .load(conn)?;
+    for (id, code) in s {
+        out.entry(id).or_default().0.push(code);
+    }
+    for (id, area) in a {
+        out.entry(id).or_default().1.push(area);
+    }
+    Ok(out)
+}
+
+/// Loads one organization with its links.
+pub fn get_full(conn: &mut DbConn, id: &str) -> DbResult<(OrgRow, Vec<String>, Vec<String>)> {
+    let row = get(conn, id)?;
+    let (s, a) = links(conn, std::slice::from_ref(&row.id))?.remove(&row.id).unwrap_or_default();
+    Ok((row, s, a))
+}
+
+pub fn add_verification_event(
+    conn: &mut DbConn,
+    org_id: &str,
+    from: Option<VerificationStatus>,
+    to: VerificationStatus,
+    reason: Option<&str>,
+    actor: Option<&str>,
+    at: NaiveDateTime,
+) -> DbResult<()> {
+    diesel::insert_into(verification_events::table)
+        .values((
+            verification_events::id.eq(new_id()),
+            verification_events::organization_id.eq(org_id),
+            verification_events::from_status.eq(from.map(|s| s.as_str())),
+            verification_events::to_status.eq(to.as_str()),
+            verification_events::reason.eq(reason),
+            verification_events::actor_id.eq(actor),
+            verification_events::at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+type EventRow = (String, Option<String>, String, Option<String>, Option<String>, NaiveDateTime);
+
+pub fn verification_history(conn: &mut DbConn, org_id: &str) -> DbResult<Vec<VerificationEvent>> {
+    let rows: Vec<EventRow> = verification_events::table
+        .filter(verification_events::organization_id.eq(org_id))
+        .order(verification_events::id)
+        .select((
+            verification_events::id,
+            verification_events::from_status,
+            verification_events::to_status,
+            verification_events::reason,
+            verification_events::actor_id,
+            verification_events::at,
+        ))
+        .load(conn)?;
+    let status = |s: &str| VerificationStatus::parse(s).ok_or_else(|| DbError::Corrupt(format!("status {s}")));
+    rows.into_iter()
+        .map(|r| {
+            Ok(VerificationEvent {
+                id: parse_uuid(&r.0)?,
+                from_status: r.1.as_deref().map(status).transpose()?,
+                to_status: status(&r.2)?,
+                reason: r.3,
+                actor_id: r.4.as_deref().map(parse_uuid).transpose()?,
+                at: from_db_time(r.5),
+            })
+        })
+        .collect()
+}
+
+/// Which organizations a viewer may list.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Everything (platform admins and observers).
+    All,
+    /// Verified organizations plus these (the viewer's own).
+    VerifiedAnd(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Alphabetical by normalized primary name.
+    Name,
+    /// Oldest change first, for delta sync with `updated_since`.
+    Updated,
+}
+
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub scope: Scope,
+    pub terms: Vec<String>,
+    pub kinds: Vec<String>,
+    pub sectors: Vec<String>,
+    /// Areas to match, each already expanded to its whole subtree.
+    pub area_ids: Vec<String>,
+    pub statuses: Vec<String>,
+    pub needs: Vec<String>,
+    pub offers: Vec<String>,
+    pub include_archived: bool,
+    pub updated_since: Option<NaiveDateTime>,
+    pub sort: Sort,
+}
+
+/// The sort key of a row under `sort`, as the cursor carries it.
+pub fn sort_key(row: &OrgRow, sort: Sort) -> String {
+    match sort {
+        Sort::Name => row.sort_name.clone(),
+        Sort::Updated => row.updated_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+    }
+}
+
+/// One page of the directory after `after` (sort key, id), at most `limit` rows.
+pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str)>) -> DbResult<Vec<OrgRow>> {
+    use organizations as o;
+    let mut q = o::table.into_boxed();
+    match &f.scope {
+        Scope::All => {}
+        Scope::VerifiedAnd(own) if own.is_empty() => {
+            q = q.filter(o::verification_status.eq(VerificationStatus::Verified.as_str()))
+        }
+        Scope::VerifiedAnd(own) => {
+            q = q.filter(o::verification_status.eq(VerificationStatus::Verified.as_str()).or(o::id.eq_any(own.clone())))
+        }
+    }
+    if !f.include_archived {
+        q = q.filter(o::archived_at.is_null());
+    }
+    for t in &f.terms {
+        q = q.filter(o::search_text.like(format!("%{t}%")));
+    }
+    if !f.kinds.is_empty() {
+        q = q.filter(o::kind.eq_any(f.kinds.clone()));
+    }
+    if !f.statuses.is_empty() {
+        q = q.filter(o::verification_status.eq_any(f.statuses.clone()));
+    }
+    if !f.sectors.is_empty() {
+        q = q.filter(
+            o::id.eq_any(
+                organization_sectors::table
+                    .filter(organization_sectors::sector_code.eq_any(f.sectors.clone()))
+                    .select(organization_sectors::organization_id),
+            ),
+        );
+    }
+    if !f.area_ids.is_empty() {
+        q = q.filter(
+            o::id.eq_any(
+                organization_areas::table
+                    .filter(organization_areas::area_id.eq_any(f.area_ids.clone()))
+                    .select(organization_areas::organization_id),
+            ),
+        );
+    }
+    for (direction, kinds) in [("need", &f.needs), ("offer", &f.offers)] {
+        if !kinds.is_empty() {
+            q = q.filter(
+                o::id.eq_any(
+                    organization_resources::table
+                        .filter(organization_resources::direction.eq(direction))
+                        .filter(organization_resources::kind.eq_any(kinds.clone()))
+                        .select(organization_resources::organization_id),
+                ),
+            );
+        }
+    }
+    if let Some(since) = f.updated_since {
+        q = q.filter(o::updated_at.ge(since));
+    }
+    match f.sort {
+        Sort::Name => {
+            if let Some((k, id)) = after {
+                q = q.filter(
+                    o::sort_name.gt(k.to_owned()).or(o::sort_name.eq(k.to_owned()).and(o::id.gt(id.to_owned()))),
+                );
+            }
+            q = q.order((o::sort_name.asc(), o::id.asc()));
+        }
+        Sort::Updated => {
+            if let Some((k, id)) = after {
+                let t = NaiveDateTime::parse_from_str(k, "%Y-%m-%dT%H:%M:%S%.f")
+                    .map_err(|_| DbError::Corrupt("cursor".into()))?;
+                q = q.filter(o::updated_at.gt(t).or(o::updated_at.eq(t).and(o::id.gt(id.to_owned()))));
+            }
+            q = q.order((o::updated_at.asc(), o::id.asc()));
+        }
+    }
+    Ok(q.limit(limit).select(OrgRow::as_select()).load(conn)?)
+}
+
+/// Organizations whose normalized Arabic or English name equals one of `keys` and
+/// that share an area with `areas` (or where either side lists no area).
+pub fn duplicates(
+    conn: &mut DbConn,
+    keys: &[String],
+    areas_of_new: &[String],
+    exclude_id: Option<&str>,
+) -> DbResult<Vec<DuplicateCandidate>> {
+    use organizations as o;
+    if keys.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut q = o::table
+        .filter(o::name_key_ar.eq_any(keys.to_vec()).or(o::name_key_en.eq_any(keys.to_vec())))
+        .filter(o::archived_at.is_null())
+        .into_boxed();
+    if let Some(x) = exclude_id {
+        q = q.filter(o::id.ne(x.to_owned()));
+    }
+    let rows: Vec<OrgRow> = q.order(o::id).limit(20).select(OrgRow::as_select()).load(conn)?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut links = links(conn, &ids)?;
+    let mut out = Vec::new();
+    for r in rows {
+        let their_areas = links.remove(&r.id).map(|l| l.1).unwrap_or_default();
+        let shared: Vec<String> = their_areas.iter().filter(|a| areas_of_new.contains(a)).cloned().collect();
+        if !shared.is_empty() || their_areas.is_empty() || areas_of_new.is_empty() {
+            out.push(DuplicateCandidate {
+                id: parse_uuid(&r.id)?,
+                verification_status: r.status()?,
+                name_ar: r.name_ar,
+                name_en: r.name_en,
+                shared_areas: shared,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub fn count(conn: &mut DbConn) -> DbResult<i64> {
+    Ok(organizations::table.count().get_result(conn)?)
+}

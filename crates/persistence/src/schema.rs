@@ -1,0 +1,179 @@
+//! The one diesel schema both backends share (see the migrations folders).
+
+diesel::table! {
+    server_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sectors (code) {
+        code -> Text,
+        name_ar -> Text,
+        name_en -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    areas (id) {
+        id -> Text,
+        parent_id -> Nullable<Text>,
+        level -> Text,
+        name_ar -> Text,
+        name_en -> Text,
+        path -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        kind -> Text,
+        name_ar -> Nullable<Text>,
+        name_en -> Nullable<Text>,
+        acronym -> Nullable<Text>,
+        description -> Nullable<Text>,
+        founded_year -> Nullable<Integer>,
+        registration_number -> Nullable<Text>,
+        registering_authority -> Nullable<Text>,
+        address -> Nullable<Text>,
+        contacts -> Text,
+        members_count -> Nullable<BigInt>,
+        volunteers_count -> Nullable<BigInt>,
+        beneficiaries_per_year -> Nullable<BigInt>,
+        offers -> Text,
+        needs -> Text,
+        contact_visibility -> Text,
+        verification_status -> Text,
+        archived_at -> Nullable<Timestamp>,
+        search_text -> Text,
+        sort_name -> Text,
+        name_key_ar -> Nullable<Text>,
+        name_key_en -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    organization_sectors (organization_id, sector_code) {
+        organization_id -> Text,
+        sector_code -> Text,
+    }
+}
+
+diesel::table! {
+    organization_areas (organization_id, area_id) {
+        organization_id -> Text,
+        area_id -> Text,
+    }
+}
+
+diesel::table! {
+    organization_resources (organization_id, direction, kind) {
+        organization_id -> Text,
+        direction -> Text,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    verification_events (id) {
+        id -> Text,
+        organization_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        reason -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (user_id, organization_id) {
+        user_id -> Text,
+        organization_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        family_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Text,
+        throttle_key -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(organization_sectors -> organizations (organization_id));
+diesel::joinable!(organization_areas -> organizations (organization_id));
+diesel::joinable!(organization_areas -> areas (area_id));
+diesel::joinable!(organization_resources -> organizations (organization_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(memberships -> organizations (organization_id));
+diesel::joinable!(verification_events -> organizations (organization_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    server_secrets,
+    users,
+    sectors,
+    areas,
+    organizations,
+    organization_sectors,
+    organization_areas,
+    organization_resources,
+    verification_events,
+    memberships,
+    refresh_tokens,
+    login_failures,
+    audit_log,
+);

@@ -1,0 +1,255 @@
+//! Accounts, organization memberships, refresh-token families and login throttling.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use tashbeek_domain::user::{GlobalRole, Member, Membership, OrgRole, User};
+
+use crate::error::{DbError, DbResult};
+use crate::schema::{login_failures, memberships, refresh_tokens, users};
+use crate::{from_db_time, new_id, parse_uuid, DbConn};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl UserRow {
+    pub fn role(&self) -> DbResult<GlobalRole> {
+        GlobalRole::parse(&self.role).ok_or_else(|| DbError::Corrupt(format!("role {}", self.role)))
+    }
+
+    pub fn into_domain(self, memberships: Vec<Membership>) -> DbResult<User> {
+        Ok(User {
+            id: parse_uuid(&self.id)?,
+            role: self.role()?,
+            email: self.email,
+            display_name: self.display_name,
+            disabled: self.disabled,
+            memberships,
+            created_at: from_db_time(self.created_at),
+            updated_at: from_db_time(self.updated_at),
+        })
+    }
+}
+
+pub fn insert(conn: &mut DbConn, row: &UserRow) -> DbResult<()> {
+    diesel::insert_into(users::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> DbResult<UserRow> {
+    Ok(users::table.find(id).select(UserRow::as_select()).first(conn)?)
+}
+
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> DbResult<Option<UserRow>> {
+    Ok(users::table.filter(users::email.eq(email)).select(UserRow::as_select()).first(conn).optional()?)
+}
+
+pub fn list(conn: &mut DbConn, limit: i64, after_id: Option<&str>) -> DbResult<Vec<UserRow>> {
+    let mut q = users::table.into_boxed();
+    if let Some(a) = after_id {
+        q = q.filter(users::id.gt(a));
+    }
+    Ok(q.order(users::id).limit(limit).select(UserRow::as_select()).load(conn)?)
+}
+
+pub fn update_profile(conn: &mut DbConn, row: &UserRow) -> DbResult<()> {
+    diesel::update(users::table.find(&row.id))
+        .set((
+            users::display_name.eq(&row.display_name),
+            users::role.eq(&row.role),
+            users::disabled.eq(row.disabled),
+            users::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, now: NaiveDateTime) -> DbResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn count_admins(conn: &mut DbConn) -> DbResult<i64> {
+    Ok(users::table
+        .filter(users::role.eq(GlobalRole::PlatformAdmin.as_str()))
+        .filter(users::disabled.eq(false))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Memberships of each user in `ids`, in one query.
+pub fn memberships_of(conn: &mut DbConn, ids: &[String]) -> DbResult<HashMap<String, Vec<Membership>>> {
+    let rows: Vec<(String, String, String)> = memberships::table
+        .filter(memberships::user_id.eq_any(ids))
+        .order((memberships::user_id, memberships::organization_id))
+        .select((memberships::user_id, memberships::organization_id, memberships::role))
+        .load(conn)?;
+    let mut out: HashMap<String, Vec<Membership>> = HashMap::new();
+    for (u, o, r) in rows {
+        let role = OrgRole::parse(&r).ok_or_else(|| DbError::Corrupt(format!("org role {r}")))?;
+        out.entry(u).or_default().push(Membership { organization_id: parse_uuid(&o)?, role });
+    }
+    Ok(out)
+}
+
+/// A user with their memberships.
+pub fn get_full(conn: &mut DbConn, id: &str) -> DbResult<User> {
+    let row = get(conn, id)?;
+    let m = memberships_of(conn, std::slice::from_ref(&row.id))?.remove(&row.id).unwrap_or_default();
+    row.into_domain(m)
+}
+
+pub fn role_in(conn: &mut DbConn, user_id: &str, org_id: &str) -> DbResult<Option<OrgRole>> {
+    let r: Option<String> =
+        memberships::table.find((user_id, org_id)).select(memberships::role).first(conn).optional()?;
+    Ok(r.and_then(|r| OrgRole::parse(&r)))
+}
+
+pub fn org_ids_of(conn: &mut DbConn, user_id: &str) -> DbResult<Vec<String>> {
+    Ok(memberships::table.filter(memberships::user_id.eq(user_id)).select(memberships::organization_id).load(conn)?)
+}
+
+pub fn add_membership(
+    conn: &mut DbConn,
+    user_id: &str,
+    org_id: &str,
+    role: OrgRole,
+    now: NaiveDateTime,
+) -> DbResult<()> {
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::user_id.eq(user_id),
+            memberships::organization_id.eq(org_id),
+            memberships::role.eq(role.as_str()),
+            memberships::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn remove_membership(conn: &mut DbConn, user_id: &str, org_id: &str) -> DbResult<bool> {
+    Ok(diesel::delete(memberships::table.find((user_id, org_id))).execute(conn)? == 1)
+}
+
+pub fn count_org_admins(conn: &mut DbConn, org_id: &str) -> DbResult<i64> {
+    Ok(memberships::table
+        .filter(memberships::organization_id.eq(org_id))
+        .filter(memberships::role.eq(OrgRole::Admin.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn members(conn: &mut DbConn, org_id: &str) -> DbResult<Vec<Member>> {
+    let rows: Vec<(String, String, String, String, NaiveDateTime)> = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq(org_id))
+        .order(users::email)
+        .select((users::id, users::email, users::display_name, memberships::role, memberships::created_at))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, email, display_name, role, since)| {
+            Ok(Member {
+                user_id: parse_uuid(&id)?,
+                email,
+                display_name,
+                role: OrgRole::parse(&role).ok_or_else(|| DbError::Corrupt(format!("org role {role}")))?,
+                since: from_db_time(since),
+            })
+        })
+        .collect()
+}
+
+/// A stored refresh token (only its hash is kept).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshRow {
+    pub id: String,
+    pub user_id: String,
+    pub family_id: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_refresh(conn: &mut DbConn, row: &RefreshRow) -> DbResult<()> {
+    diesel::insert_into(refresh_tokens::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn find_refresh(conn: &mut DbConn, hash: &str) -> DbResult<Option<RefreshRow>> {
+    Ok(refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(hash))
+        .select(RefreshRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks a token used, only if nobody used it first; false means a concurrent reuse.
+pub fn mark_refresh_used(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> DbResult<bool> {
+    Ok(diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()))
+        .set(refresh_tokens::used_at.eq(now))
+        .execute(conn)?
+        == 1)
+}
+
+pub fn revoke_family(conn: &mut DbConn, family_id: &str, now: NaiveDateTime) -> DbResult<usize> {
+    Ok(diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(now))
+    .execute(conn)?)
+}
+
+pub fn revoke_all_of_user(conn: &mut DbConn, user_id: &str, now: NaiveDateTime) -> DbResult<usize> {
+    Ok(diesel::update(
+        refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(now))
+    .execute(conn)?)
+}
+
+pub fn record_login_failure(conn: &mut DbConn, key: &str, at: NaiveDateTime) -> DbResult<()> {
+    diesel::insert_into(login_failures::table)
+        .values((login_failures::id.eq(new_id()), login_failures::throttle_key.eq(key), login_failures::at.eq(at)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Failures for `key` since `since`, and the oldest of them (when the window frees up).
+pub fn login_failures_since(
+    conn: &mut DbConn,
+    key: &str,
+    since: NaiveDateTime,
+) -> DbResult<(i64, Option<NaiveDateTime>)> {
+    let q = login_failures::table.filter(login_failures::throttle_key.eq(key)).filter(login_failures::at.ge(since));
+    let n: i64 = q.count().get_result(conn)?;
+    let oldest: Option<NaiveDateTime> = q.select(diesel::dsl::min(login_failures::at)).first(conn)?;
+    Ok((n, oldest))
+}
+
+pub fn clear_login_failures(conn: &mut DbConn, key: &str) -> DbResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::throttle_key.eq(key))).execute(conn)?;
+    Ok(())
+}
+
+/// Forgets failures older than `before` so the table stays small.
+pub fn prune_login_failures(conn: &mut DbConn, before: NaiveDateTime) -> DbResult<usize> {
+    Ok(diesel::delete(login_failures::table.filter(login_failures::at.lt(before))).execute(conn)?)
+}
