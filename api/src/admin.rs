@@ -9,7 +9,8 @@ use tashbeek_persistence::user::{self as users, UserRow};
 use tashbeek_persistence::{audit, new_id, to_db_time, DbError};
 
 /// Creates a platform administrator; refuses an email that already has an account.
-pub fn create_admin(state: &AppState, email: &str, name: &str, password: &str) -> anyhow::Result<String> {
+/// Returns the new account's id and its (normalized) email.
+pub fn create_admin(state: &AppState, email: &str, name: &str, password: &str) -> anyhow::Result<(String, String)> {
     let mut e = ValidationErrors::default();
     let email = validate_email("email", email, &mut e);
     validate_password("password", password, &mut e);
@@ -54,5 +55,5 @@ pub fn create_admin(state: &AppState, email: &str, name: &str, password: &str) -
         other => anyhow::anyhow!(other),
     })
     .context("creating the administrator")?;
-    Ok(row.id)
+    Ok((row.id, email))
 }

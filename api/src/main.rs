@@ -122,7 +122,7 @@ fn main() -> anyhow::Result<()> {
         Command::Admin { command: AdminCommand::Create { email, name, password_stdin } } => {
             let state = build_state(&cfg)?;
             let password = read_password(password_stdin)?;
-            let id = tashbeek::admin::create_admin(&state, &email, &name, &password)?;
+            let (id, email) = tashbeek::admin::create_admin(&state, &email, &name, &password)?;
             println!("created platform administrator {email} ({id})");
         }
         Command::Openapi => print!("{}", tashbeek_http::openapi::yaml()),

@@ -1,1 +1,341 @@
+//! Black-box test harness: each test gets its own database (a fresh SQLite file or a
+//! fresh PostgreSQL database, dropped afterwards) and a real `tashbeek` server on a
+//! random port, and talks to it over HTTP like any client.
 
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::thread::JoinHandle;
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use serde_json::{json, Value};
+use tashbeek::Config;
+use tashbeek_http::AppState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the PostgreSQL tests connect; the test script exports it.
+pub fn pg_admin_url() -> String {
+    std::env::var("TASHBEEK_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    let (head, tail) = url.rsplit_once('/').unwrap_or((url, ""));
+    let query = tail.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+    format!("{head}/{db}{query}")
+}
+
+/// A database that exists for one test.
+pub enum TestDb {
+    Sqlite { dir: PathBuf, url: String },
+    Postgres { admin_url: String, name: String, url: String },
+}
+
+impl TestDb {
+    pub fn create(backend: Backend) -> TestDb {
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("tashbeek-test-{id}"));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}", dir.join("tashbeek.db").display());
+                TestDb::Sqlite { dir, url }
+            }
+            Backend::Postgres => {
+                let admin_url = pg_admin_url();
+                let name = format!("tashbeek_test_{id}");
+                let mut c = diesel::pg::PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL is required for the PostgreSQL suite and did not answer at {admin_url}: {e}\n\
+                         Start one (see README, 'Tests') or set TASHBEEK_TEST_DATABASE_URL."
+                    )
+                });
+                c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+                let url = with_database(&admin_url, &name);
+                TestDb::Postgres { admin_url, name, url }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            TestDb::Sqlite { url, .. } | TestDb::Postgres { url, .. } => url,
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match self {
+            TestDb::Sqlite { dir, .. } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            TestDb::Postgres { admin_url, name, .. } => {
+                if let Ok(mut c) = diesel::pg::PgConnection::establish(admin_url) {
+                    let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            }
+        }
+    }
+}
+
+/// A response as a client sees it.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub text: String,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+    }
+
+    /// Asserts the status, printing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Resp {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
+        self
+    }
+
+    /// Asserts a problem+json answer with this status and code.
+    #[track_caller]
+    pub fn problem(self, status: u16, code: &str) -> Resp {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "body: {}", self.text);
+        assert_eq!(self.body["code"], code, "body: {}", self.text);
+        assert_eq!(self.body["status"], status);
+        assert!(self.body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+        self
+    }
+
+    /// The fields named in a validation problem.
+    pub fn fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The code given for `field` in a validation problem.
+    pub fn field_code(&self, field: &str) -> Option<String> {
+        self.body["errors"]
+            .as_array()?
+            .iter()
+            .find(|e| e["field"] == field)
+            .map(|e| e["code"].as_str().unwrap_or("").to_owned())
+    }
+}
+
+/// What a request carries besides method and path.
+#[derive(Default)]
+pub struct Req<'a> {
+    pub token: Option<&'a str>,
+    pub json: Option<Value>,
+    pub raw: Option<(&'a str, Vec<u8>)>,
+    pub headers: Vec<(&'a str, String)>,
+}
+
+/// A running server with its own database.
+pub struct TestServer {
+    pub base: String,
+    pub backend: Backend,
+    pub state: AppState,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<JoinHandle<()>>,
+    agent: ureq::Agent,
+    _db: TestDb,
+}
+
+pub const ADMIN_EMAIL: &str = "admin@tashbeek.test";
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestServer {
+    pub fn start(backend: Backend) -> TestServer {
+        Self::start_with(backend, |_| {})
+    }
+
+    /// Starts a server after letting the test adjust its configuration.
+    pub fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let db = TestDb::create(backend);
+        let mut cfg = Config {
+            database_url: db.url().to_owned(),
+            // Cheap hashes keep the suite fast; production uses the default cost.
+            argon2_memory_kib: 64,
+            db_pool_size: 4,
+            workers: Some(2),
+            shutdown_timeout_secs: 1,
+            ..Config::default()
+        };
+        tweak(&mut cfg);
+        let state = tashbeek::build_state(&cfg).expect("server state");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let st = state.clone();
+        let opts = cfg.server();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = tashbeek_http::server(st, listener, opts).expect("server");
+                tx.send(server.handle()).expect("handle");
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().expect("server started");
+        let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(30)).build();
+        TestServer { base, backend, state, handle, thread: Some(thread), agent, _db: db }
+    }
+
+    pub fn call(&self, method: &str, path: &str, r: Req<'_>) -> Resp {
+        let mut req = self.agent.request(method, &format!("{}{path}", self.base));
+        if let Some(t) = r.token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        for (k, v) in &r.headers {
+            req = req.set(k, v);
+        }
+        let result = if let Some(j) = r.json {
+            req.set("Content-Type", "application/json").send_string(&j.to_string())
+        } else if let Some((ct, bytes)) = r.raw {
+            req.set("Content-Type", ct).send_bytes(&bytes)
+        } else {
+            req.call()
+        };
+        let resp = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        let status = resp.status();
+        let headers = resp
+            .headers_names()
+            .into_iter()
+            .filter_map(|n| resp.header(&n).map(|v| (n.to_ascii_lowercase(), v.to_owned())))
+            .collect();
+        let text = resp.into_string().unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp { status, headers, text, body }
+    }
+
+    pub fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.call("GET", path, Req { token, ..Default::default() })
+    }
+
+    pub fn post(&self, path: &str, token: Option<&str>, json: Value) -> Resp {
+        self.call("POST", path, Req { token, json: Some(json), ..Default::default() })
+    }
+
+    pub fn put(&self, path: &str, token: Option<&str>, etag: Option<&str>, json: Value) -> Resp {
+        let headers = etag.map(|e| vec![("If-Match", e.to_owned())]).unwrap_or_default();
+        self.call("PUT", path, Req { token, json: Some(json), headers, ..Default::default() })
+    }
+
+    pub fn patch(&self, path: &str, token: Option<&str>, json: Value) -> Resp {
+        self.call("PATCH", path, Req { token, json: Some(json), ..Default::default() })
+    }
+
+    pub fn delete(&self, path: &str, token: Option<&str>) -> Resp {
+        self.call("DELETE", path, Req { token, ..Default::default() })
+    }
+
+    /// Creates a platform administrator through the CLI code path and signs in.
+    pub fn admin(&self) -> String {
+        if tashbeek::admin::create_admin(&self.state, ADMIN_EMAIL, "المنسق", PASSWORD).is_err() {
+            // Already created by an earlier call in this test.
+        }
+        self.login(ADMIN_EMAIL, PASSWORD)
+    }
+
+    pub fn login(&self, email: &str, password: &str) -> String {
+        let r = self.post("/api/v1/auth/login", None, json!({"email": email, "password": password})).expect(200);
+        r.body["access_token"].as_str().expect("token").to_owned()
+    }
+
+    /// Signs up a new account with its own organization; returns (token, org id).
+    pub fn signup(&self, email: &str, org_name_ar: &str) -> (String, String) {
+        let r = self
+            .post(
+                "/api/v1/auth/signup",
+                None,
+                json!({"email": email, "display_name": "مستخدم", "password": PASSWORD,
+                       "organization": {"kind": "ngo", "name_ar": org_name_ar, "areas": ["SD-RN-SHN"]}}),
+            )
+            .expect(201);
+        (
+            r.body["session"]["access_token"].as_str().expect("token").to_owned(),
+            r.body["organization"]["id"].as_str().expect("id").to_owned(),
+        )
+    }
+
+    /// Creates an organization as `token`; returns its id.
+    pub fn create_org(&self, token: &str, body: Value) -> String {
+        let r = self.post("/api/v1/organizations", Some(token), body).expect(201);
+        r.body["organization"]["id"].as_str().expect("id").to_owned()
+    }
+
+    pub fn verify(&self, admin: &str, org_id: &str) {
+        self.post(&format!("/api/v1/organizations/{org_id}/verification"), Some(admin), json!({"status": "verified"}))
+            .expect(200);
+    }
+
+    /// Creates an account with a global role through the admin API; returns its token.
+    pub fn user_with_role(&self, admin: &str, email: &str, role: &str) -> String {
+        self.post(
+            "/api/v1/users",
+            Some(admin),
+            json!({"email": email, "display_name": "حساب", "password": PASSWORD, "role": role}),
+        )
+        .expect(201);
+        self.login(email, PASSWORD)
+    }
+
+    /// Every organization an administrator can list (archived included).
+    pub fn all_org_ids(&self, admin: &str) -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/organizations?include_archived=true&limit=200&cursor={c}"),
+                None => "/api/v1/organizations?include_archived=true&limit=200".to_owned(),
+            };
+            let r = self.get(&path, Some(admin)).expect(200);
+            ids.extend(
+                r.body["items"].as_array().expect("items").iter().map(|o| o["id"].as_str().unwrap_or("").to_owned()),
+            );
+            match r.body["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => return ids,
+            }
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let handle = self.handle.clone();
+        let _ = std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false))).join();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Runs each listed `fn(&TestServer)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(&$crate::TestServer::start($crate::Backend::Sqlite)); } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name(&$crate::TestServer::start($crate::Backend::Postgres)); } )*
+        }
+    };
+}

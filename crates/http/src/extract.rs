@@ -122,6 +122,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             if bytes.is_empty() {
                 return Err(ApiError::malformed_json("empty body").into());
             }
+            // NUL cannot be stored in PostgreSQL text and is never meaningful input.
+            if bytes.contains(&0) || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+                return Err(ApiError::validation(ValidationErrors::single(
+                    "body",
+                    Violation::InvalidFormat("NUL (U+0000)".into()),
+                ))
+                .into());
+            }
             Ok(JsonBody(parse_json(&bytes)?))
         })
     }

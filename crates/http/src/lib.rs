@@ -70,35 +70,48 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi::document().clone()))
         .service(
             web::scope("/api/v1")
-                .route("/auth/login", post().to(auth::login))
-                .route("/auth/refresh", post().to(auth::refresh))
-                .route("/auth/logout", post().to(auth::logout))
-                .route("/auth/password", post().to(auth::change_password))
-                .route("/auth/signup", post().to(user::signup))
-                .route("/me", get().to(user::me))
-                .route("/users", get().to(user::list))
-                .route("/users", post().to(user::create))
-                .route("/users/{id}", get().to(user::get))
-                .route("/users/{id}", patch().to(user::update))
-                .route("/organizations", get().to(organization::list))
-                .route("/organizations", post().to(organization::create))
-                .route("/organizations/duplicates", get().to(organization::duplicates))
-                .route("/organizations/{id}", get().to(organization::get))
-                .route("/organizations/{id}", put().to(organization::update))
-                .route("/organizations/{id}", delete().to(organization::archive))
-                .route("/organizations/{id}/restore", post().to(organization::restore))
-                .route("/organizations/{id}/verification", post().to(organization::verify))
-                .route("/organizations/{id}/history", get().to(organization::history))
-                .route("/organizations/{id}/members", get().to(user::members))
-                .route("/organizations/{id}/members", post().to(user::add_member))
-                .route("/organizations/{id}/members/{user_id}", delete().to(user::remove_member))
-                .route("/sectors", get().to(reference::list_sectors))
-                .route("/sectors", post().to(reference::create_sector))
-                .route("/sectors/{code}", put().to(reference::rename_sector))
-                .route("/areas", get().to(reference::list_areas))
-                .route("/areas", post().to(reference::create_area))
-                .route("/areas/{id}", put().to(reference::rename_area))
-                .route("/audit", get().to(audit::list)),
+                .service(web::resource("/auth/login").route(post().to(auth::login)))
+                .service(web::resource("/auth/refresh").route(post().to(auth::refresh)))
+                .service(web::resource("/auth/logout").route(post().to(auth::logout)))
+                .service(web::resource("/auth/password").route(post().to(auth::change_password)))
+                .service(web::resource("/auth/signup").route(post().to(user::signup)))
+                .service(web::resource("/me").route(get().to(user::me)))
+                .service(web::resource("/users").route(get().to(user::list)).route(post().to(user::create)))
+                .service(web::resource("/users/{id}").route(get().to(user::get)).route(patch().to(user::update)))
+                .service(
+                    web::resource("/organizations")
+                        .route(get().to(organization::list))
+                        .route(post().to(organization::create)),
+                )
+                .service(web::resource("/organizations/duplicates").route(get().to(organization::duplicates)))
+                .service(
+                    web::resource("/organizations/{id}")
+                        .route(get().to(organization::get))
+                        .route(put().to(organization::update))
+                        .route(delete().to(organization::archive)),
+                )
+                .service(web::resource("/organizations/{id}/restore").route(post().to(organization::restore)))
+                .service(web::resource("/organizations/{id}/verification").route(post().to(organization::verify)))
+                .service(web::resource("/organizations/{id}/history").route(get().to(organization::history)))
+                .service(
+                    web::resource("/organizations/{id}/members")
+                        .route(get().to(user::members))
+                        .route(post().to(user::add_member)),
+                )
+                .service(web::resource("/organizations/{id}/members/{user_id}").route(delete().to(user::remove_member)))
+                .service(
+                    web::resource("/sectors")
+                        .route(get().to(reference::list_sectors))
+                        .route(post().to(reference::create_sector)),
+                )
+                .service(web::resource("/sectors/{code}").route(put().to(reference::rename_sector)))
+                .service(
+                    web::resource("/areas")
+                        .route(get().to(reference::list_areas))
+                        .route(post().to(reference::create_area)),
+                )
+                .service(web::resource("/areas/{id}").route(put().to(reference::rename_area)))
+                .service(web::resource("/audit").route(get().to(audit::list))),
         );
 }
 
@@ -116,7 +129,6 @@ pub fn server(state: AppState, listener: TcpListener, opts: ServerOptions) -> st
             .app_data(data.clone())
             .app_data(extract::BodyLimit(body_limit))
             .app_data(web::PayloadConfig::new(body_limit))
-            .wrap(Compress::default())
             .wrap(
                 DefaultHeaders::new()
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -125,6 +137,8 @@ pub fn server(state: AppState, listener: TcpListener, opts: ServerOptions) -> st
             )
             .wrap(from_fn(middleware::context))
             .wrap(cors(&o.cors_origins))
+            // Outermost, so it compresses the final body (after errors are re-rendered).
+            .wrap(Compress::default())
             .configure(routes)
             .default_service(web::to(not_found))
     })

@@ -52,6 +52,20 @@ pub async fn context(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let rid = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    // NUL in a path or query can never name anything and PostgreSQL text refuses it.
+    let uri = req.uri().to_string().to_ascii_lowercase();
+    if uri.contains("%00") {
+        let lang = lang(req.request());
+        let err = ApiError::bad_parameter(tashbeek_domain::ValidationErrors::single(
+            "query",
+            tashbeek_domain::validation::Violation::InvalidFormat("NUL (U+0000)".into()),
+        ));
+        let mut res = req.into_response(err.respond(lang, Some(&rid)));
+        if let Ok(v) = HeaderValue::from_str(&rid) {
+            res.headers_mut().insert(REQUEST_ID, v);
+        }
+        return Ok(res);
+    }
     let lang = lang(req.request());
     req.extensions_mut().insert(RequestId(rid.clone()));
     let method = req.method().clone();
@@ -75,7 +89,8 @@ pub async fn context(
             let mut fresh = api.respond(lang, Some(&rid));
             // Keep headers other layers set (CORS, Allow), but not the old body's.
             for (k, v) in res.headers() {
-                if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH && !fresh.headers().contains_key(k) {
+                let body_header = [header::CONTENT_TYPE, header::CONTENT_LENGTH, header::CONTENT_ENCODING].contains(k);
+                if !body_header && !fresh.headers().contains_key(k) {
                     fresh.headers_mut().insert(k.clone(), v.clone());
                 }
             }

@@ -47,6 +47,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         reference::list_areas, reference::create_area, reference::rename_area,
         audit::list,
     ),
+    components(schemas(organization::SortParam)),
     modifiers(&Security),
     tags(
         (name = "auth", description = "Sign-in, sessions and sign-up"),

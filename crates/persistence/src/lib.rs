@@ -15,16 +15,19 @@ pub mod user;
 pub use db::{Backend, DbConn, DbPool, PoolOptions};
 pub use error::{DbError, DbResult};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 
 /// Fresh time-ordered id; UUIDv7 keeps keyset pagination and indexes cheap.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-/// Stored timestamps are naive UTC; these convert at the boundary.
+/// Stored timestamps are naive UTC at microsecond precision (what PostgreSQL keeps),
+/// so both backends store, compare and page on the very same values.
 pub fn to_db_time(t: DateTime<Utc>) -> NaiveDateTime {
-    t.naive_utc()
+    let t = t.naive_utc();
+    let micros = t.and_utc().timestamp_subsec_micros();
+    t.with_nanosecond(micros * 1000).unwrap_or(t)
 }
 
 pub fn from_db_time(t: NaiveDateTime) -> DateTime<Utc> {

@@ -1,0 +1,86 @@
+//! The command line operators and scripts rely on.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn tashbeek(args: &[&str], db: &str, stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tashbeek"))
+        .args(args)
+        .env("DATABASE_URL", db)
+        .env("TASHBEEK_ARGON2_MEMORY_KIB", "64")
+        .env_remove("TASHBEEK_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tashbeek");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn temp_db() -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("tashbeek-cli-{}", uuid::Uuid::now_v7().simple()));
+    let url = format!("sqlite://{}", dir.join("t.db").display());
+    (dir, url)
+}
+
+#[test]
+fn version_and_help() {
+    let out = tashbeek(&["--version"], "sqlite://unused.db", None);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("tashbeek {}", env!("CARGO_PKG_VERSION")));
+    for args in [&["--help"][..], &["serve", "--help"], &["admin", "create", "--help"], &["migrate", "--help"]] {
+        let out = tashbeek(args, "sqlite://unused.db", None);
+        assert!(out.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn unknown_database_scheme_is_a_clear_error() {
+    let out = tashbeek(&["migrate"], "mysql://root@localhost/x", None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown scheme `mysql`"), "{err}");
+}
+
+#[test]
+fn migrate_and_admin_create() {
+    let (dir, url) = temp_db();
+    let out = tashbeek(&["migrate"], &url, None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 2 migration(s) on sqlite"));
+    let again = tashbeek(&["migrate"], &url, None);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("applied 0 migration(s)"));
+
+    let ok = tashbeek(
+        &["admin", "create", "--email", "Chair@Shendi.example", "--password-stdin"],
+        &url,
+        Some("a long passphrase\n"),
+    );
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("created platform administrator chair@shendi.example"));
+    let dup = tashbeek(
+        &["admin", "create", "--email", "chair@shendi.example", "--password-stdin"],
+        &url,
+        Some("another passphrase\n"),
+    );
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
+    let weak = tashbeek(&["admin", "create", "--email", "x@shendi.example", "--password-stdin"], &url, Some("short\n"));
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password: Must be at least 10 characters"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn openapi_command_prints_the_document() {
+    let out = tashbeek(&["openapi"], "sqlite://unused.db", None);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("openapi: 3.1.0"));
+    assert!(text.contains("/api/v1/organizations:"));
+}

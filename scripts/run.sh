@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Starts Tashbeek on an embedded SQLite database under ./data.
+#   scripts/run.sh [--demo] [--bind ADDR]
+# Any `tashbeek serve` flag is passed through; see README for configuration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+exec cargo run --release --locked -p tashbeek -- serve "$@"
