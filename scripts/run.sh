@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Starts Tashbeek on an embedded SQLite database under ./data.
+# Builds the dashboard and starts Tashbeek (API + dashboard) on an embedded SQLite
+# database under ./data.
 #   scripts/run.sh [--demo] [--bind ADDR]
 # Any `tashbeek serve` flag is passed through; see README for configuration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/build-dashboard.sh
 exec cargo run --release --locked -p tashbeek -- serve "$@"

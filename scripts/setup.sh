@@ -26,6 +26,13 @@ fi
 if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   echo "setup: adding the wasm32-unknown-unknown target"; rustup target add wasm32-unknown-unknown
 fi
+# Browser tests drive Debian's Chromium through playwright-core (Node.js).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing chromium"; apt_install chromium chromium-driver fonts-noto-core
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs and npm"; apt_install nodejs npm
+fi
 # Schemathesis fuzzes the served OpenAPI document.
 if ! command -v st >/dev/null 2>&1; then
   echo "setup: installing schemathesis"; python3 -m pip install --quiet 'schemathesis==4.32.5'

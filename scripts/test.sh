@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tashbeek's whole test suite, exactly as CI runs it:
 #   lint, the domain crate for wasm32, unit tests, the black-box HTTP suite on SQLite
-#   and PostgreSQL, the CLI tests, and a schemathesis fuzz run on both backends.
+#   and PostgreSQL, the CLI tests, a schemathesis fuzz run on both backends, and the
+#   dashboard built with trunk and driven in headless Chromium (screenshots saved).
 # PostgreSQL: TASHBEEK_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres);
 # when none answers, a throwaway cluster is started from the installed binaries.
 set -euo pipefail
@@ -44,13 +45,14 @@ fi
 
 step "Format and lint"
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --exclude tashbeek-frontend --all-targets --locked -- -D warnings
+cargo clippy -p tashbeek-frontend --target wasm32-unknown-unknown --locked -- -D warnings
 
 step "Domain crate for wasm32 (shared with the dashboard)"
 cargo build --locked -p tashbeek-domain --target wasm32-unknown-unknown
 
 step "Unit, CLI and black-box HTTP tests (SQLite and PostgreSQL)"
-cargo test --workspace --locked 2>&1 | tee "$ARTIFACTS/cargo-test.log"
+cargo test --workspace --exclude tashbeek-frontend --locked 2>&1 | tee "$ARTIFACTS/cargo-test.log"
 
 step "Schemathesis fuzzing of the served OpenAPI document"
 cargo build --locked -p tashbeek
@@ -81,8 +83,19 @@ psql "$TASHBEEK_TEST_DATABASE_URL" -qc "CREATE DATABASE $PGFUZZ_DB" >/dev/null
 cleanup_cmds+=("psql '$TASHBEEK_TEST_DATABASE_URL' -qc 'DROP DATABASE IF EXISTS $PGFUZZ_DB WITH (FORCE)' >/dev/null")
 fuzz postgres "${TASHBEEK_TEST_DATABASE_URL%/*}/$PGFUZZ_DB" 18182
 
+step "Dashboard: release build (wasm size) and browser tests in headless Chromium"
+scripts/build-dashboard.sh | tee "$ARTIFACTS/dashboard-build.log"
+rm -rf "$ARTIFACTS/screenshots"
+(cd tests/e2e && npm ci --silent --no-audit --no-fund && \
+  TASHBEEK_ARTIFACTS="$ARTIFACTS" node --test --test-concurrency=1 i18n.test.mjs dashboard.test.mjs) 2>&1 \
+  | tee "$ARTIFACTS/e2e.log" || { echo "browser tests failed: see $ARTIFACTS/e2e.log and screenshots" >&2; exit 1; }
+echo "screenshots: $ARTIFACTS/screenshots"
+
 step "Summary"
 passed=$(grep -Eo '[0-9]+ passed' "$ARTIFACTS/cargo-test.log" | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' "$ARTIFACTS/cargo-test.log" | awk '{s+=$1} END {print s+0}')
-echo "cargo tests: $passed passed, $failed failed; schemathesis: no failures on sqlite and postgres"
-echo "$passed passed, $failed failed"
+e2e_pass=$(awk '/^# pass/ {print $3}' "$ARTIFACTS/e2e.log")
+e2e_fail=$(awk '/^# fail/ {print $3}' "$ARTIFACTS/e2e.log")
+grep -h 'dashboard wasm' "$ARTIFACTS/dashboard-build.log"
+echo "cargo tests: $passed passed, $failed failed; browser tests: $e2e_pass passed, $e2e_fail failed; schemathesis: no failures"
+echo "$((passed + e2e_pass)) passed, $((failed + e2e_fail)) failed"

@@ -1,7 +1,7 @@
 //! Configuration: defaults, then an optional TOML file, then environment variables,
 //! then command-line flags. Every key is documented in the README.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -33,6 +33,8 @@ pub struct Config {
     pub workers: Option<usize>,
     pub shutdown_timeout_secs: u64,
     pub trust_proxy: bool,
+    /// The built dashboard to serve at `/`; empty serves the API alone.
+    pub dashboard_dir: Option<PathBuf>,
     /// `text` or `json`.
     pub log_format: String,
     /// A tracing filter, e.g. `info` or `tashbeek=debug,actix_web=info`.
@@ -58,6 +60,7 @@ impl Default for Config {
             workers: None,
             shutdown_timeout_secs: 30,
             trust_proxy: false,
+            dashboard_dir: Some(PathBuf::from("frontend/dist")),
             log_format: "text".into(),
             log: "info".into(),
         }
@@ -110,6 +113,9 @@ impl Config {
         }
         parse("TASHBEEK_SHUTDOWN_TIMEOUT_SECS", &mut c.shutdown_timeout_secs)?;
         parse("TASHBEEK_TRUST_PROXY", &mut c.trust_proxy)?;
+        if let Ok(v) = std::env::var("TASHBEEK_DASHBOARD_DIR") {
+            c.dashboard_dir = Some(v.trim().into()).filter(|p: &PathBuf| !p.as_os_str().is_empty());
+        }
         parse("TASHBEEK_LOG_FORMAT", &mut c.log_format)?;
         if let Some(v) = env("TASHBEEK_LOG").or_else(|| env("RUST_LOG")) {
             c.log = v;
@@ -153,6 +159,7 @@ impl Config {
             workers: self.workers,
             cors_origins: self.cors_origins.clone(),
             shutdown_timeout: self.shutdown_timeout_secs,
+            dashboard_dir: self.dashboard_dir.clone().filter(|d| d.join("index.html").is_file()),
         }
     }
 }

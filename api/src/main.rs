@@ -110,6 +110,14 @@ fn main() -> anyhow::Result<()> {
                 "tashbeek listening; API at /api/v1, reference at /docs"
             );
             let opts = cfg.server();
+            match (&opts.dashboard_dir, &cfg.dashboard_dir) {
+                (Some(d), _) => tracing::info!(dir = %d.display(), "serving the dashboard at /"),
+                (None, Some(d)) => tracing::warn!(
+                    dir = %d.display(),
+                    "no built dashboard there (build it with scripts/build-dashboard.sh); serving the API only"
+                ),
+                (None, None) => {}
+            }
             actix_web::rt::System::new()
                 .block_on(async move { tashbeek_http::server(state, listener, opts)?.await })?;
             tracing::info!("stopped");

@@ -16,6 +16,7 @@ pub mod state;
 pub mod user;
 
 use std::net::TcpListener;
+use std::path::PathBuf;
 
 use actix_cors::Cors;
 use actix_web::http::header;
@@ -35,6 +36,9 @@ pub struct ServerOptions {
     pub cors_origins: Vec<String>,
     /// Seconds to let in-flight requests finish on shutdown.
     pub shutdown_timeout: u64,
+    /// The built dashboard (trunk's `dist`), served at `/` with deep links falling back
+    /// to its `index.html`; `None` serves the API alone.
+    pub dashboard_dir: Option<PathBuf>,
 }
 
 fn cors(origins: &[String]) -> Cors {
@@ -119,6 +123,24 @@ async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::not_found())
 }
 
+/// Serves the dashboard's files; any other path is a client-side route, so it gets
+/// `index.html` (never cached, so a new release is picked up at once).
+fn dashboard(dir: &std::path::Path) -> actix_files::Files {
+    let index = dir.join("index.html");
+    actix_files::Files::new("/", dir).index_file("index.html").default_handler(actix_web::dev::fn_service(
+        move |req: actix_web::dev::ServiceRequest| {
+            let index = index.clone();
+            async move {
+                let (req, _) = req.into_parts();
+                let file = actix_files::NamedFile::open_async(&index).await?;
+                let mut res = file.into_response(&req);
+                res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+                Ok(actix_web::dev::ServiceResponse::new(req, res))
+            }
+        },
+    ))
+}
+
 /// Builds the server on an already-bound listener (tests bind port 0).
 pub fn server(state: AppState, listener: TcpListener, opts: ServerOptions) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::new(state);
@@ -140,6 +162,11 @@ pub fn server(state: AppState, listener: TcpListener, opts: ServerOptions) -> st
             // Outermost, so it compresses the final body (after errors are re-rendered).
             .wrap(Compress::default())
             .configure(routes)
+            .configure(|cfg| {
+                if let Some(dir) = &o.dashboard_dir {
+                    cfg.service(dashboard(dir));
+                }
+            })
             .default_service(web::to(not_found))
     })
     .listen(listener)?

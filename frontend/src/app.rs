@@ -1,0 +1,96 @@
+//! The shell: header with navigation, the signed-in user and role, language and date
+//! switches, and the routes.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+use crate::i18n::{use_i18n, I18n, Locale};
+use crate::pages::{directory::Directory, form::OrgForm, login::Login, not_found::NotFound, organization::OrgPage};
+use crate::session::{use_session, Session};
+
+/// Organizations the last create reported as possible duplicates, shown once.
+#[derive(Clone, Copy)]
+pub struct Flash(pub RwSignal<Vec<tashbeek_domain::organization::DuplicateCandidate>>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::init();
+    let session = Session::init();
+    provide_context(i18n);
+    provide_context(session);
+    provide_context(Flash(RwSignal::new(vec![])));
+    crate::api::init(session, i18n.locale);
+    provide_context(crate::reference::Reference::load());
+    view! {
+        <Router>
+            <Header/>
+            <main id="main" class="container">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=Directory/>
+                    <Route path=path!("/login") view=Login/>
+                    <Route path=path!("/organizations/new") view=|| view! { <OrgForm edit=false/> }/>
+                    <Route path=path!("/organizations/:id") view=OrgPage/>
+                    <Route path=path!("/organizations/:id/edit") view=|| view! { <OrgForm edit=true/> }/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let switch = move |_| i18n.locale.update(|l| *l = if *l == Locale::Ar { Locale::En } else { Locale::Ar });
+    let role = move || {
+        session.role().map(|r| {
+            let user = session.user();
+            let name = user.map(|u| u.display_name).unwrap_or_default();
+            format!("{name} · {}", i18n.t(&format!("role.{}", r.as_str())))
+        })
+    };
+    view! {
+        <a class="skip" href="#main">{move || i18n.t("nav.directory")}</a>
+        <header class="topbar">
+            <div class="container topbar-inner">
+                <A href="/" attr:class="brand">
+                    <span class="brand-name">{move || i18n.t("app.name")}</span>
+                    <span class="brand-tagline">{move || i18n.t("app.tagline")}</span>
+                </A>
+                <nav aria-label=move || i18n.t("nav.main") class="nav">
+                    <A href="/">{move || i18n.t("nav.directory")}</A>
+                    <Show when=move || session.can_write()>
+                        <A href="/organizations/new">{move || i18n.t("nav.new_org")}</A>
+                    </Show>
+                </nav>
+                <div class="tools">
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || i18n.hijri.get()
+                            on:change=move |ev| i18n.hijri.set(event_target_checked(&ev))/>
+                        {move || i18n.t("dates.hijri")}
+                    </label>
+                    <button type="button" class="link" id="lang-switch" on:click=switch
+                        aria-label=move || i18n.t("lang.switch_label")>{move || i18n.t("lang.switch")}</button>
+                    <Show
+                        when=move || session.signed_in()
+                        fallback=move || view! { <A href="/login" attr:class="button small">{move || i18n.t("nav.sign_in")}</A> }
+                    >
+                        <span class="who" id="who">{role}</span>
+                        <button type="button" class="button small secondary" id="sign-out" on:click=move |_| {
+                            let refresh = session.0.get_untracked().map(|s| s.refresh_token);
+                            session.sign_out();
+                            if let Some(token) = refresh {
+                                leptos::task::spawn_local(async move {
+                                    let body = serde_json::json!({"refresh_token": token});
+                                    let _ = crate::api::call::<()>(crate::api::Method::Post, "/api/v1/auth/logout", Some(body), None).await;
+                                });
+                            }
+                            leptos_router::hooks::use_navigate()("/", Default::default());
+                        }>{move || i18n.t("nav.sign_out")}</button>
+                    </Show>
+                </div>
+            </div>
+        </header>
+    }
+}

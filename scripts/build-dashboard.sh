@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the dashboard (frontend/) into frontend/dist with trunk, offline, and prints the
+# gzipped size of its wasm. Installs the tools it needs when they are missing:
+# the wasm32 target, trunk, wasm-bindgen-cli (the version in Cargo.lock) and wasm-opt
+# (npm's binaryen; Debian's is too old to produce wasm Chromium accepts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOOLS=${TASHBEEK_TOOLS:-$HOME/.cache/tashbeek/tools}
+mkdir -p "$TOOLS"
+export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  rustup target add wasm32-unknown-unknown
+fi
+if [ "$(trunk --version 2>/dev/null)" != "trunk 0.21.14" ]; then
+  echo "build-dashboard: installing trunk 0.21.14"
+  cargo install trunk --version 0.21.14 --locked
+fi
+WBG=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WBG" ]; then
+  echo "build-dashboard: installing wasm-bindgen-cli $WBG"
+  cargo install wasm-bindgen-cli --version "$WBG" --locked || cargo install wasm-bindgen-cli --version "$WBG"
+fi
+if ! wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
+  echo "build-dashboard: installing binaryen 132 (wasm-opt) from npm"
+  npm install --prefix "$TOOLS" --silent --no-audit --no-fund binaryen@132.0.0
+fi
+
+cd frontend
+trunk build --release --offline --cargo-profile wasm-release
+wasm=$(ls dist/*.wasm)
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+printf 'dashboard wasm: %s bytes, %s bytes gzipped (%d KB; target <= 400 KB)\n' "$raw" "$gz" $((gz / 1024))
+if [ "$gz" -gt $((400 * 1024)) ]; then echo "dashboard wasm exceeds 400 KB gzipped" >&2; exit 1; fi
