@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod config;
 pub mod demo;
+pub mod seed;
 
 use std::sync::Arc;
 

@@ -110,6 +110,40 @@ impl FromRequest for MaybeAuth {
     }
 }
 
+/// Bounds how many argon2 computations run at once: each takes ~19 MiB and a core, so
+/// a burst of logins queues instead of multiplying memory (the RSS budget is 150 MB).
+struct HashPermits {
+    free: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+static HASH_PERMITS: std::sync::LazyLock<HashPermits> = std::sync::LazyLock::new(|| HashPermits {
+    free: std::sync::Mutex::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)),
+    freed: std::sync::Condvar::new(),
+});
+
+/// Runs `f` holding one hashing permit (blocking threads only).
+fn with_hash_permit<T>(f: impl FnOnce() -> T) -> T {
+    let p = &*HASH_PERMITS;
+    {
+        let mut free = p.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = p.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+    }
+    struct Release;
+    impl Drop for Release {
+        fn drop(&mut self) {
+            let p = &*HASH_PERMITS;
+            *p.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+            p.freed.notify_one();
+        }
+    }
+    let _release = Release;
+    f()
+}
+
 fn argon2(settings: &Settings) -> Argon2<'static> {
     let params = Params::new(settings.argon2_memory_kib, settings.argon2_iterations, 1, None)
         .unwrap_or_else(|_| Params::default());
@@ -119,15 +153,19 @@ fn argon2(settings: &Settings) -> Argon2<'static> {
 /// Hashes a password with argon2id and a random salt (PHC string).
 pub fn hash_password(settings: &Settings, password: &str) -> ApiResult<String> {
     let salt = SaltString::generate(&mut OsRng);
-    argon2(settings).hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| {
-        tracing::error!(error = %e, "password hashing failed");
-        ApiError::internal()
-    })
+    with_hash_permit(|| argon2(settings).hash_password(password.as_bytes(), &salt).map(|h| h.to_string())).map_err(
+        |e| {
+            tracing::error!(error = %e, "password hashing failed");
+            ApiError::internal()
+        },
+    )
 }
 
 /// Checks a password against a stored PHC hash (parameters come from the hash).
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
+    PasswordHash::new(hash)
+        .map(|h| with_hash_permit(|| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()))
+        .unwrap_or(false)
 }
 
 fn token_hash(token: &str) -> String {

@@ -95,8 +95,7 @@ pub fn register(
             },
         )?;
     }
-    let (sectors, areas) = (input.sectors.clone(), input.areas.clone());
-    Ok(OrganizationCreated { organization: row.into_domain(sectors, areas)?, possible_duplicates: duplicates })
+    Ok(OrganizationCreated { organization: row.into_domain()?, possible_duplicates: duplicates })
 }
 
 #[utoipa::path(
@@ -157,21 +156,17 @@ pub async fn create(
 }
 
 /// Loads an organization the viewer may see, else 404 (never revealing it exists).
-fn load_visible(conn: &mut DbConn, viewer: Option<&Actor>, id: &str) -> ApiResult<(Organization, bool)> {
+fn load_visible(conn: &mut DbConn, viewer: Option<&Actor>, id: &str) -> ApiResult<Organization> {
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(ApiError::not_found());
     }
-    let (row, s, a) = orgs::get_full(conn, id)?;
-    let private = authz::sees_private(conn, viewer, id)?;
+    let row = orgs::get(conn, id)?;
     let public = row.status()? == VerificationStatus::Verified && row.archived_at.is_none();
-    if !public && !private {
+    // Only a non-public organization needs the membership lookup.
+    if !public && !authz::sees_private(conn, viewer, id)? {
         return Err(ApiError::not_found());
     }
-    // Signed-in users see verified organizations like members do, except archived ones.
-    if !private && viewer.is_some() && row.archived_at.is_some() {
-        return Err(ApiError::not_found());
-    }
-    Ok((row.into_domain(s, a)?, private))
+    Ok(row.into_domain()?)
 }
 
 #[utoipa::path(
@@ -194,7 +189,7 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let v = viewer.clone();
-    let (org, _) = state.db(move |conn| load_visible(conn, v.as_ref(), &id)).await?;
+    let org = state.db(move |conn| load_visible(conn, v.as_ref(), &id)).await?;
     let tag = etag::of_view(org.version, viewer.is_some());
     if etag::none_match(&req, &tag) {
         return Ok(HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish());
@@ -207,13 +202,13 @@ pub async fn get(
 
 /// Shared by the state-changing operations: loads the row, checks `If-Match`, and
 /// snapshots the profile for the audit log.
-fn load_for_change(conn: &mut DbConn, id: &str, pre: &Precondition) -> ApiResult<(OrgRow, Vec<String>, Vec<String>)> {
+fn load_for_change(conn: &mut DbConn, id: &str, pre: &Precondition) -> ApiResult<OrgRow> {
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(ApiError::not_found());
     }
-    let (row, s, a) = orgs::get_full(conn, id)?;
+    let row = orgs::get_for_update(conn, id)?;
     pre.check(row.version)?;
-    Ok((row, s, a))
+    Ok(row)
 }
 
 #[utoipa::path(
@@ -253,10 +248,10 @@ pub async fn update(
     let org = state
         .db(move |conn| {
             conn.write(|c| {
-                let (mut row, s, a) = load_for_change(c, &id, &pre)?;
+                let mut row = load_for_change(c, &id, &pre)?;
                 let me = authz::org_admin(c, &actor, &id)?;
                 check_references(c, &input, "")?;
-                let before = row.to_input(s, a)?;
+                let before = row.to_input()?;
                 let expected = row.version;
                 let now = st.now();
                 row.apply(&input)?;
@@ -278,7 +273,7 @@ pub async fn update(
                         request_id: rid.as_deref(),
                     },
                 )?;
-                Ok(row.into_domain(input.sectors.clone(), input.areas.clone())?)
+                Ok(row.into_domain()?)
             })
         })
         .await?;
@@ -300,7 +295,7 @@ async fn change_state(
     state
         .db(move |conn| {
             conn.write(|c| {
-                let (mut row, s, a) = load_for_change(c, &id, &pre)?;
+                let mut row = load_for_change(c, &id, &pre)?;
                 let before = serde_json::json!({
                     "verification_status": row.verification_status, "archived": row.archived_at.is_some()
                 });
@@ -341,7 +336,7 @@ async fn change_state(
                         request_id: rid.as_deref(),
                     },
                 )?;
-                Ok(row.into_domain(s, a)?)
+                Ok(row.into_domain()?)
             })
         })
         .await
@@ -629,14 +624,9 @@ pub async fn list(
             } else {
                 None
             };
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-            let mut links = orgs::links(conn, &ids)?;
             let items = rows
                 .into_iter()
-                .map(|r| {
-                    let (s, a) = links.remove(&r.id).unwrap_or_default();
-                    Ok(present(r.into_domain(s, a)?, viewer.as_ref()))
-                })
+                .map(|r| Ok(present(r.into_domain()?, viewer.as_ref())))
                 .collect::<ApiResult<Vec<_>>>()?;
             Ok(Page { items, next_cursor: next })
         })

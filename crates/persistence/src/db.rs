@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -126,18 +126,21 @@ impl DbConn {
                     (_, None) => Err(E::from(DbError::Unavailable("transaction did not run".into()))),
                 }
             }
-            DbConn::Sqlite(_) => {
-                self.batch_execute("BEGIN IMMEDIATE").map_err(|e| E::from(e.into()))?;
+            DbConn::Sqlite(c) => {
+                // Through diesel's transaction manager, so nested transactions (diesel's
+                // own batch inserts among them) become savepoints.
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE").map_err(|e| E::from(e.into()))?;
                 let mut guard = RollbackGuard { conn: self, done: false };
                 let result = f(guard.conn);
-                match result {
-                    Ok(v) => {
-                        guard.conn.batch_execute("COMMIT").map_err(|e| E::from(e.into()))?;
-                        guard.done = true;
-                        Ok(v)
+                if result.is_ok() {
+                    let DbConn::Sqlite(c) = &mut *guard.conn else { unreachable!("matched above") };
+                    guard.done = true;
+                    if let Err(e) = AnsiTransactionManager::commit_transaction(c) {
+                        guard.done = false;
+                        return Err(E::from(e.into()));
                     }
-                    Err(e) => Err(e),
                 }
+                result
             }
         }
     }
@@ -163,8 +166,8 @@ struct RollbackGuard<'a> {
 
 impl Drop for RollbackGuard<'_> {
     fn drop(&mut self) {
-        if !self.done {
-            if let Err(e) = self.conn.batch_execute("ROLLBACK") {
+        if let (false, DbConn::Sqlite(c)) = (self.done, &mut *self.conn) {
+            if let Err(e) = AnsiTransactionManager::rollback_transaction(c) {
                 tracing::warn!(error = %e, "rollback failed");
             }
         }

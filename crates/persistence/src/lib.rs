@@ -4,6 +4,7 @@
 //! change and its audit row commit together or not at all.
 
 pub mod audit;
+pub mod bulk;
 pub mod db;
 pub mod error;
 pub mod organization;

@@ -1,8 +1,6 @@
 //! Organizations, their sector/area/resource links, verification history, and the
 //! directory query (search, filters, keyset pagination).
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tashbeek_domain::organization::{
@@ -36,6 +34,10 @@ pub struct OrgRow {
     pub beneficiaries_per_year: Option<i64>,
     pub offers: String,
     pub needs: String,
+    /// Sector codes and area ids as JSON arrays: a read needs no join. The link tables
+    /// hold the same, indexed for filtering.
+    pub sector_codes: String,
+    pub area_ids: String,
     pub contact_visibility: String,
     pub verification_status: String,
     pub archived_at: Option<NaiveDateTime>,
@@ -69,6 +71,8 @@ impl OrgRow {
             beneficiaries_per_year: None,
             offers: String::new(),
             needs: String::new(),
+            sector_codes: String::new(),
+            area_ids: String::new(),
             contact_visibility: String::new(),
             verification_status: VerificationStatus::Pending.as_str().into(),
             archived_at: None,
@@ -102,6 +106,8 @@ impl OrgRow {
         self.beneficiaries_per_year = i.beneficiaries_per_year;
         self.offers = serde_json::to_string(&i.offers)?;
         self.needs = serde_json::to_string(&i.needs)?;
+        self.sector_codes = serde_json::to_string(&i.sectors)?;
+        self.area_ids = serde_json::to_string(&i.areas)?;
         self.contact_visibility = i.contact_visibility.as_str().into();
         self.search_text = i.search_text();
         self.sort_name = i.sort_name();
@@ -115,7 +121,11 @@ impl OrgRow {
             .ok_or_else(|| DbError::Corrupt(format!("status {}", self.verification_status)))
     }
 
-    pub fn into_domain(self, sectors: Vec<String>, areas: Vec<String>) -> DbResult<Organization> {
+    pub fn area_list(&self) -> DbResult<Vec<String>> {
+        Ok(serde_json::from_str(&self.area_ids)?)
+    }
+
+    pub fn into_domain(self) -> DbResult<Organization> {
         let corrupt = |what: &str, v: &str| DbError::Corrupt(format!("{what} {v}"));
         Ok(Organization {
             id: parse_uuid(&self.id)?,
@@ -130,8 +140,8 @@ impl OrgRow {
             founded_year: self.founded_year,
             registration_number: self.registration_number,
             registering_authority: self.registering_authority,
-            sectors,
-            areas,
+            sectors: serde_json::from_str(&self.sector_codes)?,
+            areas: serde_json::from_str(&self.area_ids)?,
             address: self.address,
             contacts: Some(serde_json::from_str(&self.contacts)?),
             members_count: self.members_count,
@@ -147,8 +157,8 @@ impl OrgRow {
     }
 
     /// The profile as a client would submit it, for audit before/after snapshots.
-    pub fn to_input(&self, sectors: Vec<String>, areas: Vec<String>) -> DbResult<OrganizationInput> {
-        let o = self.clone().into_domain(sectors, areas)?;
+    pub fn to_input(&self) -> DbResult<OrganizationInput> {
+        let o = self.clone().into_domain()?;
         Ok(OrganizationInput {
             kind: o.kind,
             name_ar: o.name_ar,
@@ -250,39 +260,14 @@ pub fn get(conn: &mut DbConn, id: &str) -> DbResult<OrgRow> {
     Ok(organizations::table.find(id).select(OrgRow::as_select()).first(conn)?)
 }
 
-/// An organization's sector codes and area ids.
-pub type Links = (Vec<String>, Vec<String>);
-
-/// Sector codes and area ids of each organization in `ids`, in two queries.
-pub fn links(conn: &mut DbConn, ids: &[String]) -> DbResult<HashMap<String, Links>> {
-    let mut out: HashMap<String, Links> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
+/// Loads an organization to change it, locking its row until the transaction ends
+/// (PostgreSQL; SQLite's write transactions are already exclusive), so a concurrent
+/// change waits instead of turning into a spurious version mismatch.
+pub fn get_for_update(conn: &mut DbConn, id: &str) -> DbResult<OrgRow> {
+    match conn {
+        DbConn::Pg(c) => Ok(organizations::table.find(id).select(OrgRow::as_select()).for_update().first(c)?),
+        DbConn::Sqlite(_) => get(conn, id),
     }
-    let s: Vec<(String, String)> = organization_sectors::table
-        .filter(organization_sectors::organization_id.eq_any(ids))
-        .order((organization_sectors::organization_id, organization_sectors::sector_code))
-        .select((organization_sectors::organization_id, organization_sectors::sector_code))
-        .load(conn)?;
-    let a: Vec<(String, String)> = organization_areas::table
-        .filter(organization_areas::organization_id.eq_any(ids))
-        .order((organization_areas::organization_id, organization_areas::area_id))
-        .select((organization_areas::organization_id, organization_areas::area_id))
-        .load(conn)?;
-    for (id, code) in s {
-        out.entry(id).or_default().0.push(code);
-    }
-    for (id, area) in a {
-        out.entry(id).or_default().1.push(area);
-    }
-    Ok(out)
-}
-
-/// Loads one organization with its links.
-pub fn get_full(conn: &mut DbConn, id: &str) -> DbResult<(OrgRow, Vec<String>, Vec<String>)> {
-    let row = get(conn, id)?;
-    let (s, a) = links(conn, std::slice::from_ref(&row.id))?.remove(&row.id).unwrap_or_default();
-    Ok((row, s, a))
 }
 
 pub fn add_verification_event(
@@ -478,11 +463,9 @@ pub fn duplicates(
         q = q.filter(o::id.ne(x.to_owned()));
     }
     let rows: Vec<OrgRow> = q.order(o::id).limit(20).select(OrgRow::as_select()).load(conn)?;
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut links = links(conn, &ids)?;
     let mut out = Vec::new();
     for r in rows {
-        let their_areas = links.remove(&r.id).map(|l| l.1).unwrap_or_default();
+        let their_areas = r.area_list()?;
         let shared: Vec<String> = their_areas.iter().filter(|a| areas_of_new.contains(a)).cloned().collect();
         if !shared.is_empty() || their_areas.is_empty() || areas_of_new.is_empty() {
             out.push(DuplicateCandidate {

@@ -62,6 +62,8 @@ diesel::table! {
         beneficiaries_per_year -> Nullable<BigInt>,
         offers -> Text,
         needs -> Text,
+        sector_codes -> Text,
+        area_ids -> Text,
         contact_visibility -> Text,
         verification_status -> Text,
         archived_at -> Nullable<Timestamp>,

@@ -51,6 +51,8 @@ CREATE TABLE organizations (
     beneficiaries_per_year BIGINT,
     offers TEXT NOT NULL,
     needs TEXT NOT NULL,
+    sector_codes TEXT NOT NULL,
+    area_ids TEXT NOT NULL,
     contact_visibility TEXT NOT NULL,
     verification_status TEXT NOT NULL,
     archived_at TIMESTAMP,

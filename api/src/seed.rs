@@ -1,0 +1,387 @@
+//! `tashbeek seed --scale N`: realistic synthetic data for benchmarks and trials.
+//!
+//! Deterministic for a given `--seed` (ids included: UUIDv7 built from a fixed clock and
+//! the seeded generator). Names carry the spelling variety real registrations have
+//! (hamza forms, taa marbuta, diacritics, tatweel, Arabic-Indic digits) so search is
+//! measured on realistic text. Loaded in batched multi-row inserts.
+
+use anyhow::{bail, Context};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+use tashbeek_domain::organization::{
+    ContactVisibility, Contacts, OrganizationInput, OrganizationKind, Resource, ResourceKind, VerificationStatus,
+};
+use tashbeek_domain::reference::AreaLevel;
+use tashbeek_domain::user::{GlobalRole, OrgRole};
+use tashbeek_http::AppState;
+use tashbeek_persistence::bulk::{self, AuditRow, Batch, Event, MembershipRow, OrgArea, OrgResource, OrgSector};
+use tashbeek_persistence::organization::OrgRow;
+use tashbeek_persistence::user::UserRow;
+use tashbeek_persistence::{organization as orgs, reference, to_db_time};
+
+/// The password of every generated account (benchmarks sign in with it).
+pub const SEED_PASSWORD: &str = "bench-password-2026";
+pub const SEED_ADMIN: &str = "bench-admin@tashbeek.bench";
+
+const PREFIXES: &[(&str, &str)] = &[
+    ("جمعية", "Society"),
+    ("جمعيه", "Society"),
+    ("منظمة", "Organization"),
+    ("منظمه", "Organization"),
+    ("مؤسسة", "Foundation"),
+    ("موسسة", "Foundation"),
+    ("رابطة", "League"),
+    ("فريق", "Team"),
+    ("مبادرة", "Initiative"),
+    ("مبادره", "Initiative"),
+    ("لجنة", "Committee"),
+    ("هيئة", "Authority"),
+];
+const QUALIFIERS: &[(&str, &str)] = &[
+    ("الأمل", "Al-Amal"),
+    ("الامل", "Al-Amal"),
+    ("النور", "Al-Noor"),
+    ("الإحسان", "Al-Ihsan"),
+    ("الاحسان", "Al-Ihsan"),
+    ("الخير", "Al-Khair"),
+    ("التنمية", "Development"),
+    ("التنميه", "Development"),
+    ("الشباب", "Youth"),
+    ("المرأة", "Women"),
+    ("المراة", "Women"),
+    ("البر", "Al-Birr"),
+    ("التكافل", "Solidarity"),
+    ("السلام", "Peace"),
+    ("الإغاثة", "Relief"),
+    ("الاغاثة", "Relief"),
+    ("الوفاء", "Al-Wafa"),
+    ("الرحمة", "Mercy"),
+    ("العطاء", "Giving"),
+    ("الأيادي البيضاء", "White Hands"),
+    ("أصدقاء المريض", "Friends of the Patient"),
+    ("رعاية الطفولة", "Child Care"),
+    ("ذوي الإعاقة", "Persons with Disabilities"),
+    ("المهندسين", "Engineers"),
+    ("المحاسبين", "Accountants"),
+];
+const SUFFIXES: &[(&str, &str)] = &[
+    (" الخيرية", " Charity"),
+    (" الخيريه", " Charity"),
+    (" للتنمية", " for Development"),
+    (" التطوعي", " Volunteers"),
+    (" الاجتماعية", " Social"),
+    (" الثقافية", " Cultural"),
+    ("", ""),
+    ("", ""),
+];
+const DIACRITICS: &[char] = &['\u{064E}', '\u{064F}', '\u{0650}', '\u{0651}', '\u{0652}'];
+
+fn pick<'a, T>(rng: &mut StdRng, list: &'a [T]) -> &'a T {
+    &list[rng.gen_range(0..list.len())]
+}
+
+fn arabic_digits(n: u32) -> String {
+    n.to_string().chars().map(|c| char::from_u32('٠' as u32 + c.to_digit(10).unwrap_or(0)).unwrap_or(c)).collect()
+}
+
+/// Writes a name the way people type it: sometimes without hamza, with ه for ة,
+/// with diacritics or tatweel.
+fn vary(rng: &mut StdRng, name: &str) -> String {
+    let mut out = String::with_capacity(name.len() * 2);
+    for c in name.chars() {
+        let c = match c {
+            'أ' | 'إ' | 'آ' if rng.gen_bool(0.25) => 'ا',
+            'ة' if rng.gen_bool(0.15) => 'ه',
+            'ي' if rng.gen_bool(0.05) => 'ى',
+            c => c,
+        };
+        out.push(c);
+        if ('\u{0621}'..='\u{064A}').contains(&c) {
+            if rng.gen_bool(0.03) {
+                out.push(*pick(rng, DIACRITICS));
+            }
+            if rng.gen_bool(0.005) {
+                out.push('ـ');
+            }
+        }
+    }
+    out
+}
+
+fn id_at(rng: &mut StdRng, at: DateTime<Utc>) -> String {
+    let bytes: [u8; 10] = rng.gen();
+    uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis() as u64, &bytes).into_uuid().to_string()
+}
+
+/// An area as `(id, Arabic name, English name)`.
+type Place = (String, String, String);
+
+struct Places {
+    /// Each country's states and localities.
+    by_country: Vec<(String, Vec<Place>)>,
+    sectors: Vec<String>,
+}
+
+fn load_places(state: &AppState) -> anyhow::Result<Places> {
+    let mut conn = state.pool.get()?;
+    let areas = reference::list_areas(&mut conn, None)?;
+    let sectors = reference::list_sectors(&mut conn)?.into_iter().map(|s| s.code).collect();
+    let mut by_country: Vec<(String, Vec<Place>)> = Vec::new();
+    for a in &areas {
+        if a.level == AreaLevel::Country {
+            by_country.push((a.id.clone(), vec![]));
+        }
+    }
+    for a in areas.into_iter().filter(|a| a.level != AreaLevel::Country) {
+        let country = a.id.split('-').next().unwrap_or("").to_owned();
+        if let Some((_, list)) = by_country.iter_mut().find(|(c, _)| *c == country) {
+            list.push((a.id, a.name_ar, a.name_en));
+        }
+    }
+    Ok(Places { by_country, sectors })
+}
+
+/// What one run loaded.
+pub struct SeedReport {
+    pub organizations: usize,
+    pub users: usize,
+    pub seconds: f64,
+}
+
+pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedReport> {
+    let started = std::time::Instant::now();
+    {
+        let mut conn = state.pool.get()?;
+        if orgs::count(&mut conn)? > 0 {
+            bail!("the database already has organizations; seed an empty database");
+        }
+    }
+    let places = load_places(state)?;
+    let mut rng = StdRng::seed_from_u64(seed);
+    let base: DateTime<Utc> =
+        DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").context("base time")?.with_timezone(&Utc);
+    let hash =
+        tashbeek_http::auth::hash_password(&state.settings, SEED_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let country_weights = [("SD", 50), ("SY", 25), ("OM", 15), ("SA", 10)];
+    let user = |id: String, email: String, name: String, role: GlobalRole, at: NaiveDateTime| UserRow {
+        id,
+        email,
+        display_name: name,
+        password_hash: hash.clone(),
+        role: role.as_str().into(),
+        disabled: false,
+        created_at: at,
+        updated_at: at,
+    };
+
+    let admin_id = id_at(&mut rng, base);
+    let mut first = Batch::default();
+    first.users.push(user(
+        admin_id.clone(),
+        SEED_ADMIN.into(),
+        "منسق الاختبار".into(),
+        GlobalRole::PlatformAdmin,
+        to_db_time(base),
+    ));
+    first.users.push(user(
+        id_at(&mut rng, base),
+        "bench-observer@tashbeek.bench".into(),
+        "مراقب".into(),
+        GlobalRole::Observer,
+        to_db_time(base),
+    ));
+    bulk::insert(&mut *state.pool.get()?, &first)?;
+
+    let users_every = 10;
+    let mut users = 2;
+    let batch_size = 2000;
+    let mut conn = state.pool.get()?;
+    for start in (0..scale).step_by(batch_size) {
+        let mut b = Batch::default();
+        for i in start..(start + batch_size).min(scale) {
+            let at = base + Duration::seconds(i as i64 * 7);
+            let id = id_at(&mut rng, at);
+            let total: u32 = country_weights.iter().map(|c| c.1).sum();
+            let mut roll = rng.gen_range(0..total);
+            let country = country_weights
+                .iter()
+                .find(|(_, w)| {
+                    if roll < *w {
+                        true
+                    } else {
+                        roll -= w;
+                        false
+                    }
+                })
+                .map(|c| c.0)
+                .unwrap_or("SD");
+            let local =
+                &places.by_country.iter().find(|(c, _)| c == country).map(|(_, l)| l.clone()).unwrap_or_default();
+            let mut areas: Vec<Place> = {
+                let n = rng.gen_range(1..=2);
+                local.choose_multiple(&mut rng, n)
+            }
+            .cloned()
+            .collect();
+            areas.sort();
+            let (prefix_ar, prefix_en) = *pick(&mut rng, PREFIXES);
+            let (qual_ar, qual_en) = *pick(&mut rng, QUALIFIERS);
+            let (suffix_ar, suffix_en) = *pick(&mut rng, SUFFIXES);
+            let place = areas.first().cloned().unwrap_or_default();
+            let mut name_ar = format!("{prefix_ar} {qual_ar}{suffix_ar} ب{}", place.1);
+            if i % 3 == 0 {
+                name_ar.push_str(&format!(" {}", arabic_digits((i / 3) as u32 % 500 + 1)));
+            }
+            let name_ar = vary(&mut rng, &name_ar);
+            let name_en = rng.gen_bool(0.6).then(|| format!("{qual_en}{suffix_en} {prefix_en} - {}", place.2));
+            let kind = *pick(&mut rng, OrganizationKind::ALL);
+            let mut sectors: Vec<String> = {
+                let n = rng.gen_range(1..=3);
+                places.sectors.choose_multiple(&mut rng, n)
+            }
+            .cloned()
+            .collect();
+            sectors.sort();
+            let resources = |rng: &mut StdRng| -> Vec<Resource> {
+                let mut kinds: Vec<ResourceKind> = {
+                    let n = rng.gen_range(0..=3);
+                    ResourceKind::ALL.choose_multiple(rng, n)
+                }
+                .copied()
+                .collect();
+                kinds.sort_by_key(|k| k.as_str());
+                kinds.into_iter().map(|kind| Resource { kind, details: None }).collect()
+            };
+            let input = OrganizationInput {
+                kind,
+                name_ar: Some(name_ar),
+                name_en,
+                acronym: rng.gen_bool(0.2).then(|| {
+                    qual_en.chars().filter(|c| c.is_ascii_uppercase()).collect::<String>()
+                        + &arabic_digits(i as u32 % 100)
+                }),
+                description: Some(format!(
+                    "{} في {}: خدمات {} للأسر والمجتمع المحلي.",
+                    vary(&mut rng, "تعمل المنظمة"),
+                    place.1,
+                    qual_ar
+                )),
+                founded_year: Some(rng.gen_range(1970..=2025)),
+                registration_number: rng.gen_bool(0.5).then(|| format!("{}-{}", country, rng.gen_range(1000..99999))),
+                registering_authority: None,
+                sectors: sectors.clone(),
+                areas: areas.iter().map(|a| a.0.clone()).collect(),
+                address: None,
+                contacts: Contacts {
+                    phone: rng.gen_bool(0.5).then(|| {
+                        format!("+{} {}", rng.gen_range(200..999), rng.gen_range(100_000_000..999_999_999u32))
+                    }),
+                    email: rng.gen_bool(0.4).then(|| format!("org{i}@example.org")),
+                    website: None,
+                    social_links: vec![],
+                },
+                members_count: Some(rng.gen_range(3..500)),
+                volunteers_count: Some(rng.gen_range(0..2000)),
+                beneficiaries_per_year: Some(rng.gen_range(0..100_000)),
+                offers: resources(&mut rng),
+                needs: resources(&mut rng),
+                contact_visibility: if rng.gen_bool(0.5) {
+                    ContactVisibility::Public
+                } else {
+                    ContactVisibility::Members
+                },
+            };
+            let mut row = OrgRow::new(&input, Some(&admin_id), to_db_time(at))?;
+            row.id = id.clone();
+            let status = match rng.gen_range(0..100) {
+                0..=69 => VerificationStatus::Verified,
+                70..=89 => VerificationStatus::Pending,
+                90..=96 => VerificationStatus::Rejected,
+                _ => VerificationStatus::Suspended,
+            };
+            let decided = at + Duration::days(rng.gen_range(1..30));
+            row.verification_status = status.as_str().into();
+            if status != VerificationStatus::Pending {
+                row.updated_at = to_db_time(decided);
+                row.version = 2;
+            }
+            b.sectors.extend(sectors.iter().map(|s| OrgSector { organization_id: id.clone(), sector_code: s.clone() }));
+            b.areas.extend(areas.iter().map(|a| OrgArea { organization_id: id.clone(), area_id: a.0.clone() }));
+            for (direction, list) in [("offer", &input.offers), ("need", &input.needs)] {
+                b.resources.extend(list.iter().map(|r| OrgResource {
+                    organization_id: id.clone(),
+                    direction: direction.into(),
+                    kind: r.kind.as_str().into(),
+                }));
+            }
+            b.events.push(Event {
+                id: id_at(&mut rng, at),
+                organization_id: id.clone(),
+                from_status: None,
+                to_status: "pending".into(),
+                reason: None,
+                actor_id: Some(admin_id.clone()),
+                at: to_db_time(at),
+            });
+            b.audit.push(AuditRow {
+                id: id_at(&mut rng, at),
+                at: to_db_time(at),
+                actor_id: Some(admin_id.clone()),
+                action: "organization.create".into(),
+                object_type: "organization".into(),
+                object_id: id.clone(),
+                before_json: None,
+                after_json: Some(serde_json::to_string(&input)?),
+                request_id: None,
+            });
+            if status != VerificationStatus::Pending {
+                let reason = (status != VerificationStatus::Verified).then(|| "بيانات التسجيل غير مكتملة".to_owned());
+                b.events.push(Event {
+                    id: id_at(&mut rng, decided),
+                    organization_id: id.clone(),
+                    from_status: Some("pending".into()),
+                    to_status: status.as_str().into(),
+                    reason: reason.clone(),
+                    actor_id: Some(admin_id.clone()),
+                    at: to_db_time(decided),
+                });
+                b.audit.push(AuditRow {
+                    id: id_at(&mut rng, decided),
+                    at: to_db_time(decided),
+                    actor_id: Some(admin_id.clone()),
+                    action: "organization.verification".into(),
+                    object_type: "organization".into(),
+                    object_id: id.clone(),
+                    before_json: Some(json!({"verification_status": "pending"}).to_string()),
+                    after_json: Some(json!({"verification_status": status.as_str(), "reason": reason}).to_string()),
+                    request_id: None,
+                });
+            }
+            if i % users_every == 0 {
+                let uid = id_at(&mut rng, at);
+                b.users.push(user(
+                    uid.clone(),
+                    format!("user{i}@tashbeek.bench"),
+                    format!("مستخدم {i}"),
+                    GlobalRole::User,
+                    to_db_time(at),
+                ));
+                b.memberships.push(MembershipRow {
+                    user_id: uid,
+                    organization_id: id.clone(),
+                    role: OrgRole::Admin.as_str().into(),
+                    created_at: to_db_time(at),
+                });
+                users += 1;
+            }
+            b.organizations.push(row);
+        }
+        bulk::insert(&mut conn, &b)?;
+        tracing::info!(loaded = (start + batch_size).min(scale), of = scale, "seeding");
+    }
+    bulk::analyze(&mut conn)?;
+    Ok(SeedReport { organizations: scale, users, seconds: started.elapsed().as_secs_f64() })
+}

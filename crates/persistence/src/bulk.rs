@@ -1,0 +1,122 @@
+//! Bulk loading for the data generator: multi-row inserts in large transactions.
+//! Each backend gets its own statement (the multi-backend connection has no batch
+//! insert), from the same row structs.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::error::DbResult;
+use crate::organization::OrgRow;
+use crate::schema::{
+    audit_log, memberships, organization_areas, organization_resources, organization_sectors, organizations, users,
+    verification_events,
+};
+use crate::user::UserRow;
+use crate::DbConn;
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = organization_sectors)]
+pub struct OrgSector {
+    pub organization_id: String,
+    pub sector_code: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = organization_areas)]
+pub struct OrgArea {
+    pub organization_id: String,
+    pub area_id: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = organization_resources)]
+pub struct OrgResource {
+    pub organization_id: String,
+    pub direction: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = verification_events)]
+pub struct Event {
+    pub id: String,
+    pub organization_id: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: Option<String>,
+    pub actor_id: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = memberships)]
+pub struct MembershipRow {
+    pub user_id: String,
+    pub organization_id: String,
+    pub role: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub id: String,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Rows to load together; later entities (partnerships, meetings) add their vectors here.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub users: Vec<UserRow>,
+    pub organizations: Vec<OrgRow>,
+    pub sectors: Vec<OrgSector>,
+    pub areas: Vec<OrgArea>,
+    pub resources: Vec<OrgResource>,
+    pub events: Vec<Event>,
+    pub memberships: Vec<MembershipRow>,
+    pub audit: Vec<AuditRow>,
+}
+
+/// Rows per statement: organizations have 27 columns, and 400 × 27 stays under both
+/// backends' bound-parameter limits.
+const CHUNK: usize = 400;
+
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        for chunk in $rows.chunks(CHUNK) {
+            match $conn {
+                DbConn::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                DbConn::Pg(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+            };
+        }
+    };
+}
+
+/// Inserts a batch in one transaction.
+pub fn insert(conn: &mut DbConn, b: &Batch) -> DbResult<()> {
+    conn.write(|c| {
+        insert_all!(c, users::table, b.users);
+        insert_all!(c, organizations::table, b.organizations);
+        insert_all!(c, organization_sectors::table, b.sectors);
+        insert_all!(c, organization_areas::table, b.areas);
+        insert_all!(c, organization_resources::table, b.resources);
+        insert_all!(c, verification_events::table, b.events);
+        insert_all!(c, memberships::table, b.memberships);
+        insert_all!(c, audit_log::table, b.audit);
+        Ok(())
+    })
+}
+
+/// Refreshes the planner's statistics after a bulk load.
+pub fn analyze(conn: &mut DbConn) -> DbResult<()> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("ANALYZE")?;
+    Ok(())
+}
