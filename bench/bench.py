@@ -166,8 +166,9 @@ def run_backend(backend, args, binary, workdir):
         for key, label, reqs in scenarios:
             r = wrk(base, reqs, args.connections, args.duration, workdir)
             r["label"] = label
+            r["rss_after_mb"] = round(rss_kb(server.proc.pid, "VmRSS") / 1024, 1)
             res["scenarios"][key] = r
-            print(f"[{backend}] {label:48} {r['rps']:9.0f} req/s  p50 {r['p50']:7.2f}  p95 {r['p95']:7.2f}  p99 {r['p99']:7.2f} ms  errors {r['errors']}", flush=True)
+            print(f"[{backend}] {label:48} {r['rps']:9.0f} req/s  p50 {r['p50']:7.2f}  p95 {r['p95']:7.2f}  p99 {r['p99']:7.2f} ms  errors {r['errors']}  rss {r['rss_after_mb']} MB", flush=True)
         res["rss_peak_mb"] = round(rss_kb(server.proc.pid, "VmHWM") / 1024, 1)
         res["rss_now_mb"] = round(rss_kb(server.proc.pid, "VmRSS") / 1024, 1)
     finally:

@@ -33,6 +33,10 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   echo "setup: installing nodejs and npm"; apt_install nodejs npm
 fi
+# The load-test harness (bench/bench.py) drives wrk; its smoke run is part of the tests.
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "setup: installing wrk"; apt_install wrk
+fi
 # Schemathesis fuzzes the served OpenAPI document.
 if ! command -v st >/dev/null 2>&1; then
   echo "setup: installing schemathesis"; python3 -m pip install --quiet 'schemathesis==4.32.5'

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Tashbeek's whole test suite, exactly as CI runs it:
 #   lint, the domain crate for wasm32, unit tests, the black-box HTTP suite on SQLite
-#   and PostgreSQL, the CLI tests, a schemathesis fuzz run on both backends, and the
-#   dashboard built with trunk and driven in headless Chromium (screenshots saved).
+#   and PostgreSQL, the CLI tests, a schemathesis fuzz run on both backends, the
+#   dashboard built with trunk and driven in headless Chromium (screenshots saved), and a
+#   smoke run of the load benchmark (1k organizations) so the harness cannot rot.
 # PostgreSQL: TASHBEEK_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres);
 # when none answers, a throwaway cluster is started from the installed binaries.
 set -euo pipefail
@@ -90,6 +91,9 @@ rm -rf "$ARTIFACTS/screenshots"
   TASHBEEK_ARTIFACTS="$ARTIFACTS" node --test --test-concurrency=1 i18n.test.mjs dashboard.test.mjs) 2>&1 \
   | tee "$ARTIFACTS/e2e.log" || { echo "browser tests failed: see $ARTIFACTS/e2e.log and screenshots" >&2; exit 1; }
 echo "screenshots: $ARTIFACTS/screenshots"
+
+step "Benchmark smoke run (bench/bench.py --smoke; the full run is in BENCHMARKS.md)"
+python3 bench/bench.py --smoke --binary target/debug/tashbeek --out "$ARTIFACTS/bench" | tail -n 32
 
 step "Summary"
 passed=$(grep -Eo '[0-9]+ passed' "$ARTIFACTS/cargo-test.log" | awk '{s+=$1} END {print s+0}')

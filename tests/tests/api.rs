@@ -478,6 +478,17 @@ fn search_is_arabic_aware(s: &TestServer) {
     assert_eq!(names("مستشفي"), vec!["مستشفى الشفاء الخيري"]);
     assert!(names("زراعة").is_empty());
     assert_eq!(names("").len(), 5);
+    // The index follows edits and archiving.
+    let id = s.get(&format!("/api/v1/organizations?q={}", urlencode("النور")), None).body["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/organizations/{id}");
+    s.put(&path, Some(&admin), Some("\"2\""), org("مبادرة الضياء")).expect(200);
+    assert!(names("النور").is_empty());
+    assert_eq!(names("الضياء"), vec!["مبادرة الضياء"]);
+    s.delete(&path, Some(&admin)).expect(200);
+    assert!(names("الضياء").is_empty());
 }
 
 fn urlencode(s: &str) -> String {

@@ -233,7 +233,6 @@ fn dummy_hash(settings: &Settings) -> &'static str {
 
 enum LoginOutcome {
     Ok(TokenPair),
-    Throttled(u64),
     Failed,
 }
 
@@ -261,42 +260,63 @@ pub async fn login(
     let input = body.0.validate()?;
     let addr = client_address(&req, &state.settings);
     let rid = request_id(&req);
-    let st = state.clone();
-    let outcome = state
+    let acct_key = format!("acct:{}", input.email);
+    let addr_key = format!("addr:{addr}");
+    // 1. Throttle and look the account up (a short use of a pooled connection).
+    let (st, email, keys) = (state.clone(), input.email.clone(), (acct_key.clone(), addr_key.clone()));
+    let found = state
         .db(move |conn| {
             let s = &st.settings;
             let now = st.now();
             let window_start = to_db_time(now - Duration::seconds(s.login_window_secs));
-            let acct_key = format!("acct:{}", input.email);
-            let addr_key = format!("addr:{addr}");
-            for (key, max) in
-                [(&acct_key, s.login_max_failures_per_account), (&addr_key, s.login_max_failures_per_address)]
+            for (key, max) in [(&keys.0, s.login_max_failures_per_account), (&keys.1, s.login_max_failures_per_address)]
             {
                 let (n, oldest) = users::login_failures_since(conn, key, window_start)?;
                 if n >= max {
                     let free_at = oldest.unwrap_or(window_start) + Duration::seconds(s.login_window_secs);
-                    let wait = (free_at - to_db_time(now)).num_seconds().max(1) as u64;
-                    return Ok(LoginOutcome::Throttled(wait));
+                    return Ok(Err((free_at - to_db_time(now)).num_seconds().max(1) as u64));
                 }
             }
-            let user = users::find_by_email(conn, &input.email)?;
-            let ok = match &user {
-                Some(u) => verify_password(&input.password, &u.password_hash) && !u.disabled,
-                None => {
-                    verify_password(&input.password, dummy_hash(s));
-                    false
+            Ok(Ok(users::find_by_email(conn, &email)?))
+        })
+        .await?;
+    let user = match found {
+        Err(wait) => return Err(ApiError::too_many_attempts(wait)),
+        Ok(user) => user,
+    };
+    // 2. Check the password without holding a connection: argon2 takes tens of
+    //    milliseconds, and an unknown account costs the same as a wrong password.
+    let settings = state.settings.clone();
+    let password = input.password;
+    let (ok, user) = web::block(move || {
+        let ok = match &user {
+            Some(u) => verify_password(&password, &u.password_hash) && !u.disabled,
+            None => {
+                verify_password(&password, dummy_hash(&settings));
+                false
+            }
+        };
+        (ok, user)
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    // 3. Record the outcome.
+    let st = state.clone();
+    let outcome = state
+        .db(move |conn| {
+            let now = st.now();
+            let user = match (ok, user) {
+                (true, Some(u)) => u,
+                _ => {
+                    conn.write(|c| -> ApiResult<()> {
+                        users::record_login_failure(c, &acct_key, to_db_time(now))?;
+                        users::record_login_failure(c, &addr_key, to_db_time(now))?;
+                        users::prune_login_failures(c, to_db_time(now - Duration::days(1)))?;
+                        Ok(())
+                    })?;
+                    return Ok(LoginOutcome::Failed);
                 }
             };
-            if !ok {
-                conn.write(|c| -> ApiResult<()> {
-                    users::record_login_failure(c, &acct_key, to_db_time(now))?;
-                    users::record_login_failure(c, &addr_key, to_db_time(now))?;
-                    users::prune_login_failures(c, to_db_time(now - Duration::days(1)))?;
-                    Ok(())
-                })?;
-                return Ok(LoginOutcome::Failed);
-            }
-            let user = user.ok_or_else(ApiError::internal)?;
             conn.write(|c| {
                 users::clear_login_failures(c, &acct_key)?;
                 let pair = issue_tokens(c, &st, &user.id, None)?;
@@ -319,7 +339,6 @@ pub async fn login(
         .await?;
     match outcome {
         LoginOutcome::Ok(pair) => Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(pair)),
-        LoginOutcome::Throttled(wait) => Err(ApiError::too_many_attempts(wait)),
         LoginOutcome::Failed => Err(ApiError::invalid_credentials()),
     }
 }

@@ -53,8 +53,8 @@ pub async fn context(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let rid = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     // NUL in a path or query can never name anything and PostgreSQL text refuses it.
-    let uri = req.uri().to_string().to_ascii_lowercase();
-    if uri.contains("%00") {
+    let has_nul = |s: &str| s.as_bytes().windows(3).any(|w| w == b"%00");
+    if has_nul(req.uri().path()) || req.uri().query().is_some_and(has_nul) {
         let lang = lang(req.request());
         let err = ApiError::bad_parameter(tashbeek_domain::ValidationErrors::single(
             "query",

@@ -70,7 +70,7 @@ pub fn establish(url: &str) -> DbResult<DbConn> {
                 .map_err(|e| DbError::Unavailable(format!("sqlite {target}: {e}")))?;
             c.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 10000; PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;",
+                 PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;",
             )?;
             Ok(DbConn::Sqlite(c))
         }
@@ -127,6 +127,9 @@ impl DbConn {
                 }
             }
             DbConn::Sqlite(c) => {
+                // SQLite has one writer at a time. Queueing writers on a mutex here is fair
+                // and immediate, where SQLite's busy handler makes them sleep and retry.
+                let _writer = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
                 // Through diesel's transaction manager, so nested transactions (diesel's
                 // own batch inserts among them) become savepoints.
                 AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE").map_err(|e| E::from(e.into()))?;
@@ -145,6 +148,9 @@ impl DbConn {
         }
     }
 }
+
+/// One SQLite writer per process (SQLite serves a single instance; PostgreSQL serves many).
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 enum TxAbort {
     Rollback,

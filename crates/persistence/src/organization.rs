@@ -380,7 +380,23 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     if !f.include_archived {
         q = q.filter(o::archived_at.is_null());
     }
-    for t in &f.terms {
+    // SQLite answers terms of three or more characters from its FTS5 trigram index;
+    // shorter terms (and PostgreSQL, through its pg_trgm index) use LIKE.
+    let (indexed, scanned): (Vec<&String>, Vec<&String>) = match conn.backend() {
+        crate::Backend::Sqlite => f.terms.iter().partition(|t| t.chars().count() >= 3),
+        crate::Backend::Postgres => (vec![], f.terms.iter().collect()),
+    };
+    if !indexed.is_empty() {
+        let expr = indexed.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+        q = q.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "organizations.rowid IN (SELECT rowid FROM organization_search WHERE organization_search MATCH ",
+            )
+            .bind::<diesel::sql_types::Text, _>(expr)
+            .sql(")"),
+        );
+    }
+    for t in scanned {
         q = q.filter(o::search_text.like(format!("%{t}%")));
     }
     if !f.kinds.is_empty() {
@@ -389,34 +405,30 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     if !f.statuses.is_empty() {
         q = q.filter(o::verification_status.eq_any(f.statuses.clone()));
     }
+    // Filters are correlated EXISTS probes: the planner walks the (sort_name, id) index
+    // and stops after one page instead of materializing every match and sorting it.
     if !f.sectors.is_empty() {
-        q = q.filter(
-            o::id.eq_any(
-                organization_sectors::table
-                    .filter(organization_sectors::sector_code.eq_any(f.sectors.clone()))
-                    .select(organization_sectors::organization_id),
-            ),
-        );
+        q = q.filter(diesel::dsl::exists(
+            organization_sectors::table
+                .filter(organization_sectors::organization_id.eq(o::id))
+                .filter(organization_sectors::sector_code.eq_any(f.sectors.clone())),
+        ));
     }
     if !f.area_ids.is_empty() {
-        q = q.filter(
-            o::id.eq_any(
-                organization_areas::table
-                    .filter(organization_areas::area_id.eq_any(f.area_ids.clone()))
-                    .select(organization_areas::organization_id),
-            ),
-        );
+        q = q.filter(diesel::dsl::exists(
+            organization_areas::table
+                .filter(organization_areas::organization_id.eq(o::id))
+                .filter(organization_areas::area_id.eq_any(f.area_ids.clone())),
+        ));
     }
     for (direction, kinds) in [("need", &f.needs), ("offer", &f.offers)] {
         if !kinds.is_empty() {
-            q = q.filter(
-                o::id.eq_any(
-                    organization_resources::table
-                        .filter(organization_resources::direction.eq(direction))
-                        .filter(organization_resources::kind.eq_any(kinds.clone()))
-                        .select(organization_resources::organization_id),
-                ),
-            );
+            q = q.filter(diesel::dsl::exists(
+                organization_resources::table
+                    .filter(organization_resources::organization_id.eq(o::id))
+                    .filter(organization_resources::direction.eq(direction))
+                    .filter(organization_resources::kind.eq_any(kinds.clone())),
+            ));
         }
     }
     if let Some(since) = f.updated_since {
@@ -435,7 +447,13 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
             if let Some((k, id)) = after {
                 let t = NaiveDateTime::parse_from_str(k, "%Y-%m-%dT%H:%M:%S%.f")
                     .map_err(|_| DbError::Corrupt("cursor".into()))?;
-                q = q.filter(o::updated_at.gt(t).or(o::updated_at.eq(t).and(o::id.gt(id.to_owned()))));
+                q = q.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("(organizations.updated_at, organizations.id) > (")
+                        .bind::<diesel::sql_types::Timestamp, _>(t)
+                        .sql(", ")
+                        .bind::<diesel::sql_types::Text, _>(id.to_owned())
+                        .sql(")"),
+                );
             }
             q = q.order((o::updated_at.asc(), o::id.asc()));
         }
