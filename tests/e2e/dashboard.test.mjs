@@ -1,6 +1,7 @@
 // Drives the real dashboard, served by a real `tashbeek` server on a fresh SQLite
 // database, in headless Chromium (Debian's). Screenshots land in
 // $TASHBEEK_ARTIFACTS/screenshots (default artifacts/screenshots).
+import { fileURLToPath } from "node:url";
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
@@ -9,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 
-const root = resolve(import.meta.dirname, "../..");
+const root = resolve(fileURLToPath(new URL(".", import.meta.url)), "../..");
 const bin = process.env.TASHBEEK_BIN ?? join(root, "target/debug/tashbeek");
 const shots = join(process.env.TASHBEEK_ARTIFACTS ?? join(root, "artifacts"), "screenshots");
 const port = 18300 + Math.floor(Math.random() * 500);

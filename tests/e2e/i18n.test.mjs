@@ -1,11 +1,12 @@
 // Every string the dashboard shows comes from the translation files: both languages
 // have the same keys, and every key the code names exists.
+import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-const frontend = resolve(import.meta.dirname, "../../frontend");
+const frontend = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../frontend");
 const ar = JSON.parse(readFileSync(join(frontend, "locales/ar.json"), "utf8"));
 const en = JSON.parse(readFileSync(join(frontend, "locales/en.json"), "utf8"));
 
