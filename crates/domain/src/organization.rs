@@ -358,6 +358,33 @@ pub struct Organization {
     pub version: i64,
 }
 
+impl Organization {
+    /// The profile as a client would send it back (for editing, and for audit snapshots).
+    /// Hidden contacts come back empty.
+    pub fn to_input(&self) -> OrganizationInput {
+        OrganizationInput {
+            kind: self.kind,
+            name_ar: self.name_ar.clone(),
+            name_en: self.name_en.clone(),
+            acronym: self.acronym.clone(),
+            description: self.description.clone(),
+            founded_year: self.founded_year,
+            registration_number: self.registration_number.clone(),
+            registering_authority: self.registering_authority.clone(),
+            sectors: self.sectors.clone(),
+            areas: self.areas.clone(),
+            address: self.address.clone(),
+            contacts: self.contacts.clone().unwrap_or_default(),
+            members_count: self.members_count,
+            volunteers_count: self.volunteers_count,
+            beneficiaries_per_year: self.beneficiaries_per_year,
+            offers: self.offers.clone(),
+            needs: self.needs.clone(),
+            contact_visibility: self.contact_visibility,
+        }
+    }
+}
+
 /// An existing organization that looks like the one being registered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

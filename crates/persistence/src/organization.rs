@@ -158,27 +158,7 @@ impl OrgRow {
 
     /// The profile as a client would submit it, for audit before/after snapshots.
     pub fn to_input(&self) -> DbResult<OrganizationInput> {
-        let o = self.clone().into_domain()?;
-        Ok(OrganizationInput {
-            kind: o.kind,
-            name_ar: o.name_ar,
-            name_en: o.name_en,
-            acronym: o.acronym,
-            description: o.description,
-            founded_year: o.founded_year,
-            registration_number: o.registration_number,
-            registering_authority: o.registering_authority,
-            sectors: o.sectors,
-            areas: o.areas,
-            address: o.address,
-            contacts: o.contacts.unwrap_or_default(),
-            members_count: o.members_count,
-            volunteers_count: o.volunteers_count,
-            beneficiaries_per_year: o.beneficiaries_per_year,
-            offers: o.offers,
-            needs: o.needs,
-            contact_visibility: o.contact_visibility,
-        })
+        Ok(self.clone().into_domain()?.to_input())
     }
 }
 
