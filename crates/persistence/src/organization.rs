@@ -417,8 +417,14 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     match f.sort {
         Sort::Name => {
             if let Some((k, id)) = after {
+                // A row-value comparison is one range on the (sort_name, id) index; the
+                // equivalent OR makes both databases filter half the index.
                 q = q.filter(
-                    o::sort_name.gt(k.to_owned()).or(o::sort_name.eq(k.to_owned()).and(o::id.gt(id.to_owned()))),
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("(organizations.sort_name, organizations.id) > (")
+                        .bind::<diesel::sql_types::Text, _>(k.to_owned())
+                        .sql(", ")
+                        .bind::<diesel::sql_types::Text, _>(id.to_owned())
+                        .sql(")"),
                 );
             }
             q = q.order((o::sort_name.asc(), o::id.asc()));
