@@ -48,6 +48,20 @@ pub fn limit(requested: Option<i64>) -> Result<i64, ValidationErrors> {
     }
 }
 
+/// Reads a list request's `limit` and `cursor`, adding any problem to `errors` so a
+/// handler reports every bad parameter at once.
+pub fn parse(limit_param: Option<i64>, cursor: Option<&str>, errors: &mut ValidationErrors) -> (i64, Option<Cursor>) {
+    let limit = limit(limit_param).unwrap_or_else(|e| {
+        errors.0.extend(e.0);
+        DEFAULT_LIMIT
+    });
+    let cursor = cursor.map(Cursor::decode).transpose().unwrap_or_else(|e| {
+        errors.0.extend(e.0);
+        None
+    });
+    (limit, cursor)
+}
+
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

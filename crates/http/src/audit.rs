@@ -47,17 +47,8 @@ pub async fn list(
     QueryParams(p): QueryParams<AuditParams>,
 ) -> ApiResult<HttpResponse> {
     let mut e = ValidationErrors::default();
-    let limit = page::limit(p.limit).unwrap_or_else(|err| {
-        e.0.extend(err.0);
-        0
-    });
-    let before = match p.cursor.as_deref().map(Cursor::decode).transpose() {
-        Ok(c) => c.map(|c| c.id),
-        Err(err) => {
-            e.0.extend(err.0);
-            None
-        }
-    };
+    let (limit, cursor) = page::parse(p.limit, p.cursor.as_deref(), &mut e);
+    let before = cursor.map(|c| c.id);
     e.into_result().map_err(ApiError::bad_parameter)?;
     if !actor.reads_all() {
         return Err(ApiError::forbidden());

@@ -551,17 +551,7 @@ pub async fn list(
     QueryParams(p): QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
     let mut e = ValidationErrors::default();
-    let limit = page::limit(p.limit).unwrap_or_else(|err| {
-        e.0.extend(err.0);
-        page::DEFAULT_LIMIT
-    });
-    let cursor = match p.cursor.as_deref().map(Cursor::decode).transpose() {
-        Ok(c) => c,
-        Err(err) => {
-            e.0.extend(err.0);
-            None
-        }
-    };
+    let (limit, cursor) = page::parse(p.limit, p.cursor.as_deref(), &mut e);
     let kinds = parse_enum_list("kind", &p.kind, OrganizationKind::parse, &mut e);
     let statuses = parse_enum_list("status", &p.status, VerificationStatus::parse, &mut e);
     let needs = parse_enum_list("need", &p.need, ResourceKind::parse, &mut e);

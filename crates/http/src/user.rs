@@ -158,17 +158,8 @@ pub struct PageParams {
 impl PageParams {
     pub fn parse(&self) -> ApiResult<(i64, Option<String>)> {
         let mut e = ValidationErrors::default();
-        let limit = page::limit(self.limit).unwrap_or_else(|err| {
-            e.0.extend(err.0);
-            0
-        });
-        let after = match self.cursor.as_deref().map(Cursor::decode).transpose() {
-            Ok(c) => c.map(|c| c.id),
-            Err(err) => {
-                e.0.extend(err.0);
-                None
-            }
-        };
+        let (limit, cursor) = page::parse(self.limit, self.cursor.as_deref(), &mut e);
+        let after = cursor.map(|c| c.id);
         e.into_result().map_err(ApiError::bad_parameter)?;
         Ok((limit, after))
     }
