@@ -123,12 +123,15 @@ struct Places {
     /// Each country's states and localities.
     by_country: Vec<(String, Vec<Place>)>,
     sectors: Vec<String>,
+    /// Each area's materialized path, for the directory facets.
+    paths: std::collections::HashMap<String, String>,
 }
 
 fn load_places(state: &AppState) -> anyhow::Result<Places> {
     let mut conn = state.pool.get()?;
     let areas = reference::list_areas(&mut conn, None)?;
     let sectors = reference::list_sectors(&mut conn)?.into_iter().map(|s| s.code).collect();
+    let paths = reference::all_area_paths(&mut conn)?;
     let mut by_country: Vec<(String, Vec<Place>)> = Vec::new();
     for a in &areas {
         if a.level == AreaLevel::Country {
@@ -141,7 +144,7 @@ fn load_places(state: &AppState) -> anyhow::Result<Places> {
             list.push((a.id, a.name_ar, a.name_en));
         }
     }
-    Ok(Places { by_country, sectors })
+    Ok(Places { by_country, sectors, paths })
 }
 
 /// What one run loaded.
@@ -295,6 +298,8 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
                 },
             };
             let mut row = OrgRow::new(&input, Some(&admin_id), to_db_time(at))?;
+            let area_paths: Vec<String> = input.areas.iter().filter_map(|a| places.paths.get(a).cloned()).collect();
+            row.facets = orgs::facets(&input, &area_paths);
             row.id = id.clone();
             let status = match rng.gen_range(0..100) {
                 0..=69 => VerificationStatus::Verified,

@@ -585,6 +585,45 @@ fn filters_by_kind_sector_area_status_needs_offers(s: &TestServer) {
     // The public sees only the verified ones, whatever it asks for.
     let r = s.get("/api/v1/organizations?status=pending", None).expect(200);
     assert!(r.body["items"].as_array().unwrap().is_empty());
+
+    // An edit moves the organization between filters at once.
+    let etag = s.get(&format!("/api/v1/organizations/{shendi}"), Some(&admin)).expect(200);
+    let etag = etag.header("etag").unwrap().to_owned();
+    s.put(
+        &format!("/api/v1/organizations/{shendi}"),
+        Some(&admin),
+        Some(&etag),
+        json!({"kind": "ngo", "name_ar": "جمعية شندي", "areas": ["SD-RN-MTM"], "sectors": ["education"],
+        "offers": [{"kind": "funding"}]}),
+    )
+    .expect(200);
+    assert_eq!(ids("area=SD-RN-MTM"), vec![shendi.clone()]);
+    assert_eq!(ids("area=SD-RN-SHN"), Vec::<String>::new());
+    assert_eq!(ids("need=funding"), Vec::<String>::new());
+    assert_eq!(ids("offer=funding&sector=education&area=SD"), vec![shendi.clone()]);
+
+    // An organization working in very many places still matches every filter.
+    let mut many = vec![];
+    for i in 0..45 {
+        let id = format!("SD-RN-VILLAGE-WITH-A-RATHER-LONG-CODE-{i:02}");
+        s.post(
+            "/api/v1/areas",
+            Some(&admin),
+            json!({"id": id, "parent_id": "SD-RN", "level": "locality", "name_ar": format!("قرية {i}"),
+            "name_en": format!("Village {i}")}),
+        )
+        .expect(201);
+        many.push(id);
+    }
+    let wide = s.create_org(
+        &admin,
+        json!({"kind": "volunteer_team", "name_ar": "فريق القرى", "areas": many, "sectors": ["water_sanitation"],
+        "needs": [{"kind": "transport"}]}),
+    );
+    assert_eq!(ids("area=SD-RN-VILLAGE-WITH-A-RATHER-LONG-CODE-44"), vec![wide.clone()]);
+    assert_eq!(ids("area=SD&sector=water_sanitation&need=transport"), vec![wide.clone()]);
+    assert_eq!(ids("kind=volunteer_team&area=OM"), Vec::<String>::new());
+    assert_eq!(ids("sector=health"), vec![damascus.clone()]);
 }
 
 fn duplicates_are_reported_on_create(s: &TestServer) {

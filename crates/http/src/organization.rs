@@ -583,10 +583,10 @@ pub async fn list(
                 Some(a) => Scope::VerifiedAnd(users::org_ids_of(conn, &a.id)?),
                 None => Scope::VerifiedAnd(vec![]),
             };
-            let mut area_ids = Vec::new();
+            let mut area_subtrees = Vec::new();
             for a in &areas {
                 match reference::subtree_ids(conn, a) {
-                    Ok(ids) => area_ids.extend(ids),
+                    Ok(ids) => area_subtrees.extend(ids),
                     Err(tashbeek_persistence::DbError::NotFound) => {
                         return Err(ApiError::bad_parameter(ValidationErrors::single("area", Violation::UnknownValue)))
                     }
@@ -598,7 +598,8 @@ pub async fn list(
                 terms,
                 kinds,
                 sectors,
-                area_ids,
+                areas,
+                area_subtrees,
                 statuses,
                 needs,
                 offers,

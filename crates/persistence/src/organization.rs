@@ -49,6 +49,8 @@ pub struct OrgRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    /// What directory filters match, kept in the sort index: see [`facets`].
+    pub facets: String,
 }
 
 impl OrgRow {
@@ -84,6 +86,7 @@ impl OrgRow {
             created_at: now,
             updated_at: now,
             version: 1,
+            facets: NO_FACETS.into(),
         };
         row.apply(input)?;
         Ok(row)
@@ -162,6 +165,44 @@ impl OrgRow {
     }
 }
 
+/// Facets of an organization with no sectors, areas, needs or offers.
+const NO_FACETS: &str = "|";
+/// Facets too long for an index entry (PostgreSQL caps one at ~2.7 KB): filters check the
+/// link tables for such a row instead.
+const FACETS_OVERFLOW: &str = "*";
+const MAX_FACETS_LEN: usize = 1500;
+
+/// The facets stored for `input`: `|s:health|a:SD|a:SD-RN|n:funding|o:training|` lists its
+/// sectors, its areas with every ancestor (from their materialized paths, so an area
+/// filter matches a whole subtree with one token), needs and offers. A filtered directory
+/// page walks the sort index in name order and checks these on each index entry, instead
+/// of probing a link table per entry. The link tables stay: they answer the other way
+/// round (who works in this area), which later coverage and matching queries need.
+pub fn facets(input: &OrganizationInput, area_paths: &[String]) -> String {
+    let mut tokens = std::collections::BTreeSet::new();
+    tokens.extend(input.sectors.iter().map(|s| format!("s:{s}")));
+    for path in area_paths {
+        tokens.extend(path.split('/').filter(|id| !id.is_empty()).map(|id| format!("a:{id}")));
+    }
+    tokens.extend(input.needs.iter().map(|r| format!("n:{}", r.kind.as_str())));
+    tokens.extend(input.offers.iter().map(|r| format!("o:{}", r.kind.as_str())));
+    let joined = tokens.into_iter().collect::<Vec<_>>().join("|");
+    if joined.is_empty() {
+        NO_FACETS.into()
+    } else if joined.len() > MAX_FACETS_LEN {
+        FACETS_OVERFLOW.into()
+    } else {
+        format!("|{joined}|")
+    }
+}
+
+/// `row` with the facets of `input` (whose areas are already known to exist).
+fn with_facets(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbResult<OrgRow> {
+    let mut row = row.clone();
+    row.facets = facets(input, &crate::reference::area_paths(conn, &input.areas)?);
+    Ok(row)
+}
+
 fn write_links(conn: &mut DbConn, id: &str, input: &OrganizationInput) -> DbResult<()> {
     diesel::delete(organization_sectors::table.filter(organization_sectors::organization_id.eq(id))).execute(conn)?;
     diesel::delete(organization_areas::table.filter(organization_areas::organization_id.eq(id))).execute(conn)?;
@@ -193,6 +234,7 @@ fn write_links(conn: &mut DbConn, id: &str, input: &OrganizationInput) -> DbResu
 
 /// Stores a new organization with its links and first history entry.
 pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbResult<()> {
+    let row = &with_facets(conn, row, input)?;
     diesel::insert_into(organizations::table).values(row).execute(conn)?;
     write_links(conn, &row.id, input)?;
     add_verification_event(
@@ -209,6 +251,7 @@ pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbR
 /// Replaces the profile if the stored version is still `expected_version`; returns
 /// false when someone else changed it first.
 pub fn replace(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput, expected_version: i64) -> DbResult<bool> {
+    let row = &with_facets(conn, row, input)?;
     let changed = diesel::update(
         organizations::table.filter(organizations::id.eq(&row.id)).filter(organizations::version.eq(expected_version)),
     )
@@ -326,8 +369,10 @@ pub struct Filter {
     pub terms: Vec<String>,
     pub kinds: Vec<String>,
     pub sectors: Vec<String>,
-    /// Areas to match, each already expanded to its whole subtree.
-    pub area_ids: Vec<String>,
+    /// Areas to match; each matches its whole subtree.
+    pub areas: Vec<String>,
+    /// The same areas with every area below them, for rows whose facets overflowed.
+    pub area_subtrees: Vec<String>,
     pub statuses: Vec<String>,
     pub needs: Vec<String>,
     pub offers: Vec<String>,
@@ -385,30 +430,34 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     if !f.statuses.is_empty() {
         q = q.filter(o::verification_status.eq_any(f.statuses.clone()));
     }
-    // Filters are correlated EXISTS probes: the planner walks the (sort_name, id) index
-    // and stops after one page instead of materializing every match and sorting it.
+    // Sectors, areas, needs and offers are matched in `facets`, which the sort index
+    // carries: the scan walks the index in name order and stops after one page.
+    let backend = conn.backend();
     if !f.sectors.is_empty() {
-        q = q.filter(diesel::dsl::exists(
+        let fallback = diesel::dsl::exists(
             organization_sectors::table
                 .filter(organization_sectors::organization_id.eq(o::id))
                 .filter(organization_sectors::sector_code.eq_any(f.sectors.clone())),
-        ));
+        );
+        q = q.filter(any_facet(backend, "s", &f.sectors, Box::new(fallback)));
     }
-    if !f.area_ids.is_empty() {
-        q = q.filter(diesel::dsl::exists(
+    if !f.areas.is_empty() {
+        let fallback = diesel::dsl::exists(
             organization_areas::table
                 .filter(organization_areas::organization_id.eq(o::id))
-                .filter(organization_areas::area_id.eq_any(f.area_ids.clone())),
-        ));
+                .filter(organization_areas::area_id.eq_any(f.area_subtrees.clone())),
+        );
+        q = q.filter(any_facet(backend, "a", &f.areas, Box::new(fallback)));
     }
-    for (direction, kinds) in [("need", &f.needs), ("offer", &f.offers)] {
+    for (direction, prefix, kinds) in [("need", "n", &f.needs), ("offer", "o", &f.offers)] {
         if !kinds.is_empty() {
-            q = q.filter(diesel::dsl::exists(
+            let fallback = diesel::dsl::exists(
                 organization_resources::table
                     .filter(organization_resources::organization_id.eq(o::id))
                     .filter(organization_resources::direction.eq(direction))
                     .filter(organization_resources::kind.eq_any(kinds.clone())),
-            ));
+            );
+            q = q.filter(any_facet(backend, prefix, kinds, Box::new(fallback)));
         }
     }
     if let Some(since) = f.updated_since {
@@ -444,7 +493,45 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
             q = q.order((o::updated_at.asc(), o::id.asc()));
         }
     }
-    Ok(q.limit(limit).select(OrgRow::as_select()).load(conn)?)
+    let q = q.limit(limit);
+    match backend {
+        // SQLite checks every condition on the index entry and reads the table only for
+        // the rows it returns.
+        crate::Backend::Sqlite => Ok(q.select(OrgRow::as_select()).load(conn)?),
+        // PostgreSQL reads the heap for every entry an index scan visits, before its
+        // filter: ids come from an index-only scan first, then only their rows are read.
+        crate::Backend::Postgres => {
+            let ids: Vec<String> = q.select(o::id).load(conn)?;
+            let mut rows: Vec<OrgRow> = o::table.filter(o::id.eq_any(&ids)).select(OrgRow::as_select()).load(conn)?;
+            let position: std::collections::HashMap<&str, usize> =
+                ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+            rows.sort_by_key(|r| position.get(r.id.as_str()).copied());
+            Ok(rows)
+        }
+    }
+}
+
+type Db = <DbConn as diesel::Connection>::Backend;
+type Predicate = Box<dyn BoxableExpression<organizations::table, Db, SqlType = diesel::sql_types::Bool>>;
+
+/// Whether a row's facets hold any of `codes` under `prefix`; for a row whose facets
+/// overflowed, whether `fallback` (the link-table probe) holds.
+fn any_facet(backend: crate::Backend, prefix: &str, codes: &[String], fallback: Predicate) -> Predicate {
+    let position = match backend {
+        crate::Backend::Sqlite => "instr(organizations.facets, ",
+        crate::Backend::Postgres => "strpos(organizations.facets, ",
+    };
+    let mut p: Predicate = Box::new(organizations::facets.eq(FACETS_OVERFLOW).and(fallback));
+    for code in codes.iter().rev() {
+        let token = format!("|{prefix}:{code}|");
+        p = Box::new(
+            diesel::dsl::sql::<diesel::sql_types::Bool>(position)
+                .bind::<diesel::sql_types::Text, _>(token)
+                .sql(") > 0")
+                .or(p),
+        );
+    }
+    p
 }
 
 /// Organizations whose normalized Arabic or English name equals one of `keys` and

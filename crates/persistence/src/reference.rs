@@ -132,3 +132,17 @@ pub fn unknown_areas(conn: &mut DbConn, ids: &[String]) -> DbResult<Vec<String>>
     let known: Vec<String> = areas::table.filter(areas::id.eq_any(ids)).select(areas::id).load(conn)?;
     Ok(ids.iter().filter(|c| !known.contains(c)).cloned().collect())
 }
+
+/// The materialized paths of those of `ids` that exist.
+pub fn area_paths(conn: &mut DbConn, ids: &[String]) -> DbResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(areas::table.filter(areas::id.eq_any(ids)).select(areas::path).load(conn)?)
+}
+
+/// Every area's materialized path, by id (the data generator computes facets from it).
+pub fn all_area_paths(conn: &mut DbConn) -> DbResult<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = areas::table.select((areas::id, areas::path)).load(conn)?;
+    Ok(rows.into_iter().collect())
+}

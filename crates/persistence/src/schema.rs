@@ -75,6 +75,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        facets -> Text,
     }
 }
 
