@@ -339,3 +339,8 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Percent-encodes everything but ASCII letters and digits, for query strings.
+pub fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}

@@ -1,7 +1,7 @@
 //! The black-box HTTP suite; every test runs on SQLite and on PostgreSQL.
 
 use serde_json::{json, Value};
-use tashbeek_tests::{on_both_backends, Req, TestServer, ADMIN_EMAIL, PASSWORD};
+use tashbeek_tests::{on_both_backends, urlencode, Req, TestServer, ADMIN_EMAIL, PASSWORD};
 
 on_both_backends!(
     health_ready_and_request_ids,
@@ -489,10 +489,6 @@ fn search_is_arabic_aware(s: &TestServer) {
     assert_eq!(names("الضياء"), vec!["مبادرة الضياء"]);
     s.delete(&path, Some(&admin)).expect(200);
     assert!(names("الضياء").is_empty());
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 fn hundred_organizations_page_without_gaps_or_repeats(s: &TestServer) {

@@ -2,9 +2,9 @@
 //! the API like any other (on both backends).
 
 use serde_json::Value;
-use tashbeek_tests::{on_both_backends, Backend, TestServer};
+use tashbeek_tests::{on_both_backends, urlencode, Backend, TestServer};
 
-on_both_backends!(seeded_data_is_deterministic_and_usable);
+on_both_backends!(seeded_data_is_deterministic_and_usable, search_pages_agree_with_a_full_scan);
 
 fn first_page(s: &TestServer, token: &str) -> Vec<(Value, Value)> {
     let r = s.get("/api/v1/organizations?limit=30&sort=name", Some(token)).expect(200);
@@ -34,4 +34,56 @@ fn seeded_data_is_deterministic_and_usable(s: &TestServer) {
     let other_admin = other.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     assert_eq!(first_page(s, &admin), first_page(&other, &other_admin));
     assert!(tashbeek::seed::run(&s.state, 10, 7).is_err(), "refuses a database with organizations");
+}
+
+/// Every page of `path` (which has no cursor yet), as the API returns them.
+fn every_page(s: &TestServer, token: &str, path: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}&cursor={c}"),
+            None => path.to_owned(),
+        };
+        let r = s.get(&url, Some(token)).expect(200);
+        items.extend(r.body["items"].as_array().unwrap().iter().cloned());
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return items,
+        }
+    }
+}
+
+/// A search walks the directory in order first and turns to the text index when the
+/// page is not full after a while: with more organizations than that walk, common,
+/// middling and rare terms must all give exactly what a full scan finds, page by page.
+fn search_pages_agree_with_a_full_scan(s: &TestServer) {
+    use tashbeek_domain::text::{normalize, query_terms};
+    tashbeek::seed::run(&s.state, 2600, 11).expect("seed");
+    let admin = s.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
+    let everything = every_page(s, &admin, "/api/v1/organizations?limit=200");
+    assert_eq!(everything.len(), 2600);
+    let text = |o: &Value| {
+        ["name_ar", "name_en", "acronym", "description"]
+            .iter()
+            .filter_map(|f| o[f].as_str())
+            .map(normalize)
+            .collect::<Vec<_>>()
+            .join(" \u{1} ")
+    };
+    for q in ["جمعية", "جمعيه الامل", "الأيادي البيضاء", "شندي", "مبادرة", "سوريا", "نا", "xyz-nothing"]
+    {
+        let terms = query_terms(q);
+        let expected: Vec<&Value> = everything
+            .iter()
+            .filter(|o| {
+                let t = text(o);
+                terms.iter().all(|term| t.contains(term.as_str()))
+            })
+            .map(|o| &o["id"])
+            .collect();
+        let path = format!("/api/v1/organizations?limit=37&q={}", urlencode(q));
+        let got: Vec<Value> = every_page(s, &admin, &path).into_iter().map(|o| o["id"].clone()).collect();
+        assert_eq!(got.iter().collect::<Vec<_>>(), expected, "q={q}: {} found, {} expected", got.len(), expected.len());
+    }
 }

@@ -385,12 +385,111 @@ pub struct Filter {
 pub fn sort_key(row: &OrgRow, sort: Sort) -> String {
     match sort {
         Sort::Name => row.sort_name.clone(),
-        Sort::Updated => row.updated_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+        Sort::Updated => format_time_key(row.updated_at),
     }
 }
 
+/// FTS5 matches beyond which a search term counts as common on SQLite.
+const COMMON_TERM_MATCHES: i64 = 2000;
+
 /// One page of the directory after `after` (sort key, id), at most `limit` rows.
 pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str)>) -> DbResult<Vec<OrgRow>> {
+    let backend = conn.backend();
+    let fts = match backend {
+        crate::Backend::Sqlite => fts_query(&f.terms),
+        crate::Backend::Postgres => None,
+    };
+    // A trigram index yields every match of a term in rowid order, and a page sorted by
+    // name needs them all. For a rare term SQLite reads those few rows and sorts them;
+    // for a common one (thousands of matches) reading them all costs hundreds of
+    // milliseconds, so it walks the sort index instead and checks each entry's rowid
+    // against the set of matches (the index entry carries the rowid: no table reads).
+    let common = match &fts {
+        Some(expr) => {
+            let matches: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "SELECT count(*) FROM (SELECT rowid FROM organization_search WHERE organization_search MATCH ",
+            )
+            .bind::<diesel::sql_types::Text, _>(expr.clone())
+            .sql(" LIMIT ")
+            .bind::<diesel::sql_types::BigInt, _>(COMMON_TERM_MATCHES)
+            .sql(")")
+            .get_result(conn)?;
+            matches >= COMMON_TERM_MATCHES
+        }
+        None => false,
+    };
+    load_page(conn, filtered(backend, f, after, fts.as_deref(), common)?.limit(limit))
+}
+
+/// The FTS5 query for the terms the trigram index can answer (three characters or more).
+fn fts_query(terms: &[String]) -> Option<String> {
+    let indexed: Vec<String> =
+        terms.iter().filter(|t| t.chars().count() >= 3).map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
+    (!indexed.is_empty()).then(|| indexed.join(" AND "))
+}
+
+fn format_time_key(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+}
+
+/// Reads the rows a directory query selects, in its order.
+fn load_page(conn: &mut DbConn, q: organizations::BoxedQuery<'static, Db>) -> DbResult<Vec<OrgRow>> {
+    use organizations as o;
+    match conn.backend() {
+        // SQLite checks every condition it can on the index entry and reads the table
+        // only for the entries that pass.
+        crate::Backend::Sqlite => Ok(q.select(OrgRow::as_select()).load(conn)?),
+        // PostgreSQL reads the heap for every entry an index scan visits, before its
+        // filter: ids come from an index-only scan first, then only their rows are read.
+        crate::Backend::Postgres => {
+            let ids: Vec<String> = q.select(o::id).load(conn)?;
+            let mut rows: Vec<OrgRow> = o::table.filter(o::id.eq_any(&ids)).select(OrgRow::as_select()).load(conn)?;
+            let position: std::collections::HashMap<&str, usize> =
+                ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+            rows.sort_by_key(|r| position.get(r.id.as_str()).copied());
+            Ok(rows)
+        }
+    }
+}
+
+/// `(sort key, id) <op> (key, id)` under `sort`, as one row-value comparison: one range
+/// of the sort index on both databases (the equivalent OR makes both filter half of it).
+fn key_compare(sort: Sort, op: &str, key: &str, id: &str) -> DbResult<Predicate> {
+    use diesel::sql_types::{Bool, Text as SqlText, Timestamp};
+    Ok(match sort {
+        Sort::Name => Box::new(
+            diesel::dsl::sql::<Bool>("(organizations.sort_name, organizations.id) ")
+                .sql(op)
+                .sql(" (")
+                .bind::<SqlText, _>(key.to_owned())
+                .sql(", ")
+                .bind::<SqlText, _>(id.to_owned())
+                .sql(")"),
+        ),
+        Sort::Updated => {
+            let t = NaiveDateTime::parse_from_str(key, "%Y-%m-%dT%H:%M:%S%.f")
+                .map_err(|_| DbError::Corrupt("cursor".into()))?;
+            Box::new(
+                diesel::dsl::sql::<Bool>("(organizations.updated_at, organizations.id) ")
+                    .sql(op)
+                    .sql(" (")
+                    .bind::<Timestamp, _>(t)
+                    .sql(", ")
+                    .bind::<SqlText, _>(id.to_owned())
+                    .sql(")"),
+            )
+        }
+    })
+}
+
+/// The directory query for `f` after `after`, in directory order, without a limit.
+fn filtered(
+    backend: crate::Backend,
+    f: &Filter,
+    after: Option<(&str, &str)>,
+    fts: Option<&str>,
+    common: bool,
+) -> DbResult<organizations::BoxedQuery<'static, Db>> {
     use organizations as o;
     let mut q = o::table.into_boxed();
     match &f.scope {
@@ -407,22 +506,21 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     }
     // SQLite answers terms of three or more characters from its FTS5 trigram index;
     // shorter terms (and PostgreSQL, through its pg_trgm index) use LIKE.
-    let (indexed, scanned): (Vec<&String>, Vec<&String>) = match conn.backend() {
-        crate::Backend::Sqlite => f.terms.iter().partition(|t| t.chars().count() >= 3),
-        crate::Backend::Postgres => (vec![], f.terms.iter().collect()),
-    };
-    if !indexed.is_empty() {
-        let expr = indexed.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+    if let Some(expr) = fts {
+        // `+rowid` keeps SQLite from driving the query by the match set, so it walks the
+        // sort index (see `list`).
+        let test = if common { "+organizations.rowid IN (" } else { "organizations.rowid IN (" };
         q = q.filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>(
-                "organizations.rowid IN (SELECT rowid FROM organization_search WHERE organization_search MATCH ",
-            )
-            .bind::<diesel::sql_types::Text, _>(expr)
-            .sql(")"),
+            diesel::dsl::sql::<diesel::sql_types::Bool>(test)
+                .sql("SELECT rowid FROM organization_search WHERE organization_search MATCH ")
+                .bind::<diesel::sql_types::Text, _>(expr.to_owned())
+                .sql(")"),
         );
     }
-    for t in scanned {
-        q = q.filter(o::search_text.like(format!("%{t}%")));
+    for t in &f.terms {
+        if fts.is_none() || t.chars().count() < 3 {
+            q = q.filter(o::search_text.like(format!("%{t}%")));
+        }
     }
     if !f.kinds.is_empty() {
         q = q.filter(o::kind.eq_any(f.kinds.clone()));
@@ -432,7 +530,6 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     }
     // Sectors, areas, needs and offers are matched in `facets`, which the sort index
     // carries: the scan walks the index in name order and stops after one page.
-    let backend = conn.backend();
     if !f.sectors.is_empty() {
         let fallback = diesel::dsl::exists(
             organization_sectors::table
@@ -463,52 +560,13 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     if let Some(since) = f.updated_since {
         q = q.filter(o::updated_at.ge(since));
     }
-    match f.sort {
-        Sort::Name => {
-            if let Some((k, id)) = after {
-                // A row-value comparison is one range on the (sort_name, id) index; the
-                // equivalent OR makes both databases filter half the index.
-                q = q.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>("(organizations.sort_name, organizations.id) > (")
-                        .bind::<diesel::sql_types::Text, _>(k.to_owned())
-                        .sql(", ")
-                        .bind::<diesel::sql_types::Text, _>(id.to_owned())
-                        .sql(")"),
-                );
-            }
-            q = q.order((o::sort_name.asc(), o::id.asc()));
-        }
-        Sort::Updated => {
-            if let Some((k, id)) = after {
-                let t = NaiveDateTime::parse_from_str(k, "%Y-%m-%dT%H:%M:%S%.f")
-                    .map_err(|_| DbError::Corrupt("cursor".into()))?;
-                q = q.filter(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>("(organizations.updated_at, organizations.id) > (")
-                        .bind::<diesel::sql_types::Timestamp, _>(t)
-                        .sql(", ")
-                        .bind::<diesel::sql_types::Text, _>(id.to_owned())
-                        .sql(")"),
-                );
-            }
-            q = q.order((o::updated_at.asc(), o::id.asc()));
-        }
+    if let Some((k, id)) = after {
+        q = q.filter(key_compare(f.sort, ">", k, id)?);
     }
-    let q = q.limit(limit);
-    match backend {
-        // SQLite checks every condition on the index entry and reads the table only for
-        // the rows it returns.
-        crate::Backend::Sqlite => Ok(q.select(OrgRow::as_select()).load(conn)?),
-        // PostgreSQL reads the heap for every entry an index scan visits, before its
-        // filter: ids come from an index-only scan first, then only their rows are read.
-        crate::Backend::Postgres => {
-            let ids: Vec<String> = q.select(o::id).load(conn)?;
-            let mut rows: Vec<OrgRow> = o::table.filter(o::id.eq_any(&ids)).select(OrgRow::as_select()).load(conn)?;
-            let position: std::collections::HashMap<&str, usize> =
-                ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-            rows.sort_by_key(|r| position.get(r.id.as_str()).copied());
-            Ok(rows)
-        }
-    }
+    Ok(match f.sort {
+        Sort::Name => q.order((o::sort_name.asc(), o::id.asc())),
+        Sort::Updated => q.order((o::updated_at.asc(), o::id.asc())),
+    })
 }
 
 type Db = <DbConn as diesel::Connection>::Backend;
