@@ -418,7 +418,8 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
         }
         None => false,
     };
-    load_page(conn, filtered(backend, f, after, fts.as_deref(), common)?.limit(limit))
+    let by_facets = !(f.sectors.is_empty() && f.areas.is_empty() && f.needs.is_empty() && f.offers.is_empty());
+    load_page(conn, filtered(backend, f, after, fts.as_deref(), common)?.limit(limit), by_facets)
 }
 
 /// The FTS5 query for the terms the trigram index can answer (three characters or more).
@@ -433,14 +434,17 @@ fn format_time_key(t: NaiveDateTime) -> String {
 }
 
 /// Reads the rows a directory query selects, in its order.
-fn load_page(conn: &mut DbConn, q: organizations::BoxedQuery<'static, Db>) -> DbResult<Vec<OrgRow>> {
+fn load_page(conn: &mut DbConn, q: organizations::BoxedQuery<'static, Db>, by_facets: bool) -> DbResult<Vec<OrgRow>> {
     use organizations as o;
     match conn.backend() {
         // SQLite checks every condition it can on the index entry and reads the table
-        // only for the entries that pass.
+        // only for the entries that pass; so does PostgreSQL when nothing is filtered on
+        // facets (status, kind and archive state are index keys).
         crate::Backend::Sqlite => Ok(q.select(OrgRow::as_select()).load(conn)?),
-        // PostgreSQL reads the heap for every entry an index scan visits, before its
-        // filter: ids come from an index-only scan first, then only their rows are read.
+        crate::Backend::Postgres if !by_facets => Ok(q.select(OrgRow::as_select()).load(conn)?),
+        // PostgreSQL reads the heap for every entry an index scan visits before applying
+        // a filter on an INCLUDE column: the ids come from an index-only scan first,
+        // then only their rows are read (one more round trip, so only for facet filters).
         crate::Backend::Postgres => {
             let ids: Vec<String> = q.select(o::id).load(conn)?;
             let mut rows: Vec<OrgRow> = o::table.filter(o::id.eq_any(&ids)).select(OrgRow::as_select()).load(conn)?;
