@@ -23,6 +23,9 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     pub db_pool_size: u32,
     pub db_timeout_secs: u64,
+    /// Public organizations kept in memory for single-record reads (SQLite only: with
+    /// PostgreSQL other instances may change them). 0 turns the cache off.
+    pub org_cache_entries: usize,
     pub cors_origins: Vec<String>,
     pub body_limit_bytes: usize,
     pub access_ttl_secs: i64,
@@ -50,6 +53,7 @@ impl Default for Config {
             jwt_secret: None,
             db_pool_size: 8,
             db_timeout_secs: 5,
+            org_cache_entries: 10_000,
             cors_origins: vec![],
             body_limit_bytes: s.body_limit,
             access_ttl_secs: s.access_ttl_secs,
@@ -99,6 +103,7 @@ impl Config {
         }
         parse("TASHBEEK_DB_POOL_SIZE", &mut c.db_pool_size)?;
         parse("TASHBEEK_DB_TIMEOUT_SECS", &mut c.db_timeout_secs)?;
+        parse("TASHBEEK_ORG_CACHE_ENTRIES", &mut c.org_cache_entries)?;
         if let Some(v) = env("TASHBEEK_CORS_ORIGINS") {
             c.cors_origins = v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
         }

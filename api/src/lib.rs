@@ -12,8 +12,9 @@ use anyhow::Context;
 use base64::Engine;
 use rand::RngCore;
 use tashbeek_http::auth::JwtKeys;
+use tashbeek_http::cache::OrgCache;
 use tashbeek_http::{AppState, SystemClock};
-use tashbeek_persistence::{secrets, to_db_time, DbPool};
+use tashbeek_persistence::{secrets, to_db_time, Backend, DbPool};
 
 pub use config::Config;
 
@@ -31,10 +32,43 @@ pub fn build_state(cfg: &Config) -> anyhow::Result<AppState> {
             })?
         }
     };
+    // Only where this process sees every write (see tashbeek_http::cache).
+    let org_cache = (pool.backend() == Backend::Sqlite && cfg.org_cache_entries > 0)
+        .then(|| Arc::new(OrgCache::new(cfg.org_cache_entries)));
     Ok(AppState {
         pool,
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
         clock: Arc::new(SystemClock),
         settings: Arc::new(cfg.settings()),
+        org_cache,
     })
+}
+
+/// Makes sure one process at a time serves a SQLite database: the writer queue and the
+/// organization cache both rely on seeing every write. Hold the returned file for as
+/// long as the server runs. Other commands (`admin create`, `migrate`) may still run
+/// beside the server.
+pub fn lock_for_serving(cfg: &Config) -> anyhow::Result<Option<std::fs::File>> {
+    let (backend, target) = Backend::from_url(&cfg.database_url)?;
+    if backend != Backend::Sqlite || target == ":memory:" {
+        return Ok(None);
+    }
+    let path = format!("{target}.serve-lock");
+    if let Some(dir) = std::path::Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening {path}"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another `tashbeek serve` is already serving {target}; a SQLite database is served by one \
+             process (use PostgreSQL to run several instances)"
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("locking {path}")),
+    }
 }

@@ -123,6 +123,7 @@ fn main() -> anyhow::Result<()> {
                 cfg.bind = b;
             }
             let started = std::time::Instant::now();
+            let _serving = tashbeek::lock_for_serving(&cfg)?;
             let state = build_state(&cfg)?;
             if with_demo && demo::load(&state)? {
                 tracing::info!("loaded demo data");

@@ -84,3 +84,34 @@ fn openapi_command_prints_the_document() {
     assert!(text.starts_with("openapi: 3.1.0"));
     assert!(text.contains("/api/v1/organizations:"));
 }
+
+#[test]
+fn one_process_serves_a_sqlite_database() {
+    let (dir, url) = temp_db();
+    let mut first = Command::new(env!("CARGO_BIN_EXE_tashbeek"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &url)
+        .env("TASHBEEK_DASHBOARD_DIR", "")
+        .env_remove("TASHBEEK_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tashbeek");
+    // Wait until the first server has started (it logs once it listens).
+    let mut err = std::io::BufReader::new(first.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while !line.contains("listening") {
+        line.clear();
+        assert!(std::io::BufRead::read_line(&mut err, &mut line).expect("read") > 0, "first server exited");
+    }
+    let second = tashbeek(&["serve", "--bind", "127.0.0.1:0"], &url, None);
+    first.kill().expect("stop the first server");
+    first.wait().expect("wait");
+    assert!(!second.status.success());
+    let msg = String::from_utf8_lossy(&second.stderr);
+    assert!(msg.contains("already serving"), "{msg}");
+    // Other commands still run beside a server, and a new server starts once it is gone.
+    let again = tashbeek(&["migrate"], &url, None);
+    assert!(again.status.success());
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -10,6 +10,7 @@ on_both_backends!(
     password_change_ends_every_session,
     signup_creates_pending_organization_and_admin,
     organization_lifecycle_with_etags,
+    reads_follow_every_change,
     concurrent_edits_do_not_overwrite,
     roles_allowed_and_forbidden,
     verification_flow_history_and_public_view,
@@ -162,6 +163,42 @@ fn signup_creates_pending_organization_and_admin(s: &TestServer) {
     assert_eq!(s.all_org_ids(&admin).len(), before);
     let users = s.get("/api/v1/users", Some(&admin)).expect(200);
     assert_eq!(users.body["items"].as_array().unwrap().len(), 2);
+}
+
+/// Single-record reads may be served from memory (SQLite): whatever changes an
+/// organization must show on the very next read, for every kind of viewer.
+fn reads_follow_every_change(s: &TestServer) {
+    let admin = s.admin();
+    let id = s.create_org(&admin, org("جمعية الذاكرة"));
+    let path = format!("/api/v1/organizations/{id}");
+    s.get(&path, None).problem(404, "not_found");
+    s.verify(&admin, &id);
+    let read = |token: Option<&str>| s.get(&path, token).expect(200);
+    assert_eq!(read(None).body["name_ar"], "جمعية الذاكرة");
+    assert_eq!(read(Some(&admin)).body["name_ar"], "جمعية الذاكرة");
+    let etag = read(Some(&admin)).header("etag").unwrap().to_owned();
+    let mut renamed = org("جمعية الذاكرة الجديدة");
+    renamed["contact_visibility"] = json!("members");
+    renamed["contacts"] = json!({"phone": "+249 900 000 000"});
+    s.put(&path, Some(&admin), Some(&etag), renamed).expect(200);
+    let public = read(None);
+    assert_eq!(public.body["name_ar"], "جمعية الذاكرة الجديدة");
+    assert_eq!(public.body["contacts"], Value::Null, "members-only contacts stay hidden from the public");
+    assert_eq!(read(Some(&admin)).body["contacts"]["phone"], "+249 900 000 000");
+    assert_ne!(read(Some(&admin)).header("etag").unwrap(), etag);
+    let v = format!("{path}/verification");
+    s.post(&v, Some(&admin), json!({"status": "suspended", "reason": "مراجعة"})).expect(200);
+    s.get(&path, None).problem(404, "not_found");
+    assert_eq!(read(Some(&admin)).body["verification_status"], "suspended");
+    s.post(&v, Some(&admin), json!({"status": "verified"})).expect(200);
+    assert_eq!(read(None).body["verification_status"], "verified");
+    s.delete(&path, Some(&admin)).expect(200);
+    s.get(&path, None).problem(404, "not_found");
+    s.post(&format!("{path}/restore"), Some(&admin), json!({})).expect(200);
+    assert_eq!(read(None).body["archived"], false);
+    // A refused change leaves what readers see as it was.
+    s.put(&path, Some(&admin), Some("\"1\""), org("اسم لم يحفظ")).problem(412, "version_mismatch");
+    assert_eq!(read(None).body["name_ar"], "جمعية الذاكرة الجديدة");
 }
 
 fn organization_lifecycle_with_etags(s: &TestServer) {

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod cache;
 pub mod error;
 pub mod etag;
 pub mod extract;

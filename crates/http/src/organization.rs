@@ -188,8 +188,23 @@ pub async fn get(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let v = viewer.clone();
-    let org = state.db(move |conn| load_visible(conn, v.as_ref(), &id)).await?;
+    // A public organization may come from the cache: it is visible to everyone, so no
+    // lookup is needed for the viewer.
+    let cached = state.org_cache.as_ref().and_then(|c| c.get(&id));
+    let org = match cached {
+        Some(org) => Organization::clone(&org),
+        None => {
+            let seen = state.org_cache.as_ref().map(|c| c.generation());
+            let v = viewer.clone();
+            let org = state.db(move |conn| load_visible(conn, v.as_ref(), &id)).await?;
+            if let (Some(cache), Some(seen)) = (&state.org_cache, seen) {
+                if org.verification_status == VerificationStatus::Verified && !org.archived {
+                    cache.store(std::sync::Arc::new(org.clone()), seen);
+                }
+            }
+            org
+        }
+    };
     let tag = etag::of_view(org.version, viewer.is_some());
     if etag::none_match(&req, &tag) {
         return Ok(HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish());
@@ -245,6 +260,7 @@ pub async fn update(
     let id = id.into_inner();
     let rid = request_id(&req);
     let st = state.clone();
+    let changed = id.clone();
     let org = state
         .db(move |conn| {
             conn.write(|c| {
@@ -276,7 +292,9 @@ pub async fn update(
                 Ok(row.into_domain()?)
             })
         })
-        .await?;
+        .await;
+    state.organization_changed(&changed);
+    let org = org?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
 }
 
@@ -292,7 +310,8 @@ async fn change_state(
     let pre = Precondition::optional(&req)?;
     let rid = request_id(&req);
     let st = state.clone();
-    state
+    let changed = id.clone();
+    let result = state
         .db(move |conn| {
             conn.write(|c| {
                 let mut row = load_for_change(c, &id, &pre)?;
@@ -339,7 +358,9 @@ async fn change_state(
                 Ok(row.into_domain()?)
             })
         })
-        .await
+        .await;
+    state.organization_changed(&changed);
+    result
 }
 
 #[utoipa::path(

@@ -60,6 +60,9 @@ pub struct AppState {
     pub keys: Arc<JwtKeys>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    /// Public organizations by id, for single-record reads; `None` where other
+    /// processes may write to the same database (PostgreSQL).
+    pub org_cache: Option<Arc<crate::cache::OrgCache>>,
 }
 
 impl AppState {
@@ -83,5 +86,12 @@ impl AppState {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// Forgets a cached organization; call once a change to it has committed (or failed).
+    pub fn organization_changed(&self, id: &str) {
+        if let Some(cache) = &self.org_cache {
+            cache.invalidate(id);
+        }
     }
 }

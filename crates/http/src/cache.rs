@@ -1,0 +1,127 @@
+//! A per-process cache of public organizations for single-record reads.
+//!
+//! Only safe where this process sees every write: the SQLite deployment, which is one
+//! process per database file (the binary takes a lock on the file to make sure). With
+//! PostgreSQL several instances may write, so the cache is off there.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tashbeek_domain::organization::Organization;
+
+pub struct OrgCache {
+    entries: RwLock<HashMap<String, Arc<Organization>>>,
+    capacity: usize,
+    /// Bumped by every invalidation: a read that started before a change committed
+    /// must not store what it read.
+    generation: AtomicU64,
+}
+
+impl OrgCache {
+    pub fn new(capacity: usize) -> OrgCache {
+        OrgCache { entries: RwLock::new(HashMap::new()), capacity, generation: AtomicU64::new(0) }
+    }
+
+    pub fn get(&self, id: &str) -> Option<Arc<Organization>> {
+        self.entries.read().ok()?.get(id).cloned()
+    }
+
+    /// Taken before reading from the database, handed back to [`OrgCache::store`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Keeps `org` unless something was invalidated since `seen` (then what was read may
+    /// already be stale). When full, drops an arbitrary entry.
+    pub fn store(&self, org: Arc<Organization>, seen: u64) {
+        if self.capacity == 0 {
+            return;
+        }
+        let Ok(mut entries) = self.entries.write() else { return };
+        if self.generation.load(Ordering::Acquire) != seen {
+            return;
+        }
+        if entries.len() >= self.capacity {
+            if let Some(victim) = entries.keys().next().cloned() {
+                entries.remove(&victim);
+            }
+        }
+        entries.insert(org.id.to_string(), org);
+    }
+
+    /// Called after a change to `id` has committed.
+    pub fn invalidate(&self, id: &str) {
+        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.remove(id);
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.read().map(|e| e.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tashbeek_domain::organization::{ContactVisibility, OrganizationKind, VerificationStatus};
+
+    fn org(n: u128) -> Arc<Organization> {
+        Arc::new(Organization {
+            id: uuid::Uuid::from_u128(n),
+            kind: OrganizationKind::Ngo,
+            verification_status: VerificationStatus::Verified,
+            contact_visibility: ContactVisibility::Public,
+            name_ar: Some("جمعية".into()),
+            name_en: None,
+            acronym: None,
+            description: None,
+            founded_year: None,
+            registration_number: None,
+            registering_authority: None,
+            sectors: vec![],
+            areas: vec![],
+            address: None,
+            contacts: None,
+            members_count: None,
+            volunteers_count: None,
+            beneficiaries_per_year: None,
+            offers: vec![],
+            needs: vec![],
+            archived: false,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+            version: 1,
+        })
+    }
+
+    #[test]
+    fn a_read_that_raced_a_change_is_not_kept() {
+        let cache = OrgCache::new(10);
+        let id = uuid::Uuid::from_u128(1).to_string();
+        let seen = cache.generation();
+        cache.invalidate(&id); // a change commits while the read is under way
+        cache.store(org(1), seen);
+        assert!(cache.get(&id).is_none());
+        cache.store(org(1), cache.generation());
+        assert!(cache.get(&id).is_some());
+        cache.invalidate(&id);
+        assert!(cache.get(&id).is_none());
+    }
+
+    #[test]
+    fn stays_within_capacity() {
+        let cache = OrgCache::new(3);
+        for n in 0..10 {
+            cache.store(org(n), cache.generation());
+        }
+        assert_eq!(cache.len(), 3);
+        assert!(cache.get(&uuid::Uuid::from_u128(9).to_string()).is_some(), "the newest is kept");
+        assert!(OrgCache::new(0).get("x").is_none());
+    }
+}
