@@ -186,6 +186,10 @@ fn reads_follow_every_change(s: &TestServer) {
     assert_eq!(public.body["contacts"], Value::Null, "members-only contacts stay hidden from the public");
     assert_eq!(read(Some(&admin)).body["contacts"]["phone"], "+249 900 000 000");
     assert_ne!(read(Some(&admin)).header("etag").unwrap(), etag);
+    // Links and facets survive an edit that leaves sectors and areas alone.
+    let found =
+        s.get("/api/v1/organizations?area=SD-RN&sector=health&q=%D8%A7%D9%84%D8%AC%D8%AF%D9%8A%D8%AF%D9%87", None);
+    assert_eq!(found.expect(200).body["items"][0]["id"], id.as_str());
     let v = format!("{path}/verification");
     s.post(&v, Some(&admin), json!({"status": "suspended", "reason": "مراجعة"})).expect(200);
     s.get(&path, None).problem(404, "not_found");

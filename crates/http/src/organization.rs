@@ -273,7 +273,7 @@ pub async fn update(
                 row.apply(&input)?;
                 row.updated_at = to_db_time(now);
                 row.version += 1;
-                if !orgs::replace(c, &row, &input, expected)? {
+                if !orgs::replace(c, &row, &input, expected, orgs::links_differ(&before, &input))? {
                     return Err(ApiError::version_mismatch());
                 }
                 audit::record(

@@ -86,30 +86,33 @@ pub struct Batch {
 
 /// Rows per statement: organizations have 27 columns, and 400 × 27 stays under both
 /// backends' bound-parameter limits.
-const CHUNK: usize = 400;
+pub(crate) const CHUNK: usize = 400;
 
-macro_rules! insert_all {
+/// Inserts `rows` into `table`, a multi-row statement per chunk (the multi-backend
+/// connection has no batch insert of its own, so each backend gets its statement).
+macro_rules! insert_rows {
     ($conn:expr, $table:expr, $rows:expr) => {
-        for chunk in $rows.chunks(CHUNK) {
+        for chunk in $rows.chunks($crate::bulk::CHUNK) {
             match $conn {
-                DbConn::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                DbConn::Pg(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                $crate::DbConn::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
+                $crate::DbConn::Pg(c) => diesel::insert_into($table).values(chunk).execute(c)?,
             };
         }
     };
 }
+pub(crate) use insert_rows;
 
 /// Inserts a batch in one transaction.
 pub fn insert(conn: &mut DbConn, b: &Batch) -> DbResult<()> {
     conn.write(|c| {
-        insert_all!(c, users::table, b.users);
-        insert_all!(c, organizations::table, b.organizations);
-        insert_all!(c, organization_sectors::table, b.sectors);
-        insert_all!(c, organization_areas::table, b.areas);
-        insert_all!(c, organization_resources::table, b.resources);
-        insert_all!(c, verification_events::table, b.events);
-        insert_all!(c, memberships::table, b.memberships);
-        insert_all!(c, audit_log::table, b.audit);
+        insert_rows!(c, users::table, b.users);
+        insert_rows!(c, organizations::table, b.organizations);
+        insert_rows!(c, organization_sectors::table, b.sectors);
+        insert_rows!(c, organization_areas::table, b.areas);
+        insert_rows!(c, organization_resources::table, b.resources);
+        insert_rows!(c, verification_events::table, b.events);
+        insert_rows!(c, memberships::table, b.memberships);
+        insert_rows!(c, audit_log::table, b.audit);
         Ok(())
     })
 }

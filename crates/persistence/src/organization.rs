@@ -203,32 +203,43 @@ fn with_facets(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> Db
     Ok(row)
 }
 
-fn write_links(conn: &mut DbConn, id: &str, input: &OrganizationInput) -> DbResult<()> {
-    diesel::delete(organization_sectors::table.filter(organization_sectors::organization_id.eq(id))).execute(conn)?;
-    diesel::delete(organization_areas::table.filter(organization_areas::organization_id.eq(id))).execute(conn)?;
-    diesel::delete(organization_resources::table.filter(organization_resources::organization_id.eq(id)))
-        .execute(conn)?;
-    for s in &input.sectors {
-        diesel::insert_into(organization_sectors::table)
-            .values((organization_sectors::organization_id.eq(id), organization_sectors::sector_code.eq(s)))
+/// Whether two profiles differ in what the link tables and facets hold.
+pub fn links_differ(a: &OrganizationInput, b: &OrganizationInput) -> bool {
+    let kinds = |list: &[tashbeek_domain::organization::Resource]| list.iter().map(|r| r.kind).collect::<Vec<_>>();
+    a.sectors != b.sectors
+        || a.areas != b.areas
+        || kinds(&a.needs) != kinds(&b.needs)
+        || kinds(&a.offers) != kinds(&b.offers)
+}
+
+/// Stores the sector, area and resource links of `input`, replacing any earlier ones
+/// unless the organization is `fresh`: one statement per table.
+fn write_links(conn: &mut DbConn, id: &str, input: &OrganizationInput, fresh: bool) -> DbResult<()> {
+    use crate::bulk::{OrgArea, OrgResource, OrgSector};
+    if !fresh {
+        diesel::delete(organization_sectors::table.filter(organization_sectors::organization_id.eq(id)))
+            .execute(conn)?;
+        diesel::delete(organization_areas::table.filter(organization_areas::organization_id.eq(id))).execute(conn)?;
+        diesel::delete(organization_resources::table.filter(organization_resources::organization_id.eq(id)))
             .execute(conn)?;
     }
-    for a in &input.areas {
-        diesel::insert_into(organization_areas::table)
-            .values((organization_areas::organization_id.eq(id), organization_areas::area_id.eq(a)))
-            .execute(conn)?;
-    }
-    for (direction, list) in [("offer", &input.offers), ("need", &input.needs)] {
-        for r in list {
-            diesel::insert_into(organization_resources::table)
-                .values((
-                    organization_resources::organization_id.eq(id),
-                    organization_resources::direction.eq(direction),
-                    organization_resources::kind.eq(r.kind.as_str()),
-                ))
-                .execute(conn)?;
-        }
-    }
+    let sectors: Vec<OrgSector> =
+        input.sectors.iter().map(|s| OrgSector { organization_id: id.to_owned(), sector_code: s.clone() }).collect();
+    let areas: Vec<OrgArea> =
+        input.areas.iter().map(|a| OrgArea { organization_id: id.to_owned(), area_id: a.clone() }).collect();
+    let resources: Vec<OrgResource> = [("offer", &input.offers), ("need", &input.needs)]
+        .into_iter()
+        .flat_map(|(direction, list)| {
+            list.iter().map(move |r| OrgResource {
+                organization_id: id.to_owned(),
+                direction: direction.into(),
+                kind: r.kind.as_str().into(),
+            })
+        })
+        .collect();
+    crate::bulk::insert_rows!(conn, organization_sectors::table, sectors);
+    crate::bulk::insert_rows!(conn, organization_areas::table, areas);
+    crate::bulk::insert_rows!(conn, organization_resources::table, resources);
     Ok(())
 }
 
@@ -236,7 +247,7 @@ fn write_links(conn: &mut DbConn, id: &str, input: &OrganizationInput) -> DbResu
 pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbResult<()> {
     let row = &with_facets(conn, row, input)?;
     diesel::insert_into(organizations::table).values(row).execute(conn)?;
-    write_links(conn, &row.id, input)?;
+    write_links(conn, &row.id, input, true)?;
     add_verification_event(
         conn,
         &row.id,
@@ -249,9 +260,17 @@ pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbR
 }
 
 /// Replaces the profile if the stored version is still `expected_version`; returns
-/// false when someone else changed it first.
-pub fn replace(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput, expected_version: i64) -> DbResult<bool> {
-    let row = &with_facets(conn, row, input)?;
+/// false when someone else changed it first. `links_changed` (see [`links_differ`])
+/// says whether sectors, areas, needs or offers changed; when not, the links and facets
+/// stay as they are.
+pub fn replace(
+    conn: &mut DbConn,
+    row: &OrgRow,
+    input: &OrganizationInput,
+    expected_version: i64,
+    links_changed: bool,
+) -> DbResult<bool> {
+    let row = &if links_changed { with_facets(conn, row, input)? } else { row.clone() };
     let changed = diesel::update(
         organizations::table.filter(organizations::id.eq(&row.id)).filter(organizations::version.eq(expected_version)),
     )
@@ -260,7 +279,9 @@ pub fn replace(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput, expec
     if changed == 0 {
         return Ok(false);
     }
-    write_links(conn, &row.id, input)?;
+    if links_changed {
+        write_links(conn, &row.id, input, false)?;
+    }
     Ok(true)
 }
 
