@@ -8,10 +8,20 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use tashbeek_domain::organization::Organization;
+use actix_web::web::Bytes;
+
+/// A public organization as both kinds of viewer get it, already serialized.
+pub struct CachedOrg {
+    pub id: String,
+    pub version: i64,
+    /// What signed-in viewers see.
+    pub full: Bytes,
+    /// What anonymous visitors see (members-only contacts removed).
+    pub public: Bytes,
+}
 
 pub struct OrgCache {
-    entries: RwLock<HashMap<String, Arc<Organization>>>,
+    entries: RwLock<HashMap<String, Arc<CachedOrg>>>,
     capacity: usize,
     /// Bumped by every invalidation: a read that started before a change committed
     /// must not store what it read.
@@ -23,7 +33,7 @@ impl OrgCache {
         OrgCache { entries: RwLock::new(HashMap::new()), capacity, generation: AtomicU64::new(0) }
     }
 
-    pub fn get(&self, id: &str) -> Option<Arc<Organization>> {
+    pub fn get(&self, id: &str) -> Option<Arc<CachedOrg>> {
         self.entries.read().ok()?.get(id).cloned()
     }
 
@@ -34,7 +44,7 @@ impl OrgCache {
 
     /// Keeps `org` unless something was invalidated since `seen` (then what was read may
     /// already be stale). When full, drops an arbitrary entry.
-    pub fn store(&self, org: Arc<Organization>, seen: u64) {
+    pub fn store(&self, org: Arc<CachedOrg>, seen: u64) {
         if self.capacity == 0 {
             return;
         }
@@ -47,7 +57,7 @@ impl OrgCache {
                 entries.remove(&victim);
             }
         }
-        entries.insert(org.id.to_string(), org);
+        entries.insert(org.id.clone(), org);
     }
 
     /// Called after a change to `id` has committed.
@@ -69,49 +79,31 @@ impl OrgCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tashbeek_domain::organization::{ContactVisibility, OrganizationKind, VerificationStatus};
 
-    fn org(n: u128) -> Arc<Organization> {
-        Arc::new(Organization {
-            id: uuid::Uuid::from_u128(n),
-            kind: OrganizationKind::Ngo,
-            verification_status: VerificationStatus::Verified,
-            contact_visibility: ContactVisibility::Public,
-            name_ar: Some("جمعية".into()),
-            name_en: None,
-            acronym: None,
-            description: None,
-            founded_year: None,
-            registration_number: None,
-            registering_authority: None,
-            sectors: vec![],
-            areas: vec![],
-            address: None,
-            contacts: None,
-            members_count: None,
-            volunteers_count: None,
-            beneficiaries_per_year: None,
-            offers: vec![],
-            needs: vec![],
-            archived: false,
-            created_at: chrono::Utc::now(),
-            updated_at: chrono::Utc::now(),
+    fn org(n: u128) -> Arc<CachedOrg> {
+        Arc::new(CachedOrg {
+            id: id(n),
             version: 1,
+            full: Bytes::from_static(b"{}"),
+            public: Bytes::from_static(b"{}"),
         })
+    }
+
+    fn id(n: u128) -> String {
+        uuid::Uuid::from_u128(n).to_string()
     }
 
     #[test]
     fn a_read_that_raced_a_change_is_not_kept() {
         let cache = OrgCache::new(10);
-        let id = uuid::Uuid::from_u128(1).to_string();
         let seen = cache.generation();
-        cache.invalidate(&id); // a change commits while the read is under way
+        cache.invalidate(&id(1)); // a change commits while the read is under way
         cache.store(org(1), seen);
-        assert!(cache.get(&id).is_none());
+        assert!(cache.get(&id(1)).is_none());
         cache.store(org(1), cache.generation());
-        assert!(cache.get(&id).is_some());
-        cache.invalidate(&id);
-        assert!(cache.get(&id).is_none());
+        assert!(cache.get(&id(1)).is_some());
+        cache.invalidate(&id(1));
+        assert!(cache.get(&id(1)).is_none());
     }
 
     #[test]
@@ -121,7 +113,7 @@ mod tests {
             cache.store(org(n), cache.generation());
         }
         assert_eq!(cache.len(), 3);
-        assert!(cache.get(&uuid::Uuid::from_u128(9).to_string()).is_some(), "the newest is kept");
+        assert!(cache.get(&id(9)).is_some(), "the newest is kept");
         assert!(OrgCache::new(0).get("x").is_none());
     }
 }

@@ -1,6 +1,7 @@
 //! The organization directory: register, read, edit, archive, verify, search.
 
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tashbeek_domain::organization::{
@@ -17,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Actor, Auth, MaybeAuth};
 use crate::authz;
+use crate::cache::CachedOrg;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::etag::{self, Precondition};
 use crate::extract::{csv, request_id, JsonBody, QueryParams};
@@ -189,22 +191,31 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     // A public organization may come from the cache: it is visible to everyone, so no
-    // lookup is needed for the viewer.
-    let cached = state.org_cache.as_ref().and_then(|c| c.get(&id));
-    let org = match cached {
-        Some(org) => Organization::clone(&org),
-        None => {
-            let seen = state.org_cache.as_ref().map(|c| c.generation());
-            let v = viewer.clone();
-            let org = state.db(move |conn| load_visible(conn, v.as_ref(), &id)).await?;
-            if let (Some(cache), Some(seen)) = (&state.org_cache, seen) {
-                if org.verification_status == VerificationStatus::Verified && !org.archived {
-                    cache.store(std::sync::Arc::new(org.clone()), seen);
-                }
-            }
-            org
+    // lookup is needed for the viewer, and both of its views are already serialized.
+    if let Some(hit) = state.org_cache.as_ref().and_then(|c| c.get(&id)) {
+        let tag = etag::of_view(hit.version, viewer.is_some());
+        if etag::none_match(&req, &tag) {
+            return Ok(HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish());
         }
-    };
+        let body = if viewer.is_some() { hit.full.clone() } else { hit.public.clone() };
+        return Ok(HttpResponse::Ok()
+            .insert_header((header::ETAG, tag))
+            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+            .content_type("application/json")
+            .body(body));
+    }
+    let seen = state.org_cache.as_ref().map(|c| c.generation());
+    let v = viewer.clone();
+    let org = state.db(move |conn| load_visible(conn, v.as_ref(), &id)).await?;
+    if let (Some(cache), Some(seen)) = (&state.org_cache, seen) {
+        if org.verification_status == VerificationStatus::Verified && !org.archived {
+            let serialized = |o: &Organization| serde_json::to_vec(o).map(Bytes::from);
+            if let (Ok(full), Ok(public)) = (serialized(&org), serialized(&present(org.clone(), None))) {
+                let entry = CachedOrg { id: org.id.to_string(), version: org.version, full, public };
+                cache.store(std::sync::Arc::new(entry), seen);
+            }
+        }
+    }
     let tag = etag::of_view(org.version, viewer.is_some());
     if etag::none_match(&req, &tag) {
         return Ok(HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish());
