@@ -67,12 +67,9 @@ impl OrgCache {
         entries.remove(id);
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.entries.read().map(|e| e.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -114,6 +111,8 @@ mod tests {
         }
         assert_eq!(cache.len(), 3);
         assert!(cache.get(&id(9)).is_some(), "the newest is kept");
-        assert!(OrgCache::new(0).get("x").is_none());
+        let off = OrgCache::new(0);
+        off.store(org(1), off.generation());
+        assert!(off.get(&id(1)).is_none(), "capacity 0 keeps nothing");
     }
 }

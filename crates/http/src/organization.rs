@@ -190,40 +190,47 @@ pub async fn get(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
+    let signed_in = viewer.is_some();
     // A public organization may come from the cache: it is visible to everyone, so no
     // lookup is needed for the viewer, and both of its views are already serialized.
-    if let Some(hit) = state.org_cache.as_ref().and_then(|c| c.get(&id)) {
-        let tag = etag::of_view(hit.version, viewer.is_some());
-        if etag::none_match(&req, &tag) {
-            return Ok(HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish());
-        }
-        let body = if viewer.is_some() { hit.full.clone() } else { hit.public.clone() };
-        return Ok(HttpResponse::Ok()
-            .insert_header((header::ETAG, tag))
-            .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-            .content_type("application/json")
-            .body(body));
-    }
-    let seen = state.org_cache.as_ref().map(|c| c.generation());
-    let v = viewer.clone();
-    let org = state.db(move |conn| load_visible(conn, v.as_ref(), &id)).await?;
-    if let (Some(cache), Some(seen)) = (&state.org_cache, seen) {
-        if org.verification_status == VerificationStatus::Verified && !org.archived {
-            let serialized = |o: &Organization| serde_json::to_vec(o).map(Bytes::from);
-            if let (Ok(full), Ok(public)) = (serialized(&org), serialized(&present(org.clone(), None))) {
-                let entry = CachedOrg { id: org.id.to_string(), version: org.version, full, public };
-                cache.store(std::sync::Arc::new(entry), seen);
+    let cached = state.org_cache.as_ref().and_then(|c| c.get(&id));
+    let (version, body) = match cached {
+        Some(hit) => (hit.version, if signed_in { hit.full.clone() } else { hit.public.clone() }),
+        None => {
+            let seen = state.org_cache.as_ref().map(|c| c.generation());
+            let v = viewer.clone();
+            let org = state.db(move |conn| load_visible(conn, v.as_ref(), &id)).await?;
+            let body = json_bytes(&present(org.clone(), viewer.as_ref()))?;
+            if let (Some(cache), Some(seen)) = (&state.org_cache, seen) {
+                if org.verification_status == VerificationStatus::Verified && !org.archived {
+                    let entry = CachedOrg {
+                        id: org.id.to_string(),
+                        version: org.version,
+                        full: json_bytes(&org)?,
+                        public: json_bytes(&present(org.clone(), None))?,
+                    };
+                    cache.store(std::sync::Arc::new(entry), seen);
+                }
             }
+            (org.version, body)
         }
-    }
-    let tag = etag::of_view(org.version, viewer.is_some());
+    };
+    let tag = etag::of_view(version, signed_in);
     if etag::none_match(&req, &tag) {
         return Ok(HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish());
     }
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, tag))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .json(present(org, viewer.as_ref())))
+        .content_type("application/json")
+        .body(body))
+}
+
+fn json_bytes(o: &Organization) -> ApiResult<Bytes> {
+    serde_json::to_vec(o).map(Bytes::from).map_err(|e| {
+        tracing::error!(error = %e, "serializing an organization");
+        ApiError::internal()
+    })
 }
 
 /// Shared by the state-changing operations: loads the row, checks `If-Match`, and

@@ -406,7 +406,7 @@ pub struct Filter {
 pub fn sort_key(row: &OrgRow, sort: Sort) -> String {
     match sort {
         Sort::Name => row.sort_name.clone(),
-        Sort::Updated => format_time_key(row.updated_at),
+        Sort::Updated => row.updated_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
     }
 }
 
@@ -450,10 +450,6 @@ fn fts_query(terms: &[String]) -> Option<String> {
     (!indexed.is_empty()).then(|| indexed.join(" AND "))
 }
 
-fn format_time_key(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
-}
-
 /// Reads the rows a directory query selects, in its order.
 fn load_page(conn: &mut DbConn, q: organizations::BoxedQuery<'static, Db>, by_facets: bool) -> DbResult<Vec<OrgRow>> {
     use organizations as o;
@@ -477,15 +473,13 @@ fn load_page(conn: &mut DbConn, q: organizations::BoxedQuery<'static, Db>, by_fa
     }
 }
 
-/// `(sort key, id) <op> (key, id)` under `sort`, as one row-value comparison: one range
-/// of the sort index on both databases (the equivalent OR makes both filter half of it).
-fn key_compare(sort: Sort, op: &str, key: &str, id: &str) -> DbResult<Predicate> {
+/// `(sort key, id) > (key, id)` under `sort`, as one row-value comparison: one range of
+/// the sort index on both databases (the equivalent OR makes both filter half of it).
+fn after_key(sort: Sort, key: &str, id: &str) -> DbResult<Predicate> {
     use diesel::sql_types::{Bool, Text as SqlText, Timestamp};
     Ok(match sort {
         Sort::Name => Box::new(
-            diesel::dsl::sql::<Bool>("(organizations.sort_name, organizations.id) ")
-                .sql(op)
-                .sql(" (")
+            diesel::dsl::sql::<Bool>("(organizations.sort_name, organizations.id) > (")
                 .bind::<SqlText, _>(key.to_owned())
                 .sql(", ")
                 .bind::<SqlText, _>(id.to_owned())
@@ -495,9 +489,7 @@ fn key_compare(sort: Sort, op: &str, key: &str, id: &str) -> DbResult<Predicate>
             let t = NaiveDateTime::parse_from_str(key, "%Y-%m-%dT%H:%M:%S%.f")
                 .map_err(|_| DbError::Corrupt("cursor".into()))?;
             Box::new(
-                diesel::dsl::sql::<Bool>("(organizations.updated_at, organizations.id) ")
-                    .sql(op)
-                    .sql(" (")
+                diesel::dsl::sql::<Bool>("(organizations.updated_at, organizations.id) > (")
                     .bind::<Timestamp, _>(t)
                     .sql(", ")
                     .bind::<SqlText, _>(id.to_owned())
@@ -586,7 +578,7 @@ fn filtered(
         q = q.filter(o::updated_at.ge(since));
     }
     if let Some((k, id)) = after {
-        q = q.filter(key_compare(f.sort, ">", k, id)?);
+        q = q.filter(after_key(f.sort, k, id)?);
     }
     Ok(match f.sort {
         Sort::Name => q.order((o::sort_name.asc(), o::id.asc())),
