@@ -60,7 +60,7 @@ cargo build --locked -p tashbeek
 fuzz() { # backend database-url port
   local dir; dir=$(mktemp -d /tmp/tashbeek-fuzz.XXXXXX)
   (cd "$dir" && DATABASE_URL="$2" TASHBEEK_LOG=warn TASHBEEK_ARGON2_MEMORY_KIB=64 \
-     TASHBEEK_LOGIN_MAX_FAILURES_PER_ADDRESS=1000000 \
+     TASHBEEK_LOGIN_MAX_FAILURES_PER_ADDRESS=1000000 TASHBEEK_SIGNUP_MAX_PER_ADDRESS=1000000 \
      exec "$ROOT/target/debug/tashbeek" serve --demo --bind "127.0.0.1:$3" >"$ARTIFACTS/fuzz-$1-server.log" 2>&1) &
   local pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$3/readyz" >/dev/null && break; sleep 0.1; done
@@ -88,7 +88,7 @@ step "Dashboard: release build (wasm size) and browser tests in headless Chromiu
 scripts/build-dashboard.sh | tee "$ARTIFACTS/dashboard-build.log"
 rm -rf "$ARTIFACTS/screenshots"
 (cd tests/e2e && npm ci --silent --no-audit --no-fund && \
-  TASHBEEK_ARTIFACTS="$ARTIFACTS" node --test --test-concurrency=1 i18n.test.mjs dashboard.test.mjs) 2>&1 \
+  TASHBEEK_ARTIFACTS="$ARTIFACTS" node --test --test-concurrency=1 i18n.test.mjs dashboard.test.mjs members.test.mjs) 2>&1 \
   | tee "$ARTIFACTS/e2e.log" || { echo "browser tests failed: see $ARTIFACTS/e2e.log and screenshots" >&2; exit 1; }
 echo "screenshots: $ARTIFACTS/screenshots"
 

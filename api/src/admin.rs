@@ -13,7 +13,7 @@ use tashbeek_persistence::{audit, new_id, to_db_time, DbError};
 pub fn create_admin(state: &AppState, email: &str, name: &str, password: &str) -> anyhow::Result<(String, String)> {
     let mut e = ValidationErrors::default();
     let email = validate_email("email", email, &mut e);
-    validate_password("password", password, &mut e);
+    validate_password("password", password, &email, name, &mut e);
     if !e.is_empty() {
         let msgs: Vec<String> = e.render(Lang::En).into_iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
         bail!("{}", msgs.join("; "));

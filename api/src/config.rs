@@ -33,9 +33,13 @@ pub struct Config {
     pub argon2_memory_kib: u32,
     pub login_max_failures_per_account: i64,
     pub login_max_failures_per_address: i64,
+    /// Sign-ups accepted from one client address per hour.
+    pub signup_max_per_address: i64,
     pub workers: Option<usize>,
     pub shutdown_timeout_secs: u64,
     pub trust_proxy: bool,
+    /// Browsers reach this server over HTTPS (e.g. through a TLS proxy): send HSTS.
+    pub https: bool,
     /// The built dashboard to serve at `/`; empty serves the API alone.
     pub dashboard_dir: Option<PathBuf>,
     /// `text` or `json`.
@@ -61,9 +65,11 @@ impl Default for Config {
             argon2_memory_kib: s.argon2_memory_kib,
             login_max_failures_per_account: s.login_max_failures_per_account,
             login_max_failures_per_address: s.login_max_failures_per_address,
+            signup_max_per_address: s.signup_max_per_address,
             workers: None,
             shutdown_timeout_secs: 30,
             trust_proxy: false,
+            https: false,
             dashboard_dir: Some(PathBuf::from("frontend/dist")),
             log_format: "text".into(),
             log: "info".into(),
@@ -113,11 +119,13 @@ impl Config {
         parse("TASHBEEK_ARGON2_MEMORY_KIB", &mut c.argon2_memory_kib)?;
         parse("TASHBEEK_LOGIN_MAX_FAILURES_PER_ACCOUNT", &mut c.login_max_failures_per_account)?;
         parse("TASHBEEK_LOGIN_MAX_FAILURES_PER_ADDRESS", &mut c.login_max_failures_per_address)?;
+        parse("TASHBEEK_SIGNUP_MAX_PER_ADDRESS", &mut c.signup_max_per_address)?;
         if let Some(v) = env("TASHBEEK_WORKERS") {
             c.workers = Some(v.parse().with_context(|| format!("TASHBEEK_WORKERS={v}"))?);
         }
         parse("TASHBEEK_SHUTDOWN_TIMEOUT_SECS", &mut c.shutdown_timeout_secs)?;
         parse("TASHBEEK_TRUST_PROXY", &mut c.trust_proxy)?;
+        parse("TASHBEEK_HTTPS", &mut c.https)?;
         if let Ok(v) = std::env::var("TASHBEEK_DASHBOARD_DIR") {
             c.dashboard_dir = Some(v.trim().into()).filter(|p: &PathBuf| !p.as_os_str().is_empty());
         }
@@ -134,6 +142,7 @@ impl Config {
         anyhow::ensure!(self.access_ttl_secs >= 30, "access_ttl_secs must be at least 30");
         anyhow::ensure!(self.refresh_ttl_days >= 1, "refresh_ttl_days must be at least 1");
         anyhow::ensure!(self.body_limit_bytes >= 1024, "body_limit_bytes must be at least 1024");
+        anyhow::ensure!(self.signup_max_per_address >= 1, "signup_max_per_address must be at least 1");
         anyhow::ensure!(self.argon2_memory_kib >= 8, "argon2_memory_kib must be at least 8");
         anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
         if let Some(s) = &self.jwt_secret {
@@ -149,8 +158,10 @@ impl Config {
             argon2_memory_kib: self.argon2_memory_kib,
             login_max_failures_per_account: self.login_max_failures_per_account,
             login_max_failures_per_address: self.login_max_failures_per_address,
+            signup_max_per_address: self.signup_max_per_address,
             body_limit: self.body_limit_bytes,
             trust_proxy: self.trust_proxy,
+            https: self.https,
             ..Settings::default()
         }
     }

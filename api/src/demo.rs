@@ -136,7 +136,7 @@ pub fn load(state: &AppState) -> anyhow::Result<bool> {
         for (value, status) in organizations() {
             let input: OrganizationInput = serde_json::from_value(value).map_err(|_| ApiError::internal())?;
             let input = input.normalize_and_validate(2100)?;
-            let created = register(c, state, &input, None, None, None, "")?;
+            let created = register(c, state, &input, None, None, &orgs::Scope::All, None, "")?;
             if status != VerificationStatus::Pending {
                 let id = created.organization.id.to_string();
                 let mut row = orgs::get(c, &id)?;

@@ -12,7 +12,7 @@ use anyhow::Context;
 use base64::Engine;
 use rand::RngCore;
 use tashbeek_http::auth::JwtKeys;
-use tashbeek_http::cache::OrgCache;
+use tashbeek_http::cache::{OrgCache, SessionCache};
 use tashbeek_http::{AppState, SystemClock};
 use tashbeek_persistence::{secrets, to_db_time, Backend, DbPool};
 
@@ -35,12 +35,14 @@ pub fn build_state(cfg: &Config) -> anyhow::Result<AppState> {
     // Only where this process sees every write (see tashbeek_http::cache).
     let org_cache = (pool.backend() == Backend::Sqlite && cfg.org_cache_entries > 0)
         .then(|| Arc::new(OrgCache::new(cfg.org_cache_entries)));
+    let session_cache = (pool.backend() == Backend::Sqlite).then(|| Arc::new(SessionCache::new(10_000)));
     Ok(AppState {
         pool,
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
         clock: Arc::new(SystemClock),
         settings: Arc::new(cfg.settings()),
         org_cache,
+        session_cache,
     })
 }
 

@@ -6,7 +6,10 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::i18n::{use_i18n, I18n, Locale};
-use crate::pages::{directory::Directory, form::OrgForm, login::Login, not_found::NotFound, organization::OrgPage};
+use crate::pages::{
+    directory::Directory, form::OrgForm, invitation::InvitationPage, login::Login, members::MembersPage,
+    not_found::NotFound, organization::OrgPage,
+};
 use crate::session::{use_session, Session};
 
 /// Organizations the last create reported as possible duplicates, shown once.
@@ -32,6 +35,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/new") view=|| view! { <OrgForm edit=false/> }/>
                     <Route path=path!("/organizations/:id") view=OrgPage/>
                     <Route path=path!("/organizations/:id/edit") view=|| view! { <OrgForm edit=true/> }/>
+                    <Route path=path!("/organizations/:id/members") view=MembersPage/>
+                    <Route path=path!("/invitation") view=InvitationPage/>
                 </Routes>
             </main>
         </Router>

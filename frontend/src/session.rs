@@ -68,6 +68,19 @@ impl Session {
         self.role() == Some(GlobalRole::PlatformAdmin)
     }
 
+    /// Platform administrators and observers read everything.
+    pub fn reads_all(&self) -> bool {
+        matches!(self.role(), Some(GlobalRole::PlatformAdmin | GlobalRole::Observer))
+    }
+
+    /// May see this organization's members: its own members, administrators, observers.
+    pub fn sees_members(&self, org_id: &str) -> bool {
+        self.reads_all()
+            || self.0.with(|s| {
+                s.as_ref().is_some_and(|s| s.user.memberships.iter().any(|m| m.organization_id.to_string() == org_id))
+            })
+    }
+
     /// Signed in and not a read-only observer.
     pub fn can_write(&self) -> bool {
         matches!(self.role(), Some(GlobalRole::PlatformAdmin | GlobalRole::User))

@@ -274,6 +274,32 @@ impl TestServer {
         )
     }
 
+    /// Invites `email` into `org_id` as `role` (by an administrator's `token`); returns
+    /// the invitation link's token.
+    pub fn invite(&self, token: &str, org_id: &str, email: &str, role: &str) -> String {
+        let r = self
+            .post(
+                &format!("/api/v1/organizations/{org_id}/invitations"),
+                Some(token),
+                json!({"email": email, "role": role}),
+            )
+            .expect(201);
+        r.body["token"].as_str().expect("invitation token").to_owned()
+    }
+
+    /// Invites a new account into `org_id` and accepts for it; returns its access token.
+    pub fn add_member(&self, admin: &str, org_id: &str, email: &str, role: &str) -> String {
+        let link = self.invite(admin, org_id, email, role);
+        let r = self
+            .post(
+                "/api/v1/invitations/accept",
+                None,
+                json!({"token": link, "display_name": "عضو مدعو", "password": PASSWORD}),
+            )
+            .expect(201);
+        r.body["access_token"].as_str().expect("token").to_owned()
+    }
+
     /// Creates an organization as `token`; returns its id.
     pub fn create_org(&self, token: &str, body: Value) -> String {
         let r = self.post("/api/v1/organizations", Some(token), body).expect(201);

@@ -281,24 +281,19 @@ fn roles_allowed_and_forbidden(s: &TestServer) {
     let (a_token, a_org) = s.signup("a@x.org", "جمعية أ");
     let (b_token, b_org) = s.signup("b@x.org", "جمعية ب");
     let observer = s.user_with_role(&admin, "observer@ministry.example", "observer");
-    // Add a plain member to A.
-    s.post(
-        &format!("/api/v1/organizations/{a_org}/members"),
-        Some(&a_token),
-        json!({"email": "member@x.org", "role": "member", "display_name": "عضو", "password": PASSWORD}),
-    )
-    .expect(201);
-    let member = s.login("member@x.org", PASSWORD);
+    // A plain member of A, by invitation.
+    let member = s.add_member(&a_token, &a_org, "member@x.org", "member");
 
     let a_path = format!("/api/v1/organizations/{a_org}");
     let etag = s.get(&a_path, Some(&a_token)).header("etag").unwrap().to_owned();
-    // An org admin cannot edit another organization; its own, yes.
+    // An org admin cannot edit another organization (a pending one it cannot even see);
+    // its own, yes.
     s.put(&format!("/api/v1/organizations/{b_org}"), Some(&a_token), Some("\"1\""), org("اختطاف"))
-        .problem(403, "forbidden");
+        .problem(404, "not_found");
     s.put(&a_path, Some(&member), Some(&etag), org("عضو يعدل")).problem(403, "forbidden");
     s.put(&a_path, Some(&observer), Some(&etag), org("مراقب يعدل")).problem(403, "forbidden");
     s.put(&a_path, Some(&a_token), Some(&etag), org("جمعية أ المعدلة")).expect(200);
-    s.delete(&format!("/api/v1/organizations/{b_org}"), Some(&a_token)).problem(403, "forbidden");
+    s.delete(&format!("/api/v1/organizations/{b_org}"), Some(&a_token)).problem(404, "not_found");
     // Observers read everything and change nothing.
     s.post("/api/v1/organizations", Some(&observer), org("جمعية المراقب")).problem(403, "forbidden");
     s.get(&format!("/api/v1/organizations/{b_org}"), Some(&observer)).expect(200);
@@ -318,7 +313,7 @@ fn roles_allowed_and_forbidden(s: &TestServer) {
         .problem(403, "forbidden");
     // A pending organization is invisible to other organizations' users.
     s.get(&format!("/api/v1/organizations/{b_org}"), Some(&a_token)).problem(404, "not_found");
-    s.get(&format!("/api/v1/organizations/{b_org}/members"), Some(&a_token)).problem(403, "forbidden");
+    s.get(&format!("/api/v1/organizations/{b_org}/members"), Some(&a_token)).problem(404, "not_found");
     s.get(&format!("/api/v1/organizations/{b_org}/members"), Some(&b_token)).expect(200);
     // Anonymous callers cannot write at all.
     s.post("/api/v1/organizations", None, org("مجهول")).problem(401, "unauthorized");
@@ -360,7 +355,7 @@ fn verification_flow_history_and_public_view(s: &TestServer) {
     )
     .problem(412, "version_mismatch");
 
-    let history = s.get(&format!("{path}/history"), None).expect(200);
+    let history = s.get(&format!("{path}/history"), Some(&admin)).expect(200);
     let steps: Vec<(Value, Value)> =
         history.body.as_array().unwrap().iter().map(|e| (e["from_status"].clone(), e["to_status"].clone())).collect();
     assert_eq!(
@@ -692,31 +687,33 @@ fn organization_admins_manage_their_members(s: &TestServer) {
     let admin = s.admin();
     let (owner, org_id) = s.signup("owner@x.org", "جمعية الأعضاء");
     let (_, other_org) = s.signup("other@x.org", "جمعية أخرى");
-    s.signup("existing@x.org", "جمعية ثالثة");
+    let (existing, _) = s.signup("existing@x.org", "جمعية ثالثة");
     let members = format!("/api/v1/organizations/{org_id}/members");
-    // An existing account by email, and a new account with a password.
-    s.post(&members, Some(&owner), json!({"email": "EXISTING@x.org", "role": "member"})).expect(201);
-    let r = s
-        .post(
-            &members,
-            Some(&owner),
-            json!({"email": "new@x.org", "role": "admin", "display_name": "جديد", "password": PASSWORD}),
-        )
-        .expect(201);
-    let new_id = r.body["user_id"].as_str().unwrap().to_owned();
-    s.post(&members, Some(&owner), json!({"email": "existing@x.org"})).problem(409, "already_member");
-    let r = s.post(&members, Some(&owner), json!({"email": "ghost@x.org"}));
-    assert_eq!(r.problem(422, "validation_failed").field_code("email").as_deref(), Some("unknown_value"));
+    let invitations = format!("/api/v1/organizations/{org_id}/invitations");
+    // An existing account accepts while signed in; a new one is made from its link.
+    let link = s.invite(&owner, &org_id, "EXISTING@x.org", "member");
+    s.add_member(&owner, &org_id, "new@x.org", "admin");
+    let new_id = s.get("/api/v1/me", Some(&s.login("new@x.org", PASSWORD))).body["id"].as_str().unwrap().to_owned();
+    assert_eq!(s.get(&members, Some(&owner)).body.as_array().unwrap().len(), 2, "not a member before accepting");
+    let r = s.post("/api/v1/invitations/accept", Some(&existing), json!({"token": link})).expect(200);
+    assert_eq!(r.body["email"], "existing@x.org");
+    assert_eq!(r.body["role"], "member");
+    s.post("/api/v1/invitations/accept", Some(&existing), json!({"token": link})).problem(404, "invitation_invalid");
+    s.post(&invitations, Some(&owner), json!({"email": "existing@x.org"})).problem(409, "already_member");
     let list = s.get(&members, Some(&owner)).expect(200);
     let emails: Vec<&str> = list.body.as_array().unwrap().iter().map(|m| m["email"].as_str().unwrap()).collect();
     assert_eq!(emails, vec!["existing@x.org", "new@x.org", "owner@x.org"]);
+    let listed = s.get(&invitations, Some(&owner)).expect(200);
+    let statuses: Vec<&str> =
+        listed.body["items"].as_array().unwrap().iter().map(|i| i["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, vec!["accepted", "accepted"]);
     // Plain members and other organizations' admins cannot manage members.
-    let existing = s.login("existing@x.org", PASSWORD);
-    s.post(&members, Some(&existing), json!({"email": "other@x.org"})).problem(403, "forbidden");
+    s.post(&invitations, Some(&existing), json!({"email": "other@x.org"})).problem(403, "forbidden");
+    s.get(&invitations, Some(&existing)).problem(403, "forbidden");
     let other = s.login("other@x.org", PASSWORD);
-    s.delete(&format!("{members}/{new_id}"), Some(&other)).problem(403, "forbidden");
-    s.post(&format!("/api/v1/organizations/{other_org}/members"), Some(&owner), json!({"email": "existing@x.org"}))
-        .problem(403, "forbidden");
+    s.delete(&format!("{members}/{new_id}"), Some(&other)).problem(404, "not_found");
+    s.post(&format!("/api/v1/organizations/{other_org}/invitations"), Some(&owner), json!({"email": "x@x.org"}))
+        .problem(404, "not_found");
     // The new admin can act; the last admin cannot be removed.
     let new_admin = s.login("new@x.org", PASSWORD);
     let owner_id = s.get("/api/v1/me", Some(&owner)).body["id"].as_str().unwrap().to_owned();
@@ -725,8 +722,8 @@ fn organization_admins_manage_their_members(s: &TestServer) {
     s.delete(&format!("{members}/{owner_id}"), Some(&admin)).problem(404, "not_found");
     let list = s.get(&members, Some(&admin)).expect(200);
     assert_eq!(list.body.as_array().unwrap().len(), 2);
-    // The removed owner no longer administers the organization.
-    s.post(&members, Some(&owner), json!({"email": "other@x.org"})).problem(403, "forbidden");
+    // The removed owner no longer administers the organization (nor sees it: it is pending).
+    s.post(&invitations, Some(&owner), json!({"email": "other@x.org"})).problem(404, "not_found");
 }
 
 fn platform_admins_manage_users(s: &TestServer) {

@@ -26,8 +26,10 @@ fn seeded_data_is_deterministic_and_usable(s: &TestServer) {
     assert!(!hits.body["items"].as_array().unwrap().is_empty());
     // Audit rows and verification history come with the data.
     let id = public.body["items"][0]["id"].as_str().unwrap();
-    let history = s.get(&format!("/api/v1/organizations/{id}/history"), None).expect(200);
+    let history = s.get(&format!("/api/v1/organizations/{id}/history"), Some(&admin)).expect(200);
     assert_eq!(history.body.as_array().unwrap().len(), 2);
+    let public_history = s.get(&format!("/api/v1/organizations/{id}/history"), None).expect(200);
+    assert_eq!(public_history.body.as_array().unwrap().len(), 1, "the public sees when it was verified");
     // A second database seeded with the same seed holds the same data.
     let other = TestServer::start(Backend::Sqlite);
     tashbeek::seed::run(&other.state, 300, 7).expect("seed");

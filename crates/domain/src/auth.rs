@@ -48,12 +48,13 @@ pub struct PasswordChange {
 }
 
 impl PasswordChange {
-    pub fn validate(self) -> Result<Self, ValidationErrors> {
+    /// Checks the change for the account with this e-mail and display name.
+    pub fn validate(self, email: &str, display_name: &str) -> Result<Self, ValidationErrors> {
         let mut e = ValidationErrors::default();
         if self.current_password.is_empty() {
             e.add("current_password", Violation::Required);
         }
-        validate_password("new_password", &self.new_password, &mut e);
+        validate_password("new_password", &self.new_password, email, display_name, &mut e);
         if self.current_password.chars().count() > crate::user::MAX_PASSWORD {
             e.add("current_password", Violation::TooLong { max: crate::user::MAX_PASSWORD });
         }

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod invitation;
 pub mod organization;
 pub mod page;
 pub mod reference;

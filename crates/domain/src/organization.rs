@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::validation::{clean, is_valid_email, is_valid_phone, is_valid_url, ValidationErrors, Violation};
+use crate::validation::{is_valid_email, is_valid_phone, is_valid_url, ValidationErrors, Violation};
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $s:literal),+ $(,)? }) => {
@@ -183,6 +183,7 @@ pub const MAX_ACRONYM: usize = 30;
 pub const MAX_DESCRIPTION: usize = 5000;
 pub const MAX_SHORT: usize = 200;
 pub const MAX_LIST: usize = 50;
+pub const MAX_SOCIAL_LINKS: usize = 20;
 pub const MAX_COUNT: i64 = 1_000_000_000;
 
 impl OrganizationInput {
@@ -190,18 +191,18 @@ impl OrganizationInput {
     /// needs no database. Reference codes (sectors, areas) are checked by the caller.
     pub fn normalize_and_validate(mut self, current_year: i32) -> Result<Self, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        self.name_ar = clean(self.name_ar);
-        self.name_en = clean(self.name_en);
-        self.acronym = clean(self.acronym);
-        self.description = clean(self.description);
-        self.registration_number = clean(self.registration_number);
-        self.registering_authority = clean(self.registering_authority);
-        self.address = clean(self.address);
-        self.contacts.phone = clean(self.contacts.phone);
-        self.contacts.email = clean(self.contacts.email).map(|m| m.to_lowercase());
-        self.contacts.website = clean(self.contacts.website);
+        self.name_ar = e.text("name_ar", self.name_ar, MAX_NAME, false);
+        self.name_en = e.text("name_en", self.name_en, MAX_NAME, false);
+        self.acronym = e.text("acronym", self.acronym, MAX_ACRONYM, false);
+        self.description = e.text("description", self.description, MAX_DESCRIPTION, true);
+        self.registration_number = e.text("registration_number", self.registration_number, 100, false);
+        self.registering_authority = e.text("registering_authority", self.registering_authority, MAX_SHORT, false);
+        self.address = e.text("address", self.address, 500, true);
+        self.contacts.phone = e.text("contacts.phone", self.contacts.phone, 40, false);
+        self.contacts.email = e.text("contacts.email", self.contacts.email, 254, false).map(|m| m.to_lowercase());
+        self.contacts.website = e.text("contacts.website", self.contacts.website, 500, false);
 
-        if self.name_ar.is_none() && self.name_en.is_none() {
+        if self.name_ar.is_none() && self.name_en.is_none() && !e.0.iter().any(|(f, _)| f.starts_with("name_")) {
             e.add("name_ar", Violation::OneOfRequired("name_en"));
             e.add("name_en", Violation::OneOfRequired("name_ar"));
         }
@@ -215,13 +216,6 @@ impl OrganizationInput {
                 );
             }
         }
-        e.check_len("name_ar", self.name_ar.as_deref(), MAX_NAME);
-        e.check_len("name_en", self.name_en.as_deref(), MAX_NAME);
-        e.check_len("acronym", self.acronym.as_deref(), MAX_ACRONYM);
-        e.check_len("description", self.description.as_deref(), MAX_DESCRIPTION);
-        e.check_len("registration_number", self.registration_number.as_deref(), 100);
-        e.check_len("registering_authority", self.registering_authority.as_deref(), MAX_SHORT);
-        e.check_len("address", self.address.as_deref(), 500);
         if let Some(y) = self.founded_year {
             if !(1800..=current_year).contains(&y) {
                 e.add("founded_year", Violation::OutOfRange { min: 1800, max: current_year as i64 });
@@ -253,37 +247,58 @@ impl OrganizationInput {
                 e.add("contacts.website", Violation::InvalidUrl);
             }
         }
-        if self.contacts.social_links.len() > 20 {
-            e.add("contacts.social_links", Violation::OutOfRange { min: 0, max: 20 });
-        }
-        for (i, link) in self.contacts.social_links.iter_mut().enumerate() {
-            link.platform = link.platform.trim().to_lowercase();
-            link.url = link.url.trim().to_owned();
-            if link.platform.is_empty() {
-                e.add(format!("contacts.social_links[{i}].platform"), Violation::Required);
-            }
-            e.check_len(&format!("contacts.social_links[{i}].platform"), Some(&link.platform), 40);
-            if link.url.len() > 500 || !is_valid_url(&link.url) {
-                e.add(format!("contacts.social_links[{i}].url"), Violation::InvalidUrl);
+        // Every list's size is checked before its items, so an oversized list costs one
+        // comparison, and every per-item check is linear.
+        if self.contacts.social_links.len() > MAX_SOCIAL_LINKS {
+            e.add("contacts.social_links", Violation::TooMany { max: MAX_SOCIAL_LINKS });
+        } else {
+            for (i, link) in self.contacts.social_links.iter_mut().enumerate() {
+                let platform = e.line(&format!("contacts.social_links[{i}].platform"), &link.platform, 40);
+                link.platform = platform.to_lowercase();
+                link.url = link.url.trim().to_owned();
+                if link.url.len() > 500 || !is_valid_url(&link.url) {
+                    e.add(format!("contacts.social_links[{i}].url"), Violation::InvalidUrl);
+                }
             }
         }
         dedupe_codes(&mut self.sectors, "sectors", &mut e);
         dedupe_codes(&mut self.areas, "areas", &mut e);
         for (field, list) in [("offers", &mut self.offers), ("needs", &mut self.needs)] {
             if list.len() > ResourceKind::ALL.len() {
-                e.add(field, Violation::OutOfRange { min: 0, max: ResourceKind::ALL.len() as i64 });
+                e.add(field, Violation::TooMany { max: ResourceKind::ALL.len() });
+                continue;
             }
-            let mut seen = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for (i, r) in list.iter_mut().enumerate() {
-                r.details = clean(r.details.take());
-                e.check_len(&format!("{field}[{i}].details"), r.details.as_deref(), 1000);
-                if seen.contains(&r.kind) {
+                r.details = e.text(&format!("{field}[{i}].details"), r.details.take(), 1000, true);
+                if !seen.insert(r.kind) {
                     e.add(format!("{field}[{i}].kind"), Violation::Duplicate);
                 }
-                seen.push(r.kind);
             }
         }
         e.into_result().map(|_| self)
+    }
+
+    /// The identity fields (what verification vouched for) that differ from `before`.
+    /// A verified organization whose own administrators change any of them goes back
+    /// to review: the public must not see a vetted name on an unvetted identity.
+    pub fn identity_changes(&self, before: &OrganizationInput) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        if self.kind != before.kind {
+            changed.push("kind");
+        }
+        for (field, now, then) in [
+            ("name_ar", &self.name_ar, &before.name_ar),
+            ("name_en", &self.name_en, &before.name_en),
+            ("acronym", &self.acronym, &before.acronym),
+            ("registration_number", &self.registration_number, &before.registration_number),
+            ("registering_authority", &self.registering_authority, &before.registering_authority),
+        ] {
+            if now != then {
+                changed.push(field);
+            }
+        }
+        changed
     }
 
     /// Text the directory search matches against, already normalized.
@@ -307,22 +322,29 @@ impl OrganizationInput {
     }
 }
 
+/// Trims reference codes and refuses blanks and repeats; an oversized list is refused
+/// whole before any item is looked at.
 fn dedupe_codes(list: &mut Vec<String>, field: &str, e: &mut ValidationErrors) {
     if list.len() > MAX_LIST {
-        e.add(field, Violation::OutOfRange { min: 0, max: MAX_LIST as i64 });
+        e.add(field, Violation::TooMany { max: MAX_LIST });
+        list.clear();
+        return;
     }
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut kept = Vec::with_capacity(list.len());
     for (i, code) in list.iter().enumerate() {
-        let c = code.trim().to_owned();
+        let c = code.trim();
         if c.is_empty() {
             e.add(format!("{field}[{i}]"), Violation::Required);
-        } else if seen.contains(&c) {
+        } else if c.chars().count() > 100 {
+            e.add(format!("{field}[{i}]"), Violation::TooLong { max: 100 });
+        } else if !seen.insert(c) {
             e.add(format!("{field}[{i}]"), Violation::Duplicate);
         } else {
-            seen.push(c);
+            kept.push(c.to_owned());
         }
     }
-    *list = seen;
+    *list = kept;
 }
 
 /// One organization as the API shows it. Contact fields are `null` when the viewer
@@ -419,15 +441,14 @@ pub struct VerificationInput {
 
 impl VerificationInput {
     pub fn validate(mut self, from: VerificationStatus) -> Result<Self, ValidationErrors> {
-        self.reason = clean(self.reason);
         let mut e = ValidationErrors::default();
+        self.reason = e.text("reason", self.reason, 2000, true);
         if !from.can_move_to(self.status) {
             e.add("status", Violation::InvalidFormat(format!("{} → {}", from.as_str(), self.status.as_str())));
         }
         if self.status != VerificationStatus::Verified && self.reason.is_none() {
             e.add("reason", Violation::Required);
         }
-        e.check_len("reason", self.reason.as_deref(), 2000);
         e.into_result().map(|_| self)
     }
 }
@@ -469,6 +490,27 @@ mod tests {
         let errs = i.normalize_and_validate(2026).unwrap_err();
         let fields: Vec<_> = errs.0.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(fields, ["name_ar", "name_en", "founded_year", "contacts.email", "sectors[1]"]);
+    }
+
+    #[test]
+    fn oversized_lists_are_refused_whole_and_text_is_checked() {
+        let mut i = input();
+        i.sectors = vec!["health".into(); 43_000];
+        i.name_en = Some("Hope\u{202E}".into());
+        let errs = i.normalize_and_validate(2026).unwrap_err();
+        let codes: Vec<_> = errs.0.iter().map(|(f, v)| (f.as_str(), v.code())).collect();
+        assert_eq!(codes, [("name_en", "invalid_character"), ("sectors", "too_many")]);
+    }
+
+    #[test]
+    fn identity_changes_are_named() {
+        let before = input().normalize_and_validate(2026).unwrap();
+        let mut after = before.clone();
+        after.description = Some("وصف جديد".into());
+        assert!(after.identity_changes(&before).is_empty());
+        after.name_ar = Some("جمعية أخرى".into());
+        after.registration_number = Some("123".into());
+        assert_eq!(after.identity_changes(&before), ["name_ar", "registration_number"]);
     }
 
     #[test]

@@ -7,6 +7,14 @@ use serde::{Deserialize, Serialize};
 use crate::validation::{ValidationErrors, Violation};
 
 pub const DEFAULT_LIMIT: i64 = 50;
+/// Timestamps a client may send (`updated_since`, cursors): both databases store every
+/// instant of these years, so nothing beyond them reaches a query.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 9999;
+
+pub fn in_time_range(t: &chrono::DateTime<chrono::Utc>) -> bool {
+    (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(t))
+}
 pub const MAX_LIMIT: i64 = 200;
 
 /// Where the previous page ended: the sort key and id of its last row.

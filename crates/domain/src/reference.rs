@@ -80,11 +80,7 @@ pub struct NamesInput {
 
 fn check_names(name_ar: &mut String, name_en: &mut String, e: &mut ValidationErrors) {
     for (field, v) in [("name_ar", name_ar), ("name_en", name_en)] {
-        *v = v.trim().to_owned();
-        if v.is_empty() {
-            e.add(field, Violation::Required);
-        }
-        e.check_len(field, Some(v), 120);
+        *v = e.line(field, v, 120);
     }
 }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::organization::{string_enum, OrganizationInput};
-use crate::validation::{clean, is_valid_email, ValidationErrors, Violation};
+use crate::validation::{is_valid_email, ValidationErrors, Violation};
 
 string_enum! {
     /// A role across the whole platform.
@@ -30,14 +30,56 @@ string_enum! {
 pub const MIN_PASSWORD: usize = 10;
 pub const MAX_PASSWORD: usize = 200;
 
-/// Checks a new password: long enough to resist guessing, short enough to hash cheaply.
-pub fn validate_password(field: &str, password: &str, e: &mut ValidationErrors) {
+/// Checks a new password for the account `email`: long enough, short enough to hash
+/// cheaply, free of control and invisible characters, not the e-mail address, and —
+/// where the `strength` feature is on (the server) — not easy to guess by the zxcvbn
+/// estimator, which knows common passwords, names, keyboard patterns, sequences,
+/// repeats and dates, and is told the e-mail and display name.
+pub fn validate_password(field: &str, password: &str, email: &str, display_name: &str, e: &mut ValidationErrors) {
     let n = password.chars().count();
-    if n < MIN_PASSWORD {
-        e.add(field, Violation::TooShort { min: MIN_PASSWORD });
-    } else if n > MAX_PASSWORD {
-        e.add(field, Violation::TooLong { max: MAX_PASSWORD });
+    if n > MAX_PASSWORD {
+        return e.add(field, Violation::TooLong { max: MAX_PASSWORD });
     }
+    if let Err(c) = crate::validation::clean_text(password, false) {
+        return e.add(field, Violation::InvalidCharacter(c));
+    }
+    // Invisible characters would count towards the length while adding nothing, and
+    // cannot be typed again reliably.
+    if let Some(c) = password.chars().find(|c| is_invisible(*c)) {
+        return e.add(field, Violation::InvalidCharacter(c));
+    }
+    let visible = password.chars().filter(|c| !c.is_whitespace()).count();
+    if visible < MIN_PASSWORD {
+        return e.add(field, Violation::TooShort { min: MIN_PASSWORD });
+    }
+    let folded = password.trim().to_lowercase();
+    let local = email.split('@').next().unwrap_or("");
+    if !email.is_empty() && (folded.contains(email) || (local.chars().count() >= 4 && folded.contains(local))) {
+        return e.add(field, Violation::PasswordContainsEmail);
+    }
+    if is_weak(password, &[email, local, display_name]) {
+        e.add(field, Violation::WeakPassword);
+    }
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}' | '\u{180E}')
+}
+
+/// Easy to guess: zxcvbn's score below 3 ("safely unguessable" against online and
+/// slow-hash offline attacks). It reads the first 100 characters only, which bounds
+/// its work; passwords longer than that are long enough.
+#[cfg(feature = "strength")]
+fn is_weak(password: &str, user_inputs: &[&str]) -> bool {
+    let head: String = password.chars().take(100).collect();
+    let inputs: Vec<&str> = user_inputs.iter().copied().filter(|s| !s.is_empty()).collect();
+    (zxcvbn::zxcvbn(&head, &inputs).score() as u8) < 3
+}
+
+/// Without the estimator (the dashboard's wasm build), the server has the last word.
+#[cfg(not(feature = "strength"))]
+fn is_weak(_: &str, _: &[&str]) -> bool {
+    false
 }
 
 /// Lowercases and checks an email used as a login name.
@@ -51,13 +93,8 @@ pub fn validate_email(field: &str, email: &str, e: &mut ValidationErrors) -> Str
     email
 }
 
-fn validate_display_name(field: &str, name: String, e: &mut ValidationErrors) -> String {
-    let name = name.trim().to_owned();
-    if name.is_empty() {
-        e.add(field, Violation::Required);
-    }
-    e.check_len(field, Some(&name), 120);
-    name
+pub(crate) fn validate_display_name(field: &str, name: String, e: &mut ValidationErrors) -> String {
+    e.line(field, &name, 120)
 }
 
 /// A user account as the API shows it; never carries the password hash.
@@ -114,7 +151,7 @@ impl NewUser {
         let mut e = ValidationErrors::default();
         self.email = validate_email("email", &self.email, &mut e);
         self.display_name = validate_display_name("display_name", self.display_name, &mut e);
-        validate_password("password", &self.password, &mut e);
+        validate_password("password", &self.password, &self.email, &self.display_name, &mut e);
         e.into_result().map(|_| self)
     }
 }
@@ -158,7 +195,7 @@ impl Signup {
         let mut e = ValidationErrors::default();
         self.email = validate_email("email", &self.email, &mut e);
         self.display_name = validate_display_name("display_name", self.display_name, &mut e);
-        validate_password("password", &self.password, &mut e);
+        validate_password("password", &self.password, &self.email, &self.display_name, &mut e);
         match self.organization.clone().normalize_and_validate(current_year) {
             Ok(org) => self.organization = org,
             Err(errs) => {
@@ -171,39 +208,39 @@ impl Signup {
     }
 }
 
-/// An organization admin adds a member: an existing account by email, or a new one
-/// when a password is given.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct NewMember {
-    pub email: String,
-    #[serde(default = "default_org_role")]
-    pub role: OrgRole,
-    /// Only for a new account.
-    #[serde(default)]
-    pub display_name: Option<String>,
-    /// Only for a new account; without it the email must belong to an existing account.
-    #[serde(default)]
-    pub password: Option<String>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn default_org_role() -> OrgRole {
-    OrgRole::Member
-}
-
-impl NewMember {
-    pub fn validate(mut self) -> Result<Self, ValidationErrors> {
+    fn check(password: &str) -> Option<&'static str> {
         let mut e = ValidationErrors::default();
-        self.email = validate_email("email", &self.email, &mut e);
-        self.display_name = clean(self.display_name);
-        e.check_len("display_name", self.display_name.as_deref(), 120);
-        if let Some(p) = &self.password {
-            validate_password("password", p, &mut e);
-            if self.display_name.is_none() {
-                e.add("display_name", Violation::Required);
-            }
+        validate_password("password", password, "salma.ahmed@shendi.example", "سلمى أحمد", &mut e);
+        e.0.first().map(|(_, v)| v.code())
+    }
+
+    #[test]
+    fn passwords_that_are_short_invisible_or_the_email_are_refused() {
+        assert_eq!(check("short"), Some("too_short"));
+        assert_eq!(check("          "), Some("too_short"));
+        assert_eq!(
+            check("\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}\u{200B}abc"),
+            Some("invalid_character")
+        );
+        assert_eq!(check("abc\u{202E}defghijkl"), Some("invalid_character"));
+        assert_eq!(check("salma.ahmed@shendi.example"), Some("contains_email"));
+        assert_eq!(check("Salma.Ahmed2026!"), Some("contains_email"));
+        assert_eq!(check(&"x".repeat(201)), Some("too_long"));
+    }
+
+    #[cfg(feature = "strength")]
+    #[test]
+    fn guessable_passwords_are_refused_and_passphrases_accepted() {
+        for weak in ["1234567890", "password12", "qwertyuiop", "aaaaaaaaaaaa", "1111111111", "iloveyou2026"] {
+            assert_eq!(check(weak), Some("too_weak"), "{weak}");
         }
-        e.into_result().map(|_| self)
+        for strong in ["correct horse battery", "a brand new passphrase", "tashbeek-demo-2026", "نخيل شندي على النيل"]
+        {
+            assert_eq!(check(strong), None, "{strong}");
+        }
     }
 }

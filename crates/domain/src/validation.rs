@@ -73,6 +73,16 @@ pub enum Violation {
     UnknownField,
     /// A password that must match the stored one does not.
     Incorrect,
+    /// More values than a list or filter accepts.
+    TooMany {
+        max: usize,
+    },
+    /// A control, bidirectional-override or other invisible formatting character.
+    InvalidCharacter(char),
+    /// A password that is easy to guess (common, a sequence, a repeated character, …).
+    WeakPassword,
+    /// A password made of the account's own e-mail address.
+    PasswordContainsEmail,
 }
 
 impl Violation {
@@ -93,6 +103,10 @@ impl Violation {
             Violation::InvalidType(_) => "invalid_type",
             Violation::UnknownField => "unknown_field",
             Violation::Incorrect => "incorrect",
+            Violation::TooMany { .. } => "too_many",
+            Violation::InvalidCharacter(_) => "invalid_character",
+            Violation::WeakPassword => "too_weak",
+            Violation::PasswordContainsEmail => "contains_email",
         }
     }
 
@@ -132,6 +146,23 @@ impl Violation {
             (Violation::UnknownField, Lang::En) => "Unknown field.".into(),
             (Violation::Incorrect, Lang::Ar) => "القيمة غير صحيحة.".into(),
             (Violation::Incorrect, Lang::En) => "This is not correct.".into(),
+            (Violation::TooMany { max }, Lang::Ar) => format!("يجب ألا يزيد عدد القيم عن {max}."),
+            (Violation::TooMany { max }, Lang::En) => format!("At most {max} values are accepted."),
+            (Violation::InvalidCharacter(c), Lang::Ar) => {
+                format!("يحتوي النص على رمز تحكم أو رمز اتجاه غير مرئي (U+{:04X}). احذفه ثم أعد المحاولة.", *c as u32)
+            }
+            (Violation::InvalidCharacter(c), Lang::En) => format!(
+                "The text contains an invisible control or direction character (U+{:04X}). Remove it and try again.",
+                *c as u32
+            ),
+            (Violation::WeakPassword, Lang::Ar) => {
+                "كلمة المرور سهلة التخمين. استخدم عبارة من عدة كلمات لا يعرفها غيرك.".into()
+            }
+            (Violation::WeakPassword, Lang::En) => {
+                "This password is easy to guess. Use a phrase of several words that only you know.".into()
+            }
+            (Violation::PasswordContainsEmail, Lang::Ar) => "لا تستخدم بريدك الإلكتروني كلمةً للمرور.".into(),
+            (Violation::PasswordContainsEmail, Lang::En) => "Do not use your e-mail address as your password.".into(),
         }
     }
 }
@@ -167,6 +198,42 @@ impl ValidationErrors {
             .collect()
     }
 
+    /// Cleans one free-text field (see [`clean_text`]) and checks its length; a blank
+    /// value becomes `None`. Every text a client sends goes through here or
+    /// [`ValidationErrors::line`], so no field stores control or bidi-override characters.
+    pub fn text(&mut self, field: &str, value: Option<String>, max: usize, multiline: bool) -> Option<String> {
+        let v = value?;
+        match clean_text(&v, multiline) {
+            Ok(t) if t.is_empty() => None,
+            Ok(t) => {
+                self.check_len(field, Some(&t), max);
+                Some(t)
+            }
+            Err(c) => {
+                self.add(field, Violation::InvalidCharacter(c));
+                None
+            }
+        }
+    }
+
+    /// [`ValidationErrors::text`] for a required one-line value (names, codes): blank is `Required`.
+    pub fn line(&mut self, field: &str, value: &str, max: usize) -> String {
+        match clean_text(value, false) {
+            Ok(t) if t.is_empty() => {
+                self.add(field, Violation::Required);
+                t
+            }
+            Ok(t) => {
+                self.check_len(field, Some(&t), max);
+                t
+            }
+            Err(c) => {
+                self.add(field, Violation::InvalidCharacter(c));
+                value.trim().to_owned()
+            }
+        }
+    }
+
     /// Checks an optional free-text field's length (in characters).
     pub fn check_len(&mut self, field: &str, value: Option<&str>, max: usize) {
         if let Some(v) = value {
@@ -182,6 +249,56 @@ pub fn clean(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
+/// Invisible characters dropped from text without asking: zero-width space, word joiner,
+/// byte-order mark, soft hyphen, the direction marks (LRM, RLM, ALM) and the Mongolian
+/// vowel separator. They change nothing a reader sees, but make two equal-looking names
+/// differ.
+fn is_dropped(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{180E}')
+}
+
+/// Characters no text field may hold: control characters (line breaks and tabs only in
+/// multi-line text), the bidirectional embeddings, overrides and isolates that can make
+/// text display in another order than it is stored (`adm\u{202E}nimda`), invisible
+/// operators, deprecated format controls, interlinear annotations, tag characters and
+/// non-characters.
+fn is_forbidden(c: char, multiline: bool) -> bool {
+    (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2061}'..='\u{2064}'
+                | '\u{206A}'..='\u{206F}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{FFFE}'
+                | '\u{FFFF}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// Makes one text value safe to store and show: refuses control and bidi-override
+/// characters (returning the first), drops invisible ones, keeps the zero-width
+/// non-joiner and joiner only between two letters (where Arabic and Persian spelling
+/// needs them) and trims. One pass, linear in the input.
+pub fn clean_text(input: &str, multiline: bool) -> Result<String, char> {
+    let chars: Vec<char> = input.chars().filter(|&c| !is_dropped(c)).collect();
+    let mut out = String::with_capacity(input.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if is_forbidden(c, multiline) {
+            return Err(c);
+        }
+        if matches!(c, '\u{200C}' | '\u{200D}') {
+            let letter = |j: Option<&char>| j.is_some_and(|c| c.is_alphabetic());
+            if !(i > 0 && letter(chars.get(i - 1)) && letter(chars.get(i + 1))) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    Ok(out.trim().to_owned())
+}
+
 /// A pragmatic email check: one `@`, a dot in the domain, no spaces.
 pub fn is_valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
@@ -193,7 +310,10 @@ pub fn is_valid_email(email: &str) -> bool {
         && !domain.ends_with('.')
         && !domain.contains('@')
         && email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        // Printable ASCII only: look-alike letters from other scripts, invisible and
+        // direction characters would otherwise make `admin@x.org` and a copy that
+        // displays the same into two accounts.
+        && email.bytes().all(|b| (0x21..=0x7E).contains(&b))
 }
 
 /// A link must be absolute http(s) with a host.
@@ -243,5 +363,37 @@ mod tests {
         assert!(is_valid_phone("+249 912 345 678"));
         assert!(is_valid_phone("٠٩١٢٣٤٥٦٧٨"));
         assert!(!is_valid_phone("call me"));
+    }
+
+    #[test]
+    fn look_alike_emails_are_refused() {
+        for bad in ["adm\u{202E}in@x.org", "a@x.org\u{200B}", "\u{0430}dmin@x.org", "ａdmin@x.org", "a\u{0}b@x.org"] {
+            assert!(!is_valid_email(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn text_is_cleaned_or_refused() {
+        assert_eq!(clean_text("  جمعية\u{200B} الأمل\u{200F} ", false), Ok("جمعية الأمل".into()));
+        assert_eq!(clean_text("adm\u{202E}nimda", false), Err('\u{202E}'));
+        assert_eq!(clean_text("a\u{2067}b", false), Err('\u{2067}'));
+        assert_eq!(clean_text("line\nbreak", false), Err('\n'));
+        assert_eq!(clean_text("line\nbreak", true), Ok("line\nbreak".into()));
+        assert_eq!(clean_text("bell\u{7}", true), Err('\u{7}'));
+        // ZWNJ inside a Persian word stays; at the edges or beside a space it goes.
+        assert_eq!(clean_text("می\u{200C}خواهم", false), Ok("می\u{200C}خواهم".into()));
+        assert_eq!(clean_text("\u{200C}سلام \u{200D}", false), Ok("سلام".into()));
+        assert_eq!(clean_text("\u{200B}\u{FEFF}", false), Ok(String::new()));
+    }
+
+    #[test]
+    fn text_fields_report_their_problem() {
+        let mut e = ValidationErrors::default();
+        assert_eq!(e.text("a", Some("  ".into()), 10, false), None);
+        assert_eq!(e.text("b", Some("x\u{202E}y".into()), 10, false), None);
+        assert_eq!(e.text("c", Some("abcdefghijk".into()), 10, false).as_deref(), Some("abcdefghijk"));
+        assert_eq!(e.line("d", "\u{200B}", 10), "");
+        let codes: Vec<_> = e.0.iter().map(|(f, v)| (f.as_str(), v.code())).collect();
+        assert_eq!(codes, [("b", "invalid_character"), ("c", "too_long"), ("d", "required")]);
     }
 }

@@ -2,8 +2,6 @@
 //! refresh tokens kept hashed, grouped in families so that a reused (stolen) refresh
 //! token revokes the whole session.
 
-use std::future::{ready, Ready};
-
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
@@ -21,7 +19,7 @@ use tashbeek_domain::user::GlobalRole;
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
 use tashbeek_persistence::user::{self as users, RefreshRow};
-use tashbeek_persistence::{audit, new_id, to_db_time, DbConn};
+use tashbeek_persistence::{audit, new_id, throttle, to_db_time, DbConn};
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{request_id, JsonBody};
@@ -51,12 +49,17 @@ impl JwtKeys {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: String,
+    /// The session (refresh-token family) the token was issued in; ending the session
+    /// ends the token at once.
+    pub sid: String,
+    /// The role when issued, for clients' convenience; the server never trusts it.
     pub role: String,
     pub iat: i64,
     pub exp: i64,
 }
 
-/// The authenticated caller, as the access token says.
+/// The authenticated caller as the database knows them now: the account exists, is
+/// enabled, its session is live, and `role` is its current role.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub id: String,
@@ -73,40 +76,69 @@ impl Actor {
     }
 }
 
-fn actor_from(req: &HttpRequest) -> Result<Option<Actor>, ApiError> {
+/// The claims of the request's bearer token: `None` without an `Authorization` header,
+/// 401 for a token that is malformed, forged or expired.
+fn claims_from(req: &HttpRequest) -> Result<Option<(Claims, web::Data<AppState>)>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
     let value = value.to_str().map_err(|_| ApiError::unauthorized())?;
     let token =
         value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).ok_or_else(ApiError::unauthorized)?;
-    let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?;
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?.clone();
     let claims = state.keys.verify(token.trim()).ok_or_else(ApiError::unauthorized)?;
-    let role = GlobalRole::parse(&claims.role).ok_or_else(ApiError::unauthorized)?;
-    Ok(Some(Actor { id: claims.sub, role }))
+    Ok(Some((claims, state)))
 }
 
-/// A request that must carry a valid access token.
+/// Who the token's account is now: its current role, or 401 when it was disabled,
+/// deleted, or its session ended (logout, password change, refresh-token reuse).
+/// Reads come from the session cache where there is one (SQLite), else one query.
+async fn current_actor(state: web::Data<AppState>, claims: Claims) -> Result<Actor, ApiError> {
+    if let Some(role) = state.session_cache.as_ref().and_then(|c| c.get(&claims.sub, &claims.sid)) {
+        return Ok(Actor { id: claims.sub, role });
+    }
+    let seen = tashbeek_persistence::user::accounts_generation();
+    let (user, sid) = (claims.sub.clone(), claims.sid.clone());
+    let role = state.db(move |conn| Ok(users::session_role(conn, &user, &sid)?)).await?;
+    let role = role.ok_or_else(ApiError::unauthorized)?;
+    if let Some(cache) = &state.session_cache {
+        cache.store(&claims.sub, &claims.sid, role, seen);
+    }
+    Ok(Actor { id: claims.sub, role })
+}
+
+type ActorFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, actix_web::Error>>>>;
+
+/// A request that must carry a valid access token of a live session.
 pub struct Auth(pub Actor);
 
 impl FromRequest for Auth {
     type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = ActorFuture<Self>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(match actor_from(req) {
-            Ok(Some(a)) => Ok(Auth(a)),
-            Ok(None) => Err(ApiError::unauthorized().into()),
-            Err(e) => Err(e.into()),
+        let claims = claims_from(req);
+        Box::pin(async move {
+            match claims? {
+                Some((claims, state)) => Ok(Auth(current_actor(state, claims).await?)),
+                None => Err(ApiError::unauthorized().into()),
+            }
         })
     }
 }
 
-/// A request that may be anonymous; a token that is present must still be valid.
+/// A request that may be anonymous; a token that is present must still be valid and
+/// its session live.
 pub struct MaybeAuth(pub Option<Actor>);
 
 impl FromRequest for MaybeAuth {
     type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = ActorFuture<Self>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(actor_from(req).map(MaybeAuth).map_err(Into::into))
+        let claims = claims_from(req);
+        Box::pin(async move {
+            match claims? {
+                Some((claims, state)) => Ok(MaybeAuth(Some(current_actor(state, claims).await?))),
+                None => Ok(MaybeAuth(None)),
+            }
+        })
     }
 }
 
@@ -168,22 +200,24 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
     let mut b = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut b);
     URL_SAFE_NO_PAD.encode(b)
 }
 
-/// Issues an access token and a refresh token in `family` (a new one when `None`).
+/// Issues an access token and a refresh token in `family` (a new session when `None`).
 pub fn issue_tokens(conn: &mut DbConn, state: &AppState, user_id: &str, family: Option<&str>) -> ApiResult<TokenPair> {
     let now = state.now();
     let user = users::get_full(conn, user_id)?;
+    let family = family.map(str::to_owned).unwrap_or_else(new_id);
     let claims = Claims {
         sub: user_id.to_owned(),
+        sid: family.clone(),
         role: user.role.as_str().to_owned(),
         iat: now.timestamp(),
         exp: now.timestamp() + state.settings.access_ttl_secs,
@@ -198,7 +232,7 @@ pub fn issue_tokens(conn: &mut DbConn, state: &AppState, user_id: &str, family: 
         &RefreshRow {
             id: new_id(),
             user_id: user_id.to_owned(),
-            family_id: family.map(str::to_owned).unwrap_or_else(new_id),
+            family_id: family,
             token_hash: token_hash(&refresh),
             created_at: to_db_time(now),
             expires_at: to_db_time(now + Duration::days(state.settings.refresh_ttl_days)),
@@ -215,7 +249,7 @@ pub fn issue_tokens(conn: &mut DbConn, state: &AppState, user_id: &str, family: 
     })
 }
 
-fn client_address(req: &HttpRequest, settings: &Settings) -> String {
+pub(crate) fn client_address(req: &HttpRequest, settings: &Settings) -> String {
     if settings.trust_proxy {
         if let Some(ip) = req.connection_info().realip_remote_addr() {
             return ip.to_owned();
@@ -262,27 +296,30 @@ pub async fn login(
     let rid = request_id(&req);
     let acct_key = format!("acct:{}", input.email);
     let addr_key = format!("addr:{addr}");
-    // 1. Throttle and look the account up (a short use of a pooled connection).
+    // 1. Reserve this attempt under the account's and the address's limits before any
+    //    hashing, in one atomic step: parallel guesses can never exceed the limit.
+    //    The reservation counts as a failure unless the password turns out right.
     let (st, email, keys) = (state.clone(), input.email.clone(), (acct_key.clone(), addr_key.clone()));
     let found = state
         .db(move |conn| {
-            let s = &st.settings;
-            let now = st.now();
-            let window_start = to_db_time(now - Duration::seconds(s.login_window_secs));
-            for (key, max) in [(&keys.0, s.login_max_failures_per_account), (&keys.1, s.login_max_failures_per_address)]
-            {
-                let (n, oldest) = users::login_failures_since(conn, key, window_start)?;
-                if n >= max {
-                    let free_at = oldest.unwrap_or(window_start) + Duration::seconds(s.login_window_secs);
-                    return Ok(Err((free_at - to_db_time(now)).num_seconds().max(1) as u64));
+            conn.write(|c| {
+                let s = &st.settings;
+                let now = st.now();
+                let window = Duration::seconds(s.login_window_secs);
+                let limits = [
+                    (keys.0.as_str(), s.login_max_failures_per_account),
+                    (keys.1.as_str(), s.login_max_failures_per_address),
+                ];
+                match throttle::reserve(c, &limits, to_db_time(now - window), to_db_time(now))? {
+                    Err(oldest) => Ok(Err((oldest + window - to_db_time(now)).num_seconds().max(1) as u64)),
+                    Ok(reserved) => Ok(Ok((users::find_by_email(c, &email)?, reserved))),
                 }
-            }
-            Ok(Ok(users::find_by_email(conn, &email)?))
+            })
         })
         .await?;
-    let user = match found {
+    let (user, reserved) = match found {
         Err(wait) => return Err(ApiError::too_many_attempts(wait)),
-        Ok(user) => user,
+        Ok(found) => found,
     };
     // 2. Check the password without holding a connection: argon2 takes tens of
     //    milliseconds, and an unknown account costs the same as a wrong password.
@@ -300,7 +337,7 @@ pub async fn login(
     })
     .await
     .map_err(|_| ApiError::internal())?;
-    // 3. Record the outcome.
+    // 3. A failure is already recorded by its reservation; a success clears them.
     let st = state.clone();
     let outcome = state
         .db(move |conn| {
@@ -308,17 +345,13 @@ pub async fn login(
             let user = match (ok, user) {
                 (true, Some(u)) => u,
                 _ => {
-                    conn.write(|c| -> ApiResult<()> {
-                        users::record_login_failure(c, &acct_key, to_db_time(now))?;
-                        users::record_login_failure(c, &addr_key, to_db_time(now))?;
-                        users::prune_login_failures(c, to_db_time(now - Duration::days(1)))?;
-                        Ok(())
-                    })?;
+                    conn.write(|c| throttle::prune(c, to_db_time(now - Duration::days(1))))?;
                     return Ok(LoginOutcome::Failed);
                 }
             };
             conn.write(|c| {
-                users::clear_login_failures(c, &acct_key)?;
+                throttle::clear(c, &acct_key)?;
+                throttle::release(c, &reserved)?;
                 let pair = issue_tokens(c, &st, &user.id, None)?;
                 audit::record(
                     c,
@@ -479,7 +512,7 @@ pub async fn change_password(
     Auth(actor): Auth,
     body: JsonBody<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
-    let input = body.0.validate()?;
+    let input = body.0;
     let rid = request_id(&req);
     let st = state.clone();
     state
@@ -488,6 +521,7 @@ pub async fn change_password(
             if user.disabled {
                 return Err(ApiError::unauthorized());
             }
+            let input = input.validate(&user.email, &user.display_name)?;
             if !verify_password(&input.current_password, &user.password_hash) {
                 return Err(ValidationErrors::single("current_password", Violation::Incorrect).into());
             }

@@ -1,4 +1,5 @@
-//! A per-process cache of public organizations for single-record reads.
+//! Per-process caches: public organizations for single-record reads, and who a signed-in
+//! session belongs to.
 //!
 //! Only safe where this process sees every write: the SQLite deployment, which is one
 //! process per database file (the binary takes a lock on the file to make sure). With
@@ -9,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use actix_web::web::Bytes;
+use tashbeek_domain::user::GlobalRole;
 
 /// A public organization as both kinds of viewer get it, already serialized.
 pub struct CachedOrg {
@@ -70,6 +72,44 @@ impl OrgCache {
     #[cfg(test)]
     fn len(&self) -> usize {
         self.entries.read().map(|e| e.len()).unwrap_or(0)
+    }
+}
+
+/// The current role behind each live (user, session) pair, so a signed-in read need not
+/// ask the database who its caller is. An entry counts only while the accounts
+/// generation ([`tashbeek_persistence::user::accounts_generation`]) is the one it was
+/// read under: any change to an account or session (role, disabling, password, logout)
+/// makes every entry stale at once. Like [`OrgCache`], SQLite only.
+pub struct SessionCache {
+    entries: RwLock<HashMap<(String, String), (GlobalRole, u64)>>,
+    capacity: usize,
+}
+
+impl SessionCache {
+    pub fn new(capacity: usize) -> SessionCache {
+        SessionCache { entries: RwLock::new(HashMap::new()), capacity }
+    }
+
+    pub fn get(&self, user_id: &str, session_id: &str) -> Option<GlobalRole> {
+        let now = tashbeek_persistence::user::accounts_generation();
+        let entries = self.entries.read().ok()?;
+        // The tuple key needs owned strings; sessions are few, so this stays cheap.
+        match entries.get(&(user_id.to_owned(), session_id.to_owned())) {
+            Some((role, seen)) if *seen == now => Some(*role),
+            _ => None,
+        }
+    }
+
+    /// Keeps what was read under generation `seen`; when full, starts over.
+    pub fn store(&self, user_id: &str, session_id: &str, role: GlobalRole, seen: u64) {
+        if self.capacity == 0 {
+            return;
+        }
+        let Ok(mut entries) = self.entries.write() else { return };
+        if entries.len() >= self.capacity {
+            entries.clear();
+        }
+        entries.insert((user_id.to_owned(), session_id.to_owned()), (role, seen));
     }
 }
 

@@ -158,9 +158,31 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
     }
 }
 
-/// Splits a comma-separated filter value into trimmed, non-empty parts.
-pub fn csv(value: &Option<String>) -> Vec<String> {
-    value.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+/// Most values one comma-separated filter parameter accepts (after removing repeats).
+pub const MAX_FILTER_VALUES: usize = 50;
+/// Longest single value in a filter list (codes and ids are far shorter).
+const MAX_FILTER_VALUE_LEN: usize = 100;
+
+/// Splits a comma-separated filter parameter into trimmed, non-empty, distinct values.
+/// More than [`MAX_FILTER_VALUES`] (or an overlong value) is a field error naming the
+/// parameter and yields nothing, so no query is ever built from an unbounded list.
+pub fn csv_list(field: &str, value: &Option<String>, errors: &mut ValidationErrors) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for v in value.as_deref().unwrap_or("").split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if v.chars().count() > MAX_FILTER_VALUE_LEN {
+            errors.add(field, Violation::TooLong { max: MAX_FILTER_VALUE_LEN });
+            return Vec::new();
+        }
+        if seen.insert(v) {
+            if out.len() == MAX_FILTER_VALUES {
+                errors.add(field, Violation::TooMany { max: MAX_FILTER_VALUES });
+                return Vec::new();
+            }
+            out.push(v.to_owned());
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -179,6 +201,18 @@ mod tests {
         let e = parse_json::<In>(body.as_bytes()).unwrap_err();
         let (f, v) = e.errors.0.first().cloned().unwrap_or(("".into(), Violation::Required));
         (f, if e.code == "malformed_json" { "malformed".into() } else { v.code().into() })
+    }
+
+    #[test]
+    fn filter_lists_are_deduplicated_and_bounded() {
+        let mut e = ValidationErrors::default();
+        assert_eq!(csv_list("sector", &Some(" a, b,a,,b ".into()), &mut e), ["a", "b"]);
+        assert!(e.is_empty());
+        let repeated = Some(vec!["health"; 9000].join(","));
+        assert_eq!(csv_list("sector", &repeated, &mut e), ["health"]);
+        let many = Some((0..51).map(|i| format!("s{i}")).collect::<Vec<_>>().join(","));
+        assert!(csv_list("area", &many, &mut e).is_empty());
+        assert_eq!(e.0, vec![("area".to_owned(), Violation::TooMany { max: MAX_FILTER_VALUES })]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod error;
 pub mod etag;
 pub mod extract;
 pub mod health;
+pub mod invitation;
 pub mod middleware;
 pub mod openapi;
 pub mod organization;
@@ -21,7 +22,7 @@ use std::path::PathBuf;
 
 use actix_cors::Cors;
 use actix_web::http::header;
-use actix_web::middleware::{from_fn, Compress, DefaultHeaders};
+use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -72,6 +73,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     use actix_web::web::{delete, get, patch, post, put};
     cfg.route("/healthz", get().to(health::healthz))
         .route("/readyz", get().to(health::readyz))
+        .route("/docs", get().to(docs_redirect))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi::document().clone()))
         .service(
             web::scope("/api/v1")
@@ -98,12 +100,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/organizations/{id}/restore").route(post().to(organization::restore)))
                 .service(web::resource("/organizations/{id}/verification").route(post().to(organization::verify)))
                 .service(web::resource("/organizations/{id}/history").route(get().to(organization::history)))
-                .service(
-                    web::resource("/organizations/{id}/members")
-                        .route(get().to(user::members))
-                        .route(post().to(user::add_member)),
-                )
+                .service(web::resource("/organizations/{id}/members").route(get().to(user::members)))
                 .service(web::resource("/organizations/{id}/members/{user_id}").route(delete().to(user::remove_member)))
+                .service(
+                    web::resource("/organizations/{id}/invitations")
+                        .route(get().to(invitation::list))
+                        .route(post().to(invitation::create)),
+                )
+                .service(
+                    web::resource("/organizations/{id}/invitations/{invitation_id}")
+                        .route(delete().to(invitation::revoke)),
+                )
+                .service(web::resource("/invitations/preview").route(post().to(invitation::preview)))
+                .service(web::resource("/invitations/accept").route(post().to(invitation::accept)))
                 .service(
                     web::resource("/sectors")
                         .route(get().to(reference::list_sectors))
@@ -118,6 +127,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/areas/{id}").route(put().to(reference::rename_area)))
                 .service(web::resource("/audit").route(get().to(audit::list))),
         );
+}
+
+/// `/docs` is the address the README gives; Swagger UI lives at `/docs/`.
+async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/docs/")).finish()
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
@@ -146,22 +160,21 @@ fn dashboard(dir: &std::path::Path) -> actix_files::Files {
 pub fn server(state: AppState, listener: TcpListener, opts: ServerOptions) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::new(state);
     let body_limit = data.settings.body_limit;
+    let index = opts.dashboard_dir.as_ref().and_then(|d| std::fs::read_to_string(d.join("index.html")).ok());
+    let policy = web::Data::new(middleware::HeaderPolicy::for_dashboard(index.as_deref(), data.settings.https));
     let o = opts.clone();
     let mut server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .app_data(policy.clone())
             .app_data(extract::BodyLimit(body_limit))
             .app_data(web::PayloadConfig::new(body_limit))
-            .wrap(
-                DefaultHeaders::new()
-                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                    .add((header::REFERRER_POLICY, "no-referrer"))
-                    .add((header::X_FRAME_OPTIONS, "DENY")),
-            )
             .wrap(from_fn(middleware::context))
             .wrap(cors(&o.cors_origins))
-            // Outermost, so it compresses the final body (after errors are re-rendered).
+            // Outside the error renderer, so it compresses the final body.
             .wrap(Compress::default())
+            // Outermost: every answer carries the security headers, early ones too.
+            .wrap(from_fn(middleware::security_headers))
             .configure(routes)
             .configure(|cfg| {
                 if let Some(dir) = &o.dashboard_dir {

@@ -110,3 +110,103 @@ pub async fn context(
     });
     Ok(res)
 }
+
+/// The security headers of every response, set by the outermost layer so that early
+/// answers (a CORS preflight, a rejected query, an unknown route) carry them too.
+#[derive(Debug, Clone)]
+pub struct HeaderPolicy {
+    /// `Content-Security-Policy` of the dashboard's pages: its own files only, with the
+    /// hashes of the inline loader trunk writes into `index.html`.
+    pub dashboard_csp: String,
+    /// Send `Strict-Transport-Security` (browsers reach the server over HTTPS).
+    pub hsts: bool,
+}
+
+/// JSON answers run no script and embed nothing.
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/// Swagger UI: its own scripts and styles (it sets inline styles), its own images.
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+impl HeaderPolicy {
+    /// The policy for a dashboard whose `index.html` reads `index`: every inline
+    /// `<script>` in it is allowed by its SHA-256 hash, nothing else inline.
+    pub fn for_dashboard(index: Option<&str>, hsts: bool) -> HeaderPolicy {
+        use base64::Engine;
+        use sha2::Digest;
+        let mut hashes = String::new();
+        let mut rest = index.unwrap_or("");
+        while let Some(start) = rest.find("<script") {
+            let tag_end = match rest[start..].find('>') {
+                Some(e) => start + e,
+                None => break,
+            };
+            let tag = &rest[start..tag_end];
+            let body_end = match rest[tag_end..].find("</script>") {
+                Some(e) => tag_end + e,
+                None => break,
+            };
+            if !tag.contains("src=") {
+                let body = &rest[tag_end + 1..body_end];
+                let digest = sha2::Sha256::digest(body.as_bytes());
+                hashes.push_str(&format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
+            }
+            rest = &rest[body_end..];
+        }
+        // A dashboard pointed at an API elsewhere (`<meta name="tashbeek-api" content=…>`)
+        // must be allowed to call it.
+        let api = index
+            .and_then(|i| i.split("name=\"tashbeek-api\"").nth(1))
+            .and_then(|rest| rest.split("content=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .map(str::trim)
+            .filter(|a| a.starts_with("https://") || a.starts_with("http://"))
+            .filter(|a| !a.contains([' ', ';', '\'']))
+            .map(|a| format!(" {}", a.trim_end_matches('/')))
+            .unwrap_or_default();
+        HeaderPolicy {
+            dashboard_csp: format!(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+                 img-src 'self' data: blob:; font-src 'self'; connect-src 'self'{api}; media-src 'self' blob:; \
+                 object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+            ),
+            hsts,
+        }
+    }
+}
+
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let policy = req.app_data::<actix_web::web::Data<HeaderPolicy>>().cloned();
+    let path = req.path().to_owned();
+    let mut res = next.call(req).await?;
+    let h = res.headers_mut();
+    let csp = if path.starts_with("/api/") || path == "/healthz" || path == "/readyz" {
+        API_CSP.to_owned()
+    } else if path == "/docs" || path.starts_with("/docs/") {
+        DOCS_CSP.to_owned()
+    } else {
+        policy.as_ref().map(|p| p.dashboard_csp.clone()).unwrap_or_else(|| API_CSP.to_owned())
+    };
+    let mut set = |name: HeaderName, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(name, v);
+        }
+    };
+    set(header::CONTENT_SECURITY_POLICY, &csp);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "no-referrer");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    // The attendance screen will scan QR codes with the camera; nothing else is used.
+    set(
+        HeaderName::from_static("permissions-policy"),
+        "camera=(self), microphone=(), geolocation=(), payment=(), usb=()",
+    );
+    if policy.is_some_and(|p| p.hsts) {
+        set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+    }
+    Ok(res)
+}

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, health, organization, reference, user};
+use crate::{audit, auth, health, invitation, organization, reference, user};
 
 struct Security;
 
@@ -42,7 +42,8 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         user::me, user::list, user::create, user::get, user::update,
         organization::list, organization::create, organization::duplicates, organization::get, organization::update,
         organization::archive, organization::restore, organization::verify, organization::history,
-        user::members, user::add_member, user::remove_member,
+        user::members, user::remove_member,
+        invitation::create, invitation::list, invitation::revoke, invitation::preview, invitation::accept,
         reference::list_sectors, reference::create_sector, reference::rename_sector,
         reference::list_areas, reference::create_area, reference::rename_area,
         audit::list,

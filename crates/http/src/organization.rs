@@ -9,7 +9,7 @@ use tashbeek_domain::organization::{
     VerificationEvent, VerificationInput, VerificationStatus,
 };
 use tashbeek_domain::page::{self, Cursor, Page};
-use tashbeek_domain::user::OrgRole;
+use tashbeek_domain::user::{GlobalRole, OrgRole};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
 use tashbeek_persistence::organization::{self as orgs, OrgRow, Scope, Sort};
@@ -21,7 +21,7 @@ use crate::authz;
 use crate::cache::CachedOrg;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::etag::{self, Precondition};
-use crate::extract::{csv, request_id, JsonBody, QueryParams};
+use crate::extract::{csv_list, request_id, JsonBody, QueryParams};
 use crate::state::AppState;
 
 /// Hides what the viewer may not see: contact details marked members-only are for
@@ -52,20 +52,33 @@ fn check_references(conn: &mut DbConn, input: &OrganizationInput, prefix: &str) 
     e.into_result().map_err(ApiError::validation)
 }
 
+/// Which organizations `viewer` may read: everything for administrators and observers,
+/// else the verified ones and the viewer's own.
+pub(crate) fn scope_of(conn: &mut DbConn, viewer: Option<(&str, GlobalRole)>) -> ApiResult<Scope> {
+    Ok(match viewer {
+        Some((_, GlobalRole::PlatformAdmin | GlobalRole::Observer)) => Scope::All,
+        Some((id, GlobalRole::User)) => Scope::VerifiedAnd(users::org_ids_of(conn, id)?),
+        None => Scope::VerifiedAnd(vec![]),
+    })
+}
+
 /// Stores a validated organization, its history and audit row; makes `admin_user`
-/// (when given) its administrator. Used by create and by sign-up.
+/// (when given) its administrator. Used by create and by sign-up. Possible duplicates
+/// are limited to what `scope` (the registering caller) may read anyway.
+#[allow(clippy::too_many_arguments)]
 pub fn register(
     c: &mut DbConn,
     state: &AppState,
     input: &OrganizationInput,
     actor_id: Option<&str>,
     admin_user: Option<&str>,
+    scope: &Scope,
     rid: Option<&str>,
     field_prefix: &str,
 ) -> ApiResult<OrganizationCreated> {
     check_references(c, input, field_prefix)?;
     let now = state.now();
-    let duplicates = orgs::duplicates(c, &input.name_keys(), &input.areas, None)?;
+    let duplicates = orgs::duplicates(c, &input.name_keys(), &input.areas, None, scope)?;
     let row = OrgRow::new(input, actor_id, to_db_time(now))?;
     orgs::insert(c, &row, input)?;
     audit::record(
@@ -146,7 +159,8 @@ pub async fn create(
                 // A platform admin registers organizations for others; anyone else
                 // becomes the administrator of what they register.
                 let admin_user = if me.is_admin() { None } else { Some(me.id.as_str()) };
-                register(c, &st, &input, Some(&me.id), admin_user, rid.as_deref(), "")
+                let scope = scope_of(c, Some((&me.id, me.role)))?;
+                register(c, &st, &input, Some(&me.id), admin_user, &scope, rid.as_deref(), "")
             })
         })
         .await?;
@@ -157,18 +171,25 @@ pub async fn create(
         .json(created))
 }
 
-/// Loads an organization the viewer may see, else 404 (never revealing it exists).
-fn load_visible(conn: &mut DbConn, viewer: Option<&Actor>, id: &str) -> ApiResult<Organization> {
+/// Loads an organization row the viewer may see, else 404 — for reads and every
+/// operation alike, so no answer (403, 412, 409) reveals that a hidden one exists.
+/// `lock` takes the row lock of a change (PostgreSQL).
+pub(crate) fn load_visible_row(conn: &mut DbConn, viewer: Option<&Actor>, id: &str, lock: bool) -> ApiResult<OrgRow> {
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(ApiError::not_found());
     }
-    let row = orgs::get(conn, id)?;
+    let row = if lock { orgs::get_for_update(conn, id)? } else { orgs::get(conn, id)? };
     let public = row.status()? == VerificationStatus::Verified && row.archived_at.is_none();
     // Only a non-public organization needs the membership lookup.
     if !public && !authz::sees_private(conn, viewer, id)? {
         return Err(ApiError::not_found());
     }
-    Ok(row.into_domain()?)
+    Ok(row)
+}
+
+/// Loads an organization the viewer may see, else 404 (never revealing it exists).
+fn load_visible(conn: &mut DbConn, viewer: Option<&Actor>, id: &str) -> ApiResult<Organization> {
+    Ok(load_visible_row(conn, viewer, id, false)?.into_domain()?)
 }
 
 #[utoipa::path(
@@ -233,17 +254,6 @@ fn json_bytes(o: &Organization) -> ApiResult<Bytes> {
     })
 }
 
-/// Shared by the state-changing operations: loads the row, checks `If-Match`, and
-/// snapshots the profile for the audit log.
-fn load_for_change(conn: &mut DbConn, id: &str, pre: &Precondition) -> ApiResult<OrgRow> {
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(ApiError::not_found());
-    }
-    let row = orgs::get_for_update(conn, id)?;
-    pre.check(row.version)?;
-    Ok(row)
-}
-
 #[utoipa::path(
     put, path = "/api/v1/organizations/{id}", tag = "organizations",
     params(("id" = String, Path, description = "Organization id (UUID)"),
@@ -282,17 +292,53 @@ pub async fn update(
     let org = state
         .db(move |conn| {
             conn.write(|c| {
-                let mut row = load_for_change(c, &id, &pre)?;
+                let mut row = load_visible_row(c, Some(&actor), &id, true)?;
                 let me = authz::org_admin(c, &actor, &id)?;
+                pre.check(row.version)?;
                 check_references(c, &input, "")?;
                 let before = row.to_input()?;
                 let expected = row.version;
                 let now = st.now();
                 row.apply(&input)?;
+                // What verification vouched for changed under its own administrators:
+                // back to review (platform administrators are the reviewers).
+                let identity = input.identity_changes(&before);
+                let back_to_review = row.status()? == VerificationStatus::Verified && !me.is_admin() && !identity.is_empty();
+                if back_to_review {
+                    row.verification_status = VerificationStatus::Pending.as_str().into();
+                }
                 row.updated_at = to_db_time(now);
                 row.version += 1;
                 if !orgs::replace(c, &row, &input, expected, orgs::links_differ(&before, &input))? {
                     return Err(ApiError::version_mismatch());
+                }
+                if back_to_review {
+                    let fields = identity.join(", ");
+                    let reason = format!(
+                        "تغيّرت بيانات الهوية ({fields}) فعادت المنظمة إلى المراجعة. / Identity changed ({fields}): back to review."
+                    );
+                    orgs::add_verification_event(
+                        c,
+                        &row.id,
+                        Some(VerificationStatus::Verified),
+                        VerificationStatus::Pending,
+                        Some(&reason),
+                        Some(&me.id),
+                        to_db_time(now),
+                    )?;
+                    audit::record(
+                        c,
+                        audit::Change {
+                            at: now,
+                            actor_id: Some(&me.id),
+                            action: "organization.review_required",
+                            object_type: "organization",
+                            object_id: &row.id,
+                            before: Some(serde_json::json!({"verification_status": "verified"})),
+                            after: Some(serde_json::json!({"verification_status": "pending", "changed": identity})),
+                            request_id: rid.as_deref(),
+                        },
+                    )?;
                 }
                 audit::record(
                     c,
@@ -316,14 +362,16 @@ pub async fn update(
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
 }
 
-/// Applies a status/archive change under the same rules as an update.
+/// Applies a status/archive change under the same rules as an update: 404 for what the
+/// caller cannot see, then `authorize` (403), then `If-Match` (412), then `change`.
 async fn change_state(
     state: web::Data<AppState>,
     req: HttpRequest,
     actor: Actor,
     id: String,
     action: &'static str,
-    change: impl FnOnce(&mut DbConn, &Actor, &mut OrgRow) -> ApiResult<Option<VerificationInput>> + Send + 'static,
+    authorize: fn(&mut DbConn, &Actor, &OrgRow) -> ApiResult<()>,
+    change: impl FnOnce(&mut OrgRow) -> ApiResult<Option<VerificationInput>> + Send + 'static,
 ) -> ApiResult<Organization> {
     let pre = Precondition::optional(&req)?;
     let rid = request_id(&req);
@@ -332,14 +380,16 @@ async fn change_state(
     let result = state
         .db(move |conn| {
             conn.write(|c| {
-                let mut row = load_for_change(c, &id, &pre)?;
+                let mut row = load_visible_row(c, Some(&actor), &id, true)?;
+                authorize(c, &actor, &row)?;
+                pre.check(row.version)?;
                 let before = serde_json::json!({
                     "verification_status": row.verification_status, "archived": row.archived_at.is_some()
                 });
                 let now = st.now();
                 let from = row.status()?;
                 row.updated_at = to_db_time(now);
-                let decision = change(c, &actor, &mut row)?;
+                let decision = change(&mut row)?;
                 let expected = row.version;
                 row.version += 1;
                 if !orgs::update_state(c, &row, expected)? {
@@ -409,8 +459,8 @@ pub async fn verify(
     body: JsonBody<VerificationInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
-    let org = change_state(state, req, actor, id.into_inner(), "organization.verification", move |c, actor, row| {
-        authz::admin(c, actor)?;
+    let authorize = |c: &mut DbConn, actor: &Actor, _: &OrgRow| authz::admin(c, actor).map(drop);
+    let org = change_state(state, req, actor, id.into_inner(), "organization.verification", authorize, move |row| {
         let decision = input.validate(row.status()?)?;
         row.verification_status = decision.status.as_str().into();
         Ok(Some(decision))
@@ -440,8 +490,8 @@ pub async fn archive(
     Auth(actor): Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let org = change_state(state, req, actor, id.into_inner(), "organization.archive", |c, actor, row| {
-        authz::org_admin(c, actor, &row.id)?;
+    let authorize = |c: &mut DbConn, actor: &Actor, row: &OrgRow| authz::org_admin(c, actor, &row.id).map(drop);
+    let org = change_state(state, req, actor, id.into_inner(), "organization.archive", authorize, |row| {
         if row.archived_at.is_some() {
             return Err(ApiError::conflict(
                 "already_archived",
@@ -477,8 +527,8 @@ pub async fn restore(
     Auth(actor): Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let org = change_state(state, req, actor, id.into_inner(), "organization.restore", |c, actor, row| {
-        authz::admin(c, actor)?;
+    let authorize = |c: &mut DbConn, actor: &Actor, _: &OrgRow| authz::admin(c, actor).map(drop);
+    let org = change_state(state, req, actor, id.into_inner(), "organization.restore", authorize, |row| {
         if row.archived_at.is_none() {
             return Err(ApiError::conflict(
                 "not_archived",
@@ -498,7 +548,7 @@ pub async fn restore(
     params(("id" = String, Path, description = "Organization id (UUID)")),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "Verification decisions, oldest first", body = Vec<VerificationEvent>),
+        (status = 200, description = "Verification decisions, oldest first. Its members, administrators and observers see every decision with its reason and who made it; everyone else sees only when it was verified", body = Vec<VerificationEvent>),
         (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organization, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
@@ -511,8 +561,18 @@ pub async fn history(
     let id = id.into_inner();
     let events = state
         .db(move |conn| {
-            load_visible(conn, viewer.as_ref(), &id)?;
-            Ok(orgs::verification_history(conn, &id)?)
+            load_visible_row(conn, viewer.as_ref(), &id, false)?;
+            let mut events = orgs::verification_history(conn, &id)?;
+            // The public learns when an organization was verified; reasons and who
+            // decided are for its members, administrators and observers.
+            if !authz::sees_private(conn, viewer.as_ref(), &id)? {
+                events.retain(|e| e.to_status == VerificationStatus::Verified);
+                for e in &mut events {
+                    e.reason = None;
+                    e.actor_id = None;
+                }
+            }
+            Ok(events)
         })
         .await?;
     Ok(HttpResponse::Ok().json(events))
@@ -528,35 +588,49 @@ pub enum SortParam {
     Updated,
 }
 
-/// Directory filters. List values are comma-separated and any of them matches.
+/// Directory filters. List values are comma-separated (at most 50 distinct values,
+/// repeats ignored) and any of them matches.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Free text over names, acronym and description; Arabic spelling variants match.
+    /// At most 200 characters and 10 distinct words.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Kinds, e.g. `ngo,volunteer_team`.
+    #[param(value_type = Option<Vec<OrganizationKind>>, style = Form, explode = false, max_items = 50)]
     pub kind: Option<String>,
     /// Sector codes.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
     pub sector: Option<String>,
     /// Area ids; each includes everything below it (a state includes its localities).
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
     pub area: Option<String>,
     /// Verification statuses (others than `verified` only show what you may see).
+    #[param(value_type = Option<Vec<VerificationStatus>>, style = Form, explode = false, max_items = 50)]
     pub status: Option<String>,
     /// Resource kinds the organization needs.
+    #[param(value_type = Option<Vec<ResourceKind>>, style = Form, explode = false, max_items = 50)]
     pub need: Option<String>,
     /// Resource kinds the organization offers.
+    #[param(value_type = Option<Vec<ResourceKind>>, style = Form, explode = false, max_items = 50)]
     pub offer: Option<String>,
     /// Include archived organizations (administrators and observers).
     pub include_archived: Option<bool>,
-    /// Only organizations changed at or after this time (RFC 3339).
+    /// Only organizations changed at or after this time (RFC 3339, years 1900–9999).
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     pub sort: Option<SortParam>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(max_length = 1024)]
     pub cursor: Option<String>,
 }
+
+/// Most distinct words a search may hold; each is one more condition per candidate.
+const MAX_QUERY_TERMS: usize = 10;
 
 fn parse_enum_list<T>(
     field: &str,
@@ -564,12 +638,9 @@ fn parse_enum_list<T>(
     parse: fn(&str) -> Option<T>,
     e: &mut ValidationErrors,
 ) -> Vec<String> {
-    let values = csv(raw);
-    for v in &values {
-        if parse(v).is_none() {
-            e.add(field, Violation::UnknownValue);
-            break;
-        }
+    let values = csv_list(field, raw, e);
+    if values.iter().any(|v| parse(v).is_none()) {
+        e.add(field, Violation::UnknownValue);
     }
     values
 }
@@ -595,33 +666,41 @@ pub async fn list(
     let statuses = parse_enum_list("status", &p.status, VerificationStatus::parse, &mut e);
     let needs = parse_enum_list("need", &p.need, ResourceKind::parse, &mut e);
     let offers = parse_enum_list("offer", &p.offer, ResourceKind::parse, &mut e);
-    let terms = tashbeek_domain::text::query_terms(p.q.as_deref().unwrap_or(""));
+    let sectors = csv_list("sector", &p.sector, &mut e);
+    let areas = csv_list("area", &p.area, &mut e);
+    // The length first: terms are only computed for a query of bounded size.
+    let mut terms = Vec::new();
     if p.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
         e.add("q", Violation::TooLong { max: 200 });
+    } else {
+        terms = tashbeek_domain::text::query_terms(p.q.as_deref().unwrap_or(""));
+        let mut seen = std::collections::HashSet::new();
+        terms.retain(|t| seen.insert(t.clone()));
+        if terms.len() > MAX_QUERY_TERMS {
+            e.add("q", Violation::TooMany { max: MAX_QUERY_TERMS });
+        }
     }
     let sort = match p.sort.unwrap_or_default() {
         SortParam::Name => Sort::Name,
         SortParam::Updated => Sort::Updated,
     };
     if let Some(c) = &cursor {
-        if sort == Sort::Updated && chrono::NaiveDateTime::parse_from_str(&c.k, "%Y-%m-%dT%H:%M:%S%.f").is_err() {
+        let at = chrono::NaiveDateTime::parse_from_str(&c.k, "%Y-%m-%dT%H:%M:%S%.f").ok();
+        if sort == Sort::Updated && !at.is_some_and(|t| page::in_time_range(&t.and_utc())) {
             e.add("cursor", Violation::InvalidFormat("cursor".into()));
         }
+    }
+    if p.updated_since.is_some_and(|t| !page::in_time_range(&t)) {
+        e.add("updated_since", Violation::OutOfRange { min: page::MIN_YEAR as i64, max: page::MAX_YEAR as i64 });
     }
     if !e.is_empty() {
         return Err(ApiError::bad_parameter(e));
     }
-    let sectors = csv(&p.sector);
-    let areas = csv(&p.area);
     let include_archived = p.include_archived.unwrap_or(false) && viewer.as_ref().is_some_and(Actor::reads_all);
     let updated_since = p.updated_since.map(to_db_time);
     let page = state
         .db(move |conn| {
-            let scope = match &viewer {
-                Some(a) if a.reads_all() => Scope::All,
-                Some(a) => Scope::VerifiedAnd(users::org_ids_of(conn, &a.id)?),
-                None => Scope::VerifiedAnd(vec![]),
-            };
+            let scope = scope_of(conn, viewer.as_ref().map(|a| (a.id.as_str(), a.role)))?;
             let mut area_subtrees = Vec::new();
             for a in &areas {
                 match reference::subtree_ids(conn, a) {
@@ -669,8 +748,10 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct DuplicateParams {
     /// A name (Arabic or English) to check.
+    #[param(min_length = 1, max_length = 200)]
     pub name: String,
     /// Comma-separated area ids where the new organization works.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
     pub area: Option<String>,
 }
 
@@ -679,22 +760,32 @@ pub struct DuplicateParams {
     params(DuplicateParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Registered organizations with the same normalized name in an overlapping area", body = Vec<DuplicateCandidate>),
+        (status = 200, description = "Registered organizations with the same normalized name in an overlapping area, among those the caller may read", body = Vec<DuplicateCandidate>),
         (status = 400, description = "A parameter is missing or invalid", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn duplicates(
     state: web::Data<AppState>,
-    Auth(_): Auth,
+    Auth(actor): Auth,
     QueryParams(p): QueryParams<DuplicateParams>,
 ) -> ApiResult<HttpResponse> {
-    let key = tashbeek_domain::text::normalize(&p.name);
-    if key.is_empty() || p.name.chars().count() > 200 {
-        return Err(ApiError::bad_parameter(ValidationErrors::single("name", Violation::Required)));
+    let mut e = ValidationErrors::default();
+    if p.name.chars().count() > 200 {
+        e.add("name", Violation::TooLong { max: 200 });
     }
-    let areas = csv(&p.area);
-    let found = state.db(move |conn| Ok(orgs::duplicates(conn, &[key], &areas, None)?)).await?;
+    let key = tashbeek_domain::text::normalize(&p.name);
+    if key.is_empty() {
+        e.add("name", Violation::Required);
+    }
+    let areas = csv_list("area", &p.area, &mut e);
+    e.into_result().map_err(ApiError::bad_parameter)?;
+    let found = state
+        .db(move |conn| {
+            let scope = scope_of(conn, Some((&actor.id, actor.role)))?;
+            Ok(orgs::duplicates(conn, &[key], &areas, None, &scope)?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(found))
 }
 

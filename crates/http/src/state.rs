@@ -33,9 +33,15 @@ pub struct Settings {
     pub login_max_failures_per_account: i64,
     pub login_max_failures_per_address: i64,
     pub login_window_secs: i64,
+    /// Sign-ups accepted per client address per `signup_window_secs`.
+    pub signup_max_per_address: i64,
+    pub signup_window_secs: i64,
     pub body_limit: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// Browsers reach the server over HTTPS (usually through a TLS proxy): send
+    /// `Strict-Transport-Security`.
+    pub https: bool,
 }
 
 impl Default for Settings {
@@ -48,8 +54,11 @@ impl Default for Settings {
             login_max_failures_per_account: 5,
             login_max_failures_per_address: 30,
             login_window_secs: 900,
+            signup_max_per_address: 10,
+            signup_window_secs: 3600,
             body_limit: 256 * 1024,
             trust_proxy: false,
+            https: false,
         }
     }
 }
@@ -63,6 +72,8 @@ pub struct AppState {
     /// Public organizations by id, for single-record reads; `None` where other
     /// processes may write to the same database (PostgreSQL).
     pub org_cache: Option<Arc<crate::cache::OrgCache>>,
+    /// Who each live session belongs to, for signed-in reads; `None` on PostgreSQL.
+    pub session_cache: Option<Arc<crate::cache::SessionCache>>,
 }
 
 impl AppState {

@@ -6,18 +6,19 @@ use serde::{Deserialize, Serialize};
 use tashbeek_domain::auth::TokenPair;
 use tashbeek_domain::organization::{DuplicateCandidate, Organization};
 use tashbeek_domain::page::{self, Cursor, Page};
-use tashbeek_domain::user::{GlobalRole, Member, NewMember, NewUser, OrgRole, Signup, User, UserUpdate};
+use tashbeek_domain::user::{GlobalRole, Member, NewUser, OrgRole, Signup, User, UserUpdate};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
+use tashbeek_persistence::organization::Scope;
 use tashbeek_persistence::user::{self as users, UserRow};
-use tashbeek_persistence::{audit, new_id, organization as orgs, to_db_time, DbConn};
+use tashbeek_persistence::{audit, new_id, throttle, to_db_time, DbConn};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{hash_password, issue_tokens, Auth};
+use crate::auth::{client_address, hash_password, issue_tokens, Auth};
 use crate::authz;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{request_id, JsonBody, QueryParams};
-use crate::organization::{register, year};
+use crate::organization::{load_visible_row, register, year};
 use crate::state::AppState;
 
 /// What sign-up returns: a signed-in session and the new (pending) organization.
@@ -32,7 +33,7 @@ fn email_taken() -> ApiError {
     ApiError::validation(ValidationErrors::single("email", Violation::Taken))
 }
 
-fn new_user_row(
+pub(crate) fn new_user_row(
     state: &AppState,
     email: &str,
     display_name: &str,
@@ -52,7 +53,7 @@ fn new_user_row(
     })
 }
 
-fn record_user_created(
+pub(crate) fn record_user_created(
     c: &mut DbConn,
     state: &AppState,
     actor: Option<&str>,
@@ -93,11 +94,34 @@ fn record_user_created(
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or the email is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many sign-ups from this address; try later", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<Signup>) -> ApiResult<HttpResponse> {
     let input = body.0.validate(year(&state))?;
     let rid = request_id(&req);
+    // Sign-ups per client address are limited (shared by every instance), before any
+    // hashing or lookup, so nobody mass-creates accounts or probes e-mails through here.
+    let key = format!("signup:{}", client_address(&req, &state.settings));
+    let st = state.clone();
+    let refused = state
+        .db(move |conn| {
+            conn.write(|c| {
+                let s = &st.settings;
+                let now = st.now();
+                let window = chrono::Duration::seconds(s.signup_window_secs);
+                let limit = [(key.as_str(), s.signup_max_per_address)];
+                Ok(match throttle::reserve(c, &limit, to_db_time(now - window), to_db_time(now))? {
+                    Err(oldest) => Some((oldest + window - to_db_time(now)).num_seconds().max(1) as u64),
+                    Ok(_) => None,
+                })
+            })
+        })
+        .await?;
+    if let Some(wait) = refused {
+        return Err(ApiError::too_many_attempts(wait));
+    }
     let st = state.clone();
     let result = state
         .db(move |conn| {
@@ -111,12 +135,14 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
                     other => other.into(),
                 })?;
                 record_user_created(c, &st, Some(&row.id), &row, rid.as_deref())?;
+                // Duplicates shown to a new account are only what anyone may read.
                 let created = register(
                     c,
                     &st,
                     &input.organization,
                     Some(&row.id),
                     Some(&row.id),
+                    &Scope::VerifiedAnd(vec![]),
                     rid.as_deref(),
                     "organization.",
                 )?;
@@ -359,10 +385,6 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(user))
 }
 
-fn check_org_id(id: &str) -> ApiResult<()> {
-    uuid::Uuid::parse_str(id).map(|_| ()).map_err(|_| ApiError::not_found())
-}
-
 #[utoipa::path(
     get, path = "/api/v1/organizations/{id}/members", tag = "organizations",
     params(("id" = String, Path, description = "Organization id (UUID)")),
@@ -371,15 +393,14 @@ fn check_org_id(id: &str) -> ApiResult<()> {
         (status = 200, description = "Members with their roles", body = Vec<Member>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only its members, platform administrators and observers", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn members(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    check_org_id(&id)?;
     let list = state
         .db(move |conn| {
-            orgs::get(conn, &id)?;
+            load_visible_row(conn, Some(&actor), &id, false)?;
             if !authz::sees_private(conn, Some(&actor), &id)? {
                 return Err(ApiError::forbidden());
             }
@@ -387,102 +408,6 @@ pub async fn members(state: web::Data<AppState>, Auth(actor): Auth, id: web::Pat
         })
         .await?;
     Ok(HttpResponse::Ok().json(list))
-}
-
-#[utoipa::path(
-    post, path = "/api/v1/organizations/{id}/members", tag = "organizations",
-    params(("id" = String, Path, description = "Organization id (UUID)")),
-    security(("bearer" = [])),
-    request_body(content = NewMember, examples(
-        ("ar" = (summary = "إضافة عضو جديد بحساب جديد", value = json!({"email": "fatima@amal.example", "role": "member", "display_name": "فاطمة الحسن", "password": "كلمة-سر-طويلة"}))),
-        ("en" = (summary = "Add an existing account as admin", value = json!({"email": "omar@example.org", "role": "admin"})))
-    )),
-    responses(
-        (status = 201, description = "Added", body = Member),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only this organization's administrators and platform administrators", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already a member", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or no account with that email and no password to create one", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-pub async fn add_member(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    Auth(actor): Auth,
-    id: web::Path<String>,
-    body: JsonBody<NewMember>,
-) -> ApiResult<HttpResponse> {
-    let input = body.0.validate()?;
-    let org_id = id.into_inner();
-    check_org_id(&org_id)?;
-    let rid = request_id(&req);
-    let st = state.clone();
-    let member = state
-        .db(move |conn| {
-            orgs::get(conn, &org_id)?;
-            authz::org_admin(conn, &actor, &org_id)?;
-            let existing = users::find_by_email(conn, &input.email)?;
-            let new_row = match (&existing, &input.password) {
-                (Some(_), Some(_)) => return Err(email_taken()),
-                (Some(_), None) => None,
-                (None, Some(p)) => Some(new_user_row(
-                    &st,
-                    &input.email,
-                    input.display_name.as_deref().unwrap_or_default(),
-                    p,
-                    GlobalRole::User,
-                )?),
-                (None, None) => {
-                    return Err(ApiError::validation(ValidationErrors::single("email", Violation::UnknownValue)))
-                }
-            };
-            conn.write(|c| {
-                let me = authz::org_admin(c, &actor, &org_id)?;
-                let user_id = match (&existing, &new_row) {
-                    (Some(u), _) => u.id.clone(),
-                    (None, Some(row)) => {
-                        users::insert(c, row).map_err(|e| match e {
-                            tashbeek_persistence::DbError::Conflict(_) => email_taken(),
-                            other => other.into(),
-                        })?;
-                        record_user_created(c, &st, Some(&me.id), row, rid.as_deref())?;
-                        row.id.clone()
-                    }
-                    (None, None) => return Err(ApiError::internal()),
-                };
-                if users::role_in(c, &user_id, &org_id)?.is_some() {
-                    return Err(ApiError::conflict(
-                        "already_member",
-                        "هذا الحساب عضو بالفعل.",
-                        "This account is already a member.",
-                    ));
-                }
-                let now = st.now();
-                users::add_membership(c, &user_id, &org_id, input.role, to_db_time(now))?;
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: now,
-                        actor_id: Some(&me.id),
-                        action: "membership.add",
-                        object_type: "organization",
-                        object_id: &org_id,
-                        before: None,
-                        after: Some(serde_json::json!({"user_id": user_id, "role": input.role.as_str()})),
-                        request_id: rid.as_deref(),
-                    },
-                )?;
-                users::members(c, &org_id)?
-                    .into_iter()
-                    .find(|m| m.user_id.to_string() == user_id)
-                    .ok_or_else(ApiError::internal)
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(member))
 }
 
 #[utoipa::path(
@@ -504,14 +429,13 @@ pub async fn remove_member(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, user_id) = path.into_inner();
-    check_org_id(&org_id)?;
     parse_user_id(&user_id)?;
     let rid = request_id(&req);
     let st = state.clone();
     state
         .db(move |conn| {
             conn.write(|c| -> ApiResult<()> {
-                orgs::get(c, &org_id)?;
+                load_visible_row(c, Some(&actor), &org_id, true)?;
                 let me = authz::org_admin(c, &actor, &org_id)?;
                 let role = users::role_in(c, &user_id, &org_id)?.ok_or_else(ApiError::not_found)?;
                 if role == OrgRole::Admin && users::count_org_admins(c, &org_id)? <= 1 {

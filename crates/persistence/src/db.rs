@@ -106,6 +106,15 @@ impl DbConn {
     where
         E: From<DbError>,
     {
+        let result = self.write_transaction(f);
+        crate::user::transaction_ended();
+        result
+    }
+
+    fn write_transaction<T, E>(&mut self, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<DbError>,
+    {
         match self {
             DbConn::Pg(_) => {
                 let mut out = None;

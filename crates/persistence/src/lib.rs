@@ -7,10 +7,12 @@ pub mod audit;
 pub mod bulk;
 pub mod db;
 pub mod error;
+pub mod invitation;
 pub mod organization;
 pub mod reference;
 pub mod schema;
 pub mod secrets;
+pub mod throttle;
 pub mod user;
 
 pub use db::{Backend, DbConn, DbPool, PoolOptions};

@@ -609,13 +609,14 @@ fn any_facet(backend: crate::Backend, prefix: &str, codes: &[String], fallback: 
     p
 }
 
-/// Organizations whose normalized Arabic or English name equals one of `keys` and
-/// that share an area with `areas` (or where either side lists no area).
+/// Organizations within `scope` whose normalized Arabic or English name equals one of
+/// `keys` and that share an area with `areas` (or where either side lists no area).
 pub fn duplicates(
     conn: &mut DbConn,
     keys: &[String],
     areas_of_new: &[String],
     exclude_id: Option<&str>,
+    scope: &Scope,
 ) -> DbResult<Vec<DuplicateCandidate>> {
     use organizations as o;
     if keys.is_empty() {
@@ -625,6 +626,9 @@ pub fn duplicates(
         .filter(o::name_key_ar.eq_any(keys.to_vec()).or(o::name_key_en.eq_any(keys.to_vec())))
         .filter(o::archived_at.is_null())
         .into_boxed();
+    if let Scope::VerifiedAnd(own) = scope {
+        q = q.filter(o::verification_status.eq(VerificationStatus::Verified.as_str()).or(o::id.eq_any(own.clone())));
+    }
     if let Some(x) = exclude_id {
         q = q.filter(o::id.ne(x.to_owned()));
     }

@@ -157,6 +157,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        organization_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(organization_sectors -> organizations (organization_id));
 diesel::joinable!(organization_areas -> organizations (organization_id));
 diesel::joinable!(organization_areas -> areas (area_id));
@@ -164,6 +180,7 @@ diesel::joinable!(organization_resources -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(verification_events -> organizations (organization_id));
+diesel::joinable!(invitations -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
@@ -179,4 +196,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_failures,
     audit_log,
+    invitations,
 );

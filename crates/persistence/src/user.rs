@@ -1,14 +1,16 @@
 //! Accounts, organization memberships, refresh-token families and login throttling.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tashbeek_domain::user::{GlobalRole, Member, Membership, OrgRole, User};
 
 use crate::error::{DbError, DbResult};
-use crate::schema::{login_failures, memberships, refresh_tokens, users};
-use crate::{from_db_time, new_id, parse_uuid, DbConn};
+use crate::schema::{memberships, refresh_tokens, users};
+use crate::{from_db_time, parse_uuid, DbConn};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -63,7 +65,52 @@ pub fn list(conn: &mut DbConn, limit: i64, after_id: Option<&str>) -> DbResult<V
     Ok(q.order(users::id).limit(limit).select(UserRow::as_select()).load(conn)?)
 }
 
+/// Bumped whenever an account or session changes: once when written and once more when
+/// its transaction ends (committed or not). An in-process cache of who a token belongs
+/// to stores the generation it read under and trusts an entry only while the generation
+/// is unchanged, so no committed change is missed (see `tashbeek_http::cache`).
+static ACCOUNTS_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static ACCOUNTS_TOUCHED: Cell<bool> = const { Cell::new(false) };
+}
+
+pub fn accounts_generation() -> u64 {
+    ACCOUNTS_GENERATION.load(Ordering::Acquire)
+}
+
+fn accounts_touched() {
+    ACCOUNTS_GENERATION.fetch_add(1, Ordering::AcqRel);
+    ACCOUNTS_TOUCHED.with(|t| t.set(true));
+}
+
+/// Called by [`DbConn::write`] when a transaction ends.
+pub(crate) fn transaction_ended() {
+    if ACCOUNTS_TOUCHED.with(|t| t.replace(false)) {
+        ACCOUNTS_GENERATION.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// The role of `user_id` signed in under `session_id` (a refresh-token family), when
+/// the account exists, is not disabled and the session has not ended (logout, password
+/// change, disabling, reuse of a refresh token). One indexed query.
+pub fn session_role(conn: &mut DbConn, user_id: &str, session_id: &str) -> DbResult<Option<GlobalRole>> {
+    let live = refresh_tokens::table
+        .filter(refresh_tokens::family_id.eq(session_id))
+        .filter(refresh_tokens::user_id.eq(users::id))
+        .filter(refresh_tokens::revoked_at.is_null());
+    let role: Option<String> = users::table
+        .find(user_id)
+        .filter(users::disabled.eq(false))
+        .filter(diesel::dsl::exists(live))
+        .select(users::role)
+        .first(conn)
+        .optional()?;
+    role.map(|r| GlobalRole::parse(&r).ok_or_else(|| DbError::Corrupt(format!("role {r}")))).transpose()
+}
+
 pub fn update_profile(conn: &mut DbConn, row: &UserRow) -> DbResult<()> {
+    accounts_touched();
     diesel::update(users::table.find(&row.id))
         .set((
             users::display_name.eq(&row.display_name),
@@ -76,6 +123,7 @@ pub fn update_profile(conn: &mut DbConn, row: &UserRow) -> DbResult<()> {
 }
 
 pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, now: NaiveDateTime) -> DbResult<()> {
+    accounts_touched();
     diesel::update(users::table.find(id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
         .execute(conn)?;
@@ -208,6 +256,7 @@ pub fn mark_refresh_used(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> DbR
 }
 
 pub fn revoke_family(conn: &mut DbConn, family_id: &str, now: NaiveDateTime) -> DbResult<usize> {
+    accounts_touched();
     Ok(diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family_id))
@@ -218,6 +267,7 @@ pub fn revoke_family(conn: &mut DbConn, family_id: &str, now: NaiveDateTime) -> 
 }
 
 pub fn revoke_all_of_user(conn: &mut DbConn, user_id: &str, now: NaiveDateTime) -> DbResult<usize> {
+    accounts_touched();
     Ok(diesel::update(
         refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()),
     )
@@ -225,31 +275,13 @@ pub fn revoke_all_of_user(conn: &mut DbConn, user_id: &str, now: NaiveDateTime) 
     .execute(conn)?)
 }
 
-pub fn record_login_failure(conn: &mut DbConn, key: &str, at: NaiveDateTime) -> DbResult<()> {
-    diesel::insert_into(login_failures::table)
-        .values((login_failures::id.eq(new_id()), login_failures::throttle_key.eq(key), login_failures::at.eq(at)))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Failures for `key` since `since`, and the oldest of them (when the window frees up).
-pub fn login_failures_since(
-    conn: &mut DbConn,
-    key: &str,
-    since: NaiveDateTime,
-) -> DbResult<(i64, Option<NaiveDateTime>)> {
-    let q = login_failures::table.filter(login_failures::throttle_key.eq(key)).filter(login_failures::at.ge(since));
-    let n: i64 = q.count().get_result(conn)?;
-    let oldest: Option<NaiveDateTime> = q.select(diesel::dsl::min(login_failures::at)).first(conn)?;
-    Ok((n, oldest))
-}
-
-pub fn clear_login_failures(conn: &mut DbConn, key: &str) -> DbResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::throttle_key.eq(key))).execute(conn)?;
-    Ok(())
-}
-
-/// Forgets failures older than `before` so the table stays small.
-pub fn prune_login_failures(conn: &mut DbConn, before: NaiveDateTime) -> DbResult<usize> {
-    Ok(diesel::delete(login_failures::table.filter(login_failures::at.lt(before))).execute(conn)?)
+/// Whether the account with `email` is a member of `org_id`.
+pub fn is_member_by_email(conn: &mut DbConn, org_id: &str, email: &str) -> DbResult<bool> {
+    let n: i64 = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::organization_id.eq(org_id))
+        .filter(users::email.eq(email))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use tashbeek_domain::auth::TokenPair;
 
 use crate::api::{self, ApiError, Method};
@@ -15,6 +15,14 @@ pub fn Login() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
+    // Where to go after signing in (an invitation link, say): a path on this site only.
+    let query = use_query_map();
+    let next = move || {
+        query
+            .with_untracked(|q| q.get("next"))
+            .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+            .unwrap_or_else(|| "/".to_owned())
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
@@ -25,7 +33,7 @@ pub fn Login() -> impl IntoView {
             match api::call::<TokenPair>(Method::Post, "/api/v1/auth/login", Some(body), None).await {
                 Ok(r) => {
                     session.0.set(Some(Stored::from(r.body)));
-                    navigate("/", Default::default());
+                    navigate(&next(), Default::default());
                 }
                 Err(e) => error.set(Some(e)),
             }

@@ -1,6 +1,8 @@
 pub mod directory;
 pub mod form;
+pub mod invitation;
 pub mod login;
+pub mod members;
 pub mod not_found;
 pub mod organization;
 

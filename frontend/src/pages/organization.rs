@@ -164,6 +164,7 @@ fn Profile(
     let sectors = o.sectors.clone();
     let areas = o.areas.clone();
     let edit_href = format!("/organizations/{id}/edit");
+    let members_href = format!("/organizations/{id}/members");
     let status = o.verification_status;
     let archived = o.archived;
     let updated = o.updated_at;
@@ -193,6 +194,12 @@ fn Profile(
                         {(!archived).then(|| view! {
                             <button type="button" class="button secondary" id="archive" on:click=archive.clone()>{move || i18n.t("org.archive")}</button>
                         })}
+                    </Show>
+                    <Show when={
+                        let id = id.clone();
+                        move || session.sees_members(&id)
+                    }>
+                        <A href=members_href.clone() attr:class="button secondary" attr:id="members-link">{move || i18n.t("org.members_link")}</A>
                     </Show>
                     <Show when=move || archived && session.is_admin()>
                         <button type="button" class="button secondary" on:click=restore.clone()>{move || i18n.t("org.restore")}</button>
