@@ -29,10 +29,10 @@ const env = () => ({
   TASHBEEK_LOG: "warn",
 });
 
-async function api(method, path, token, body) {
+async function api(method, path, token, body, headers = {}) {
   const res = await fetch(base + path, {
     method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -67,7 +67,8 @@ before(async () => {
     kind: "volunteer_team", name_ar: "فريق شباب المتمة", name_en: "Al-Matamma Youth Team",
     areas: ["SD-RN-MTM"], sectors: ["children_youth"], offers: [{ kind: "volunteers" }],
   });
-  await api("POST", `/api/v1/organizations/${verified.body.organization.id}/verification`, token, { status: "verified" });
+  await api("POST", `/api/v1/organizations/${verified.body.organization.id}/verification`, token, { status: "verified" },
+    { "if-match": '"1"' });
   await api("POST", "/api/v1/organizations", token, { kind: "ngo", name_ar: "منظمة قيد المراجعة", areas: ["SD-RN-SHN"] });
 
   browser = await chromium.launch({

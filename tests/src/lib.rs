@@ -307,8 +307,18 @@ impl TestServer {
     }
 
     pub fn verify(&self, admin: &str, org_id: &str) {
-        self.post(&format!("/api/v1/organizations/{org_id}/verification"), Some(admin), json!({"status": "verified"}))
-            .expect(200);
+        self.decide(admin, org_id, json!({"status": "verified"})).expect(200);
+    }
+
+    /// A verification decision on the version `admin` reads now (`If-Match`).
+    pub fn decide(&self, admin: &str, org_id: &str, decision: Value) -> Resp {
+        let etag = self.get(&format!("/api/v1/organizations/{org_id}"), Some(admin)).header("etag").map(str::to_owned);
+        let headers = etag.map(|e| vec![("If-Match", e)]).unwrap_or_default();
+        self.call(
+            "POST",
+            &format!("/api/v1/organizations/{org_id}/verification"),
+            Req { token: Some(admin), json: Some(decision), headers, ..Default::default() },
+        )
     }
 
     /// Creates an account with a global role through the admin API; returns its token.

@@ -194,7 +194,7 @@ fn reads_follow_every_change(s: &TestServer) {
     s.post(&v, Some(&admin), json!({"status": "suspended", "reason": "مراجعة"})).expect(200);
     s.get(&path, None).problem(404, "not_found");
     assert_eq!(read(Some(&admin)).body["verification_status"], "suspended");
-    s.post(&v, Some(&admin), json!({"status": "verified"})).expect(200);
+    s.decide(&admin, &id, json!({"status": "verified"})).expect(200);
     assert_eq!(read(None).body["verification_status"], "verified");
     s.delete(&path, Some(&admin)).expect(200);
     s.get(&path, None).problem(404, "not_found");
@@ -300,11 +300,9 @@ fn roles_allowed_and_forbidden(s: &TestServer) {
     assert_eq!(s.get("/api/v1/organizations", Some(&observer)).body["items"].as_array().unwrap().len(), 2);
     s.get("/api/v1/audit", Some(&observer)).expect(200);
     s.get("/api/v1/users", Some(&observer)).expect(200);
-    s.post(&format!("/api/v1/organizations/{a_org}/verification"), Some(&observer), json!({"status": "verified"}))
-        .problem(403, "forbidden");
+    s.decide(&observer, &a_org, json!({"status": "verified"})).problem(403, "forbidden");
     // Organization admins cannot verify, manage users, reference data or read the audit log.
-    s.post(&format!("/api/v1/organizations/{a_org}/verification"), Some(&a_token), json!({"status": "verified"}))
-        .problem(403, "forbidden");
+    s.decide(&a_token, &a_org, json!({"status": "verified"})).problem(403, "forbidden");
     s.post("/api/v1/users", Some(&a_token), json!({"email": "z@x.org", "display_name": "z", "password": PASSWORD}))
         .problem(403, "forbidden");
     s.get("/api/v1/users", Some(&a_token)).problem(403, "forbidden");
@@ -340,9 +338,11 @@ fn verification_flow_history_and_public_view(s: &TestServer) {
     s.post(&v, Some(&admin), json!({"status": "suspended", "reason": "x"})).problem(422, "validation_failed");
     s.post(&v, Some(&admin), json!({"status": "rejected", "reason": "رقم التسجيل غير صحيح"})).expect(200);
     s.get(&path, None).problem(404, "not_found");
-    let r = s.post(&v, Some(&admin), json!({"status": "verified"})).expect(200);
+    // Verifying needs the version the decision was made on.
+    s.post(&v, Some(&admin), json!({"status": "verified"})).problem(428, "if_match_required");
+    let r = s.decide(&admin, &id, json!({"status": "verified"})).expect(200);
     assert_eq!(r.body["verification_status"], "verified");
-    s.post(&v, Some(&admin), json!({"status": "verified"})).problem(422, "validation_failed");
+    s.decide(&admin, &id, json!({"status": "verified"})).problem(422, "validation_failed");
     s.call(
         "POST",
         &v,

@@ -279,7 +279,8 @@ impl OrganizationInput {
         e.into_result().map(|_| self)
     }
 
-    /// The identity fields (what verification vouched for) that differ from `before`.
+    /// The identity fields (what verification vouched for: kind, names, acronym,
+    /// registration, website and e-mail) that differ from `before`.
     /// A verified organization whose own administrators change any of them goes back
     /// to review: the public must not see a vetted name on an unvetted identity.
     pub fn identity_changes(&self, before: &OrganizationInput) -> Vec<&'static str> {
@@ -287,12 +288,16 @@ impl OrganizationInput {
         if self.kind != before.kind {
             changed.push("kind");
         }
+        // The website and e-mail are where donors and partners are sent: as much identity
+        // as the name.
         for (field, now, then) in [
             ("name_ar", &self.name_ar, &before.name_ar),
             ("name_en", &self.name_en, &before.name_en),
             ("acronym", &self.acronym, &before.acronym),
             ("registration_number", &self.registration_number, &before.registration_number),
             ("registering_authority", &self.registering_authority, &before.registering_authority),
+            ("contacts.website", &self.contacts.website, &before.contacts.website),
+            ("contacts.email", &self.contacts.email, &before.contacts.email),
         ] {
             if now != then {
                 changed.push(field);

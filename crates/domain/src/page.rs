@@ -40,7 +40,8 @@ impl Cursor {
         }
         let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad())?;
         let c: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-        if uuid::Uuid::parse_str(&c.id).is_err() {
+        // The key goes into a query: no control characters (PostgreSQL refuses NUL).
+        if uuid::Uuid::parse_str(&c.id).is_err() || c.k.chars().any(char::is_control) {
             return Err(bad());
         }
         Ok(c)

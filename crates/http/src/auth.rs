@@ -249,13 +249,29 @@ pub fn issue_tokens(conn: &mut DbConn, state: &AppState, user_id: &str, family: 
     })
 }
 
+/// Whole seconds from `now` until `at` (at least one), for `Retry-After`.
+pub(crate) fn seconds_until(at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> u64 {
+    (at - now).num_seconds().max(1) as u64
+}
+
+/// The client's address as the throttles key it. Behind a trusted proxy it is the last
+/// `X-Forwarded-For` hop (the one that proxy added; earlier ones are whatever the client
+/// wrote). An IPv6 client counts by its /64, which one subscriber usually holds whole.
 pub(crate) fn client_address(req: &HttpRequest, settings: &Settings) -> String {
-    if settings.trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return ip.to_owned();
+    use std::net::IpAddr;
+    let forwarded = settings
+        .trust_proxy
+        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok()?.rsplit(',').next()?.trim().parse::<IpAddr>().ok())
+        .flatten();
+    let ip = forwarded.or_else(|| req.peer_addr().map(|a| a.ip()));
+    match ip.map(|ip| ip.to_canonical()) {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
+        Some(v4) => v4.to_string(),
+        None => "unknown".into(),
     }
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 /// A password hash to verify against when the account does not exist, so a wrong
@@ -304,14 +320,14 @@ pub async fn login(
         .db(move |conn| {
             conn.write(|c| {
                 let s = &st.settings;
-                let now = st.now();
+                let now = to_db_time(st.now());
                 let window = Duration::seconds(s.login_window_secs);
                 let limits = [
                     (keys.0.as_str(), s.login_max_failures_per_account),
                     (keys.1.as_str(), s.login_max_failures_per_address),
                 ];
-                match throttle::reserve(c, &limits, to_db_time(now - window), to_db_time(now))? {
-                    Err(oldest) => Ok(Err((oldest + window - to_db_time(now)).num_seconds().max(1) as u64)),
+                match throttle::reserve(c, &limits, window, now)? {
+                    Err(free_at) => Ok(Err(seconds_until(free_at, now))),
                     Ok(reserved) => Ok(Ok((users::find_by_email(c, &email)?, reserved))),
                 }
             })
@@ -504,6 +520,8 @@ pub async fn logout(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Current password wrong or new one too weak", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong current passwords for this account", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn change_password(
@@ -522,12 +540,22 @@ pub async fn change_password(
                 return Err(ApiError::unauthorized());
             }
             let input = input.validate(&user.email, &user.display_name)?;
+            // Guesses of the current password count like failed logins of the account:
+            // a stolen access token gives no unlimited guessing.
+            let acct_key = format!("acct:{}", user.email);
+            let now = to_db_time(st.now());
+            let window = Duration::seconds(st.settings.login_window_secs);
+            let limit = [(acct_key.as_str(), st.settings.login_max_failures_per_account)];
+            if let Err(free_at) = conn.write(|c| throttle::reserve(c, &limit, window, now))? {
+                return Err(ApiError::too_many_attempts(seconds_until(free_at, now)));
+            }
             if !verify_password(&input.current_password, &user.password_hash) {
                 return Err(ValidationErrors::single("current_password", Violation::Incorrect).into());
             }
             let hash = hash_password(&st.settings, &input.new_password)?;
             conn.write(|c| -> ApiResult<()> {
                 let now = st.now();
+                throttle::clear(c, &acct_key)?;
                 users::set_password(c, &user.id, &hash, to_db_time(now))?;
                 users::revoke_all_of_user(c, &user.id, to_db_time(now))?;
                 audit::record(

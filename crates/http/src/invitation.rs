@@ -13,9 +13,9 @@ use tashbeek_domain::page::{Cursor, Page};
 use tashbeek_domain::user::{GlobalRole, Member, OrgRole};
 use tashbeek_persistence::invitation::{self as invitations, InvitationRow};
 use tashbeek_persistence::user as users;
-use tashbeek_persistence::{audit, new_id, to_db_time, DbConn, DbError};
+use tashbeek_persistence::{audit, new_id, throttle, to_db_time, DbConn, DbError};
 
-use crate::auth::{random_token, token_hash, Auth, MaybeAuth};
+use crate::auth::{random_token, seconds_until, token_hash, Auth, MaybeAuth};
 use crate::authz;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{request_id, JsonBody, QueryParams};
@@ -36,10 +36,34 @@ fn already_member() -> ApiError {
     ApiError::conflict("already_member", "هذا الحساب عضو بالفعل.", "This account is already a member.")
 }
 
-/// The invitation behind a token, while it can still be accepted.
+/// Invitations one organization may issue per hour: inviting makes accounts possible,
+/// so it is bounded like signing up.
+const MAX_INVITATIONS_PER_HOUR: i64 = 50;
+
+/// The invitation behind a token, while it can still be accepted: pending, its
+/// organization not archived, and whoever invited still entitled to (an enabled
+/// administrator of it, or a platform administrator) — an administrator removed or
+/// disabled since cannot let anyone in through links handed out before.
 fn open_invitation(c: &mut DbConn, token: &str, now: chrono::NaiveDateTime) -> ApiResult<InvitationRow> {
     let row = invitations::find_by_token_hash(c, &token_hash(token))?.ok_or_else(invalid_link)?;
     if row.status(now) != tashbeek_domain::invitation::InvitationStatus::Pending {
+        return Err(invalid_link());
+    }
+    if tashbeek_persistence::organization::get(c, &row.organization_id)?.archived_at.is_some() {
+        return Err(invalid_link());
+    }
+    let inviter = match &row.invited_by {
+        Some(id) => users::get(c, id).ok(),
+        None => None,
+    };
+    let entitled = match inviter {
+        Some(u) if !u.disabled => {
+            u.role()? == GlobalRole::PlatformAdmin
+                || users::role_in(c, &u.id, &row.organization_id)? == Some(OrgRole::Admin)
+        }
+        _ => false,
+    };
+    if !entitled {
         return Err(invalid_link());
     }
     Ok(row)
@@ -92,6 +116,8 @@ fn join(c: &mut DbConn, state: &AppState, inv: &InvitationRow, user_id: &str, ri
         (status = 409, description = "That address is already a member (visible in the member list)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many invitations from this organization in the last hour", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub async fn create(
@@ -116,7 +142,12 @@ pub async fn create(
                     return Err(already_member());
                 }
                 let now = st.now();
-                invitations::revoke_pending_for(c, &org_id, &input.email, to_db_time(now))?;
+                let key = format!("invite:{org_id}");
+                let limit = [(key.as_str(), MAX_INVITATIONS_PER_HOUR)];
+                if let Err(free_at) = throttle::reserve(c, &limit, Duration::hours(1), to_db_time(now))? {
+                    return Err(ApiError::too_many_attempts(seconds_until(free_at, to_db_time(now))));
+                }
+                let replaced = invitations::revoke_pending_for(c, &org_id, &input.email, to_db_time(now))?;
                 let row = InvitationRow {
                     id: new_id(),
                     organization_id: org_id.clone(),
@@ -140,7 +171,9 @@ pub async fn create(
                         object_type: "organization",
                         object_id: &org_id,
                         before: None,
-                        after: Some(serde_json::json!({"invitation_id": row.id, "email": row.email, "role": row.role})),
+                        after: Some(serde_json::json!({
+                            "invitation_id": row.id, "email": row.email, "role": row.role, "replaces": replaced,
+                        })),
                         request_id: rid.as_deref(),
                     },
                 )?;

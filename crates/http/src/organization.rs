@@ -364,6 +364,7 @@ pub async fn update(
 
 /// Applies a status/archive change under the same rules as an update: 404 for what the
 /// caller cannot see, then `authorize` (403), then `If-Match` (412), then `change`.
+#[allow(clippy::too_many_arguments)]
 async fn change_state(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -372,8 +373,8 @@ async fn change_state(
     action: &'static str,
     authorize: fn(&mut DbConn, &Actor, &OrgRow) -> ApiResult<()>,
     change: impl FnOnce(&mut OrgRow) -> ApiResult<Option<VerificationInput>> + Send + 'static,
+    pre: Precondition,
 ) -> ApiResult<Organization> {
-    let pre = Precondition::optional(&req)?;
     let rid = request_id(&req);
     let st = state.clone();
     let changed = id.clone();
@@ -434,7 +435,7 @@ async fn change_state(
 #[utoipa::path(
     post, path = "/api/v1/organizations/{id}/verification", tag = "organizations",
     params(("id" = String, Path, description = "Organization id (UUID)"),
-           ("If-Match" = Option<String>, Header, description = "Optional: refuse if changed since this ETag")),
+           ("If-Match" = Option<String>, Header, description = "The ETag the decision was made on: required to verify (so an edit made meanwhile is never verified unseen), optional otherwise")),
     security(("bearer" = [])),
     request_body(content = VerificationInput, examples(
         ("ar" = (summary = "رفض مع السبب", value = json!({"status": "rejected", "reason": "رقم التسجيل غير مطابق لسجل الوزارة"}))),
@@ -449,6 +450,7 @@ async fn change_state(
         (status = 412, description = "Changed since the given ETag", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Reason missing, or a move the status cannot make", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing on a decision to verify", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn verify(
@@ -459,13 +461,21 @@ pub async fn verify(
     body: JsonBody<VerificationInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
+    // Verifying vouches for a profile: it must be the very version the coordinator read,
+    // so an edit made meanwhile is never verified unseen.
+    let pre = if input.status == VerificationStatus::Verified {
+        Precondition::required(&req)?
+    } else {
+        Precondition::optional(&req)?
+    };
     let authorize = |c: &mut DbConn, actor: &Actor, _: &OrgRow| authz::admin(c, actor).map(drop);
-    let org = change_state(state, req, actor, id.into_inner(), "organization.verification", authorize, move |row| {
+    let decide = move |row: &mut OrgRow| {
         let decision = input.validate(row.status()?)?;
         row.verification_status = decision.status.as_str().into();
         Ok(Some(decision))
-    })
-    .await?;
+    };
+    let org =
+        change_state(state, req, actor, id.into_inner(), "organization.verification", authorize, decide, pre).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
 }
 
@@ -491,17 +501,27 @@ pub async fn archive(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let authorize = |c: &mut DbConn, actor: &Actor, row: &OrgRow| authz::org_admin(c, actor, &row.id).map(drop);
-    let org = change_state(state, req, actor, id.into_inner(), "organization.archive", authorize, |row| {
-        if row.archived_at.is_some() {
-            return Err(ApiError::conflict(
-                "already_archived",
-                "المنظمة مؤرشفة بالفعل.",
-                "The organization is already archived.",
-            ));
-        }
-        row.archived_at = Some(row.updated_at);
-        Ok(None)
-    })
+    let pre = Precondition::optional(&req)?;
+    let org = change_state(
+        state,
+        req,
+        actor,
+        id.into_inner(),
+        "organization.archive",
+        authorize,
+        move |row| {
+            if row.archived_at.is_some() {
+                return Err(ApiError::conflict(
+                    "already_archived",
+                    "المنظمة مؤرشفة بالفعل.",
+                    "The organization is already archived.",
+                ));
+            }
+            row.archived_at = Some(row.updated_at);
+            Ok(None)
+        },
+        pre,
+    )
     .await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
 }
@@ -528,17 +548,27 @@ pub async fn restore(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let authorize = |c: &mut DbConn, actor: &Actor, _: &OrgRow| authz::admin(c, actor).map(drop);
-    let org = change_state(state, req, actor, id.into_inner(), "organization.restore", authorize, |row| {
-        if row.archived_at.is_none() {
-            return Err(ApiError::conflict(
-                "not_archived",
-                "المنظمة ليست مؤرشفة.",
-                "The organization is not archived.",
-            ));
-        }
-        row.archived_at = None;
-        Ok(None)
-    })
+    let pre = Precondition::optional(&req)?;
+    let org = change_state(
+        state,
+        req,
+        actor,
+        id.into_inner(),
+        "organization.restore",
+        authorize,
+        move |row| {
+            if row.archived_at.is_none() {
+                return Err(ApiError::conflict(
+                    "not_archived",
+                    "المنظمة ليست مؤرشفة.",
+                    "The organization is not archived.",
+                ));
+            }
+            row.archived_at = None;
+            Ok(None)
+        },
+        pre,
+    )
     .await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
 }
@@ -568,6 +598,7 @@ pub async fn history(
             if !authz::sees_private(conn, viewer.as_ref(), &id)? {
                 events.retain(|e| e.to_status == VerificationStatus::Verified);
                 for e in &mut events {
+                    e.from_status = None;
                     e.reason = None;
                     e.actor_id = None;
                 }

@@ -14,7 +14,7 @@ use tashbeek_persistence::user::{self as users, UserRow};
 use tashbeek_persistence::{audit, new_id, throttle, to_db_time, DbConn};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{client_address, hash_password, issue_tokens, Auth};
+use crate::auth::{client_address, hash_password, issue_tokens, seconds_until, Auth};
 use crate::authz;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{request_id, JsonBody, QueryParams};
@@ -99,29 +99,30 @@ pub(crate) fn record_user_created(
     )
 )]
 pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<Signup>) -> ApiResult<HttpResponse> {
-    let input = body.0.validate(year(&state))?;
     let rid = request_id(&req);
-    // Sign-ups per client address are limited (shared by every instance), before any
-    // hashing or lookup, so nobody mass-creates accounts or probes e-mails through here.
+    // Sign-ups per client address are limited (shared by every instance) before any
+    // other work — validation, password strength, hashing — so nobody mass-creates
+    // accounts, probes e-mails or burns CPU through here.
     let key = format!("signup:{}", client_address(&req, &state.settings));
     let st = state.clone();
     let refused = state
         .db(move |conn| {
             conn.write(|c| {
                 let s = &st.settings;
-                let now = st.now();
-                let window = chrono::Duration::seconds(s.signup_window_secs);
+                let now = to_db_time(st.now());
                 let limit = [(key.as_str(), s.signup_max_per_address)];
-                Ok(match throttle::reserve(c, &limit, to_db_time(now - window), to_db_time(now))? {
-                    Err(oldest) => Some((oldest + window - to_db_time(now)).num_seconds().max(1) as u64),
-                    Ok(_) => None,
-                })
+                Ok(throttle::reserve(c, &limit, chrono::Duration::seconds(s.signup_window_secs), now)?
+                    .err()
+                    .map(|free_at| seconds_until(free_at, now)))
             })
         })
         .await?;
     if let Some(wait) = refused {
         return Err(ApiError::too_many_attempts(wait));
     }
+    // The strength estimator takes milliseconds: off the async executor.
+    let year = year(&state);
+    let input = web::block(move || body.0.validate(year)).await.map_err(|_| ApiError::internal())??;
     let st = state.clone();
     let result = state
         .db(move |conn| {

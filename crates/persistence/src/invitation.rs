@@ -59,17 +59,21 @@ pub fn insert(conn: &mut DbConn, row: &InvitationRow) -> DbResult<()> {
     Ok(())
 }
 
-/// Withdraws the pending invitations of `email` to `org_id` (a new one replaces them).
-pub fn revoke_pending_for(conn: &mut DbConn, org_id: &str, email: &str, now: NaiveDateTime) -> DbResult<usize> {
-    Ok(diesel::update(
-        invitations::table
-            .filter(invitations::organization_id.eq(org_id))
-            .filter(invitations::email.eq(email))
-            .filter(invitations::accepted_at.is_null())
-            .filter(invitations::revoked_at.is_null()),
-    )
-    .set(invitations::revoked_at.eq(now))
-    .execute(conn)?)
+/// Withdraws the open invitations of `email` to `org_id` (a new one replaces them);
+/// returns their ids for the audit log.
+pub fn revoke_pending_for(conn: &mut DbConn, org_id: &str, email: &str, now: NaiveDateTime) -> DbResult<Vec<String>> {
+    let open = invitations::table
+        .filter(invitations::organization_id.eq(org_id))
+        .filter(invitations::email.eq(email))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::revoked_at.is_null());
+    let ids: Vec<String> = open.select(invitations::id).load(conn)?;
+    if !ids.is_empty() {
+        diesel::update(invitations::table.filter(invitations::id.eq_any(&ids)))
+            .set(invitations::revoked_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(ids)
 }
 
 /// An organization's invitations, newest first, after `before_id`.

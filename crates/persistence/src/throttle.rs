@@ -2,7 +2,7 @@
 //! account and per client address, sign-ups per address. Each attempt is a row
 //! (`login_failures`, keyed by `acct:…`, `addr:…`, `signup:…`).
 
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::error::DbResult;
@@ -10,27 +10,34 @@ use crate::schema::login_failures;
 use crate::{new_id, DbConn};
 
 /// Reserves one attempt under each `(key, max)` unless any key already holds `max`
-/// attempts since `window_start`: the count and the new rows are one atomic step, so
-/// parallel attempts can never pass the limit between a check and a record. On
-/// PostgreSQL concurrent reservations of a key wait on a transaction-scoped advisory
-/// lock (across instances too); on SQLite the write transaction is exclusive. Must run
-/// inside [`DbConn::write`]. `Err(oldest)` gives the oldest attempt of the key that is
-/// full, from which the caller tells when the window frees up.
+/// attempts within `window` before `now`: the count and the new rows are one atomic
+/// step, so parallel attempts can never pass the limit between a check and a record. On
+/// PostgreSQL a reservation takes a transaction-scoped advisory lock per key (across
+/// instances too) and gives up at once when another holds it, so a burst against one
+/// key never queues pooled connections; on SQLite the write transaction is exclusive.
+/// Must run inside [`DbConn::write`]. `Err(at)` is when trying again makes sense.
 pub fn reserve(
     conn: &mut DbConn,
     keys: &[(&str, i64)],
-    window_start: NaiveDateTime,
+    window: Duration,
     now: NaiveDateTime,
 ) -> DbResult<Result<Vec<String>, NaiveDateTime>> {
     if let DbConn::Pg(c) = conn {
         let mut sorted: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
         sorted.sort_unstable();
         for key in sorted {
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .bind::<diesel::sql_types::Text, _>(key)
-                .execute(c)?;
+            let locked: bool = diesel::select(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("pg_try_advisory_xact_lock(hashtextextended(")
+                    .bind::<diesel::sql_types::Text, _>(key)
+                    .sql(", 0))"),
+            )
+            .get_result(c)?;
+            if !locked {
+                return Ok(Err(now + Duration::seconds(1)));
+            }
         }
     }
+    let window_start = now - window;
     for &(key, max) in keys {
         let q = login_failures::table
             .filter(login_failures::throttle_key.eq(key))
@@ -38,7 +45,7 @@ pub fn reserve(
         let n: i64 = q.count().get_result(conn)?;
         if n >= max {
             let oldest: Option<NaiveDateTime> = q.select(diesel::dsl::min(login_failures::at)).first(conn)?;
-            return Ok(Err(oldest.unwrap_or(window_start)));
+            return Ok(Err(oldest.unwrap_or(window_start) + window));
         }
     }
     let mut ids = Vec::with_capacity(keys.len());

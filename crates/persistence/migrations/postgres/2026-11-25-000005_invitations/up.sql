@@ -18,3 +18,7 @@ CREATE TABLE invitations (
 CREATE INDEX invitations_org ON invitations (organization_id, id);
 
 CREATE INDEX invitations_email ON invitations (organization_id, email);
+
+-- At most one open invitation per address and organization, also under concurrent invites.
+CREATE UNIQUE INDEX invitations_open ON invitations (organization_id, email)
+    WHERE accepted_at IS NULL AND revoked_at IS NULL;
