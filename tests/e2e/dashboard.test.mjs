@@ -221,6 +221,9 @@ test("unknown pages say so, and signing out returns to the public directory", as
   await page.click("#sign-out");
   await page.waitForURL(base + "/");
   await page.locator("#public-note").waitFor();
+  // The public list arrives after the note: wait for it rather than read a half-drawn page.
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll("#results .org-name")].some((e) => e.textContent === "جمعية الأمل للتنمية"));
   const names = await page.locator("#results .org-name").allTextContents();
   assert.ok(names.includes("جمعية الأمل للتنمية"), "verified now, so public");
   assert.ok(!names.includes("منظمة قيد المراجعة"), "pending stays hidden");

@@ -148,6 +148,8 @@ pub struct TestServer {
     pub base: String,
     pub backend: Backend,
     pub state: AppState,
+    /// The server's clock: follows real time until a test sets it.
+    pub clock: std::sync::Arc<tashbeek_http::SettableClock>,
     handle: actix_web::dev::ServerHandle,
     thread: Option<JoinHandle<()>>,
     agent: ureq::Agent,
@@ -175,7 +177,9 @@ impl TestServer {
             ..Config::default()
         };
         tweak(&mut cfg);
-        let state = tashbeek::build_state(&cfg).expect("server state");
+        let mut state = tashbeek::build_state(&cfg).expect("server state");
+        let clock = std::sync::Arc::new(tashbeek_http::SettableClock::default());
+        state.clock = clock.clone();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = std::sync::mpsc::channel();
@@ -190,7 +194,7 @@ impl TestServer {
         });
         let handle = rx.recv().expect("server started");
         let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(30)).build();
-        TestServer { base, backend, state, handle, thread: Some(thread), agent, _db: db }
+        TestServer { base, backend, state, clock, handle, thread: Some(thread), agent, _db: db }
     }
 
     pub fn call(&self, method: &str, path: &str, r: Req<'_>) -> Resp {

@@ -18,6 +18,7 @@ on_both_backends!(
     messages_follow_accept_language,
     search_is_arabic_aware,
     hundred_organizations_page_without_gaps_or_repeats,
+    updated_since_returns_what_changed_after_it,
     filters_by_kind_sector_area_status_needs_offers,
     duplicates_are_reported_on_create,
     organization_admins_manage_their_members,
@@ -656,6 +657,31 @@ fn filters_by_kind_sector_area_status_needs_offers(s: &TestServer) {
     assert_eq!(ids("area=SD&sector=water_sanitation&need=transport"), vec![wide.clone()]);
     assert_eq!(ids("kind=volunteer_team&area=OM"), Vec::<String>::new());
     assert_eq!(ids("sector=health"), vec![damascus.clone()]);
+}
+
+/// Delta sync: a client that last synced at T gets exactly what changed at or after T.
+fn updated_since_returns_what_changed_after_it(s: &TestServer) {
+    let at = |t: &str| t.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    s.clock.set(at("2026-03-01T08:00:00Z"));
+    let admin = s.admin();
+    let a = s.create_org(&admin, org("جمعية الصباح"));
+    s.clock.set(at("2026-03-01T08:05:00Z"));
+    let b = s.create_org(&admin, org("جمعية الظهيرة"));
+    s.clock.set(at("2026-03-01T08:10:00Z"));
+    s.put(&format!("/api/v1/organizations/{a}"), Some(&admin), Some("\"1\""), org("جمعية الصباح الباكر")).expect(200);
+    let since = |t: &str| -> Vec<String> {
+        let r = s.get(&format!("/api/v1/organizations?sort=updated&updated_since={}", urlencode(t)), Some(&admin));
+        r.expect(200).body["items"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(since("2026-03-01T07:00:00Z"), vec![b.clone(), a.clone()], "oldest change first");
+    assert_eq!(since("2026-03-01T08:05:00Z"), vec![b.clone(), a.clone()], "at T counts");
+    assert_eq!(since("2026-03-01T08:05:01Z"), vec![a.clone()], "only the edit is newer");
+    assert_eq!(since("2026-03-01T08:10:01Z"), Vec::<String>::new(), "nothing before is repeated");
+    let created = s.get(&format!("/api/v1/organizations/{b}"), Some(&admin)).expect(200);
+    assert_eq!(created.body["created_at"], "2026-03-01T08:05:00Z");
+    // The same clock ends sessions: an access token lives 15 minutes.
+    s.clock.set(at("2026-03-01T08:30:00Z"));
+    s.get("/api/v1/me", Some(&admin)).problem(401, "unauthorized");
 }
 
 fn duplicates_are_reported_on_create(s: &TestServer) {

@@ -100,6 +100,7 @@ pub struct Resource {
     pub kind: ResourceKind,
     /// What exactly, e.g. "قاعة تتسع لخمسين شخصًا".
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub details: Option<String>,
 }
 
@@ -109,7 +110,9 @@ pub struct Resource {
 #[serde(deny_unknown_fields)]
 pub struct SocialLink {
     /// e.g. `facebook`, `x`, `whatsapp`, `telegram`.
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     pub platform: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub url: String,
 }
 
@@ -119,12 +122,16 @@ pub struct SocialLink {
 #[serde(deny_unknown_fields)]
 pub struct Contacts {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     pub phone: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub website: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub social_links: Vec<SocialLink>,
 }
 
@@ -136,39 +143,54 @@ pub struct OrganizationInput {
     pub kind: OrganizationKind,
     /// Arabic name; this or `name_en` is required.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub name_ar: Option<String>,
     /// English name; this or `name_ar` is required.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub name_en: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 30))]
     pub acronym: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub description: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1800))]
     pub founded_year: Option<i32>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub registration_number: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub registering_authority: Option<String>,
     /// Sector codes from `GET /api/v1/sectors`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub sectors: Vec<String>,
     /// Area ids from `GET /api/v1/areas`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub areas: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub address: Option<String>,
     #[serde(default)]
     pub contacts: Contacts,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub members_count: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub volunteers_count: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub beneficiaries_per_year: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 11))]
     pub offers: Vec<Resource>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 11))]
     pub needs: Vec<Resource>,
     #[serde(default = "default_visibility")]
     pub contact_visibility: ContactVisibility,
@@ -441,6 +463,7 @@ pub struct VerificationInput {
     pub status: VerificationStatus,
     /// Required for every decision except `verified`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub reason: Option<String>,
 }
 

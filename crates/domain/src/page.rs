@@ -80,6 +80,30 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// The page made of `rows`, fetched with `limit + 1`: the extra row only tells that
+    /// there is a next page, whose cursor is the last kept row's `cursor_of`. Every list
+    /// builds its page here.
+    pub fn from_rows(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> Cursor) -> Page<T> {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit.max(0) as usize);
+        let next_cursor = if more { rows.last().map(|r| cursor_of(r).encode()) } else { None };
+        Page { items: rows, next_cursor }
+    }
+
+    /// The same page with each item converted (rows into what the API shows).
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page { items: self.items.into_iter().map(f).collect::<Result<_, E>>()?, next_cursor: self.next_cursor })
+    }
+}
+
+impl Cursor {
+    /// A cursor for lists ordered by id alone.
+    pub fn of_id(id: impl ToString) -> Cursor {
+        Cursor { k: String::new(), id: id.to_string() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +114,16 @@ mod tests {
         assert_eq!(Cursor::decode(&c.encode()).unwrap(), c);
         assert!(Cursor::decode("not a cursor").is_err());
         assert!(Cursor::decode(&URL_SAFE_NO_PAD.encode(b"{\"k\":\"\",\"id\":\"x\"}")).is_err());
+    }
+
+    #[test]
+    fn pages_from_rows() {
+        let id = |n: u8| format!("0192f1c4-8a4e-7cc0-9d1e-1c2b3a4d5e{n:02x}");
+        let p = Page::from_rows(vec![id(1), id(2), id(3)], 2, |r| Cursor::of_id(r));
+        assert_eq!(p.items, [id(1), id(2)]);
+        assert_eq!(Cursor::decode(p.next_cursor.as_deref().unwrap()).unwrap().id, id(2));
+        let last = Page::from_rows(vec![id(1), id(2)], 2, |r| Cursor::of_id(r));
+        assert_eq!((last.items.len(), last.next_cursor), (2, None));
     }
 
     #[test]

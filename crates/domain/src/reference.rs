@@ -50,8 +50,11 @@ pub struct Area {
 #[serde(deny_unknown_fields)]
 pub struct SectorInput {
     /// Lowercase letters, digits and `_`; cannot change once created.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[a-z0-9_]{1,40}$"))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name_ar: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name_en: String,
 }
 
@@ -61,11 +64,14 @@ pub struct SectorInput {
 #[serde(deny_unknown_fields)]
 pub struct AreaInput {
     /// Uppercase letters, digits and `-`, e.g. `SD-RN-SHN`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Z0-9-]{1,40}$"))]
     pub id: String,
     #[serde(default)]
     pub parent_id: Option<String>,
     pub level: AreaLevel,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name_ar: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name_en: String,
 }
 
@@ -74,7 +80,9 @@ pub struct AreaInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NamesInput {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name_ar: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name_en: String,
 }
 

@@ -135,8 +135,11 @@ pub struct Member {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    #[cfg_attr(feature = "openapi", schema(max_length = 254, format = "email"))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub display_name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 200))]
     pub password: String,
     #[serde(default = "default_role")]
     pub role: GlobalRole,
@@ -162,6 +165,7 @@ impl NewUser {
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub display_name: Option<String>,
     #[serde(default)]
     pub role: Option<GlobalRole>,
@@ -184,8 +188,11 @@ impl UserUpdate {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Signup {
+    #[cfg_attr(feature = "openapi", schema(max_length = 254, format = "email"))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub display_name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 200))]
     pub password: String,
     pub organization: OrganizationInput,
 }

@@ -31,7 +31,7 @@ pub struct AuditParams {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/audit", tag = "audit",
+    get, path = "/api/v1/audit", tag = "audit", operation_id = "list_audit_entries",
     params(AuditParams),
     security(("bearer" = [])),
     responses(
@@ -57,15 +57,8 @@ pub async fn list(
         audit::Filter { object_type: p.object_type, object_id: p.object_id, actor_id: p.actor_id, action: p.action };
     let page = state
         .db(move |conn| {
-            let mut items = audit::list(conn, &filter, limit + 1, before.as_deref())?;
-            let more = items.len() as i64 > limit;
-            items.truncate(limit as usize);
-            let next = if more {
-                items.last().map(|e| Cursor { k: String::new(), id: e.id.to_string() }.encode())
-            } else {
-                None
-            };
-            Ok(Page { items, next_cursor: next })
+            let items = audit::list(conn, &filter, limit + 1, before.as_deref())?;
+            Ok(Page::from_rows(items, limit, |e| Cursor::of_id(e.id)))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -35,14 +35,18 @@ pub struct JwtKeys {
 impl JwtKeys {
     pub fn new(secret: &[u8]) -> Self {
         let mut validation = Validation::new(jsonwebtoken::Algorithm::HS256);
-        validation.leeway = 5;
+        // Expiry is checked against the server's clock (one clock for everything, so
+        // tests and the server agree on time), not the system's.
+        validation.validate_exp = false;
         validation.set_required_spec_claims(&["exp", "sub"]);
         JwtKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
     }
 
-    /// Reads and checks an access token; `None` for anything forged, expired or malformed.
-    pub fn verify(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|d| d.claims)
+    /// Reads and checks an access token at time `now` (Unix seconds); `None` for anything
+    /// forged, expired or malformed.
+    pub fn verify(&self, token: &str, now: i64) -> Option<Claims> {
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?.claims;
+        (claims.exp + 5 >= now).then_some(claims)
     }
 }
 
@@ -84,7 +88,7 @@ fn claims_from(req: &HttpRequest) -> Result<Option<(Claims, web::Data<AppState>)
     let token =
         value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).ok_or_else(ApiError::unauthorized)?;
     let state = req.app_data::<web::Data<AppState>>().ok_or_else(ApiError::internal)?.clone();
-    let claims = state.keys.verify(token.trim()).ok_or_else(ApiError::unauthorized)?;
+    let claims = state.keys.verify(token.trim(), state.now().timestamp()).ok_or_else(ApiError::unauthorized)?;
     Ok(Some((claims, state)))
 }
 
@@ -287,7 +291,7 @@ enum LoginOutcome {
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/auth/login", tag = "auth",
+    post, path = "/api/v1/auth/login", tag = "auth", operation_id = "login",
     request_body(content = LoginRequest, examples(
         ("ar" = (summary = "منسق المكتب", value = json!({"email": "coordinator@shendi.example", "password": "كلمة-سر-طويلة"}))),
         ("en" = (summary = "Coordinator", value = json!({"email": "coordinator@shendi.example", "password": "a-long-passphrase"})))
@@ -399,7 +403,7 @@ enum RefreshOutcome {
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/auth/refresh", tag = "auth",
+    post, path = "/api/v1/auth/refresh", tag = "auth", operation_id = "refresh_session",
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New token pair; the old refresh token is now used up", body = TokenPair),
@@ -465,7 +469,7 @@ pub async fn refresh(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/auth/logout", tag = "auth",
+    post, path = "/api/v1/auth/logout", tag = "auth", operation_id = "logout",
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "The session (refresh-token family) is revoked; unknown tokens are ignored"),
@@ -511,7 +515,7 @@ pub async fn logout(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/auth/password", tag = "auth",
+    post, path = "/api/v1/auth/password", tag = "auth", operation_id = "change_password",
     request_body = PasswordChange,
     security(("bearer" = [])),
     responses(

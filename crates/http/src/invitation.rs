@@ -213,13 +213,8 @@ pub async fn list(
                 return Err(ApiError::forbidden());
             }
             let now = to_db_time(st.now());
-            let mut rows = invitations::list(conn, &org_id, limit + 1, before.as_deref())?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(limit as usize);
-            let next =
-                if more { rows.last().map(|r| Cursor { k: String::new(), id: r.id.clone() }.encode()) } else { None };
-            let items = rows.into_iter().map(|r| r.into_domain(now)).collect::<Result<Vec<_>, DbError>>()?;
-            Ok(Page { items, next_cursor: next })
+            let rows = invitations::list(conn, &org_id, limit + 1, before.as_deref())?;
+            Ok(Page::from_rows(rows, limit, |r| Cursor::of_id(&r.id)).try_map(|r| r.into_domain(now))?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -27,7 +27,7 @@ use actix_web::{web, App, HttpServer};
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, Problem};
-pub use state::{AppState, Clock, Settings, SystemClock};
+pub use state::{AppState, Clock, SettableClock, Settings, SystemClock};
 
 /// How the HTTP server runs.
 #[derive(Debug, Clone, Default)]

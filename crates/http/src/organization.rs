@@ -114,7 +114,7 @@ pub fn register(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/organizations", tag = "organizations",
+    post, path = "/api/v1/organizations", tag = "organizations", operation_id = "create_organization",
     security(("bearer" = [])),
     request_body(content = OrganizationInput, examples(
         ("ar" = (summary = "جمعية في شندي", value = json!({
@@ -193,7 +193,7 @@ fn load_visible(conn: &mut DbConn, viewer: Option<&Actor>, id: &str) -> ApiResul
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations/{id}", tag = "organizations",
+    get, path = "/api/v1/organizations/{id}", tag = "organizations", operation_id = "get_organization",
     params(("id" = String, Path, description = "Organization id (UUID)"),
            ("If-None-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     security((), ("bearer" = [])),
@@ -255,7 +255,7 @@ fn json_bytes(o: &Organization) -> ApiResult<Bytes> {
 }
 
 #[utoipa::path(
-    put, path = "/api/v1/organizations/{id}", tag = "organizations",
+    put, path = "/api/v1/organizations/{id}", tag = "organizations", operation_id = "update_organization",
     params(("id" = String, Path, description = "Organization id (UUID)"),
            ("If-Match" = String, Header, description = "The ETag you read; the update is refused if someone changed the record since")),
     security(("bearer" = [])),
@@ -433,7 +433,7 @@ async fn change_state(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/organizations/{id}/verification", tag = "organizations",
+    post, path = "/api/v1/organizations/{id}/verification", tag = "organizations", operation_id = "decide_verification",
     params(("id" = String, Path, description = "Organization id (UUID)"),
            ("If-Match" = Option<String>, Header, description = "The ETag the decision was made on: required to verify (so an edit made meanwhile is never verified unseen), optional otherwise")),
     security(("bearer" = [])),
@@ -480,7 +480,7 @@ pub async fn verify(
 }
 
 #[utoipa::path(
-    delete, path = "/api/v1/organizations/{id}", tag = "organizations",
+    delete, path = "/api/v1/organizations/{id}", tag = "organizations", operation_id = "archive_organization",
     params(("id" = String, Path, description = "Organization id (UUID)"),
            ("If-Match" = Option<String>, Header, description = "Optional: refuse if changed since this ETag")),
     security(("bearer" = [])),
@@ -527,7 +527,7 @@ pub async fn archive(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/organizations/{id}/restore", tag = "organizations",
+    post, path = "/api/v1/organizations/{id}/restore", tag = "organizations", operation_id = "restore_organization",
     params(("id" = String, Path, description = "Organization id (UUID)"),
            ("If-Match" = Option<String>, Header, description = "Optional: refuse if changed since this ETag")),
     security(("bearer" = [])),
@@ -574,7 +574,7 @@ pub async fn restore(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations/{id}/history", tag = "organizations",
+    get, path = "/api/v1/organizations/{id}/history", tag = "organizations", operation_id = "organization_history",
     params(("id" = String, Path, description = "Organization id (UUID)")),
     security((), ("bearer" = [])),
     responses(
@@ -677,7 +677,7 @@ fn parse_enum_list<T>(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations", tag = "organizations",
+    get, path = "/api/v1/organizations", tag = "organizations", operation_id = "list_organizations",
     params(ListParams),
     security((), ("bearer" = [])),
     responses(
@@ -757,18 +757,8 @@ pub async fn list(
                 sort,
             };
             let rows = orgs::list(conn, &filter, limit + 1, cursor.as_ref().map(|c| (c.k.as_str(), c.id.as_str())))?;
-            let more = rows.len() as i64 > limit;
-            let rows: Vec<OrgRow> = rows.into_iter().take(limit as usize).collect();
-            let next = if more {
-                rows.last().map(|r| Cursor { k: orgs::sort_key(r, sort), id: r.id.clone() }.encode())
-            } else {
-                None
-            };
-            let items = rows
-                .into_iter()
-                .map(|r| Ok(present(r.into_domain()?, viewer.as_ref())))
-                .collect::<ApiResult<Vec<_>>>()?;
-            Ok(Page { items, next_cursor: next })
+            Page::from_rows(rows, limit, |r| Cursor { k: orgs::sort_key(r, sort), id: r.id.clone() })
+                .try_map(|r| Ok(present(r.into_domain()?, viewer.as_ref())))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -787,7 +777,7 @@ pub struct DuplicateParams {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations/duplicates", tag = "organizations",
+    get, path = "/api/v1/organizations/duplicates", tag = "organizations", operation_id = "find_duplicate_organizations",
     params(DuplicateParams),
     security(("bearer" = [])),
     responses(

@@ -15,7 +15,7 @@ use crate::extract::{request_id, JsonBody, QueryParams};
 use crate::state::AppState;
 
 #[utoipa::path(
-    get, path = "/api/v1/sectors", tag = "reference",
+    get, path = "/api/v1/sectors", tag = "reference", operation_id = "list_sectors",
     responses((status = 200, description = "All sectors, by code", body = Vec<Sector>))
 )]
 pub async fn list_sectors(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
@@ -24,7 +24,7 @@ pub async fn list_sectors(state: web::Data<AppState>) -> ApiResult<HttpResponse>
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/sectors", tag = "reference",
+    post, path = "/api/v1/sectors", tag = "reference", operation_id = "create_sector",
     security(("bearer" = [])),
     request_body(content = SectorInput, examples(
         ("ar" = (summary = "قطاع جديد", value = json!({"code": "mental_health", "name_ar": "الصحة النفسية", "name_en": "Mental health"}))),
@@ -77,7 +77,7 @@ pub async fn create_sector(
 }
 
 #[utoipa::path(
-    put, path = "/api/v1/sectors/{code}", tag = "reference",
+    put, path = "/api/v1/sectors/{code}", tag = "reference", operation_id = "rename_sector",
     params(("code" = String, Path, description = "Sector code")),
     security(("bearer" = [])),
     request_body = NamesInput,
@@ -137,7 +137,7 @@ pub struct AreaParams {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/areas", tag = "reference",
+    get, path = "/api/v1/areas", tag = "reference", operation_id = "list_areas",
     params(AreaParams),
     responses(
         (status = 200, description = "Areas in tree order (each parent before its children)", body = Vec<Area>),
@@ -153,7 +153,7 @@ pub async fn list_areas(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/areas", tag = "reference",
+    post, path = "/api/v1/areas", tag = "reference", operation_id = "create_area",
     security(("bearer" = [])),
     request_body(content = AreaInput, examples(
         ("ar" = (summary = "محلية جديدة", value = json!({"id": "SD-RN-KBS", "parent_id": "SD-RN", "level": "locality", "name_ar": "كبوشية", "name_en": "Kabushiya"}))),
@@ -224,7 +224,7 @@ pub async fn create_area(
 }
 
 #[utoipa::path(
-    put, path = "/api/v1/areas/{id}", tag = "reference",
+    put, path = "/api/v1/areas/{id}", tag = "reference", operation_id = "rename_area",
     params(("id" = String, Path, description = "Area id")),
     security(("bearer" = [])),
     request_body = NamesInput,

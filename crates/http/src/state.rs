@@ -22,6 +22,31 @@ impl Clock for SystemClock {
     }
 }
 
+/// Follows the system clock until [`SettableClock::set`], then stays where it is put:
+/// tests check due dates, expiry and `updated_since` at times they choose.
+#[derive(Default)]
+pub struct SettableClock {
+    fixed: std::sync::Mutex<Option<DateTime<Utc>>>,
+}
+
+impl SettableClock {
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.fixed.lock().unwrap_or_else(|e| e.into_inner()) = Some(at);
+    }
+
+    /// Moves a set clock forward (a following one is set to now + `by` first).
+    pub fn advance(&self, by: chrono::Duration) {
+        let now = self.now();
+        self.set(now + by);
+    }
+}
+
+impl Clock for SettableClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.fixed.lock().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(Utc::now)
+    }
+}
+
 /// Tunables read from configuration.
 #[derive(Debug, Clone)]
 pub struct Settings {

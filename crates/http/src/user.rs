@@ -77,7 +77,7 @@ pub(crate) fn record_user_created(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/auth/signup", tag = "auth",
+    post, path = "/api/v1/auth/signup", tag = "auth", operation_id = "signup",
     request_body(content = Signup, examples(
         ("ar" = (summary = "فريق تطوعي في المتمة", value = json!({
             "email": "team@matamma.example", "display_name": "أحمد عثمان", "password": "كلمة-سر-طويلة-جدا",
@@ -160,7 +160,7 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/me", tag = "users",
+    get, path = "/api/v1/me", tag = "users", operation_id = "get_me",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in account with its memberships", body = User),
@@ -193,7 +193,7 @@ impl PageParams {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/users", tag = "users",
+    get, path = "/api/v1/users", tag = "users", operation_id = "list_users",
     params(PageParams),
     security(("bearer" = [])),
     responses(
@@ -214,28 +214,21 @@ pub async fn list(
     }
     let page = state
         .db(move |conn| {
-            let rows = users::list(conn, limit + 1, after.as_deref())?;
-            let more = rows.len() as i64 > limit;
-            let rows: Vec<UserRow> = rows.into_iter().take(limit as usize).collect();
-            let next =
-                if more { rows.last().map(|r| Cursor { k: String::new(), id: r.id.clone() }.encode()) } else { None };
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let page =
+                Page::from_rows(users::list(conn, limit + 1, after.as_deref())?, limit, |r| Cursor::of_id(&r.id));
+            let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
             let mut m = users::memberships_of(conn, &ids)?;
-            let items = rows
-                .into_iter()
-                .map(|r| {
-                    let ms = m.remove(&r.id).unwrap_or_default();
-                    Ok(r.into_domain(ms)?)
-                })
-                .collect::<ApiResult<Vec<_>>>()?;
-            Ok(Page { items, next_cursor: next })
+            Ok(page.try_map(|r| {
+                let ms = m.remove(&r.id).unwrap_or_default();
+                r.into_domain(ms)
+            })?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/users", tag = "users",
+    post, path = "/api/v1/users", tag = "users", operation_id = "create_user",
     security(("bearer" = [])),
     request_body(content = NewUser, examples(
         ("ar" = (summary = "موظف وزارة (مراقب)", value = json!({"email": "officer@mosd.example", "display_name": "سالم البلوشي", "password": "كلمة-سر-طويلة", "role": "observer"}))),
@@ -285,7 +278,7 @@ fn parse_user_id(id: &str) -> ApiResult<()> {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/users/{id}", tag = "users",
+    get, path = "/api/v1/users/{id}", tag = "users", operation_id = "get_user",
     params(("id" = String, Path, description = "User id (UUID)")),
     security(("bearer" = [])),
     responses(
@@ -306,7 +299,7 @@ pub async fn get(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<St
 }
 
 #[utoipa::path(
-    patch, path = "/api/v1/users/{id}", tag = "users",
+    patch, path = "/api/v1/users/{id}", tag = "users", operation_id = "update_user",
     params(("id" = String, Path, description = "User id (UUID)")),
     security(("bearer" = [])),
     request_body(content = UserUpdate, examples(
@@ -387,7 +380,7 @@ pub async fn update(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations/{id}/members", tag = "organizations",
+    get, path = "/api/v1/organizations/{id}/members", tag = "organizations", operation_id = "list_members",
     params(("id" = String, Path, description = "Organization id (UUID)")),
     security(("bearer" = [])),
     responses(
@@ -412,7 +405,7 @@ pub async fn members(state: web::Data<AppState>, Auth(actor): Auth, id: web::Pat
 }
 
 #[utoipa::path(
-    delete, path = "/api/v1/organizations/{id}/members/{user_id}", tag = "organizations",
+    delete, path = "/api/v1/organizations/{id}/members/{user_id}", tag = "organizations", operation_id = "remove_member",
     params(("id" = String, Path, description = "Organization id (UUID)"), ("user_id" = String, Path, description = "User id (UUID)")),
     security(("bearer" = [])),
     responses(
