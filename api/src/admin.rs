@@ -1,12 +1,13 @@
 //! `tashbeek admin create`: the first platform administrator, from the command line.
 
 use anyhow::{bail, Context};
+use tashbeek_app::Event;
 use tashbeek_domain::user::{validate_email, validate_password, GlobalRole};
 use tashbeek_domain::{Lang, ValidationErrors};
 use tashbeek_http::auth::hash_password;
 use tashbeek_http::AppState;
 use tashbeek_persistence::user::{self as users, UserRow};
-use tashbeek_persistence::{audit, new_id, to_db_time, DbError};
+use tashbeek_persistence::{new_id, to_db_time, DbError};
 
 /// Creates a platform administrator; refuses an email that already has an account.
 /// Returns the new account's id and its (normalized) email.
@@ -36,19 +37,16 @@ pub fn create_admin(state: &AppState, email: &str, name: &str, password: &str) -
             return Err(DbError::Conflict(email.clone()));
         }
         users::insert(c, &row)?;
-        audit::record(
-            c,
-            audit::Change {
-                at: now,
-                actor_id: None,
-                action: "user.create",
-                object_type: "user",
-                object_id: &row.id,
-                before: None,
-                after: Some(serde_json::json!({"email": row.email, "role": row.role, "via": "cli"})),
-                request_id: None,
-            },
-        )
+        let event = Event::UserCreated {
+            email: row.email.clone(),
+            display_name: row.display_name.clone(),
+            role: GlobalRole::PlatformAdmin,
+            via_cli: true,
+        };
+        tashbeek_app::event::record(c, now, None, &row.id, None, &event).map_err(|e| match e {
+            tashbeek_app::AppError::Db(db) => db,
+            other => DbError::Corrupt(other.to_string()),
+        })
     })
     .map_err(|e| match e {
         DbError::Conflict(_) => anyhow::anyhow!("an account with email {email} already exists"),

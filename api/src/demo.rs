@@ -3,13 +3,13 @@
 //! associations of the Omani forum, a multi-service Syrian NGO, and the ministries.
 
 use serde_json::json;
-use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
+use tashbeek_app::{self as app, organization, AppError, Caller, Ctx, Env, Event, Expect};
+use tashbeek_domain::organization::{OrganizationInput, VerificationInput, VerificationStatus};
 use tashbeek_domain::user::GlobalRole;
-use tashbeek_http::organization::register;
-use tashbeek_http::{ApiError, AppState};
+use tashbeek_http::AppState;
 use tashbeek_persistence::organization as orgs;
 use tashbeek_persistence::user::{self as users, UserRow};
-use tashbeek_persistence::{audit, new_id, to_db_time};
+use tashbeek_persistence::{new_id, to_db_time};
 
 /// The demo coordinator account, created only when the database has no account.
 pub const DEMO_EMAIL: &str = "demo@tashbeek.local";
@@ -129,42 +129,39 @@ pub fn load(state: &AppState) -> anyhow::Result<bool> {
     } else {
         None
     };
-    conn.write(|c| -> Result<(), ApiError> {
-        if let Some(u) = &demo_user {
-            users::insert(c, u)?;
+    // The demo coordinator (or, in a database that already has accounts, an existing
+    // platform administrator) registers and reviews the organizations through the same
+    // operations as the API, so the data obeys the same rules and leaves the same trail.
+    let reviewer = match &demo_user {
+        Some(u) => {
+            conn.write(|c| -> anyhow::Result<()> {
+                users::insert(c, u)?;
+                let caller = Some(Caller { id: u.id.clone(), role: GlobalRole::PlatformAdmin });
+                let mut ctx = Ctx { conn: c, caller, now, request_id: None };
+                let event = Event::UserCreated {
+                    email: u.email.clone(),
+                    display_name: u.display_name.clone(),
+                    role: GlobalRole::PlatformAdmin,
+                    via_cli: true,
+                };
+                ctx.record(&u.id, event)?;
+                Ok(())
+            })?;
+            Some(u.id.clone())
         }
+        None => users::an_active_admin(&mut conn)?,
+    };
+    let env = Env { caller: reviewer.map(|id| Caller { id, role: GlobalRole::PlatformAdmin }), now, request_id: None };
+    app::write(&mut conn, env, |ctx| {
         for (value, status) in organizations() {
-            let input: OrganizationInput = serde_json::from_value(value).map_err(|_| ApiError::internal())?;
+            let input: OrganizationInput = serde_json::from_value(value)
+                .map_err(|e| AppError::Db(tashbeek_persistence::DbError::Corrupt(format!("demo organization: {e}"))))?;
             let input = input.normalize_and_validate(2100)?;
-            let created = register(c, state, &input, None, None, &orgs::Scope::All, None, "")?;
-            if status != VerificationStatus::Pending {
-                let id = created.organization.id.to_string();
-                let mut row = orgs::get(c, &id)?;
-                row.verification_status = status.as_str().into();
-                row.version += 1;
-                orgs::update_state(c, &row, row.version - 1)?;
-                orgs::add_verification_event(
-                    c,
-                    &id,
-                    Some(VerificationStatus::Pending),
-                    status,
-                    Some("بيانات تجريبية"),
-                    None,
-                    to_db_time(now),
-                )?;
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: now,
-                        actor_id: None,
-                        action: "organization.verification",
-                        object_type: "organization",
-                        object_id: &id,
-                        before: Some(json!({"verification_status": "pending"})),
-                        after: Some(json!({"verification_status": status.as_str(), "reason": "demo data"})),
-                        request_id: None,
-                    },
-                )?;
+            let created = organization::register(ctx, &input, None)?;
+            if status != VerificationStatus::Pending && ctx.caller.is_some() {
+                let decision =
+                    VerificationInput { status, reason: Some("بيانات تجريبية / demo data".into()) };
+                organization::decide_verification(ctx, &created.organization.id.to_string(), decision, Expect::Any)?;
             }
         }
         Ok(())

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use serde_json::json;
+use tashbeek_app::event::{Event as AuditEvent, OrgState};
 use tashbeek_domain::organization::{
     ContactVisibility, Contacts, OrganizationInput, OrganizationKind, Resource, ResourceKind, VerificationStatus,
 };
@@ -331,17 +331,11 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
                 actor_id: Some(admin_id.clone()),
                 at: to_db_time(at),
             });
-            b.audit.push(AuditRow {
-                id: id_at(&mut rng, at),
-                at: to_db_time(at),
-                actor_id: Some(admin_id.clone()),
-                action: "organization.create".into(),
-                object_type: "organization".into(),
-                object_id: id.clone(),
-                before_json: None,
-                after_json: Some(serde_json::to_string(&input)?),
-                request_id: None,
-            });
+            let created = AuditEvent::OrganizationCreated(Box::new(input.clone()));
+            b.audit.push(AuditRow::from_change(
+                id_at(&mut rng, at),
+                created.audit_change(at, Some(&admin_id), &id, None)?,
+            ));
             if status != VerificationStatus::Pending {
                 let reason = (status != VerificationStatus::Verified).then(|| "بيانات التسجيل غير مكتملة".to_owned());
                 b.events.push(Event {
@@ -353,17 +347,13 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
                     actor_id: Some(admin_id.clone()),
                     at: to_db_time(decided),
                 });
-                b.audit.push(AuditRow {
-                    id: id_at(&mut rng, decided),
-                    at: to_db_time(decided),
-                    actor_id: Some(admin_id.clone()),
-                    action: "organization.verification".into(),
-                    object_type: "organization".into(),
-                    object_id: id.clone(),
-                    before_json: Some(json!({"verification_status": "pending"}).to_string()),
-                    after_json: Some(json!({"verification_status": status.as_str(), "reason": reason}).to_string()),
-                    request_id: None,
-                });
+                let decision = AuditEvent::OrganizationVerification {
+                    before: OrgState { verification_status: VerificationStatus::Pending, archived: false },
+                    after: OrgState { verification_status: status, archived: false },
+                    reason,
+                };
+                let change = decision.audit_change(decided, Some(&admin_id), &id, None)?;
+                b.audit.push(AuditRow::from_change(id_at(&mut rng, decided), change));
             }
             if i % users_every == 0 {
                 let uid = id_at(&mut rng, at);

@@ -185,6 +185,12 @@ impl ValidationErrors {
             Err(self)
         }
     }
+    /// The same problems with every field path under `prefix` (a nested object's errors
+    /// as its container reports them: `organization.areas[0]`).
+    pub fn nested(self, prefix: &str) -> Self {
+        ValidationErrors(self.0.into_iter().map(|(f, v)| (format!("{prefix}.{f}"), v)).collect())
+    }
+
     pub fn single(field: impl Into<String>, v: Violation) -> Self {
         let mut e = Self::default();
         e.add(field, v);

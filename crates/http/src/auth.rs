@@ -14,12 +14,12 @@ use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use tashbeek_app::{self as app, Event};
 use tashbeek_domain::auth::{LoginRequest, PasswordChange, RefreshRequest, TokenPair};
-use tashbeek_domain::user::GlobalRole;
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
 use tashbeek_persistence::user::{self as users, RefreshRow};
-use tashbeek_persistence::{audit, new_id, throttle, to_db_time, DbConn};
+use tashbeek_persistence::{new_id, throttle, to_db_time, DbConn};
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{request_id, JsonBody};
@@ -64,21 +64,7 @@ pub struct Claims {
 
 /// The authenticated caller as the database knows them now: the account exists, is
 /// enabled, its session is live, and `role` is its current role.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub id: String,
-    pub role: GlobalRole,
-}
-
-impl Actor {
-    pub fn is_admin(&self) -> bool {
-        self.role == GlobalRole::PlatformAdmin
-    }
-    /// Admins and observers read everything.
-    pub fn reads_all(&self) -> bool {
-        matches!(self.role, GlobalRole::PlatformAdmin | GlobalRole::Observer)
-    }
-}
+pub use tashbeek_app::Caller as Actor;
 
 /// The claims of the request's bearer token: `None` without an `Authorization` header,
 /// 401 for a token that is malformed, forged or expired.
@@ -373,19 +359,7 @@ pub async fn login(
                 throttle::clear(c, &acct_key)?;
                 throttle::release(c, &reserved)?;
                 let pair = issue_tokens(c, &st, &user.id, None)?;
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: now,
-                        actor_id: Some(&user.id),
-                        action: "session.login",
-                        object_type: "user",
-                        object_id: &user.id,
-                        before: None,
-                        after: None,
-                        request_id: rid.as_deref(),
-                    },
-                )?;
+                app::event::record(c, now, Some(&user.id), &user.id, rid.as_deref(), &Event::SessionStarted)?;
                 Ok(LoginOutcome::Ok(pair))
             })
         })
@@ -435,18 +409,17 @@ pub async fn refresh(
                 let fresh = row.used_at.is_none() && users::mark_refresh_used(c, &row.id, to_db_time(now))?;
                 if !fresh || user.disabled {
                     users::revoke_family(c, &row.family_id, to_db_time(now))?;
-                    audit::record(
+                    app::event::record(
                         c,
-                        audit::Change {
-                            at: now,
-                            actor_id: Some(&row.user_id),
-                            action: if fresh { "session.revoke_disabled" } else { "session.refresh_reuse_detected" },
-                            object_type: "user",
-                            object_id: &row.user_id,
-                            before: None,
-                            after: Some(serde_json::json!({"family_id": row.family_id})),
-                            request_id: rid.as_deref(),
-                        },
+                        now,
+                        Some(&row.user_id),
+                        &row.user_id,
+                        rid.as_deref(),
+                        &(if fresh {
+                            Event::SessionOfDisabledAccountEnded { family_id: row.family_id.clone() }
+                        } else {
+                            Event::RefreshTokenReused { family_id: row.family_id.clone() }
+                        }),
                     )?;
                     return Ok(if fresh { RefreshOutcome::Invalid } else { RefreshOutcome::Reused });
                 }
@@ -492,18 +465,13 @@ pub async fn logout(
                 let now = st.now();
                 if let Some(row) = users::find_refresh(c, &token_hash(&token))? {
                     if users::revoke_family(c, &row.family_id, to_db_time(now))? > 0 {
-                        audit::record(
+                        app::event::record(
                             c,
-                            audit::Change {
-                                at: now,
-                                actor_id: Some(&row.user_id),
-                                action: "session.logout",
-                                object_type: "user",
-                                object_id: &row.user_id,
-                                before: None,
-                                after: None,
-                                request_id: rid.as_deref(),
-                            },
+                            now,
+                            Some(&row.user_id),
+                            &row.user_id,
+                            rid.as_deref(),
+                            &Event::SessionEnded,
                         )?;
                     }
                 }
@@ -562,19 +530,7 @@ pub async fn change_password(
                 throttle::clear(c, &acct_key)?;
                 users::set_password(c, &user.id, &hash, to_db_time(now))?;
                 users::revoke_all_of_user(c, &user.id, to_db_time(now))?;
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: now,
-                        actor_id: Some(&user.id),
-                        action: "user.password_change",
-                        object_type: "user",
-                        object_id: &user.id,
-                        before: None,
-                        after: None,
-                        request_id: rid.as_deref(),
-                    },
-                )?;
+                app::event::record(c, now, Some(&user.id), &user.id, rid.as_deref(), &Event::PasswordChanged)?;
                 Ok(())
             })
         })

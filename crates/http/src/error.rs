@@ -259,6 +259,27 @@ impl From<DbError> for ApiError {
     }
 }
 
+/// The one place an operation's failure becomes an HTTP status and problem code.
+impl From<tashbeek_app::AppError> for ApiError {
+    fn from(e: tashbeek_app::AppError) -> Self {
+        use tashbeek_app::AppError as E;
+        match e {
+            E::NotFound => ApiError::not_found(),
+            E::Unauthorized => ApiError::unauthorized(),
+            E::Forbidden => ApiError::forbidden(),
+            E::VersionMismatch => ApiError::version_mismatch(),
+            E::PreconditionRequired => ApiError::precondition_required(),
+            E::Rejected { status, code, ar, en } => {
+                ApiError::new(StatusCode::from_u16(status).unwrap_or(StatusCode::CONFLICT), code, ar, en)
+            }
+            E::Invalid(errors) => ApiError::validation(errors),
+            E::InvalidParameter(errors) => ApiError::bad_parameter(errors),
+            E::TooManyAttempts(wait) => ApiError::too_many_attempts(wait),
+            E::Db(db) => db.into(),
+        }
+    }
+}
+
 impl From<ValidationErrors> for ApiError {
     fn from(e: ValidationErrors) -> Self {
         ApiError::validation(e)

@@ -6,6 +6,8 @@ use actix_web::HttpRequest;
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
 
+use tashbeek_app::Expect;
+
 use crate::error::{ApiError, ApiResult};
 
 /// The tag of a record's full representation.
@@ -28,53 +30,22 @@ pub fn none_match(req: &HttpRequest, tag: &str) -> bool {
     v.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == tag)
 }
 
-/// What `If-Match` demands of the stored version.
-#[derive(Debug, Clone)]
-pub enum Precondition {
-    None,
-    Any,
-    Versions(Vec<i64>),
-}
-
-impl Precondition {
-    fn parse(req: &HttpRequest) -> ApiResult<Precondition> {
-        let Some(v) = req.headers().get(header::IF_MATCH) else { return Ok(Precondition::None) };
-        let bad = || {
-            ApiError::bad_parameter(ValidationErrors::single(
-                "If-Match",
-                Violation::InvalidFormat("\"<version>\"".into()),
-            ))
-        };
-        let v = v.to_str().map_err(|_| bad())?.trim();
-        if v == "*" {
-            return Ok(Precondition::Any);
-        }
-        let mut versions = Vec::new();
-        for t in v.split(',') {
-            let t = t.trim().trim_start_matches("W/");
-            let inner = t.strip_prefix('"').and_then(|t| t.strip_suffix('"')).ok_or_else(bad)?;
-            let n = inner.strip_suffix("-public").unwrap_or(inner);
-            versions.push(n.parse::<i64>().map_err(|_| bad())?);
-        }
-        Ok(Precondition::Versions(versions))
+/// What `If-Match` demands of the stored version (`Expect::Nothing` without one).
+pub fn expectation(req: &HttpRequest) -> ApiResult<Expect> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else { return Ok(Expect::Nothing) };
+    let bad = || {
+        ApiError::bad_parameter(ValidationErrors::single("If-Match", Violation::InvalidFormat("\"<version>\"".into())))
+    };
+    let v = v.to_str().map_err(|_| bad())?.trim();
+    if v == "*" {
+        return Ok(Expect::Any);
     }
-
-    /// For updates of shared records: `If-Match` must be present.
-    pub fn required(req: &HttpRequest) -> ApiResult<Precondition> {
-        match Self::parse(req)? {
-            Precondition::None => Err(ApiError::precondition_required()),
-            p => Ok(p),
-        }
+    let mut versions = Vec::new();
+    for t in v.split(',') {
+        let t = t.trim().trim_start_matches("W/");
+        let inner = t.strip_prefix('"').and_then(|t| t.strip_suffix('"')).ok_or_else(bad)?;
+        let n = inner.strip_suffix("-public").unwrap_or(inner);
+        versions.push(n.parse::<i64>().map_err(|_| bad())?);
     }
-
-    pub fn optional(req: &HttpRequest) -> ApiResult<Precondition> {
-        Self::parse(req)
-    }
-
-    pub fn check(&self, version: i64) -> ApiResult<()> {
-        match self {
-            Precondition::Versions(v) if !v.contains(&version) => Err(ApiError::version_mismatch()),
-            _ => Ok(()),
-        }
-    }
+    Ok(Expect::OneOf(versions))
 }

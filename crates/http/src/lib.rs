@@ -3,7 +3,6 @@
 
 pub mod audit;
 pub mod auth;
-pub mod authz;
 pub mod cache;
 pub mod error;
 pub mod etag;

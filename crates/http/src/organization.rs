@@ -8,110 +8,21 @@ use tashbeek_domain::organization::{
     DuplicateCandidate, Organization, OrganizationCreated, OrganizationInput, OrganizationKind, ResourceKind,
     VerificationEvent, VerificationInput, VerificationStatus,
 };
-use tashbeek_domain::page::{self, Cursor, Page};
-use tashbeek_domain::user::{GlobalRole, OrgRole};
+use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
-use tashbeek_persistence::organization::{self as orgs, OrgRow, Scope, Sort};
-use tashbeek_persistence::{audit, reference, to_db_time, user as users, DbConn};
+use tashbeek_persistence::organization::Sort;
+use tashbeek_persistence::to_db_time;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Actor, Auth, MaybeAuth};
-use crate::authz;
+use tashbeek_app::{self as app, organization};
+
+use crate::auth::{Auth, MaybeAuth};
 use crate::cache::CachedOrg;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::etag::{self, Precondition};
-use crate::extract::{csv_list, request_id, JsonBody, QueryParams};
+use crate::etag;
+use crate::extract::{csv_list, JsonBody, QueryParams};
 use crate::state::AppState;
-
-/// Hides what the viewer may not see: contact details marked members-only are for
-/// signed-in users.
-fn present(mut o: Organization, viewer: Option<&Actor>) -> Organization {
-    if viewer.is_none() && o.contact_visibility == tashbeek_domain::organization::ContactVisibility::Members {
-        o.contacts = None;
-        o.address = None;
-    }
-    o
-}
-
-/// Checks sector codes and area ids against reference data.
-fn check_references(conn: &mut DbConn, input: &OrganizationInput, prefix: &str) -> ApiResult<()> {
-    let mut e = ValidationErrors::default();
-    let bad_sectors = reference::unknown_sectors(conn, &input.sectors)?;
-    for (i, s) in input.sectors.iter().enumerate() {
-        if bad_sectors.contains(s) {
-            e.add(format!("{prefix}sectors[{i}]"), Violation::UnknownValue);
-        }
-    }
-    let bad_areas = reference::unknown_areas(conn, &input.areas)?;
-    for (i, a) in input.areas.iter().enumerate() {
-        if bad_areas.contains(a) {
-            e.add(format!("{prefix}areas[{i}]"), Violation::UnknownValue);
-        }
-    }
-    e.into_result().map_err(ApiError::validation)
-}
-
-/// Which organizations `viewer` may read: everything for administrators and observers,
-/// else the verified ones and the viewer's own.
-pub(crate) fn scope_of(conn: &mut DbConn, viewer: Option<(&str, GlobalRole)>) -> ApiResult<Scope> {
-    Ok(match viewer {
-        Some((_, GlobalRole::PlatformAdmin | GlobalRole::Observer)) => Scope::All,
-        Some((id, GlobalRole::User)) => Scope::VerifiedAnd(users::org_ids_of(conn, id)?),
-        None => Scope::VerifiedAnd(vec![]),
-    })
-}
-
-/// Stores a validated organization, its history and audit row; makes `admin_user`
-/// (when given) its administrator. Used by create and by sign-up. Possible duplicates
-/// are limited to what `scope` (the registering caller) may read anyway.
-#[allow(clippy::too_many_arguments)]
-pub fn register(
-    c: &mut DbConn,
-    state: &AppState,
-    input: &OrganizationInput,
-    actor_id: Option<&str>,
-    admin_user: Option<&str>,
-    scope: &Scope,
-    rid: Option<&str>,
-    field_prefix: &str,
-) -> ApiResult<OrganizationCreated> {
-    check_references(c, input, field_prefix)?;
-    let now = state.now();
-    let duplicates = orgs::duplicates(c, &input.name_keys(), &input.areas, None, scope)?;
-    let row = OrgRow::new(input, actor_id, to_db_time(now))?;
-    orgs::insert(c, &row, input)?;
-    audit::record(
-        c,
-        audit::Change {
-            at: now,
-            actor_id,
-            action: "organization.create",
-            object_type: "organization",
-            object_id: &row.id,
-            before: None,
-            after: Some(serde_json::to_value(input).unwrap_or_default()),
-            request_id: rid,
-        },
-    )?;
-    if let Some(u) = admin_user {
-        users::add_membership(c, u, &row.id, OrgRole::Admin, to_db_time(now))?;
-        audit::record(
-            c,
-            audit::Change {
-                at: now,
-                actor_id,
-                action: "membership.add",
-                object_type: "organization",
-                object_id: &row.id,
-                before: None,
-                after: Some(serde_json::json!({"user_id": u, "role": "admin"})),
-                request_id: rid,
-            },
-        )?;
-    }
-    Ok(OrganizationCreated { organization: row.into_domain()?, possible_duplicates: duplicates })
-}
 
 #[utoipa::path(
     post, path = "/api/v1/organizations", tag = "organizations", operation_id = "create_organization",
@@ -150,46 +61,13 @@ pub async fn create(
     body: JsonBody<OrganizationInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0.normalize_and_validate(year(&state))?;
-    let rid = request_id(&req);
-    let st = state.clone();
-    let created = state
-        .db(move |conn| {
-            conn.write(|c| {
-                let me = authz::writer(c, &actor)?;
-                // A platform admin registers organizations for others; anyone else
-                // becomes the administrator of what they register.
-                let admin_user = if me.is_admin() { None } else { Some(me.id.as_str()) };
-                let scope = scope_of(c, Some((&me.id, me.role)))?;
-                register(c, &st, &input, Some(&me.id), admin_user, &scope, rid.as_deref(), "")
-            })
-        })
-        .await?;
+    let env = state.env(Some(actor), &req);
+    let created = state.db(move |conn| Ok(app::write(conn, env, |ctx| organization::create(ctx, &input))?)).await?;
     let o = &created.organization;
     Ok(HttpResponse::Created()
         .insert_header((header::ETAG, etag::of(o.version)))
         .insert_header((header::LOCATION, format!("/api/v1/organizations/{}", o.id)))
         .json(created))
-}
-
-/// Loads an organization row the viewer may see, else 404 — for reads and every
-/// operation alike, so no answer (403, 412, 409) reveals that a hidden one exists.
-/// `lock` takes the row lock of a change (PostgreSQL).
-pub(crate) fn load_visible_row(conn: &mut DbConn, viewer: Option<&Actor>, id: &str, lock: bool) -> ApiResult<OrgRow> {
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(ApiError::not_found());
-    }
-    let row = if lock { orgs::get_for_update(conn, id)? } else { orgs::get(conn, id)? };
-    let public = row.status()? == VerificationStatus::Verified && row.archived_at.is_none();
-    // Only a non-public organization needs the membership lookup.
-    if !public && !authz::sees_private(conn, viewer, id)? {
-        return Err(ApiError::not_found());
-    }
-    Ok(row)
-}
-
-/// Loads an organization the viewer may see, else 404 (never revealing it exists).
-fn load_visible(conn: &mut DbConn, viewer: Option<&Actor>, id: &str) -> ApiResult<Organization> {
-    Ok(load_visible_row(conn, viewer, id, false)?.into_domain()?)
 }
 
 #[utoipa::path(
@@ -219,16 +97,20 @@ pub async fn get(
         Some(hit) => (hit.version, if signed_in { hit.full.clone() } else { hit.public.clone() }),
         None => {
             let seen = state.org_cache.as_ref().map(|c| c.generation());
-            let v = viewer.clone();
-            let org = state.db(move |conn| load_visible(conn, v.as_ref(), &id)).await?;
-            let body = json_bytes(&present(org.clone(), viewer.as_ref()))?;
+            let env = state.env(viewer, &req);
+            let org = state
+                .db(move |conn| {
+                    Ok(app::read(conn, env, |ctx| Ok(organization::load_visible(ctx, &id, false)?.into_domain()?))?)
+                })
+                .await?;
+            let body = json_bytes(&organization::present(org.clone(), signed_in))?;
             if let (Some(cache), Some(seen)) = (&state.org_cache, seen) {
                 if org.verification_status == VerificationStatus::Verified && !org.archived {
                     let entry = CachedOrg {
                         id: org.id.to_string(),
                         version: org.version,
                         full: json_bytes(&org)?,
-                        public: json_bytes(&present(org.clone(), None))?,
+                        public: json_bytes(&organization::present(org.clone(), false))?,
                     };
                     cache.store(std::sync::Arc::new(entry), seen);
                 }
@@ -283,153 +165,30 @@ pub async fn update(
     id: web::Path<String>,
     body: JsonBody<OrganizationInput>,
 ) -> ApiResult<HttpResponse> {
-    let pre = Precondition::required(&req)?;
+    let expect = etag::expectation(&req)?.required()?;
     let input = body.0.normalize_and_validate(year(&state))?;
     let id = id.into_inner();
-    let rid = request_id(&req);
-    let st = state.clone();
+    let env = state.env(Some(actor), &req);
     let changed = id.clone();
-    let org = state
-        .db(move |conn| {
-            conn.write(|c| {
-                let mut row = load_visible_row(c, Some(&actor), &id, true)?;
-                let me = authz::org_admin(c, &actor, &id)?;
-                pre.check(row.version)?;
-                check_references(c, &input, "")?;
-                let before = row.to_input()?;
-                let expected = row.version;
-                let now = st.now();
-                row.apply(&input)?;
-                // What verification vouched for changed under its own administrators:
-                // back to review (platform administrators are the reviewers).
-                let identity = input.identity_changes(&before);
-                let back_to_review = row.status()? == VerificationStatus::Verified && !me.is_admin() && !identity.is_empty();
-                if back_to_review {
-                    row.verification_status = VerificationStatus::Pending.as_str().into();
-                }
-                row.updated_at = to_db_time(now);
-                row.version += 1;
-                if !orgs::replace(c, &row, &input, expected, orgs::links_differ(&before, &input))? {
-                    return Err(ApiError::version_mismatch());
-                }
-                if back_to_review {
-                    let fields = identity.join(", ");
-                    let reason = format!(
-                        "تغيّرت بيانات الهوية ({fields}) فعادت المنظمة إلى المراجعة. / Identity changed ({fields}): back to review."
-                    );
-                    orgs::add_verification_event(
-                        c,
-                        &row.id,
-                        Some(VerificationStatus::Verified),
-                        VerificationStatus::Pending,
-                        Some(&reason),
-                        Some(&me.id),
-                        to_db_time(now),
-                    )?;
-                    audit::record(
-                        c,
-                        audit::Change {
-                            at: now,
-                            actor_id: Some(&me.id),
-                            action: "organization.review_required",
-                            object_type: "organization",
-                            object_id: &row.id,
-                            before: Some(serde_json::json!({"verification_status": "verified"})),
-                            after: Some(serde_json::json!({"verification_status": "pending", "changed": identity})),
-                            request_id: rid.as_deref(),
-                        },
-                    )?;
-                }
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: now,
-                        actor_id: Some(&me.id),
-                        action: "organization.update",
-                        object_type: "organization",
-                        object_id: &row.id,
-                        before: Some(serde_json::to_value(&before).unwrap_or_default()),
-                        after: Some(serde_json::to_value(&input).unwrap_or_default()),
-                        request_id: rid.as_deref(),
-                    },
-                )?;
-                Ok(row.into_domain()?)
-            })
-        })
-        .await;
+    let org =
+        state.db(move |conn| Ok(app::write(conn, env, |ctx| organization::update(ctx, &id, &input, &expect))?)).await;
     state.organization_changed(&changed);
     let org = org?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
 }
 
-/// Applies a status/archive change under the same rules as an update: 404 for what the
-/// caller cannot see, then `authorize` (403), then `If-Match` (412), then `change`.
-#[allow(clippy::too_many_arguments)]
-async fn change_state(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    actor: Actor,
+/// Runs a status or archive change and forgets any cached copy, whatever the outcome.
+async fn change(
+    state: &AppState,
+    env: tashbeek_app::Env,
     id: String,
-    action: &'static str,
-    authorize: fn(&mut DbConn, &Actor, &OrgRow) -> ApiResult<()>,
-    change: impl FnOnce(&mut OrgRow) -> ApiResult<Option<VerificationInput>> + Send + 'static,
-    pre: Precondition,
-) -> ApiResult<Organization> {
-    let rid = request_id(&req);
-    let st = state.clone();
+    op: impl FnOnce(&mut tashbeek_app::Ctx, &str) -> tashbeek_app::AppResult<Organization> + Send + 'static,
+) -> ApiResult<HttpResponse> {
     let changed = id.clone();
-    let result = state
-        .db(move |conn| {
-            conn.write(|c| {
-                let mut row = load_visible_row(c, Some(&actor), &id, true)?;
-                authorize(c, &actor, &row)?;
-                pre.check(row.version)?;
-                let before = serde_json::json!({
-                    "verification_status": row.verification_status, "archived": row.archived_at.is_some()
-                });
-                let now = st.now();
-                let from = row.status()?;
-                row.updated_at = to_db_time(now);
-                let decision = change(&mut row)?;
-                let expected = row.version;
-                row.version += 1;
-                if !orgs::update_state(c, &row, expected)? {
-                    return Err(ApiError::version_mismatch());
-                }
-                if let Some(d) = &decision {
-                    orgs::add_verification_event(
-                        c,
-                        &row.id,
-                        Some(from),
-                        d.status,
-                        d.reason.as_deref(),
-                        Some(&actor.id),
-                        to_db_time(now),
-                    )?;
-                }
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: now,
-                        actor_id: Some(&actor.id),
-                        action,
-                        object_type: "organization",
-                        object_id: &row.id,
-                        before: Some(before),
-                        after: Some(serde_json::json!({
-                            "verification_status": row.verification_status,
-                            "archived": row.archived_at.is_some(),
-                            "reason": decision.as_ref().and_then(|d| d.reason.clone()),
-                        })),
-                        request_id: rid.as_deref(),
-                    },
-                )?;
-                Ok(row.into_domain()?)
-            })
-        })
-        .await;
+    let org = state.db(move |conn| Ok(app::write(conn, env, |ctx| op(ctx, &id))?)).await;
     state.organization_changed(&changed);
-    result
+    let org = org?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
 }
 
 #[utoipa::path(
@@ -460,23 +219,10 @@ pub async fn verify(
     id: web::Path<String>,
     body: JsonBody<VerificationInput>,
 ) -> ApiResult<HttpResponse> {
+    let expect = etag::expectation(&req)?;
     let input = body.0;
-    // Verifying vouches for a profile: it must be the very version the coordinator read,
-    // so an edit made meanwhile is never verified unseen.
-    let pre = if input.status == VerificationStatus::Verified {
-        Precondition::required(&req)?
-    } else {
-        Precondition::optional(&req)?
-    };
-    let authorize = |c: &mut DbConn, actor: &Actor, _: &OrgRow| authz::admin(c, actor).map(drop);
-    let decide = move |row: &mut OrgRow| {
-        let decision = input.validate(row.status()?)?;
-        row.verification_status = decision.status.as_str().into();
-        Ok(Some(decision))
-    };
-    let org =
-        change_state(state, req, actor, id.into_inner(), "organization.verification", authorize, decide, pre).await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
+    let env = state.env(Some(actor), &req);
+    change(&state, env, id.into_inner(), move |ctx, id| organization::decide_verification(ctx, id, input, expect)).await
 }
 
 #[utoipa::path(
@@ -500,30 +246,9 @@ pub async fn archive(
     Auth(actor): Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let authorize = |c: &mut DbConn, actor: &Actor, row: &OrgRow| authz::org_admin(c, actor, &row.id).map(drop);
-    let pre = Precondition::optional(&req)?;
-    let org = change_state(
-        state,
-        req,
-        actor,
-        id.into_inner(),
-        "organization.archive",
-        authorize,
-        move |row| {
-            if row.archived_at.is_some() {
-                return Err(ApiError::conflict(
-                    "already_archived",
-                    "المنظمة مؤرشفة بالفعل.",
-                    "The organization is already archived.",
-                ));
-            }
-            row.archived_at = Some(row.updated_at);
-            Ok(None)
-        },
-        pre,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
+    let expect = etag::expectation(&req)?;
+    let env = state.env(Some(actor), &req);
+    change(&state, env, id.into_inner(), move |ctx, id| organization::archive(ctx, id, &expect)).await
 }
 
 #[utoipa::path(
@@ -547,30 +272,9 @@ pub async fn restore(
     Auth(actor): Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let authorize = |c: &mut DbConn, actor: &Actor, _: &OrgRow| authz::admin(c, actor).map(drop);
-    let pre = Precondition::optional(&req)?;
-    let org = change_state(
-        state,
-        req,
-        actor,
-        id.into_inner(),
-        "organization.restore",
-        authorize,
-        move |row| {
-            if row.archived_at.is_none() {
-                return Err(ApiError::conflict(
-                    "not_archived",
-                    "المنظمة ليست مؤرشفة.",
-                    "The organization is not archived.",
-                ));
-            }
-            row.archived_at = None;
-            Ok(None)
-        },
-        pre,
-    )
-    .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
+    let expect = etag::expectation(&req)?;
+    let env = state.env(Some(actor), &req);
+    change(&state, env, id.into_inner(), move |ctx, id| organization::restore(ctx, id, &expect)).await
 }
 
 #[utoipa::path(
@@ -585,27 +289,13 @@ pub async fn restore(
 )]
 pub async fn history(
     state: web::Data<AppState>,
+    req: HttpRequest,
     MaybeAuth(viewer): MaybeAuth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let events = state
-        .db(move |conn| {
-            load_visible_row(conn, viewer.as_ref(), &id, false)?;
-            let mut events = orgs::verification_history(conn, &id)?;
-            // The public learns when an organization was verified; reasons and who
-            // decided are for its members, administrators and observers.
-            if !authz::sees_private(conn, viewer.as_ref(), &id)? {
-                events.retain(|e| e.to_status == VerificationStatus::Verified);
-                for e in &mut events {
-                    e.from_status = None;
-                    e.reason = None;
-                    e.actor_id = None;
-                }
-            }
-            Ok(events)
-        })
-        .await?;
+    let env = state.env(viewer, &req);
+    let events = state.db(move |conn| Ok(app::read(conn, env, |ctx| organization::history(ctx, &id))?)).await?;
     Ok(HttpResponse::Ok().json(events))
 }
 
@@ -688,6 +378,7 @@ fn parse_enum_list<T>(
 )]
 pub async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
     MaybeAuth(viewer): MaybeAuth,
     QueryParams(p): QueryParams<ListParams>,
 ) -> ApiResult<HttpResponse> {
@@ -727,40 +418,22 @@ pub async fn list(
     if !e.is_empty() {
         return Err(ApiError::bad_parameter(e));
     }
-    let include_archived = p.include_archived.unwrap_or(false) && viewer.as_ref().is_some_and(Actor::reads_all);
-    let updated_since = p.updated_since.map(to_db_time);
-    let page = state
-        .db(move |conn| {
-            let scope = scope_of(conn, viewer.as_ref().map(|a| (a.id.as_str(), a.role)))?;
-            let mut area_subtrees = Vec::new();
-            for a in &areas {
-                match reference::subtree_ids(conn, a) {
-                    Ok(ids) => area_subtrees.extend(ids),
-                    Err(tashbeek_persistence::DbError::NotFound) => {
-                        return Err(ApiError::bad_parameter(ValidationErrors::single("area", Violation::UnknownValue)))
-                    }
-                    Err(other) => return Err(other.into()),
-                }
-            }
-            let filter = orgs::Filter {
-                scope,
-                terms,
-                kinds,
-                sectors,
-                areas,
-                area_subtrees,
-                statuses,
-                needs,
-                offers,
-                include_archived,
-                updated_since,
-                sort,
-            };
-            let rows = orgs::list(conn, &filter, limit + 1, cursor.as_ref().map(|c| (c.k.as_str(), c.id.as_str())))?;
-            Page::from_rows(rows, limit, |r| Cursor { k: orgs::sort_key(r, sort), id: r.id.clone() })
-                .try_map(|r| Ok(present(r.into_domain()?, viewer.as_ref())))
-        })
-        .await?;
+    let query = organization::DirectoryQuery {
+        terms,
+        kinds,
+        sectors,
+        areas,
+        statuses,
+        needs,
+        offers,
+        include_archived: p.include_archived.unwrap_or(false),
+        updated_since: p.updated_since.map(to_db_time),
+        sort,
+        limit,
+        after: cursor,
+    };
+    let env = state.env(viewer, &req);
+    let page = state.db(move |conn| Ok(app::read(conn, env, |ctx| organization::list(ctx, query))?)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -788,6 +461,7 @@ pub struct DuplicateParams {
 )]
 pub async fn duplicates(
     state: web::Data<AppState>,
+    req: HttpRequest,
     Auth(actor): Auth,
     QueryParams(p): QueryParams<DuplicateParams>,
 ) -> ApiResult<HttpResponse> {
@@ -801,12 +475,9 @@ pub async fn duplicates(
     }
     let areas = csv_list("area", &p.area, &mut e);
     e.into_result().map_err(ApiError::bad_parameter)?;
-    let found = state
-        .db(move |conn| {
-            let scope = scope_of(conn, Some((&actor.id, actor.role)))?;
-            Ok(orgs::duplicates(conn, &[key], &areas, None, &scope)?)
-        })
-        .await?;
+    let env = state.env(Some(actor), &req);
+    let found =
+        state.db(move |conn| Ok(app::read(conn, env, |ctx| organization::duplicates(ctx, key, &areas))?)).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 

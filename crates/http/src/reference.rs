@@ -2,16 +2,14 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
+use tashbeek_app::{self as app, reference};
 use tashbeek_domain::reference::{Area, AreaInput, NamesInput, Sector, SectorInput};
-use tashbeek_domain::validation::Violation;
-use tashbeek_domain::ValidationErrors;
-use tashbeek_persistence::{audit, reference, to_db_time, DbError};
+use tashbeek_persistence::reference as stored;
 use utoipa::IntoParams;
 
 use crate::auth::Auth;
-use crate::authz;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{request_id, JsonBody, QueryParams};
+use crate::error::{ApiResult, Problem};
+use crate::extract::{JsonBody, QueryParams};
 use crate::state::AppState;
 
 #[utoipa::path(
@@ -19,7 +17,7 @@ use crate::state::AppState;
     responses((status = 200, description = "All sectors, by code", body = Vec<Sector>))
 )]
 pub async fn list_sectors(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let list = state.db(|conn| Ok(reference::list_sectors(conn)?)).await?;
+    let list = state.db(|conn| Ok(stored::list_sectors(conn)?)).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=60")).json(list))
 }
 
@@ -46,33 +44,8 @@ pub async fn create_sector(
     body: JsonBody<SectorInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0.validate()?;
-    let rid = request_id(&req);
-    let st = state.clone();
-    let sector = state
-        .db(move |conn| {
-            conn.write(|c| {
-                let me = authz::admin(c, &actor)?;
-                if reference::get_sector(c, &input.code).is_ok() {
-                    return Err(ApiError::validation(ValidationErrors::single("code", Violation::Taken)));
-                }
-                let s = reference::insert_sector(c, &input, to_db_time(st.now()))?;
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: st.now(),
-                        actor_id: Some(&me.id),
-                        action: "sector.create",
-                        object_type: "sector",
-                        object_id: &s.code,
-                        before: None,
-                        after: Some(serde_json::to_value(&s).unwrap_or_default()),
-                        request_id: rid.as_deref(),
-                    },
-                )?;
-                Ok(s)
-            })
-        })
-        .await?;
+    let env = state.env(Some(actor), &req);
+    let sector = state.db(move |conn| Ok(app::write(conn, env, |ctx| reference::create_sector(ctx, &input))?)).await?;
     Ok(HttpResponse::Created().json(sector))
 }
 
@@ -100,31 +73,9 @@ pub async fn rename_sector(
 ) -> ApiResult<HttpResponse> {
     let input = body.0.validate()?;
     let code = code.into_inner();
-    let rid = request_id(&req);
-    let st = state.clone();
-    let sector = state
-        .db(move |conn| {
-            conn.write(|c| {
-                let me = authz::admin(c, &actor)?;
-                let before = reference::get_sector(c, &code)?;
-                let s = reference::rename_sector(c, &code, &input, to_db_time(st.now()))?;
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: st.now(),
-                        actor_id: Some(&me.id),
-                        action: "sector.rename",
-                        object_type: "sector",
-                        object_id: &code,
-                        before: serde_json::to_value(&before).ok(),
-                        after: Some(serde_json::to_value(&s).unwrap_or_default()),
-                        request_id: rid.as_deref(),
-                    },
-                )?;
-                Ok(s)
-            })
-        })
-        .await?;
+    let env = state.env(Some(actor), &req);
+    let sector =
+        state.db(move |conn| Ok(app::write(conn, env, |ctx| reference::rename_sector(ctx, &code, &input))?)).await?;
     Ok(HttpResponse::Ok().json(sector))
 }
 
@@ -148,7 +99,7 @@ pub async fn list_areas(
     state: web::Data<AppState>,
     QueryParams(p): QueryParams<AreaParams>,
 ) -> ApiResult<HttpResponse> {
-    let list = state.db(move |conn| Ok(reference::list_areas(conn, p.parent.as_deref())?)).await?;
+    let list = state.db(move |conn| Ok(stored::list_areas(conn, p.parent.as_deref())?)).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=60")).json(list))
 }
 
@@ -175,51 +126,8 @@ pub async fn create_area(
     body: JsonBody<AreaInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0.validate()?;
-    let rid = request_id(&req);
-    let st = state.clone();
-    let area = state
-        .db(move |conn| {
-            conn.write(|c| {
-                let me = authz::admin(c, &actor)?;
-                if reference::get_area(c, &input.id).is_ok() {
-                    return Err(ApiError::validation(ValidationErrors::single("id", Violation::Taken)));
-                }
-                let parent_path = match &input.parent_id {
-                    None => "/".to_owned(),
-                    Some(p) => {
-                        let parent = reference::get_area(c, p).map_err(|e| match e {
-                            DbError::NotFound => {
-                                ApiError::validation(ValidationErrors::single("parent_id", Violation::UnknownValue))
-                            }
-                            other => other.into(),
-                        })?;
-                        if parent.level.child() != Some(input.level) {
-                            return Err(ApiError::validation(ValidationErrors::single(
-                                "level",
-                                Violation::InvalidFormat(input.level.as_str().into()),
-                            )));
-                        }
-                        reference::area_path(c, p)?
-                    }
-                };
-                let a = reference::insert_area(c, &input, &parent_path, to_db_time(st.now()))?;
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: st.now(),
-                        actor_id: Some(&me.id),
-                        action: "area.create",
-                        object_type: "area",
-                        object_id: &a.id,
-                        before: None,
-                        after: Some(serde_json::to_value(&a).unwrap_or_default()),
-                        request_id: rid.as_deref(),
-                    },
-                )?;
-                Ok(a)
-            })
-        })
-        .await?;
+    let env = state.env(Some(actor), &req);
+    let area = state.db(move |conn| Ok(app::write(conn, env, |ctx| reference::create_area(ctx, &input))?)).await?;
     Ok(HttpResponse::Created().json(area))
 }
 
@@ -247,30 +155,7 @@ pub async fn rename_area(
 ) -> ApiResult<HttpResponse> {
     let input = body.0.validate()?;
     let id = id.into_inner();
-    let rid = request_id(&req);
-    let st = state.clone();
-    let area = state
-        .db(move |conn| {
-            conn.write(|c| {
-                let me = authz::admin(c, &actor)?;
-                let before = reference::get_area(c, &id)?;
-                let a = reference::rename_area(c, &id, &input, to_db_time(st.now()))?;
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: st.now(),
-                        actor_id: Some(&me.id),
-                        action: "area.rename",
-                        object_type: "area",
-                        object_id: &id,
-                        before: serde_json::to_value(&before).ok(),
-                        after: Some(serde_json::to_value(&a).unwrap_or_default()),
-                        request_id: rid.as_deref(),
-                    },
-                )?;
-                Ok(a)
-            })
-        })
-        .await?;
+    let env = state.env(Some(actor), &req);
+    let area = state.db(move |conn| Ok(app::write(conn, env, |ctx| reference::rename_area(ctx, &id, &input))?)).await?;
     Ok(HttpResponse::Ok().json(area))
 }

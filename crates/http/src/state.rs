@@ -124,6 +124,11 @@ impl AppState {
         self.clock.now()
     }
 
+    /// What an operation needs from this request: who calls, the time, the request id.
+    pub fn env(&self, caller: Option<crate::auth::Actor>, req: &actix_web::HttpRequest) -> tashbeek_app::Env {
+        tashbeek_app::Env { caller, now: self.now(), request_id: crate::extract::request_id(req) }
+    }
+
     /// Forgets a cached organization; call once a change to it has committed (or failed).
     pub fn organization_changed(&self, id: &str) {
         if let Some(cache) = &self.org_cache {

@@ -3,22 +3,22 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
+use tashbeek_app::event::{AccountState, Event};
+use tashbeek_app::{self as app, authz, membership, organization, AppError, AppResult, Caller, Ctx};
 use tashbeek_domain::auth::TokenPair;
 use tashbeek_domain::organization::{DuplicateCandidate, Organization};
 use tashbeek_domain::page::{self, Cursor, Page};
-use tashbeek_domain::user::{GlobalRole, Member, NewUser, OrgRole, Signup, User, UserUpdate};
+use tashbeek_domain::user::{GlobalRole, Member, NewUser, Signup, User, UserUpdate};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
-use tashbeek_persistence::organization::Scope;
 use tashbeek_persistence::user::{self as users, UserRow};
-use tashbeek_persistence::{audit, new_id, throttle, to_db_time, DbConn};
+use tashbeek_persistence::{new_id, throttle, to_db_time};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{client_address, hash_password, issue_tokens, seconds_until, Auth};
-use crate::authz;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{request_id, JsonBody, QueryParams};
-use crate::organization::{load_visible_row, register, year};
+use crate::extract::{JsonBody, QueryParams};
+use crate::organization::year;
 use crate::state::AppState;
 
 /// What sign-up returns: a signed-in session and the new (pending) organization.
@@ -29,8 +29,8 @@ pub struct SignupResult {
     pub possible_duplicates: Vec<DuplicateCandidate>,
 }
 
-fn email_taken() -> ApiError {
-    ApiError::validation(ValidationErrors::single("email", Violation::Taken))
+fn email_taken() -> AppError {
+    AppError::Invalid(ValidationErrors::single("email", Violation::Taken))
 }
 
 pub(crate) fn new_user_row(
@@ -53,27 +53,16 @@ pub(crate) fn new_user_row(
     })
 }
 
-pub(crate) fn record_user_created(
-    c: &mut DbConn,
-    state: &AppState,
-    actor: Option<&str>,
-    row: &UserRow,
-    rid: Option<&str>,
-) -> ApiResult<()> {
-    audit::record(
-        c,
-        audit::Change {
-            at: state.now(),
-            actor_id: actor,
-            action: "user.create",
-            object_type: "user",
-            object_id: &row.id,
-            before: None,
-            after: Some(serde_json::json!({"email": row.email, "display_name": row.display_name, "role": row.role})),
-            request_id: rid,
-        },
-    )?;
-    Ok(())
+/// Records a new account; its actor is the context's caller (the new account itself
+/// when it signed up).
+pub(crate) fn record_user_created(ctx: &mut Ctx, row: &UserRow) -> ApiResult<()> {
+    let event = Event::UserCreated {
+        email: row.email.clone(),
+        display_name: row.display_name.clone(),
+        role: row.role()?,
+        via_cli: false,
+    };
+    Ok(ctx.record(&row.id, event)?)
 }
 
 #[utoipa::path(
@@ -99,7 +88,6 @@ pub(crate) fn record_user_created(
     )
 )]
 pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<Signup>) -> ApiResult<HttpResponse> {
-    let rid = request_id(&req);
     // Sign-ups per client address are limited (shared by every instance) before any
     // other work — validation, password strength, hashing — so nobody mass-creates
     // accounts, probes e-mails or burns CPU through here.
@@ -124,10 +112,11 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
     let year = year(&state);
     let input = web::block(move || body.0.validate(year)).await.map_err(|_| ApiError::internal())??;
     let st = state.clone();
+    let env = state.env(None, &req);
     let result = state
         .db(move |conn| {
             if users::find_by_email(conn, &input.email)?.is_some() {
-                return Err(email_taken());
+                return Err(email_taken().into());
             }
             let row = new_user_row(&st, &input.email, &input.display_name, &input.password, GlobalRole::User)?;
             conn.write(|c| {
@@ -135,18 +124,15 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
                     tashbeek_persistence::DbError::Conflict(_) => email_taken(),
                     other => other.into(),
                 })?;
-                record_user_created(c, &st, Some(&row.id), &row, rid.as_deref())?;
-                // Duplicates shown to a new account are only what anyone may read.
-                let created = register(
-                    c,
-                    &st,
-                    &input.organization,
-                    Some(&row.id),
-                    Some(&row.id),
-                    &Scope::VerifiedAnd(vec![]),
-                    rid.as_deref(),
-                    "organization.",
-                )?;
+                // From here on the new account is the caller: it registers its organization.
+                let caller = Some(Caller { id: row.id.clone(), role: GlobalRole::User });
+                let mut ctx = Ctx { conn: c, caller, now: env.now, request_id: env.request_id.clone() };
+                record_user_created(&mut ctx, &row)?;
+                let created =
+                    organization::register(&mut ctx, &input.organization, Some(&row.id)).map_err(|e| match e {
+                        AppError::Invalid(errors) => AppError::Invalid(errors.nested("organization")),
+                        other => other,
+                    })?;
                 let session = issue_tokens(c, &st, &row.id, None)?;
                 Ok(SignupResult {
                     session,
@@ -250,24 +236,33 @@ pub async fn create(
     body: JsonBody<NewUser>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0.validate()?;
-    let rid = request_id(&req);
+    let env = state.env(Some(actor), &req);
     let st = state.clone();
     let user = state
         .db(move |conn| {
-            authz::admin(conn, &actor)?;
+            // Only administrators get as far as hashing.
+            app::read(conn, env.clone(), |ctx| authz::admin(ctx).map(drop))?;
             if users::find_by_email(conn, &input.email)?.is_some() {
-                return Err(email_taken());
+                return Err(email_taken().into());
             }
             let row = new_user_row(&st, &input.email, &input.display_name, &input.password, input.role)?;
-            conn.write(|c| {
-                let me = authz::admin(c, &actor)?;
-                users::insert(c, &row).map_err(|e| match e {
+            Ok(app::write(conn, env, |ctx| {
+                authz::admin(ctx)?;
+                users::insert(ctx.conn, &row).map_err(|e| match e {
                     tashbeek_persistence::DbError::Conflict(_) => email_taken(),
                     other => other.into(),
                 })?;
-                record_user_created(c, &st, Some(&me.id), &row, rid.as_deref())?;
-                Ok(row.into_domain(vec![])?)
-            })
+                ctx.record(
+                    &row.id,
+                    Event::UserCreated {
+                        email: row.email.clone(),
+                        display_name: row.display_name.clone(),
+                        role: input.role,
+                        via_cli: false,
+                    },
+                )?;
+                Ok(row.clone().into_domain(vec![])?)
+            })?)
         })
         .await?;
     Ok(HttpResponse::Created().json(user))
@@ -327,15 +322,16 @@ pub async fn update(
     let input = body.0.validate()?;
     let id = id.into_inner();
     parse_user_id(&id)?;
-    let rid = request_id(&req);
-    let st = state.clone();
+    let env = state.env(Some(actor), &req);
     let user = state
         .db(move |conn| {
-            conn.write(|c| {
-                let me = authz::admin(c, &actor)?;
-                let mut row = users::get(c, &id)?;
-                let before = serde_json::json!({"display_name": row.display_name, "role": row.role, "disabled": row.disabled});
-                let was_active_admin = row.role()? == GlobalRole::PlatformAdmin && !row.disabled;
+            Ok(app::write(conn, env, |ctx| {
+                authz::admin(ctx)?;
+                let mut row = users::get(ctx.conn, &id)?;
+                let state_of = |r: &UserRow| -> AppResult<AccountState> {
+                    Ok(AccountState { display_name: r.display_name.clone(), role: r.role()?, disabled: r.disabled })
+                };
+                let before = state_of(&row)?;
                 if let Some(n) = &input.display_name {
                     row.display_name = n.clone();
                 }
@@ -345,35 +341,23 @@ pub async fn update(
                 if let Some(d) = input.disabled {
                     row.disabled = d;
                 }
-                let still_active_admin = row.role()? == GlobalRole::PlatformAdmin && !row.disabled;
-                if was_active_admin && !still_active_admin && users::count_admins(c)? <= 1 {
-                    return Err(ApiError::conflict(
+                let after = state_of(&row)?;
+                let active_admin = |s: &AccountState| s.role == GlobalRole::PlatformAdmin && !s.disabled;
+                if active_admin(&before) && !active_admin(&after) && users::count_admins(ctx.conn)? <= 1 {
+                    return Err(AppError::conflict(
                         "last_admin",
                         "لا يمكن ذلك: سيبقى النظام بلا مدير منصة نشط.",
                         "Not possible: the platform would be left without an active administrator.",
                     ));
                 }
-                let now = st.now();
-                row.updated_at = to_db_time(now);
-                users::update_profile(c, &row)?;
+                row.updated_at = ctx.db_now();
+                users::update_profile(ctx.conn, &row)?;
                 if row.disabled {
-                    users::revoke_all_of_user(c, &row.id, to_db_time(now))?;
+                    users::revoke_all_of_user(ctx.conn, &row.id, ctx.db_now())?;
                 }
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: now,
-                        actor_id: Some(&me.id),
-                        action: "user.update",
-                        object_type: "user",
-                        object_id: &row.id,
-                        before: Some(before),
-                        after: Some(serde_json::json!({"display_name": row.display_name, "role": row.role, "disabled": row.disabled})),
-                        request_id: rid.as_deref(),
-                    },
-                )?;
-                Ok(users::get_full(c, &row.id)?)
-            })
+                ctx.record(&row.id, Event::UserUpdated { before, after })?;
+                Ok(users::get_full(ctx.conn, &row.id)?)
+            })?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(user))
@@ -390,17 +374,15 @@ pub async fn update(
         (status = 404, description = "No such organization, or not visible to you", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn members(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn members(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let list = state
-        .db(move |conn| {
-            load_visible_row(conn, Some(&actor), &id, false)?;
-            if !authz::sees_private(conn, Some(&actor), &id)? {
-                return Err(ApiError::forbidden());
-            }
-            Ok(users::members(conn, &id)?)
-        })
-        .await?;
+    let env = state.env(Some(actor), &req);
+    let list = state.db(move |conn| Ok(app::read(conn, env, |ctx| membership::list(ctx, &id))?)).await?;
     Ok(HttpResponse::Ok().json(list))
 }
 
@@ -423,39 +405,7 @@ pub async fn remove_member(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, user_id) = path.into_inner();
-    parse_user_id(&user_id)?;
-    let rid = request_id(&req);
-    let st = state.clone();
-    state
-        .db(move |conn| {
-            conn.write(|c| -> ApiResult<()> {
-                load_visible_row(c, Some(&actor), &org_id, true)?;
-                let me = authz::org_admin(c, &actor, &org_id)?;
-                let role = users::role_in(c, &user_id, &org_id)?.ok_or_else(ApiError::not_found)?;
-                if role == OrgRole::Admin && users::count_org_admins(c, &org_id)? <= 1 {
-                    return Err(ApiError::conflict(
-                        "last_org_admin",
-                        "لا يمكن إزالة آخر مدير للمنظمة.",
-                        "The organization's last administrator cannot be removed.",
-                    ));
-                }
-                users::remove_membership(c, &user_id, &org_id)?;
-                audit::record(
-                    c,
-                    audit::Change {
-                        at: st.now(),
-                        actor_id: Some(&me.id),
-                        action: "membership.remove",
-                        object_type: "organization",
-                        object_id: &org_id,
-                        before: Some(serde_json::json!({"user_id": user_id, "role": role.as_str()})),
-                        after: None,
-                        request_id: rid.as_deref(),
-                    },
-                )?;
-                Ok(())
-            })
-        })
-        .await?;
+    let env = state.env(Some(actor), &req);
+    state.db(move |conn| Ok(app::write(conn, env, |ctx| membership::remove(ctx, &org_id, &user_id))?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

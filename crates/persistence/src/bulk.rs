@@ -71,6 +71,24 @@ pub struct AuditRow {
     pub request_id: Option<String>,
 }
 
+impl AuditRow {
+    /// The row `record` would write for `change`, under the given id: bulk loads write
+    /// exactly what the operations write.
+    pub fn from_change(id: String, change: crate::audit::Change<'_>) -> AuditRow {
+        AuditRow {
+            id,
+            at: crate::to_db_time(change.at),
+            actor_id: change.actor_id.map(str::to_owned),
+            action: change.action.to_owned(),
+            object_type: change.object_type.to_owned(),
+            object_id: change.object_id.to_owned(),
+            before_json: change.before.map(|v| v.to_string()),
+            after_json: change.after.map(|v| v.to_string()),
+            request_id: change.request_id.map(str::to_owned),
+        }
+    }
+}
+
 /// Rows to load together; later entities (partnerships, meetings) add their vectors here.
 #[derive(Debug, Default)]
 pub struct Batch {

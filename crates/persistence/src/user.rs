@@ -130,6 +130,17 @@ pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, now: NaiveDateTime)
     Ok(())
 }
 
+/// Some enabled platform administrator, if there is one.
+pub fn an_active_admin(conn: &mut DbConn) -> DbResult<Option<String>> {
+    Ok(users::table
+        .filter(users::role.eq(GlobalRole::PlatformAdmin.as_str()))
+        .filter(users::disabled.eq(false))
+        .order(users::id)
+        .select(users::id)
+        .first(conn)
+        .optional()?)
+}
+
 pub fn count_admins(conn: &mut DbConn) -> DbResult<i64> {
     Ok(users::table
         .filter(users::role.eq(GlobalRole::PlatformAdmin.as_str()))

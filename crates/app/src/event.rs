@@ -1,0 +1,249 @@
+//! One typed record of every state change. Each event becomes its audit-log row in the
+//! transaction of the change; the webhook outbox and change feed on the roadmap will
+//! read from the same place. Serialization cannot silently lose data: a snapshot that
+//! fails to serialize fails the change.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{json, Value};
+use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
+use tashbeek_domain::reference::{Area, Sector};
+use tashbeek_domain::user::{GlobalRole, OrgRole};
+use tashbeek_persistence::{audit, DbConn, DbError};
+
+use crate::error::AppResult;
+
+/// An account's administrable state, as `user.update` records it before and after.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountState {
+    pub display_name: String,
+    pub role: GlobalRole,
+    pub disabled: bool,
+}
+
+/// A status and archive change of an organization (verification, archive, restore).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgState {
+    pub verification_status: VerificationStatus,
+    pub archived: bool,
+}
+
+/// Every kind of change Tashbeek records; one variant per action.
+#[derive(Debug, Clone)]
+pub enum Event {
+    OrganizationCreated(Box<OrganizationInput>),
+    OrganizationUpdated {
+        before: Box<OrganizationInput>,
+        after: Box<OrganizationInput>,
+    },
+    /// Its own administrators changed a verified organization's identity.
+    OrganizationReviewRequired {
+        changed: Vec<&'static str>,
+    },
+    OrganizationVerification {
+        before: OrgState,
+        after: OrgState,
+        reason: Option<String>,
+    },
+    OrganizationArchived {
+        before: OrgState,
+        after: OrgState,
+    },
+    OrganizationRestored {
+        before: OrgState,
+        after: OrgState,
+    },
+    MembershipAdded {
+        user_id: String,
+        role: OrgRole,
+        invitation_id: Option<String>,
+    },
+    MembershipRemoved {
+        user_id: String,
+        role: OrgRole,
+    },
+    InvitationCreated {
+        invitation_id: String,
+        email: String,
+        role: OrgRole,
+        replaces: Vec<String>,
+    },
+    InvitationRevoked {
+        invitation_id: String,
+        email: String,
+    },
+    UserCreated {
+        email: String,
+        display_name: String,
+        role: GlobalRole,
+        via_cli: bool,
+    },
+    UserUpdated {
+        before: AccountState,
+        after: AccountState,
+    },
+    PasswordChanged,
+    SessionStarted,
+    SessionEnded,
+    /// A spent refresh token came back: its whole session was ended.
+    RefreshTokenReused {
+        family_id: String,
+    },
+    /// A disabled account's refresh token: its session was ended.
+    SessionOfDisabledAccountEnded {
+        family_id: String,
+    },
+    SectorCreated(Sector),
+    SectorRenamed {
+        before: Sector,
+        after: Sector,
+    },
+    AreaCreated(Area),
+    AreaRenamed {
+        before: Area,
+        after: Area,
+    },
+}
+
+fn value(v: &impl Serialize) -> Result<Value, DbError> {
+    serde_json::to_value(v).map_err(|e| DbError::Corrupt(format!("event snapshot: {e}")))
+}
+
+impl Event {
+    /// The stable action name (`organization.update`, …), what audit filters use.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Event::OrganizationCreated(_) => "organization.create",
+            Event::OrganizationUpdated { .. } => "organization.update",
+            Event::OrganizationReviewRequired { .. } => "organization.review_required",
+            Event::OrganizationVerification { .. } => "organization.verification",
+            Event::OrganizationArchived { .. } => "organization.archive",
+            Event::OrganizationRestored { .. } => "organization.restore",
+            Event::MembershipAdded { .. } => "membership.add",
+            Event::MembershipRemoved { .. } => "membership.remove",
+            Event::InvitationCreated { .. } => "invitation.create",
+            Event::InvitationRevoked { .. } => "invitation.revoke",
+            Event::UserCreated { .. } => "user.create",
+            Event::UserUpdated { .. } => "user.update",
+            Event::PasswordChanged => "user.password_change",
+            Event::SessionStarted => "session.login",
+            Event::SessionEnded => "session.logout",
+            Event::RefreshTokenReused { .. } => "session.refresh_reuse_detected",
+            Event::SessionOfDisabledAccountEnded { .. } => "session.revoke_disabled",
+            Event::SectorCreated(_) => "sector.create",
+            Event::SectorRenamed { .. } => "sector.rename",
+            Event::AreaCreated(_) => "area.create",
+            Event::AreaRenamed { .. } => "area.rename",
+        }
+    }
+
+    /// What kind of object the event is about (the audit row's `object_type`).
+    pub fn object_type(&self) -> &'static str {
+        match self {
+            Event::OrganizationCreated(_)
+            | Event::OrganizationUpdated { .. }
+            | Event::OrganizationReviewRequired { .. }
+            | Event::OrganizationVerification { .. }
+            | Event::OrganizationArchived { .. }
+            | Event::OrganizationRestored { .. }
+            | Event::MembershipAdded { .. }
+            | Event::MembershipRemoved { .. }
+            | Event::InvitationCreated { .. }
+            | Event::InvitationRevoked { .. } => "organization",
+            Event::UserCreated { .. }
+            | Event::UserUpdated { .. }
+            | Event::PasswordChanged
+            | Event::SessionStarted
+            | Event::SessionEnded
+            | Event::RefreshTokenReused { .. }
+            | Event::SessionOfDisabledAccountEnded { .. } => "user",
+            Event::SectorCreated(_) | Event::SectorRenamed { .. } => "sector",
+            Event::AreaCreated(_) | Event::AreaRenamed { .. } => "area",
+        }
+    }
+
+    /// The audit row's before and after snapshots.
+    pub fn snapshots(&self) -> Result<(Option<Value>, Option<Value>), DbError> {
+        Ok(match self {
+            Event::OrganizationCreated(input) => (None, Some(value(input)?)),
+            Event::OrganizationUpdated { before, after } => (Some(value(before)?), Some(value(after)?)),
+            Event::OrganizationReviewRequired { changed } => (
+                Some(json!({"verification_status": VerificationStatus::Verified})),
+                Some(json!({"verification_status": VerificationStatus::Pending, "changed": changed})),
+            ),
+            Event::OrganizationVerification { before, after, reason } => {
+                let mut after = value(after)?;
+                after["reason"] = value(reason)?;
+                (Some(value(before)?), Some(after))
+            }
+            Event::OrganizationArchived { before, after } | Event::OrganizationRestored { before, after } => {
+                (Some(value(before)?), Some(value(after)?))
+            }
+            Event::MembershipAdded { user_id, role, invitation_id } => {
+                let mut after = json!({"user_id": user_id, "role": role});
+                if let Some(i) = invitation_id {
+                    after["invitation_id"] = json!(i);
+                }
+                (None, Some(after))
+            }
+            Event::MembershipRemoved { user_id, role } => (Some(json!({"user_id": user_id, "role": role})), None),
+            Event::InvitationCreated { invitation_id, email, role, replaces } => (
+                None,
+                Some(json!({"invitation_id": invitation_id, "email": email, "role": role, "replaces": replaces})),
+            ),
+            Event::InvitationRevoked { invitation_id, email } => {
+                (Some(json!({"invitation_id": invitation_id, "email": email})), None)
+            }
+            Event::UserCreated { email, display_name, role, via_cli } => {
+                let mut after = json!({"email": email, "display_name": display_name, "role": role});
+                if *via_cli {
+                    after["via"] = json!("cli");
+                }
+                (None, Some(after))
+            }
+            Event::UserUpdated { before, after } => (Some(value(before)?), Some(value(after)?)),
+            Event::PasswordChanged | Event::SessionStarted | Event::SessionEnded => (None, None),
+            Event::RefreshTokenReused { family_id } | Event::SessionOfDisabledAccountEnded { family_id } => {
+                (None, Some(json!({"family_id": family_id})))
+            }
+            Event::SectorCreated(s) => (None, Some(value(s)?)),
+            Event::SectorRenamed { before, after } => (Some(value(before)?), Some(value(after)?)),
+            Event::AreaCreated(a) => (None, Some(value(a)?)),
+            Event::AreaRenamed { before, after } => (Some(value(before)?), Some(value(after)?)),
+        })
+    }
+
+    /// The audit row this event becomes; the bulk loader (seed) writes the very same.
+    pub fn audit_change<'a>(
+        &self,
+        at: DateTime<Utc>,
+        actor_id: Option<&'a str>,
+        object_id: &'a str,
+        request_id: Option<&'a str>,
+    ) -> Result<audit::Change<'a>, DbError> {
+        let (before, after) = self.snapshots()?;
+        Ok(audit::Change {
+            at,
+            actor_id,
+            action: self.action(),
+            object_type: self.object_type(),
+            object_id,
+            before,
+            after,
+            request_id,
+        })
+    }
+}
+
+/// Writes `event` about `object_id` as its audit row, in the caller's transaction.
+pub fn record(
+    conn: &mut DbConn,
+    at: DateTime<Utc>,
+    actor_id: Option<&str>,
+    object_id: &str,
+    request_id: Option<&str>,
+    event: &Event,
+) -> AppResult<()> {
+    audit::record(conn, event.audit_change(at, actor_id, object_id, request_id)?)?;
+    Ok(())
+}

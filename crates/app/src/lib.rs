@@ -1,0 +1,22 @@
+//! Tashbeek's operations, one function per use case, free of HTTP. HTTP handlers, the
+//! CLI (admin, demo, seed), and later imports and background workers all call these.
+//!
+//! An operation takes a [`Ctx`]: the connection inside its transaction, the caller as
+//! the database knows them now, the time from one clock, and the request id. It applies
+//! the domain's rules, writes through `tashbeek_persistence`, and records one typed
+//! [`Event`] per state change in the same transaction.
+
+pub mod authz;
+pub mod context;
+pub mod error;
+pub mod event;
+pub mod invitation;
+pub mod membership;
+pub mod organization;
+pub mod reference;
+pub mod version;
+
+pub use context::{read, write, Caller, Ctx, Env};
+pub use error::{AppError, AppResult};
+pub use event::Event;
+pub use version::Expect;
