@@ -69,10 +69,20 @@ fn classify(path: String, msg: String) -> ValidationErrors {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
+        // A top-level array has no field to name: the body is wrong as a whole.
+        let path = Some(e.path().to_string()).filter(|p| !p.starts_with('[')).unwrap_or_else(|| ".".into());
         let inner = e.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => ApiError::validation(classify(path, inner.to_string())),
+            // serde_json reports some shape errors (an array where an enum or object was
+            // expected) as syntax errors: well-formed JSON of the wrong shape is invalid
+            // input, not malformed JSON.
+            _ if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() => {
+                ApiError::validation(ValidationErrors::single(
+                    if path == "." { "body".to_owned() } else { path },
+                    Violation::InvalidType("shape".into()),
+                ))
+            }
             _ => ApiError::malformed_json(&inner.to_string()),
         }
     })?;
