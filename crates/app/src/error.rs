@@ -35,7 +35,17 @@ pub enum AppError {
     #[error("too many attempts")]
     TooManyAttempts(u64),
     #[error(transparent)]
-    Db(#[from] DbError),
+    Db(DbError),
+}
+
+/// A row that does not exist is `NotFound`, like one the caller may not see.
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::NotFound => AppError::NotFound,
+            other => AppError::Db(other),
+        }
+    }
 }
 
 impl AppError {

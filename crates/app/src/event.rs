@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
+use tashbeek_domain::network::{NetworkInput, NetworkMemberStatus};
 use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
 use tashbeek_domain::reference::{Area, Sector};
 use tashbeek_domain::user::{GlobalRole, OrgRole};
@@ -103,6 +104,21 @@ pub enum Event {
         before: Area,
         after: Area,
     },
+    NetworkCreated(Box<NetworkInput>),
+    NetworkUpdated {
+        before: Box<NetworkInput>,
+        after: Box<NetworkInput>,
+    },
+    NetworkMemberInvited {
+        organization_id: String,
+    },
+    NetworkMemberAnswered {
+        organization_id: String,
+        status: NetworkMemberStatus,
+    },
+    NetworkMemberLeft {
+        organization_id: String,
+    },
 }
 
 fn value(v: &impl Serialize) -> Result<Value, DbError> {
@@ -134,6 +150,11 @@ impl Event {
             Event::SectorRenamed { .. } => "sector.rename",
             Event::AreaCreated(_) => "area.create",
             Event::AreaRenamed { .. } => "area.rename",
+            Event::NetworkCreated(_) => "network.create",
+            Event::NetworkUpdated { .. } => "network.update",
+            Event::NetworkMemberInvited { .. } => "network.member_invite",
+            Event::NetworkMemberAnswered { .. } => "network.member_answer",
+            Event::NetworkMemberLeft { .. } => "network.member_leave",
         }
     }
 
@@ -159,6 +180,11 @@ impl Event {
             | Event::SessionOfDisabledAccountEnded { .. } => "user",
             Event::SectorCreated(_) | Event::SectorRenamed { .. } => "sector",
             Event::AreaCreated(_) | Event::AreaRenamed { .. } => "area",
+            Event::NetworkCreated(_)
+            | Event::NetworkUpdated { .. }
+            | Event::NetworkMemberInvited { .. }
+            | Event::NetworkMemberAnswered { .. }
+            | Event::NetworkMemberLeft { .. } => "network",
         }
     }
 
@@ -210,6 +236,17 @@ impl Event {
             Event::SectorRenamed { before, after } => (Some(value(before)?), Some(value(after)?)),
             Event::AreaCreated(a) => (None, Some(value(a)?)),
             Event::AreaRenamed { before, after } => (Some(value(before)?), Some(value(after)?)),
+            Event::NetworkCreated(input) => (None, Some(value(input)?)),
+            Event::NetworkUpdated { before, after } => (Some(value(before)?), Some(value(after)?)),
+            Event::NetworkMemberInvited { organization_id } => {
+                (None, Some(json!({"organization_id": organization_id, "status": NetworkMemberStatus::Invited})))
+            }
+            Event::NetworkMemberAnswered { organization_id, status } => {
+                (None, Some(json!({"organization_id": organization_id, "status": status})))
+            }
+            Event::NetworkMemberLeft { organization_id } => {
+                (None, Some(json!({"organization_id": organization_id, "status": NetworkMemberStatus::Left})))
+            }
         })
     }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod event;
 pub mod invitation;
 pub mod membership;
+pub mod network;
 pub mod organization;
 pub mod reference;
 pub mod version;

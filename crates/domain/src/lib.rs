@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod invitation;
+pub mod network;
 pub mod organization;
 pub mod page;
 pub mod reference;

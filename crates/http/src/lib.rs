@@ -10,6 +10,7 @@ pub mod extract;
 pub mod health;
 pub mod invitation;
 pub mod middleware;
+pub mod network;
 pub mod openapi;
 pub mod organization;
 pub mod reference;
@@ -109,6 +110,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/organizations/{id}/invitations/{invitation_id}")
                         .route(delete().to(invitation::revoke)),
+                )
+                .service(web::resource("/networks").route(get().to(network::list)).route(post().to(network::create)))
+                .service(web::resource("/networks/{id}").route(get().to(network::get)).route(put().to(network::update)))
+                .service(
+                    web::resource("/networks/{id}/members")
+                        .route(get().to(network::members))
+                        .route(post().to(network::invite)),
+                )
+                .service(
+                    web::resource("/networks/{id}/members/{organization_id}")
+                        .route(put().to(network::answer))
+                        .route(delete().to(network::leave)),
                 )
                 .service(web::resource("/invitations/preview").route(post().to(invitation::preview)))
                 .service(web::resource("/invitations/accept").route(post().to(invitation::accept)))

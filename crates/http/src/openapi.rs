@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{audit, auth, health, invitation, organization, reference, user};
+use crate::{audit, auth, health, invitation, network, organization, reference, user};
 
 struct Security;
 
@@ -44,6 +44,8 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         organization::archive, organization::restore, organization::verify, organization::history,
         user::members, user::remove_member,
         invitation::create, invitation::list, invitation::revoke, invitation::preview, invitation::accept,
+        network::list, network::create, network::get, network::update, network::members, network::invite,
+        network::answer, network::leave,
         reference::list_sectors, reference::create_sector, reference::rename_sector,
         reference::list_areas, reference::create_area, reference::rename_area,
         audit::list,
@@ -53,6 +55,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
     tags(
         (name = "auth", description = "Sign-in, sessions and sign-up"),
         (name = "organizations", description = "The directory of organizations, verification and membership"),
+        (name = "networks", description = "Networks of organizations, and who belongs to them"),
         (name = "users", description = "Accounts and roles"),
         (name = "reference", description = "Sectors and the area tree"),
         (name = "audit", description = "Who changed what, when"),

@@ -173,6 +173,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    networks (id) {
+        id -> Text,
+        name_ar -> Nullable<Text>,
+        name_en -> Nullable<Text>,
+        description -> Nullable<Text>,
+        area_id -> Text,
+        sort_name -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    network_members (network_id, organization_id) {
+        network_id -> Text,
+        organization_id -> Text,
+        status -> Text,
+        invited_at -> Timestamp,
+        responded_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(organization_sectors -> organizations (organization_id));
 diesel::joinable!(organization_areas -> organizations (organization_id));
 diesel::joinable!(organization_areas -> areas (area_id));
@@ -181,6 +206,8 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(verification_events -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
+diesel::joinable!(network_members -> networks (network_id));
+diesel::joinable!(network_members -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     server_secrets,
@@ -197,4 +224,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     audit_log,
     invitations,
+    networks,
+    network_members,
 );

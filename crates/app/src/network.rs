@@ -1,0 +1,164 @@
+//! Networks of organizations. Coordinators (platform administrators) create and edit a
+//! network and invite organizations; each organization's own administrators accept or
+//! decline, and may leave. Anyone may read a network and its members.
+
+use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
+use tashbeek_domain::page::{Cursor, Page};
+use tashbeek_domain::validation::Violation;
+use tashbeek_domain::ValidationErrors;
+use tashbeek_persistence::network::{self as networks, NetworkRow};
+use tashbeek_persistence::reference;
+
+use crate::authz;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::event::Event;
+use crate::organization::load_visible;
+
+fn check_area(ctx: &mut Ctx, input: &NetworkInput) -> AppResult<()> {
+    if !reference::unknown_areas(ctx.conn, std::slice::from_ref(&input.area))?.is_empty() {
+        return Err(ValidationErrors::single("area", Violation::UnknownValue).into());
+    }
+    Ok(())
+}
+
+fn load(ctx: &mut Ctx, id: &str, lock: bool) -> AppResult<NetworkRow> {
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(AppError::NotFound);
+    }
+    Ok(if lock { networks::get_for_update(ctx.conn, id)? } else { networks::get(ctx.conn, id)? })
+}
+
+fn present(ctx: &mut Ctx, row: NetworkRow) -> AppResult<Network> {
+    let count = networks::member_counts(ctx.conn, std::slice::from_ref(&row.id))?.get(&row.id).copied().unwrap_or(0);
+    Ok(row.into_domain(count)?)
+}
+
+pub fn create(ctx: &mut Ctx, input: &NetworkInput) -> AppResult<Network> {
+    let me = authz::admin(ctx)?;
+    check_area(ctx, input)?;
+    let row = NetworkRow::new(input, Some(&me.id), ctx.db_now());
+    networks::insert(ctx.conn, &row)?;
+    ctx.record(&row.id, Event::NetworkCreated(Box::new(input.clone())))?;
+    present(ctx, row)
+}
+
+pub fn get(ctx: &mut Ctx, id: &str) -> AppResult<Network> {
+    let row = load(ctx, id, false)?;
+    present(ctx, row)
+}
+
+pub fn update(ctx: &mut Ctx, id: &str, input: &NetworkInput, expect: &crate::Expect) -> AppResult<Network> {
+    let mut row = load(ctx, id, true)?;
+    authz::admin(ctx)?;
+    expect.check(row.version)?;
+    check_area(ctx, input)?;
+    let before = row.to_input();
+    let expected = row.version;
+    row.apply(input);
+    row.updated_at = ctx.db_now();
+    row.version += 1;
+    if !networks::replace(ctx.conn, &row, expected)? {
+        return Err(AppError::VersionMismatch);
+    }
+    ctx.record(&row.id, Event::NetworkUpdated { before: Box::new(before), after: Box::new(input.clone()) })?;
+    present(ctx, row)
+}
+
+pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&Cursor>) -> AppResult<Page<Network>> {
+    let rows = networks::list(ctx.conn, limit + 1, after.map(|c| (c.k.as_str(), c.id.as_str())))?;
+    let page = Page::from_rows(rows, limit, |r| Cursor { k: r.sort_name.clone(), id: r.id.clone() });
+    let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
+    let counts = networks::member_counts(ctx.conn, &ids)?;
+    Ok(page.try_map(|r| {
+        let n = counts.get(&r.id).copied().unwrap_or(0);
+        r.into_domain(n)
+    })?)
+}
+
+/// A network's organizations: everyone sees its members; coordinators and observers
+/// also see who was invited, declined or left.
+pub fn members(ctx: &mut Ctx, id: &str) -> AppResult<Vec<NetworkMember>> {
+    let row = load(ctx, id, false)?;
+    let all = ctx.caller.as_ref().is_some_and(|c| c.reads_all());
+    let mut list = networks::members(ctx.conn, &row.id, all)?;
+    // Each organization's administrators see their own invitation too.
+    if !all {
+        if let Some(c) = ctx.caller.clone() {
+            for org in tashbeek_persistence::user::org_ids_of(ctx.conn, &c.id)? {
+                if networks::status_of(ctx.conn, &row.id, &org)? == Some(NetworkMemberStatus::Invited) {
+                    list.extend(
+                        networks::members(ctx.conn, &row.id, true)?
+                            .into_iter()
+                            .filter(|m| m.organization_id.to_string() == org),
+                    );
+                }
+            }
+        }
+    }
+    Ok(list)
+}
+
+/// A coordinator invites an organization it can see; answering is the organization's.
+pub fn invite(ctx: &mut Ctx, id: &str, org_id: &str) -> AppResult<()> {
+    let row = load(ctx, id, true)?;
+    authz::admin(ctx)?;
+    let org = load_visible(ctx, org_id, false).map_err(|e| match e {
+        AppError::NotFound => ValidationErrors::single("organization_id", Violation::UnknownValue).into(),
+        other => other,
+    })?;
+    match networks::status_of(ctx.conn, &row.id, &org.id)? {
+        Some(NetworkMemberStatus::Member) => {
+            return Err(AppError::conflict(
+                "already_member",
+                "المنظمة عضو في الشبكة بالفعل.",
+                "The organization is already a member.",
+            ))
+        }
+        Some(NetworkMemberStatus::Invited) => {
+            return Err(AppError::conflict(
+                "already_invited",
+                "المنظمة مدعوة بالفعل.",
+                "The organization is already invited.",
+            ))
+        }
+        _ => {}
+    }
+    networks::invite(ctx.conn, &row.id, &org.id, ctx.db_now())?;
+    ctx.record(&row.id, Event::NetworkMemberInvited { organization_id: org.id })
+}
+
+/// The organization's administrators accept (`member`) or decline an invitation.
+pub fn answer(ctx: &mut Ctx, id: &str, org_id: &str, status: NetworkMemberStatus) -> AppResult<()> {
+    let row = load(ctx, id, true)?;
+    load_visible(ctx, org_id, false)?;
+    // Only the organization answers for itself: not even a coordinator does.
+    let me = authz::writer(ctx)?;
+    if tashbeek_persistence::user::role_in(ctx.conn, &me.id, org_id)? != Some(tashbeek_domain::user::OrgRole::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    if !matches!(status, NetworkMemberStatus::Member | NetworkMemberStatus::Declined) {
+        return Err(ValidationErrors::single("status", Violation::UnknownValue).into());
+    }
+    if !networks::set_status(ctx.conn, &row.id, org_id, &[NetworkMemberStatus::Invited], status, ctx.db_now())? {
+        return Err(AppError::conflict(
+            "not_invited",
+            "لا دعوة مفتوحة لهذه المنظمة.",
+            "There is no open invitation for this organization.",
+        ));
+    }
+    ctx.record(&row.id, Event::NetworkMemberAnswered { organization_id: org_id.to_owned(), status })
+}
+
+/// A member leaves (its administrators) or is removed (a coordinator); an open
+/// invitation is withdrawn the same way.
+pub fn leave(ctx: &mut Ctx, id: &str, org_id: &str) -> AppResult<()> {
+    let row = load(ctx, id, true)?;
+    load_visible(ctx, org_id, false)?;
+    authz::org_admin(ctx, org_id).or_else(|_| authz::admin(ctx))?;
+    let from = [NetworkMemberStatus::Member, NetworkMemberStatus::Invited];
+    if !networks::set_status(ctx.conn, &row.id, org_id, &from, NetworkMemberStatus::Left, ctx.db_now())? {
+        return Err(AppError::NotFound);
+    }
+    ctx.record(&row.id, Event::NetworkMemberLeft { organization_id: org_id.to_owned() })
+}

@@ -1,0 +1,231 @@
+//! Networks of organizations over HTTP; the operations are `tashbeek_app::network`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use tashbeek_app::{self as app, network};
+use tashbeek_domain::network::{Network, NetworkAnswer, NetworkInput, NetworkInvitation, NetworkMember};
+use tashbeek_domain::page::{self, Page};
+use tashbeek_domain::ValidationErrors;
+
+use crate::auth::{Auth, MaybeAuth};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::etag;
+use crate::extract::{JsonBody, QueryParams};
+use crate::state::AppState;
+use crate::user::PageParams;
+
+fn versioned(status: actix_web::http::StatusCode, n: &Network) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::ETAG, etag::of(n.version))).json(n)
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/networks", tag = "networks", operation_id = "list_networks",
+    params(PageParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Networks in name order", body = Page<Network>),
+        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    QueryParams(p): QueryParams<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let mut e = ValidationErrors::default();
+    let (limit, cursor) = page::parse(p.limit, p.cursor.as_deref(), &mut e);
+    e.into_result().map_err(ApiError::bad_parameter)?;
+    let env = state.env(viewer, &req);
+    let page =
+        state.db(move |conn| Ok(app::read(conn, env, |ctx| network::list(ctx, limit, cursor.as_ref()))?)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/networks", tag = "networks", operation_id = "create_network",
+    security(("bearer" = [])),
+    request_body(content = NetworkInput, examples(
+        ("ar" = (summary = "تجمع القطاع الجنوبي", value = json!({"name_ar": "تجمع المنظمات الطوعية بالقطاع الجنوبي", "area": "SD-RN", "description": "شندي والمتمة"}))),
+        ("en" = (summary = "Omani professional associations", value = json!({"name_en": "Omani Professional Associations Forum", "area": "OM"})))
+    )),
+    responses(
+        (status = 201, description = "Created", body = Network, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Coordinators (platform administrators) only", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (a name, a known area)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    body: JsonBody<NetworkInput>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0.validate()?;
+    let env = state.env(Some(actor), &req);
+    let n = state.db(move |conn| Ok(app::write(conn, env, |ctx| network::create(ctx, &input))?)).await?;
+    Ok(versioned(actix_web::http::StatusCode::CREATED, &n))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/networks/{id}", tag = "networks", operation_id = "get_network",
+    params(("id" = String, Path, description = "Network id (UUID)")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The network", body = Network, headers(("ETag" = String))),
+        (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let env = state.env(viewer, &req);
+    let n = state.db(move |conn| Ok(app::read(conn, env, |ctx| network::get(ctx, &id))?)).await?;
+    Ok(versioned(actix_web::http::StatusCode::OK, &n))
+}
+
+#[utoipa::path(
+    put, path = "/api/v1/networks/{id}", tag = "networks", operation_id = "update_network",
+    params(("id" = String, Path, description = "Network id (UUID)"),
+           ("If-Match" = String, Header, description = "The ETag you read")),
+    security(("bearer" = [])),
+    request_body = NetworkInput,
+    responses(
+        (status = 200, description = "Updated", body = Network, headers(("ETag" = String))),
+        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Coordinators only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed by someone else since your read", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+    body: JsonBody<NetworkInput>,
+) -> ApiResult<HttpResponse> {
+    let expect = etag::expectation(&req)?.required()?;
+    let input = body.0.validate()?;
+    let id = id.into_inner();
+    let env = state.env(Some(actor), &req);
+    let n = state.db(move |conn| Ok(app::write(conn, env, |ctx| network::update(ctx, &id, &input, &expect))?)).await?;
+    Ok(versioned(actix_web::http::StatusCode::OK, &n))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/networks/{id}/members", tag = "networks", operation_id = "list_network_members",
+    params(("id" = String, Path, description = "Network id (UUID)")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Its member organizations; coordinators and observers also see invitations, declines and departures, and an organization's administrators see its own invitation", body = Vec<NetworkMember>),
+        (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn members(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let env = state.env(viewer, &req);
+    let list = state.db(move |conn| Ok(app::read(conn, env, |ctx| network::members(ctx, &id))?)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+#[utoipa::path(
+    post, path = "/api/v1/networks/{id}/members", tag = "networks", operation_id = "invite_network_member",
+    params(("id" = String, Path, description = "Network id (UUID)")),
+    security(("bearer" = [])),
+    request_body = NetworkInvitation,
+    responses(
+        (status = 204, description = "Invited; the organization's administrators answer"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Coordinators only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already a member or invited", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown organization", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn invite(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+    body: JsonBody<NetworkInvitation>,
+) -> ApiResult<HttpResponse> {
+    let (id, org) = (id.into_inner(), body.0.organization_id.to_string());
+    let env = state.env(Some(actor), &req);
+    state.db(move |conn| Ok(app::write(conn, env, |ctx| network::invite(ctx, &id, &org))?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(
+    put, path = "/api/v1/networks/{id}/members/{organization_id}", tag = "networks", operation_id = "answer_network_invitation",
+    params(("id" = String, Path, description = "Network id (UUID)"), ("organization_id" = String, Path, description = "Organization id (UUID)")),
+    security(("bearer" = [])),
+    request_body = NetworkAnswer,
+    responses(
+        (status = 204, description = "Answered: now a member, or declined"),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the organization's own administrators answer (not even a coordinator)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such network or organization", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No open invitation", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Status must be member or declined", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn answer(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    path: web::Path<(String, String)>,
+    body: JsonBody<NetworkAnswer>,
+) -> ApiResult<HttpResponse> {
+    let (id, org) = path.into_inner();
+    let status = body.0.status;
+    let env = state.env(Some(actor), &req);
+    state.db(move |conn| Ok(app::write(conn, env, |ctx| network::answer(ctx, &id, &org, status))?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(
+    delete, path = "/api/v1/networks/{id}/members/{organization_id}", tag = "networks", operation_id = "leave_network",
+    params(("id" = String, Path, description = "Network id (UUID)"), ("organization_id" = String, Path, description = "Organization id (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Left (its administrators) or removed (a coordinator); an open invitation is withdrawn"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Only the organization's administrators and coordinators", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such network, organization or membership", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn leave(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (id, org) = path.into_inner();
+    let env = state.env(Some(actor), &req);
+    state.db(move |conn| Ok(app::write(conn, env, |ctx| network::leave(ctx, &id, &org))?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,2 @@
+DROP TABLE network_members;
+DROP TABLE networks;
