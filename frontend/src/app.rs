@@ -7,8 +7,14 @@ use leptos_router::path;
 
 use crate::i18n::{use_i18n, I18n, Locale};
 use crate::pages::{
-    directory::Directory, form::OrgForm, invitation::InvitationPage, login::Login, members::MembersPage,
-    not_found::NotFound, organization::OrgPage,
+    directory::Directory,
+    form::OrgForm,
+    invitation::InvitationPage,
+    login::Login,
+    members::MembersPage,
+    network::{NetworkPage, NetworksPage},
+    not_found::NotFound,
+    organization::OrgPage,
 };
 use crate::session::{use_session, Session};
 
@@ -37,6 +43,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/edit") view=|| view! { <OrgForm edit=true/> }/>
                     <Route path=path!("/organizations/:id/members") view=MembersPage/>
                     <Route path=path!("/invitation") view=InvitationPage/>
+                    <Route path=path!("/networks") view=NetworksPage/>
+                    <Route path=path!("/networks/:id") view=NetworkPage/>
                 </Routes>
             </main>
         </Router>
@@ -65,6 +73,7 @@ fn Header() -> impl IntoView {
                 </A>
                 <nav aria-label=move || i18n.t("nav.main") class="nav">
                     <A href="/">{move || i18n.t("nav.directory")}</A>
+                    <A href="/networks">{move || i18n.t("nav.networks")}</A>
                     <Show when=move || session.can_write()>
                         <A href="/organizations/new">{move || i18n.t("nav.new_org")}</A>
                     </Show>

@@ -3,6 +3,7 @@ pub mod form;
 pub mod invitation;
 pub mod login;
 pub mod members;
+pub mod network;
 pub mod not_found;
 pub mod organization;
 

@@ -1,0 +1,268 @@
+//! Networks: the list (coordinators create one there), and a network's page with its
+//! members. Coordinators invite organizations and remove them; an organization's
+//! administrators answer their own invitation or leave.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use tashbeek_domain::network::{Network, NetworkMember, NetworkMemberStatus};
+use tashbeek_domain::organization::Organization;
+use tashbeek_domain::page::Page;
+
+use crate::api::{self, enc, ApiError, Method};
+use crate::i18n::use_i18n;
+use crate::pages::not_found::NotFound;
+use crate::pages::ErrorBox;
+use crate::reference::use_reference;
+use crate::session::use_session;
+
+#[component]
+pub fn NetworksPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let reference = use_reference();
+    let networks = RwSignal::new(None::<Result<Vec<Network>, ApiError>>);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            let r = api::get::<Page<Network>>("/api/v1/networks?limit=200").await.map(|p| p.items);
+            networks.set(Some(r));
+        })
+    };
+    load();
+    view! {
+        <section id="networks-page">
+            <h1>{move || i18n.t("networks.title")}</h1>
+            <p class="muted">{move || i18n.t("networks.intro")}</p>
+            <Show when=move || session.is_admin()>
+                <CreateNetwork created=Callback::new(move |_| load())/>
+            </Show>
+            {move || match networks.get() {
+                None => view! { <p class="muted">{move || i18n.t("networks.loading")}</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="empty" id="networks-empty">{move || i18n.t("networks.none")}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="results" id="networks">
+                        {list.into_iter().map(|n| {
+                            let name = i18n.pick(n.name_ar.as_deref(), n.name_en.as_deref()).to_owned();
+                            let area = reference.area_name(&i18n, &n.area);
+                            let count = n.members_count;
+                            view! {
+                                <li class="card">
+                                    <A href=format!("/networks/{}", n.id) attr:class="org-name">{name}</A>
+                                    <p class="muted small">{area}" · "{move || i18n.t_with("networks.members_count", &[("n", i18n.number(count))])}</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn CreateNetwork(created: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let reference = use_reference();
+    let (name_ar, name_en, area) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let error = RwSignal::new(None::<ApiError>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = serde_json::json!({
+            "name_ar": Some(name_ar.get_untracked()).filter(|s| !s.trim().is_empty()),
+            "name_en": Some(name_en.get_untracked()).filter(|s| !s.trim().is_empty()),
+            "area": area.get_untracked(),
+        });
+        leptos::task::spawn_local(async move {
+            match api::call::<Network>(Method::Post, "/api/v1/networks", Some(body), None).await {
+                Ok(_) => {
+                    error.set(None);
+                    name_ar.set(String::new());
+                    name_en.set(String::new());
+                    created.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let field_error = move |f: &'static str| error.with(|e| e.as_ref().and_then(|e| e.field(f)));
+    view! {
+        <details class="card filters" id="new-network">
+            <summary>{move || i18n.t("networks.new")}</summary>
+            <form on:submit=submit novalidate>
+                <div class="two">
+                    <div class="field" class:invalid=move || field_error("name_ar").is_some()>
+                        <label for="n-name_ar">{move || i18n.t("form.name_ar")}</label>
+                        <input id="n-name_ar" prop:value=move || name_ar.get() on:input=move |ev| name_ar.set(event_target_value(&ev))/>
+                        {move || field_error("name_ar").map(|m| view! { <p class="field-error" id="err-n-name_ar">{m}</p> })}
+                    </div>
+                    <div class="field">
+                        <label for="n-name_en">{move || i18n.t("form.name_en")}</label>
+                        <input id="n-name_en" dir="ltr" prop:value=move || name_en.get() on:input=move |ev| name_en.set(event_target_value(&ev))/>
+                    </div>
+                </div>
+                <div class="field" class:invalid=move || field_error("area").is_some()>
+                    <label for="n-area">{move || i18n.t("networks.area")}</label>
+                    <select id="n-area" on:change=move |ev| area.set(event_target_value(&ev))>
+                        <option value="">{move || i18n.t("networks.choose_area")}</option>
+                        {move || reference.area_options(&i18n).into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                    </select>
+                    {move || field_error("area").map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                {move || error.get().filter(|e| e.fields.is_empty()).map(|e| view! { <ErrorBox error=e/> })}
+                <button type="submit" class="button" id="n-create">{move || i18n.t("networks.create")}</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+pub fn NetworkPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let reference = use_reference();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let network = RwSignal::new(None::<Result<Network, ApiError>>);
+    let members = RwSignal::new(Vec::<NetworkMember>::new());
+    let action_error = RwSignal::new(None::<ApiError>);
+    let load = move || {
+        let id = id.get_untracked();
+        leptos::task::spawn_local(async move {
+            let n = api::get::<Network>(&format!("/api/v1/networks/{id}")).await;
+            if n.is_ok() {
+                if let Ok(m) = api::get::<Vec<NetworkMember>>(&format!("/api/v1/networks/{id}/members")).await {
+                    members.set(m);
+                }
+            }
+            network.set(Some(n));
+        });
+    };
+    Effect::new(move |_| {
+        id.track();
+        session.0.track();
+        load();
+    });
+    // Acts on one organization's place in the network (answer, leave or remove).
+    let act = move |method: Method, org: String, body: Option<serde_json::Value>| {
+        let path = format!("/api/v1/networks/{}/members/{org}", id.get_untracked());
+        leptos::task::spawn_local(async move {
+            match api::call::<()>(method, &path, body, None).await {
+                Ok(_) => {
+                    action_error.set(None);
+                    load();
+                }
+                Err(e) => action_error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        {move || match network.get() {
+            None => view! { <p class="muted">{move || i18n.t("networks.loading")}</p> }.into_any(),
+            Some(Err(e)) if e.status == 404 => view! { <NotFound/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+            Some(Ok(n)) => {
+                let name = i18n.pick(n.name_ar.as_deref(), n.name_en.as_deref()).to_owned();
+                view! {
+                    <article id="network-page">
+                        <p><A href="/networks" attr:class="back">{move || i18n.t("networks.title")}</A></p>
+                        <h1 id="network-title">{name}</h1>
+                        <p class="muted">{reference.area_name(&i18n, &n.area)}" · "{move || i18n.t_with("networks.members_count", &[("n", i18n.number(n.members_count))])}</p>
+                        {n.description.clone().map(|d| view! { <p>{d}</p> })}
+                        {move || action_error.get().map(|e| view! { <ErrorBox error=e/> })}
+                        <div class="grid">
+                            <section class="card">
+                                <h2>{move || i18n.t("networks.members")}</h2>
+                                {move || members.with(|m| m.is_empty()).then(|| view! { <p class="muted">{move || i18n.t("networks.no_members")}</p> })}
+                                <ul class="plain" id="network-members">
+                                    {move || members.get().into_iter().map(|m| {
+                                        let org = m.organization_id.to_string();
+                                        let name = i18n.pick(m.name_ar.as_deref(), m.name_en.as_deref()).to_owned();
+                                        let status = m.status;
+                                        let mine = session.administers(&org) && !session.is_admin();
+                                        let (a, b, c) = (org.clone(), org.clone(), org.clone());
+                                        view! {
+                                            <li>
+                                                <A href=format!("/organizations/{org}")>{name}</A>" "
+                                                <span class=format!("badge network-{}", status.as_str())>{move || i18n.t(&format!("networks.status.{}", status.as_str()))}</span>
+                                                {(mine && status == NetworkMemberStatus::Invited).then(|| view! {
+                                                    " "<button type="button" class="button small" id="network-accept"
+                                                        on:click=move |_| act(Method::Put, a.clone(), Some(serde_json::json!({"status": "member"})))>{move || i18n.t("networks.accept")}</button>
+                                                    " "<button type="button" class="button small secondary"
+                                                        on:click=move |_| act(Method::Put, b.clone(), Some(serde_json::json!({"status": "declined"})))>{move || i18n.t("networks.decline")}</button>
+                                                })}
+                                                {((mine || session.is_admin()) && matches!(status, NetworkMemberStatus::Member | NetworkMemberStatus::Invited)).then(|| view! {
+                                                    " "<button type="button" class="link" on:click=move |_| act(Method::Delete, c.clone(), None)>
+                                                        {move || if mine { i18n.t("networks.leave") } else { i18n.t("networks.remove") }}
+                                                    </button>
+                                                })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                            <Show when=move || session.is_admin()>
+                                <InviteOrganization network=id.get_untracked() invited=Callback::new(move |_| load())/>
+                            </Show>
+                        </div>
+                    </article>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn InviteOrganization(network: String, invited: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let q = RwSignal::new(String::new());
+    let found = RwSignal::new(Vec::<Organization>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let path = format!("/api/v1/organizations?limit=10&q={}", enc(&q.get_untracked()));
+        leptos::task::spawn_local(async move {
+            match api::get::<Page<Organization>>(&path).await {
+                Ok(p) => found.set(p.items),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let invite = move |org: String| {
+        let path = format!("/api/v1/networks/{network}/members");
+        leptos::task::spawn_local(async move {
+            let body = serde_json::json!({"organization_id": org});
+            match api::call::<()>(Method::Post, &path, Some(body), None).await {
+                Ok(_) => {
+                    error.set(None);
+                    found.set(vec![]);
+                    invited.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{move || i18n.t("networks.invite")}</h2>
+            <p class="muted small">{move || i18n.t("networks.invite_hint")}</p>
+            <form class="search" on:submit=search>
+                <label for="invite-q" class="visually-hidden">{move || i18n.t("networks.search")}</label>
+                <input id="invite-q" type="search" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev))/>
+                <button type="submit" class="button secondary" id="invite-search">{move || i18n.t("networks.search")}</button>
+            </form>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            <ul class="plain" id="invite-results">
+                {move || found.get().into_iter().map(|o| {
+                    let id = o.id.to_string();
+                    let name = i18n.pick(o.name_ar.as_deref(), o.name_en.as_deref()).to_owned();
+                    let invite = invite.clone();
+                    view! {
+                        <li>{name}" "<button type="button" class="button small" on:click=move |_| invite(id.clone())>{move || i18n.t("networks.invite_button")}</button></li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
