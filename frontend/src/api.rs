@@ -85,6 +85,7 @@ pub enum Method {
     Get,
     Post,
     Put,
+    Patch,
     Delete,
 }
 
@@ -100,6 +101,7 @@ fn builder(method: Method, path: &str, token: Option<&str>, if_match: Option<&st
         Method::Get => Request::get(&url),
         Method::Post => Request::post(&url),
         Method::Put => Request::put(&url),
+        Method::Patch => Request::patch(&url),
         Method::Delete => Request::delete(&url),
     };
     b = b.header("Accept-Language", locale().code()).header("Accept", "application/json");

@@ -7,6 +7,7 @@ use leptos_router::path;
 
 use crate::i18n::{use_i18n, I18n, Locale};
 use crate::pages::{
+    admin::{AuditPage, ReferencePage, UsersPage},
     directory::Directory,
     form::OrgForm,
     invitation::InvitationPage,
@@ -44,6 +45,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/members") view=MembersPage/>
                     <Route path=path!("/invitation") view=InvitationPage/>
                     <Route path=path!("/networks") view=NetworksPage/>
+                    <Route path=path!("/admin/users") view=UsersPage/>
+                    <Route path=path!("/admin/reference") view=ReferencePage/>
+                    <Route path=path!("/admin/audit") view=AuditPage/>
                     <Route path=path!("/networks/:id") view=NetworkPage/>
                 </Routes>
             </main>
@@ -76,6 +80,9 @@ fn Header() -> impl IntoView {
                     <A href="/networks">{move || i18n.t("nav.networks")}</A>
                     <Show when=move || session.can_write()>
                         <A href="/organizations/new">{move || i18n.t("nav.new_org")}</A>
+                    </Show>
+                    <Show when=move || session.reads_all()>
+                        <A href="/admin/users" attr:id="nav-admin">{move || i18n.t("nav.admin")}</A>
                     </Show>
                 </nav>
                 <div class="tools">

@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod directory;
 pub mod form;
 pub mod invitation;
