@@ -148,7 +148,8 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn NewUserForm(created: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let (email, name, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (email, name, password) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let role = RwSignal::new("observer".to_owned());
     let error = RwSignal::new(None::<ApiError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -221,7 +222,8 @@ pub fn ReferencePage() -> impl IntoView {
             }
         });
     };
-    let (code, sector_ar, sector_en) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (code, sector_ar, sector_en) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let add_sector = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = serde_json::json!({"code": code.get_untracked(), "name_ar": sector_ar.get_untracked(), "name_en": sector_en.get_untracked()});
@@ -238,12 +240,17 @@ pub fn ReferencePage() -> impl IntoView {
             }
         });
     };
-    let (area_id, parent, area_ar, area_en) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (area_id, parent, area_ar, area_en) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let add_area = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         // The level follows from the parent: a child of a country is a state, of a state a locality.
-        let parent_level = reference.areas.with_untracked(|a| a.iter().find(|x| x.id == parent.get_untracked()).map(|x| x.level));
+        let parent_level =
+            reference.areas.with_untracked(|a| a.iter().find(|x| x.id == parent.get_untracked()).map(|x| x.level));
         let level = match parent_level {
             None => AreaLevel::Country,
             Some(l) => l.child().unwrap_or(AreaLevel::Locality),
