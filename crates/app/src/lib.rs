@@ -6,6 +6,7 @@
 //! the domain's rules, writes through `tashbeek_persistence`, and records one typed
 //! [`Event`] per state change in the same transaction.
 
+pub mod account;
 pub mod authz;
 pub mod context;
 pub mod error;

@@ -3,20 +3,19 @@
 //! link gets its session.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use tashbeek_app::{self as app, invitation, Caller};
+use tashbeek_app::account::{self, NewAccount};
+use tashbeek_app::{self as app, invitation};
 use tashbeek_domain::invitation::{
     InvitationAcceptance, InvitationCreated, InvitationInput, InvitationPreview, InvitationToken,
 };
 use tashbeek_domain::page::Page;
 use tashbeek_domain::user::{GlobalRole, Member};
-use tashbeek_persistence::user as users;
-use tashbeek_persistence::DbError;
 
 use crate::auth::{random_token, token_hash, Auth, MaybeAuth};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::extract::{JsonBody, QueryParams};
 use crate::state::AppState;
-use crate::user::{new_user_row, record_user_created, PageParams};
+use crate::user::{hashed, PageParams};
 
 #[utoipa::path(
     post, path = "/api/v1/organizations/{id}/invitations", tag = "organizations", operation_id = "create_invitation",
@@ -172,31 +171,13 @@ pub async fn accept(
         .db(move |conn| {
             let inv = app::read(conn, env.clone(), |ctx| invitation::open(ctx, &hash))?;
             let (name, password) = input.new_account(&inv.email)?;
-            let account_exists = || {
-                ApiError::conflict(
-                    "account_exists",
-                    "لهذا البريد حساب بالفعل: سجّل الدخول به ثم اقبل الدعوة.",
-                    "This address already has an account: sign in with it, then accept.",
-                )
-            };
-            if users::find_by_email(conn, &inv.email)?.is_some() {
-                return Err(account_exists());
-            }
-            let row = new_user_row(&st, &inv.email, &name, &password, GlobalRole::User)?;
+            let password_hash = hashed(&st, &password)?;
             conn.write(|c| {
-                users::insert(c, &row).map_err(|e| match e {
-                    DbError::Conflict(_) => account_exists(),
-                    other => other.into(),
-                })?;
-                let mut ctx = app::Ctx {
-                    conn: c,
-                    caller: Some(Caller { id: row.id.clone(), role: GlobalRole::User }),
-                    now: env.now,
-                    request_id: env.request_id.clone(),
-                };
-                record_user_created(&mut ctx, &row)?;
-                invitation::join(&mut ctx, &inv, &row.id)?;
-                crate::auth::issue_tokens(c, &st, &row.id, None)
+                let mut ctx = app::Ctx { conn: c, caller: None, now: env.now, request_id: env.request_id.clone() };
+                let new = NewAccount { email: &inv.email, display_name: &name, password_hash, role: GlobalRole::User };
+                let user_id = account::create_invited(&mut ctx, new)?;
+                invitation::join(&mut ctx, &inv, &user_id)?;
+                crate::auth::issue_tokens(c, &st, &user_id, None)
             })
         })
         .await?;

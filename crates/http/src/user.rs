@@ -3,16 +3,15 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
-use tashbeek_app::event::{AccountState, Event};
-use tashbeek_app::{self as app, authz, membership, organization, AppError, AppResult, Caller, Ctx};
+use tashbeek_app::account::{self, NewAccount};
+use tashbeek_app::{self as app, authz, membership, Ctx};
 use tashbeek_domain::auth::TokenPair;
 use tashbeek_domain::organization::{DuplicateCandidate, Organization};
-use tashbeek_domain::page::{self, Cursor, Page};
+use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::user::{GlobalRole, Member, NewUser, Signup, User, UserUpdate};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
-use tashbeek_persistence::user::{self as users, UserRow};
-use tashbeek_persistence::{new_id, throttle, to_db_time};
+use tashbeek_persistence::{throttle, to_db_time};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{client_address, hash_password, issue_tokens, seconds_until, Auth};
@@ -29,40 +28,9 @@ pub struct SignupResult {
     pub possible_duplicates: Vec<DuplicateCandidate>,
 }
 
-fn email_taken() -> AppError {
-    AppError::Invalid(ValidationErrors::single("email", Violation::Taken))
-}
-
-pub(crate) fn new_user_row(
-    state: &AppState,
-    email: &str,
-    display_name: &str,
-    password: &str,
-    role: GlobalRole,
-) -> ApiResult<UserRow> {
-    let now = to_db_time(state.now());
-    Ok(UserRow {
-        id: new_id(),
-        email: email.to_owned(),
-        display_name: display_name.to_owned(),
-        password_hash: hash_password(&state.settings, password)?,
-        role: role.as_str().into(),
-        disabled: false,
-        created_at: now,
-        updated_at: now,
-    })
-}
-
-/// Records a new account; its actor is the context's caller (the new account itself
-/// when it signed up).
-pub(crate) fn record_user_created(ctx: &mut Ctx, row: &UserRow) -> ApiResult<()> {
-    let event = Event::UserCreated {
-        email: row.email.clone(),
-        display_name: row.display_name.clone(),
-        role: row.role()?,
-        via_cli: false,
-    };
-    Ok(ctx.record(&row.id, event)?)
+/// An account's password, hashed (argon2id, bounded concurrency) before any transaction.
+pub(crate) fn hashed(state: &AppState, password: &str) -> ApiResult<String> {
+    hash_password(&state.settings, password)
 }
 
 #[utoipa::path(
@@ -115,25 +83,21 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
     let env = state.env(None, &req);
     let result = state
         .db(move |conn| {
-            if users::find_by_email(conn, &input.email)?.is_some() {
-                return Err(email_taken().into());
+            // Refuse a taken address before spending a hash on it.
+            if app::read(conn, env.clone(), |ctx| account::email_is_taken(ctx, &input.email))? {
+                return Err(ApiError::validation(ValidationErrors::single("email", Violation::Taken)));
             }
-            let row = new_user_row(&st, &input.email, &input.display_name, &input.password, GlobalRole::User)?;
+            let password_hash = hashed(&st, &input.password)?;
             conn.write(|c| {
-                users::insert(c, &row).map_err(|e| match e {
-                    tashbeek_persistence::DbError::Conflict(_) => email_taken(),
-                    other => other.into(),
-                })?;
-                // From here on the new account is the caller: it registers its organization.
-                let caller = Some(Caller { id: row.id.clone(), role: GlobalRole::User });
-                let mut ctx = Ctx { conn: c, caller, now: env.now, request_id: env.request_id.clone() };
-                record_user_created(&mut ctx, &row)?;
-                let created =
-                    organization::register(&mut ctx, &input.organization, Some(&row.id)).map_err(|e| match e {
-                        AppError::Invalid(errors) => AppError::Invalid(errors.nested("organization")),
-                        other => other,
-                    })?;
-                let session = issue_tokens(c, &st, &row.id, None)?;
+                let mut ctx = Ctx { conn: c, caller: None, now: env.now, request_id: env.request_id.clone() };
+                let new = NewAccount {
+                    email: &input.email,
+                    display_name: &input.display_name,
+                    password_hash,
+                    role: GlobalRole::User,
+                };
+                let (user_id, created) = account::signup(&mut ctx, new, &input.organization)?;
+                let session = issue_tokens(c, &st, &user_id, None)?;
                 Ok(SignupResult {
                     session,
                     organization: created.organization,
@@ -153,8 +117,10 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn me(state: web::Data<AppState>, Auth(actor): Auth) -> ApiResult<HttpResponse> {
-    let user = state.db(move |conn| users::get_full(conn, &actor.id).map_err(|_| ApiError::unauthorized())).await?;
+pub async fn me(state: web::Data<AppState>, req: HttpRequest, Auth(actor): Auth) -> ApiResult<HttpResponse> {
+    let id = actor.id.clone();
+    let env = state.env(Some(actor), &req);
+    let user = state.db(move |conn| Ok(app::read(conn, env, |ctx| account::get(ctx, &id))?)).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -191,25 +157,14 @@ impl PageParams {
 )]
 pub async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
     Auth(actor): Auth,
     QueryParams(p): QueryParams<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let (limit, after) = p.parse()?;
-    if !actor.reads_all() {
-        return Err(ApiError::forbidden());
-    }
-    let page = state
-        .db(move |conn| {
-            let page =
-                Page::from_rows(users::list(conn, limit + 1, after.as_deref())?, limit, |r| Cursor::of_id(&r.id));
-            let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
-            let mut m = users::memberships_of(conn, &ids)?;
-            Ok(page.try_map(|r| {
-                let ms = m.remove(&r.id).unwrap_or_default();
-                r.into_domain(ms)
-            })?)
-        })
-        .await?;
+    let env = state.env(Some(actor), &req);
+    let page =
+        state.db(move |conn| Ok(app::read(conn, env, |ctx| account::list(ctx, limit, after.as_deref()))?)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -242,34 +197,13 @@ pub async fn create(
         .db(move |conn| {
             // Only administrators get as far as hashing.
             app::read(conn, env.clone(), |ctx| authz::admin(ctx).map(drop))?;
-            if users::find_by_email(conn, &input.email)?.is_some() {
-                return Err(email_taken().into());
-            }
-            let row = new_user_row(&st, &input.email, &input.display_name, &input.password, input.role)?;
-            Ok(app::write(conn, env, |ctx| {
-                authz::admin(ctx)?;
-                users::insert(ctx.conn, &row).map_err(|e| match e {
-                    tashbeek_persistence::DbError::Conflict(_) => email_taken(),
-                    other => other.into(),
-                })?;
-                ctx.record(
-                    &row.id,
-                    Event::UserCreated {
-                        email: row.email.clone(),
-                        display_name: row.display_name.clone(),
-                        role: input.role,
-                        via_cli: false,
-                    },
-                )?;
-                Ok(row.clone().into_domain(vec![])?)
-            })?)
+            let password_hash = hashed(&st, &input.password)?;
+            let new =
+                NewAccount { email: &input.email, display_name: &input.display_name, password_hash, role: input.role };
+            Ok(app::write(conn, env, |ctx| account::create(ctx, new))?)
         })
         .await?;
     Ok(HttpResponse::Created().json(user))
-}
-
-fn parse_user_id(id: &str) -> ApiResult<()> {
-    uuid::Uuid::parse_str(id).map(|_| ()).map_err(|_| ApiError::not_found())
 }
 
 #[utoipa::path(
@@ -283,13 +217,15 @@ fn parse_user_id(id: &str) -> ApiResult<()> {
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn get(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    if !actor.reads_all() && actor.id != id {
-        return Err(ApiError::forbidden());
-    }
-    parse_user_id(&id)?;
-    let user = state.db(move |conn| Ok(users::get_full(conn, &id)?)).await?;
+    let env = state.env(Some(actor), &req);
+    let user = state.db(move |conn| Ok(app::read(conn, env, |ctx| account::get(ctx, &id))?)).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -321,45 +257,8 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     let input = body.0.validate()?;
     let id = id.into_inner();
-    parse_user_id(&id)?;
     let env = state.env(Some(actor), &req);
-    let user = state
-        .db(move |conn| {
-            Ok(app::write(conn, env, |ctx| {
-                authz::admin(ctx)?;
-                let mut row = users::get(ctx.conn, &id)?;
-                let state_of = |r: &UserRow| -> AppResult<AccountState> {
-                    Ok(AccountState { display_name: r.display_name.clone(), role: r.role()?, disabled: r.disabled })
-                };
-                let before = state_of(&row)?;
-                if let Some(n) = &input.display_name {
-                    row.display_name = n.clone();
-                }
-                if let Some(r) = input.role {
-                    row.role = r.as_str().into();
-                }
-                if let Some(d) = input.disabled {
-                    row.disabled = d;
-                }
-                let after = state_of(&row)?;
-                let active_admin = |s: &AccountState| s.role == GlobalRole::PlatformAdmin && !s.disabled;
-                if active_admin(&before) && !active_admin(&after) && users::count_admins(ctx.conn)? <= 1 {
-                    return Err(AppError::conflict(
-                        "last_admin",
-                        "لا يمكن ذلك: سيبقى النظام بلا مدير منصة نشط.",
-                        "Not possible: the platform would be left without an active administrator.",
-                    ));
-                }
-                row.updated_at = ctx.db_now();
-                users::update_profile(ctx.conn, &row)?;
-                if row.disabled {
-                    users::revoke_all_of_user(ctx.conn, &row.id, ctx.db_now())?;
-                }
-                ctx.record(&row.id, Event::UserUpdated { before, after })?;
-                Ok(users::get_full(ctx.conn, &row.id)?)
-            })?)
-        })
-        .await?;
+    let user = state.db(move |conn| Ok(app::write(conn, env, |ctx| account::update(ctx, &id, &input))?)).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
