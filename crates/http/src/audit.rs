@@ -9,6 +9,7 @@ use tashbeek_persistence::audit;
 use utoipa::IntoParams;
 
 use crate::auth::Auth;
+use crate::error::responses::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
 use crate::state::AppState;
@@ -36,8 +37,8 @@ pub struct AuditParams {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changes, newest first", body = Page<AuditEntry>),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadPage),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Platform administrators and observers only", body = Problem, content_type = "application/problem+json"),
     )
 )]

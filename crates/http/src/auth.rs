@@ -21,6 +21,7 @@ use tashbeek_domain::ValidationErrors;
 use tashbeek_persistence::user::{self as users, RefreshRow};
 use tashbeek_persistence::{new_id, throttle, to_db_time, DbConn};
 
+use crate::error::responses::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{request_id, JsonBody};
 use crate::state::{AppState, Settings};
@@ -284,9 +285,9 @@ enum LoginOutcome {
     )),
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
         (status = 401, description = "Wrong email or password (the same answer for both)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts for this account or address", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -381,9 +382,9 @@ enum RefreshOutcome {
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New token pair; the old refresh token is now used up", body = TokenPair),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
         (status = 401, description = "Unknown, expired or revoked token; a reused token also revokes its whole session", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -446,8 +447,8 @@ pub async fn refresh(
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "The session (refresh-token family) is revoked; unknown tokens are ignored"),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 415, response = NotJson),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -488,9 +489,9 @@ pub async fn logout(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Password changed; every session of this account is signed out"),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 415, response = NotJson),
         (status = 422, description = "Current password wrong or new one too weak", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords for this account", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),

@@ -287,3 +287,30 @@ impl From<ValidationErrors> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Problem answers that many operations share, declared once in the document's
+/// `components/responses` and referenced by each operation.
+pub mod responses {
+    use super::Problem;
+
+    macro_rules! problem_response {
+        ($($name:ident => $description:literal),+ $(,)?) => {$(
+            #[derive(utoipa::ToResponse)]
+            #[response(description = $description, content_type = "application/problem+json")]
+            pub struct $name(#[allow(dead_code)] Problem);
+        )+};
+    }
+
+    problem_response! {
+        MalformedJson => "Malformed JSON (or a malformed If-Match)",
+        BadPage => "A bad limit or cursor",
+        NotSignedIn => "Not signed in, or the session ended",
+        InvalidToken => "An access token that is invalid, or whose session ended",
+        AdminsOnly => "Platform administrators only",
+        OrganizationNotFound => "No such organization, or not visible to you",
+        TooLarge => "The body is too large",
+        NotJson => "Not JSON (send Content-Type: application/json)",
+        InvalidFields => "Invalid fields, each named in `errors`",
+        IfMatchMissing => "If-Match missing: send the ETag you read",
+    }
+}

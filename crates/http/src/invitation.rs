@@ -12,6 +12,7 @@ use tashbeek_domain::page::Page;
 use tashbeek_domain::user::{GlobalRole, Member};
 
 use crate::auth::{random_token, token_hash, Auth, MaybeAuth};
+use crate::error::responses::*;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{JsonBody, QueryParams};
 use crate::state::AppState;
@@ -27,13 +28,13 @@ use crate::user::{hashed, PageParams};
     )),
     responses(
         (status = 201, description = "Invited. The same answer whether or not the address has an account; pass the link on. A newer invitation to the same address replaces an open one.", body = InvitationCreated),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Only this organization's administrators and platform administrators", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization, or not visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = OrganizationNotFound),
         (status = 409, description = "That address is already a member (visible in the member list)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
+        (status = 422, response = InvalidFields),
         (status = 429, description = "Too many invitations from this organization in the last hour", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
@@ -62,10 +63,10 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The organization's invitations, newest first", body = Page<tashbeek_domain::invitation::Invitation>),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadPage),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Only its administrators, platform administrators and observers", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization, or not visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = OrganizationNotFound),
     )
 )]
 pub async fn list(
@@ -90,7 +91,7 @@ pub async fn list(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Withdrawn: its link no longer works"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Only this organization's administrators and platform administrators", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organization or invitation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already accepted or withdrawn", body = Problem, content_type = "application/problem+json"),
@@ -113,9 +114,9 @@ pub async fn revoke(
     request_body = InvitationToken,
     responses(
         (status = 200, description = "What the link invites to", body = InvitationPreview),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
         (status = 404, description = "Unknown, expired, withdrawn or used link", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
         (status = 422, description = "Missing token", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -141,12 +142,12 @@ pub async fn preview(
     responses(
         (status = 200, description = "Signed in as the invited address: now a member", body = Member),
         (status = 201, description = "A new account for the invited address, now a member and signed in", body = tashbeek_domain::auth::TokenPair),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = InvalidToken),
         (status = 403, description = "Signed in as another address than the one invited", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown, expired, withdrawn or used link", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already a member, or the address has an account: sign in first", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
         (status = 422, description = "Display name or password missing or too weak", body = Problem, content_type = "application/problem+json"),
     )
 )]

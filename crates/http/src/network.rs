@@ -8,6 +8,7 @@ use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::ValidationErrors;
 
 use crate::auth::{Auth, MaybeAuth};
+use crate::error::responses::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::etag;
 use crate::extract::{JsonBody, QueryParams};
@@ -24,8 +25,8 @@ fn versioned(status: actix_web::http::StatusCode, n: &Network) -> HttpResponse {
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Networks in name order", body = Page<Network>),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadPage),
+        (status = 401, response = InvalidToken),
     )
 )]
 pub async fn list(
@@ -52,10 +53,10 @@ pub async fn list(
     )),
     responses(
         (status = 201, description = "Created", body = Network, headers(("ETag" = String))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Coordinators (platform administrators) only", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
         (status = 422, description = "Invalid fields (a name, a known area)", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -77,7 +78,7 @@ pub async fn create(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The network", body = Network, headers(("ETag" = String))),
-        (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = InvalidToken),
         (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -102,13 +103,13 @@ pub async fn get(
     responses(
         (status = 200, description = "Updated", body = Network, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Coordinators only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed by someone else since your read", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
+        (status = 422, response = InvalidFields),
+        (status = 428, response = IfMatchMissing),
     )
 )]
 pub async fn update(
@@ -132,7 +133,7 @@ pub async fn update(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Its member organizations; coordinators and observers also see invitations, declines and departures, and an organization's administrators see its own invitation", body = Vec<NetworkMember>),
-        (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = InvalidToken),
         (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -155,12 +156,12 @@ pub async fn members(
     request_body = NetworkInvitation,
     responses(
         (status = 204, description = "Invited; the organization's administrators answer"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Coordinators only", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already a member or invited", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
         (status = 422, description = "Unknown organization", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -184,12 +185,12 @@ pub async fn invite(
     request_body = NetworkAnswer,
     responses(
         (status = 204, description = "Answered: now a member, or declined"),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Only the organization's own administrators answer (not even a coordinator)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such network or organization", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No open invitation", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
         (status = 422, description = "Status must be member or declined", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -213,7 +214,7 @@ pub async fn answer(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Left (its administrators) or removed (a coordinator); an open invitation is withdrawn"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Only the organization's administrators and coordinators", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such network, organization or membership", body = Problem, content_type = "application/problem+json"),
     )

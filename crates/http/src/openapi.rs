@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::error::responses;
 use crate::{audit, auth, health, invitation, network, organization, reference, user};
 
 struct Security;
@@ -50,7 +51,14 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         reference::list_areas, reference::create_area, reference::rename_area,
         audit::list,
     ),
-    components(schemas(organization::SortParam)),
+    components(
+        schemas(organization::SortParam),
+        responses(
+            responses::MalformedJson, responses::BadPage, responses::NotSignedIn, responses::InvalidToken,
+            responses::AdminsOnly, responses::OrganizationNotFound, responses::TooLarge, responses::NotJson,
+            responses::InvalidFields, responses::IfMatchMissing,
+        )
+    ),
     modifiers(&Security),
     tags(
         (name = "auth", description = "Sign-in, sessions and sign-up"),

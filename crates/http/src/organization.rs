@@ -19,6 +19,7 @@ use tashbeek_app::{self as app, organization};
 
 use crate::auth::{Auth, MaybeAuth};
 use crate::cache::CachedOrg;
+use crate::error::responses::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::etag;
 use crate::extract::{csv_list, JsonBody, QueryParams};
@@ -46,12 +47,12 @@ use crate::state::AppState;
     responses(
         (status = 201, description = "Registered (pending verification); possible duplicates are listed", body = OrganizationCreated,
             headers(("ETag" = String), ("Location" = String))),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Observers cannot write", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = TooLarge),
+        (status = 415, response = NotJson),
+        (status = 422, response = InvalidFields),
     )
 )]
 pub async fn create(
@@ -78,8 +79,8 @@ pub async fn create(
     responses(
         (status = 200, description = "The organization", body = Organization, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the given ETag"),
-        (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization, or not visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = InvalidToken),
+        (status = 404, response = OrganizationNotFound),
     )
 )]
 pub async fn get(
@@ -148,14 +149,14 @@ fn json_bytes(o: &Organization) -> ApiResult<Bytes> {
     responses(
         (status = 200, description = "Updated", body = Organization, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Not an administrator of this organization", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = OrganizationNotFound),
         (status = 412, description = "Changed by someone else since your read", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = TooLarge),
+        (status = 415, response = NotJson),
+        (status = 422, response = InvalidFields),
+        (status = 428, response = IfMatchMissing),
     )
 )]
 pub async fn update(
@@ -203,11 +204,11 @@ async fn change(
     responses(
         (status = 200, description = "Decision recorded in the organization's history", body = Organization, headers(("ETag" = String))),
         (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
+        (status = 403, response = AdminsOnly),
+        (status = 404, response = OrganizationNotFound),
         (status = 412, description = "Changed since the given ETag", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
         (status = 422, description = "Reason missing, or a move the status cannot make", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match missing on a decision to verify", body = Problem, content_type = "application/problem+json"),
     )
@@ -233,9 +234,9 @@ pub async fn verify(
     responses(
         (status = 200, description = "Archived: hidden from the directory, kept with its history", body = Organization),
         (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Not an administrator of this organization", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = OrganizationNotFound),
         (status = 409, description = "Already archived", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since the given ETag", body = Problem, content_type = "application/problem+json"),
     )
@@ -259,9 +260,9 @@ pub async fn archive(
     responses(
         (status = 200, description = "Back in the directory", body = Organization),
         (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
+        (status = 403, response = AdminsOnly),
+        (status = 404, response = OrganizationNotFound),
         (status = 409, description = "Not archived", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since the given ETag", body = Problem, content_type = "application/problem+json"),
     )
@@ -283,8 +284,8 @@ pub async fn restore(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Verification decisions, oldest first. Its members, administrators and observers see every decision with its reason and who made it; everyone else sees only when it was verified", body = Vec<VerificationEvent>),
-        (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization, or not visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = InvalidToken),
+        (status = 404, response = OrganizationNotFound),
     )
 )]
 pub async fn history(
@@ -373,7 +374,7 @@ fn parse_enum_list<T>(
     responses(
         (status = 200, description = "One page of the directory", body = Page<Organization>),
         (status = 400, description = "A parameter is invalid (unknown value, bad cursor, limit out of range)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = InvalidToken),
     )
 )]
 pub async fn list(
@@ -456,7 +457,7 @@ pub struct DuplicateParams {
     responses(
         (status = 200, description = "Registered organizations with the same normalized name in an overlapping area, among those the caller may read", body = Vec<DuplicateCandidate>),
         (status = 400, description = "A parameter is missing or invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
     )
 )]
 pub async fn duplicates(

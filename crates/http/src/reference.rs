@@ -8,6 +8,7 @@ use tashbeek_persistence::reference as stored;
 use utoipa::IntoParams;
 
 use crate::auth::Auth;
+use crate::error::responses::*;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{JsonBody, QueryParams};
 use crate::state::AppState;
@@ -30,10 +31,10 @@ pub async fn list_sectors(state: web::Data<AppState>) -> ApiResult<HttpResponse>
     )),
     responses(
         (status = 201, description = "Created", body = Sector),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, response = AdminsOnly),
+        (status = 415, response = NotJson),
         (status = 422, description = "Invalid fields, or the code exists", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -56,12 +57,12 @@ pub async fn create_sector(
     request_body = NamesInput,
     responses(
         (status = 200, description = "Renamed", body = Sector),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, response = AdminsOnly),
         (status = 404, description = "No such sector", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
+        (status = 422, response = InvalidFields),
     )
 )]
 pub async fn rename_sector(
@@ -112,10 +113,10 @@ pub async fn list_areas(
     )),
     responses(
         (status = 201, description = "Created", body = Area),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, response = AdminsOnly),
+        (status = 415, response = NotJson),
         (status = 422, description = "Invalid fields, unknown parent, wrong level under it, or the id exists", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -138,12 +139,12 @@ pub async fn create_area(
     request_body = NamesInput,
     responses(
         (status = 200, description = "Renamed", body = Area),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, response = AdminsOnly),
         (status = 404, description = "No such area", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
+        (status = 422, response = InvalidFields),
     )
 )]
 pub async fn rename_area(

@@ -15,6 +15,7 @@ use tashbeek_persistence::{throttle, to_db_time};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{client_address, hash_password, issue_tokens, seconds_until, Auth};
+use crate::error::responses::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{JsonBody, QueryParams};
 use crate::organization::year;
@@ -47,9 +48,9 @@ pub(crate) fn hashed(state: &AppState, password: &str) -> ApiResult<String> {
     )),
     responses(
         (status = 201, description = "Account and organization (pending verification) created; signed in", body = SignupResult),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 413, response = TooLarge),
+        (status = 415, response = NotJson),
         (status = 422, description = "Invalid fields, or the email is taken", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many sign-ups from this address; try later", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -114,7 +115,7 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in account with its memberships", body = User),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
     )
 )]
 pub async fn me(state: web::Data<AppState>, req: HttpRequest, Auth(actor): Auth) -> ApiResult<HttpResponse> {
@@ -150,8 +151,8 @@ impl PageParams {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Accounts, oldest first", body = Page<User>),
-        (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadPage),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Platform administrators and observers only", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -177,10 +178,10 @@ pub async fn list(
     )),
     responses(
         (status = 201, description = "Account created", body = User),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, response = AdminsOnly),
+        (status = 415, response = NotJson),
         (status = 422, description = "Invalid fields, or the email is taken", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -212,7 +213,7 @@ pub async fn create(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The account", body = User),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Only administrators, observers and the account itself", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     )
@@ -239,13 +240,13 @@ pub async fn get(
     )),
     responses(
         (status = 200, description = "Updated; disabling signs the account out everywhere", body = User),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, response = AdminsOnly),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would leave no active platform administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
+        (status = 422, response = InvalidFields),
     )
 )]
 pub async fn update(
@@ -268,9 +269,9 @@ pub async fn update(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Members with their roles", body = Vec<Member>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Only its members, platform administrators and observers", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organization, or not visible to you", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = OrganizationNotFound),
     )
 )]
 pub async fn members(
@@ -291,7 +292,7 @@ pub async fn members(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
         (status = 403, description = "Only this organization's administrators and platform administrators", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organization or member", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would leave the organization without an administrator", body = Problem, content_type = "application/problem+json"),
