@@ -43,6 +43,7 @@ fn health_ready_and_request_ids(s: &TestServer) {
     let r = s.get("/api/v1/nothing-here", None).problem(404, "not_found");
     assert_eq!(r.body["request_id"].as_str(), r.header("x-request-id"));
     s.call("PATCH", "/api/v1/sectors", Req::default()).problem(405, "method_not_allowed");
+    s.call("DELETE", "/readyz", Req::default()).problem(405, "method_not_allowed");
 }
 
 fn login_refresh_logout_and_token_reuse(s: &TestServer) {

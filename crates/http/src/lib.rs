@@ -71,9 +71,10 @@ fn cors(origins: &[String]) -> Cors {
 /// Registers every route of the API.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use actix_web::web::{delete, get, patch, post, put};
-    cfg.route("/healthz", get().to(health::healthz))
-        .route("/readyz", get().to(health::readyz))
-        .route("/docs", get().to(docs_redirect))
+    // Resources (not bare routes), so another method on a known path answers 405.
+    cfg.service(web::resource("/healthz").route(get().to(health::healthz)))
+        .service(web::resource("/readyz").route(get().to(health::readyz)))
+        .service(web::resource("/docs").route(get().to(docs_redirect)))
         .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi::document().clone()))
         .service(
             web::scope("/api/v1")
