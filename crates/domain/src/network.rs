@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::organization::{string_enum, MAX_DESCRIPTION, MAX_NAME};
-use crate::validation::{ValidationErrors, Violation};
+use crate::validation::ValidationErrors;
 
 string_enum! {
     /// Where an organization stands in a network.
@@ -47,14 +47,9 @@ impl NetworkInput {
     /// caller's to check).
     pub fn validate(mut self) -> Result<Self, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        self.name_ar = e.text("name_ar", self.name_ar, MAX_NAME, false);
-        self.name_en = e.text("name_en", self.name_en, MAX_NAME, false);
+        (self.name_ar, self.name_en) = e.names(self.name_ar, self.name_en, MAX_NAME);
         self.description = e.text("description", self.description, MAX_DESCRIPTION, true);
         self.area = e.line("area", &self.area, 100);
-        if self.name_ar.is_none() && self.name_en.is_none() && !e.0.iter().any(|(f, _)| f.starts_with("name_")) {
-            e.add("name_ar", Violation::OneOfRequired("name_en"));
-            e.add("name_en", Violation::OneOfRequired("name_ar"));
-        }
         e.into_result().map(|_| self)
     }
 
@@ -118,7 +113,7 @@ mod tests {
     fn a_network_needs_a_name_and_an_area() {
         let input = NetworkInput { name_ar: Some(" ".into()), name_en: None, description: None, area: "".into() };
         let fields: Vec<_> = input.validate().unwrap_err().0.into_iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, ["area", "name_ar", "name_en"]);
+        assert_eq!(fields, ["name_ar", "name_en", "area"]);
         let ok = NetworkInput {
             name_ar: Some(" شبكة منظمات شندي ".into()),
             name_en: None,

@@ -213,8 +213,7 @@ impl OrganizationInput {
     /// needs no database. Reference codes (sectors, areas) are checked by the caller.
     pub fn normalize_and_validate(mut self, current_year: i32) -> Result<Self, ValidationErrors> {
         let mut e = ValidationErrors::default();
-        self.name_ar = e.text("name_ar", self.name_ar, MAX_NAME, false);
-        self.name_en = e.text("name_en", self.name_en, MAX_NAME, false);
+        (self.name_ar, self.name_en) = e.names(self.name_ar, self.name_en, MAX_NAME);
         self.acronym = e.text("acronym", self.acronym, MAX_ACRONYM, false);
         self.description = e.text("description", self.description, MAX_DESCRIPTION, true);
         self.registration_number = e.text("registration_number", self.registration_number, 100, false);
@@ -224,20 +223,6 @@ impl OrganizationInput {
         self.contacts.email = e.text("contacts.email", self.contacts.email, 254, false).map(|m| m.to_lowercase());
         self.contacts.website = e.text("contacts.website", self.contacts.website, 500, false);
 
-        if self.name_ar.is_none() && self.name_en.is_none() && !e.0.iter().any(|(f, _)| f.starts_with("name_")) {
-            e.add("name_ar", Violation::OneOfRequired("name_en"));
-            e.add("name_en", Violation::OneOfRequired("name_ar"));
-        }
-        if let Some(n) = &self.name_ar {
-            if !n.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
-                e.add(
-                    "name_ar",
-                    Violation::InvalidFormat(
-                        "الاسم العربي يجب أن يحتوي حروفًا عربية / must contain Arabic letters".into(),
-                    ),
-                );
-            }
-        }
         if let Some(y) = self.founded_year {
             if !(1800..=current_year).contains(&y) {
                 e.add("founded_year", Violation::OutOfRange { min: 1800, max: current_year as i64 });

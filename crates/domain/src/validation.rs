@@ -240,6 +240,29 @@ impl ValidationErrors {
         }
     }
 
+    /// A bilingual name (`name_ar`, `name_en`): each cleaned and at most `max` long, at
+    /// least one of the two given, and the Arabic one written in Arabic letters.
+    pub fn names(
+        &mut self,
+        name_ar: Option<String>,
+        name_en: Option<String>,
+        max: usize,
+    ) -> (Option<String>, Option<String>) {
+        let ar = self.text("name_ar", name_ar, max, false);
+        let en = self.text("name_en", name_en, max, false);
+        if ar.is_none() && en.is_none() && !self.0.iter().any(|(f, _)| f.starts_with("name_")) {
+            self.add("name_ar", Violation::OneOfRequired("name_en"));
+            self.add("name_en", Violation::OneOfRequired("name_ar"));
+        }
+        if ar.as_ref().is_some_and(|n| !n.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))) {
+            self.add(
+                "name_ar",
+                Violation::InvalidFormat("الاسم العربي يجب أن يحتوي حروفًا عربية / must contain Arabic letters".into()),
+            );
+        }
+        (ar, en)
+    }
+
     /// Checks an optional free-text field's length (in characters).
     pub fn check_len(&mut self, field: &str, value: Option<&str>, max: usize) {
         if let Some(v) = value {

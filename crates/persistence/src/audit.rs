@@ -7,7 +7,7 @@ use tashbeek_domain::audit::AuditEntry;
 
 use crate::error::DbResult;
 use crate::schema::audit_log;
-use crate::{from_db_time, new_id, parse_uuid, to_db_time, DbConn};
+use crate::{from_db_time, new_id, parse_uuid, DbConn};
 
 /// One change to record.
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ pub struct Change<'a> {
     pub request_id: Option<&'a str>,
 }
 
-#[derive(Queryable, Selectable, Insertable)]
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
 struct Row {
     id: String,
@@ -36,18 +36,9 @@ struct Row {
     request_id: Option<String>,
 }
 
+/// Writes one audit row (the same row the bulk loader writes for a change).
 pub fn record(conn: &mut DbConn, c: Change<'_>) -> DbResult<()> {
-    let row = Row {
-        id: new_id(),
-        at: to_db_time(c.at),
-        actor_id: c.actor_id.map(str::to_owned),
-        action: c.action.to_owned(),
-        object_type: c.object_type.to_owned(),
-        object_id: c.object_id.to_owned(),
-        before_json: c.before.map(|v| v.to_string()),
-        after_json: c.after.map(|v| v.to_string()),
-        request_id: c.request_id.map(str::to_owned),
-    };
+    let row = crate::bulk::AuditRow::from_change(new_id(), c);
     diesel::insert_into(audit_log::table).values(&row).execute(conn)?;
     Ok(())
 }
