@@ -367,6 +367,64 @@ impl Drop for TestServer {
     }
 }
 
+/// An organization to register in a test: a pending NGO in Shendi working in health
+/// unless told otherwise.
+///
+/// `OrgBuilder::new("جمعية الأمل").in_area("SD-RN-MTM").verified().create(&s, &admin)`
+#[derive(Debug, Clone)]
+pub struct OrgBuilder {
+    body: Value,
+    verified: bool,
+}
+
+impl OrgBuilder {
+    pub fn new(name_ar: &str) -> OrgBuilder {
+        OrgBuilder {
+            body: json!({"kind": "ngo", "name_ar": name_ar, "areas": ["SD-RN-SHN"], "sectors": ["health"]}),
+            verified: false,
+        }
+    }
+
+    /// Sets any field of the profile (`"contacts"`, `"needs"`, …).
+    pub fn with(mut self, field: &str, value: Value) -> OrgBuilder {
+        self.body[field] = value;
+        self
+    }
+
+    pub fn kind(self, kind: &str) -> OrgBuilder {
+        self.with("kind", json!(kind))
+    }
+
+    /// Works in this area only.
+    pub fn in_area(self, area: &str) -> OrgBuilder {
+        self.with("areas", json!([area]))
+    }
+
+    pub fn sectors(self, sectors: &[&str]) -> OrgBuilder {
+        self.with("sectors", json!(sectors))
+    }
+
+    /// A platform administrator verifies it once created.
+    pub fn verified(mut self) -> OrgBuilder {
+        self.verified = true;
+        self
+    }
+
+    /// The profile as a client sends it.
+    pub fn body(&self) -> Value {
+        self.body.clone()
+    }
+
+    /// Registers it as `token`; returns its id.
+    pub fn create(self, s: &TestServer, token: &str) -> String {
+        let id = s.create_org(token, self.body);
+        if self.verified {
+            s.verify(&s.admin(), &id);
+        }
+        id
+    }
+}
+
 /// Runs each listed `fn(&TestServer)` once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! on_both_backends {

@@ -2,7 +2,7 @@
 //! PostgreSQL. Each of these failed before its fix.
 
 use serde_json::{json, Value};
-use tashbeek_tests::{on_both_backends, urlencode, Req, TestServer, ADMIN_EMAIL, PASSWORD};
+use tashbeek_tests::{on_both_backends, urlencode, OrgBuilder, Req, TestServer, ADMIN_EMAIL, PASSWORD};
 
 on_both_backends!(
     one_request_cannot_stop_the_server,
@@ -23,7 +23,7 @@ on_both_backends!(
 );
 
 fn org(name_ar: &str) -> Value {
-    json!({"kind": "ngo", "name_ar": name_ar, "areas": ["SD-RN-SHN"], "sectors": ["health"]})
+    OrgBuilder::new(name_ar).body()
 }
 
 fn b64(s: &str) -> String {
@@ -35,8 +35,7 @@ fn b64(s: &str) -> String {
 /// answer 500 (1,000–7,000 on SQLite).
 fn one_request_cannot_stop_the_server(s: &TestServer) {
     let admin = s.admin();
-    let id = s.create_org(&admin, org("جمعية الصمود"));
-    s.verify(&admin, &id);
+    let id = OrgBuilder::new("جمعية الصمود").verified().create(s, &admin);
     // Repeats are ignored: 9,000 copies of one value are one value (the request that
     // crashed the process was `sector=a,a,a,…`). Longer values repeat fewer times to stay
     // within the server's 32 KB request head.

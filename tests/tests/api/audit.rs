@@ -1,0 +1,44 @@
+//! The audit log.
+
+use serde_json::Value;
+use tashbeek_tests::{on_both_backends, OrgBuilder, TestServer};
+
+on_both_backends!(audit_log_records_every_change,);
+
+fn org(name_ar: &str) -> Value {
+    OrgBuilder::new(name_ar).body()
+}
+
+fn audit_log_records_every_change(s: &TestServer) {
+    let admin = s.admin();
+    let admin_id = s.get("/api/v1/me", Some(&admin)).body["id"].as_str().unwrap().to_owned();
+    let id = s.create_org(&admin, org("جمعية السجل"));
+    let path = format!("/api/v1/organizations/{id}");
+    s.put(&path, Some(&admin), Some("\"1\""), org("جمعية السجل المعدلة")).expect(200);
+    s.verify(&admin, &id);
+    let r = s.get(&format!("/api/v1/audit?object_type=organization&object_id={id}"), Some(&admin)).expect(200);
+    let items = r.body["items"].as_array().unwrap();
+    let actions: Vec<&str> = items.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(
+        actions,
+        vec!["organization.verification", "organization.update", "organization.create"],
+        "newest first"
+    );
+    let update = &items[1];
+    assert_eq!(update["actor_id"], admin_id.as_str());
+    assert_eq!(update["before"]["name_ar"], "جمعية السجل");
+    assert_eq!(update["after"]["name_ar"], "جمعية السجل المعدلة");
+    assert!(update["request_id"].as_str().is_some());
+    assert_eq!(items[0]["after"]["verification_status"], "verified");
+    // Filter by actor and page.
+    let r = s.get(&format!("/api/v1/audit?actor_id={admin_id}&limit=2"), Some(&admin)).expect(200);
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 2);
+    let c = r.body["next_cursor"].as_str().unwrap();
+    let r2 = s.get(&format!("/api/v1/audit?actor_id={admin_id}&limit=2&cursor={c}"), Some(&admin)).expect(200);
+    assert!(!r2.body["items"].as_array().unwrap().is_empty());
+    assert_ne!(r.body["items"][0]["id"], r2.body["items"][0]["id"]);
+    // A failed change leaves no trace.
+    s.put(&path, Some(&admin), Some("\"1\""), org("قديم")).problem(412, "version_mismatch");
+    let after = s.get(&format!("/api/v1/audit?object_id={id}"), Some(&admin)).expect(200);
+    assert_eq!(after.body["items"].as_array().unwrap().len(), 3);
+}

@@ -1,0 +1,13 @@
+//! The black-box HTTP suite: one module per feature, one test binary. Every test runs
+//! on SQLite and on PostgreSQL against a real server with its own database.
+
+mod audit;
+mod auth;
+mod contract;
+mod directory;
+mod hardening;
+mod members;
+mod network;
+mod organizations;
+mod reference;
+mod users;
