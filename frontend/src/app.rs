@@ -103,8 +103,7 @@ fn Header() -> impl IntoView {
                             session.sign_out();
                             if let Some(token) = refresh {
                                 leptos::task::spawn_local(async move {
-                                    let body = serde_json::json!({"refresh_token": token});
-                                    let _ = crate::api::call::<()>(crate::api::Method::Post, "/api/v1/auth/logout", Some(body), None).await;
+                                    let _ = crate::endpoints::auth::logout(token).await;
                                 });
                             }
                             leptos_router::hooks::use_navigate()("/", Default::default());

@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod endpoints;
 mod i18n;
 mod pages;
 mod reference;

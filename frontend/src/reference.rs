@@ -14,15 +14,20 @@ pub struct Reference {
 impl Reference {
     pub fn load() -> Reference {
         let r = Reference { sectors: RwSignal::new(vec![]), areas: RwSignal::new(vec![]) };
+        r.reload();
+        r
+    }
+
+    /// Fetches both lists again (after an administrator added to them).
+    pub fn reload(self) {
         leptos::task::spawn_local(async move {
-            if let Ok(s) = crate::api::get::<Vec<Sector>>("/api/v1/sectors").await {
-                r.sectors.set(s);
+            if let Ok(s) = crate::endpoints::reference::sectors().await {
+                self.sectors.set(s);
             }
-            if let Ok(a) = crate::api::get::<Vec<Area>>("/api/v1/areas").await {
-                r.areas.set(a);
+            if let Ok(a) = crate::endpoints::reference::areas().await {
+                self.areas.set(a);
             }
         });
-        r
     }
 
     pub fn sector_name(&self, i18n: &I18n, code: &str) -> String {

@@ -4,13 +4,13 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tashbeek_domain::audit::AuditEntry;
-use tashbeek_domain::page::Page;
-use tashbeek_domain::reference::{Area, AreaLevel, Sector};
-use tashbeek_domain::user::{GlobalRole, User};
+use tashbeek_domain::reference::{AreaInput, AreaLevel, SectorInput};
+use tashbeek_domain::user::{GlobalRole, NewUser, User, UserUpdate};
 
-use crate::api::{self, enc, ApiError, Method};
+use crate::api::ApiError;
+use crate::endpoints;
 use crate::i18n::use_i18n;
-use crate::pages::ErrorBox;
+use crate::pages::{show_page, ErrorBox};
 use crate::reference::use_reference;
 use crate::session::use_session;
 
@@ -42,23 +42,9 @@ pub fn UsersPage() -> impl IntoView {
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
     let load = move |cursor: Option<String>| {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/users?limit=100&cursor={}", enc(c)),
-            None => "/api/v1/users?limit=100".to_owned(),
-        };
         leptos::task::spawn_local(async move {
-            match api::get::<Page<User>>(&path).await {
-                Ok(p) => {
-                    if cursor.is_some() {
-                        users.update(|u| u.extend(p.items));
-                    } else {
-                        users.set(p.items);
-                    }
-                    next.set(p.next_cursor);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
+            let result = endpoints::users::list(cursor.as_deref()).await;
+            show_page(users, next, error, cursor.is_some(), result);
         });
     };
     Effect::new(move |_| {
@@ -66,12 +52,12 @@ pub fn UsersPage() -> impl IntoView {
             load(None);
         }
     });
-    let change = move |id: String, body: serde_json::Value| {
+    let change = move |id: String, change: UserUpdate| {
         leptos::task::spawn_local(async move {
-            match api::call::<User>(Method::Patch, &format!("/api/v1/users/{id}"), Some(body), None).await {
-                Ok(r) => users.update(|list| {
-                    if let Some(u) = list.iter_mut().find(|u| u.id == r.body.id) {
-                        *u = r.body;
+            match endpoints::users::update(&id, &change).await {
+                Ok(user) => users.update(|list| {
+                    if let Some(u) = list.iter_mut().find(|u| u.id == user.id) {
+                        *u = user;
                     }
                 }),
                 Err(e) => error.set(Some(e)),
@@ -109,7 +95,7 @@ pub fn UsersPage() -> impl IntoView {
                                                 let id = id.clone();
                                                 view! {
                                                     <select aria-label=move || i18n.t("members.role") on:change=move |ev| {
-                                                        change(id.clone(), serde_json::json!({"role": event_target_value(&ev)}))
+                                                        change(id.clone(), UserUpdate { role: GlobalRole::parse(&event_target_value(&ev)), ..Default::default() })
                                                     }>
                                                         {GlobalRole::ALL.iter().map(|r| view! {
                                                             <option value=r.as_str() selected=*r == role>{move || i18n.t(&format!("role.{}", r.as_str()))}</option>
@@ -125,7 +111,7 @@ pub fn UsersPage() -> impl IntoView {
                                             {
                                                 let id = id2.clone();
                                                 view! {
-                                                    " "<button type="button" class="link" on:click=move |_| change(id.clone(), serde_json::json!({"disabled": !disabled}))>
+                                                    " "<button type="button" class="link" on:click=move |_| change(id.clone(), UserUpdate { disabled: Some(!disabled), ..Default::default() })>
                                                         {move || if disabled { i18n.t("admin.enable") } else { i18n.t("admin.disable") }}
                                                     </button>
                                                 }
@@ -154,10 +140,14 @@ fn NewUserForm(created: Callback<()>) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = serde_json::json!({"email": email.get_untracked(), "display_name": name.get_untracked(),
-            "password": password.get_untracked(), "role": role.get_untracked()});
+        let input = NewUser {
+            email: email.get_untracked(),
+            display_name: name.get_untracked(),
+            password: password.get_untracked(),
+            role: GlobalRole::parse(&role.get_untracked()).unwrap_or(GlobalRole::User),
+        };
         leptos::task::spawn_local(async move {
-            match api::call::<User>(Method::Post, "/api/v1/users", Some(body), None).await {
+            match endpoints::users::create(&input).await {
                 Ok(_) => {
                     error.set(None);
                     email.set(String::new());
@@ -212,23 +202,18 @@ pub fn ReferencePage() -> impl IntoView {
     let session = use_session();
     let reference = use_reference();
     let error = RwSignal::new(None::<ApiError>);
-    let reload = move || {
-        leptos::task::spawn_local(async move {
-            if let Ok(s) = api::get::<Vec<Sector>>("/api/v1/sectors").await {
-                reference.sectors.set(s);
-            }
-            if let Ok(a) = api::get::<Vec<Area>>("/api/v1/areas").await {
-                reference.areas.set(a);
-            }
-        });
-    };
+    let reload = move || reference.reload();
     let (code, sector_ar, sector_en) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let add_sector = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = serde_json::json!({"code": code.get_untracked(), "name_ar": sector_ar.get_untracked(), "name_en": sector_en.get_untracked()});
+        let input = SectorInput {
+            code: code.get_untracked(),
+            name_ar: sector_ar.get_untracked(),
+            name_en: sector_en.get_untracked(),
+        };
         leptos::task::spawn_local(async move {
-            match api::call::<Sector>(Method::Post, "/api/v1/sectors", Some(body), None).await {
+            match endpoints::reference::create_sector(&input).await {
                 Ok(_) => {
                     error.set(None);
                     code.set(String::new());
@@ -255,10 +240,15 @@ pub fn ReferencePage() -> impl IntoView {
             None => AreaLevel::Country,
             Some(l) => l.child().unwrap_or(AreaLevel::Locality),
         };
-        let body = serde_json::json!({"id": area_id.get_untracked(), "parent_id": Some(parent.get_untracked()).filter(|p| !p.is_empty()),
-            "level": level.as_str(), "name_ar": area_ar.get_untracked(), "name_en": area_en.get_untracked()});
+        let input = AreaInput {
+            id: area_id.get_untracked(),
+            parent_id: Some(parent.get_untracked()).filter(|p| !p.is_empty()),
+            level,
+            name_ar: area_ar.get_untracked(),
+            name_en: area_en.get_untracked(),
+        };
         leptos::task::spawn_local(async move {
-            match api::call::<Area>(Method::Post, "/api/v1/areas", Some(body), None).await {
+            match endpoints::reference::create_area(&input).await {
                 Ok(_) => {
                     error.set(None);
                     area_id.set(String::new());
@@ -341,27 +331,10 @@ pub fn AuditPage() -> impl IntoView {
     let action = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let load = move |cursor: Option<String>| {
-        let mut path = "/api/v1/audit?limit=50".to_owned();
         let a = action.get_untracked();
-        if !a.trim().is_empty() {
-            path.push_str(&format!("&action={}", enc(a.trim())));
-        }
-        if let Some(c) = &cursor {
-            path.push_str(&format!("&cursor={}", enc(c)));
-        }
         leptos::task::spawn_local(async move {
-            match api::get::<Page<AuditEntry>>(&path).await {
-                Ok(p) => {
-                    if cursor.is_some() {
-                        entries.update(|e| e.extend(p.items));
-                    } else {
-                        entries.set(p.items);
-                    }
-                    next.set(p.next_cursor);
-                    error.set(None);
-                }
-                Err(e) => error.set(Some(e)),
-            }
+            let result = endpoints::audit::list(&a, cursor.as_deref()).await;
+            show_page(entries, next, error, cursor.is_some(), result);
         });
     };
     Effect::new(move |_| {

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tashbeek_domain::organization::{Organization, OrganizationKind, ResourceKind, VerificationStatus};
-use tashbeek_domain::page::Page;
 
-use crate::api::{self, enc, ApiError};
+use crate::api::{enc, ApiError};
+use crate::endpoints;
 use crate::i18n::use_i18n;
 use crate::pages::ErrorBox;
 use crate::reference::use_reference;
@@ -85,11 +85,11 @@ pub fn Directory() -> impl IntoView {
         loading.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            let path = match &cursor {
-                Some(c) => format!("/api/v1/organizations?{qs}&cursor={}", enc(c)),
-                None => format!("/api/v1/organizations?{qs}"),
+            let query = match &cursor {
+                Some(c) => format!("{qs}&cursor={}", enc(c)),
+                None => qs,
             };
-            let result = api::get::<Page<Organization>>(&path).await;
+            let result = endpoints::organizations::list(&query).await;
             if generation.get_value() != gen {
                 return; // a newer search replaced this one
             }

@@ -7,13 +7,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use tashbeek_domain::organization::{
-    ContactVisibility, DuplicateCandidate, Organization, OrganizationCreated, OrganizationInput, OrganizationKind,
-    Resource, ResourceKind,
+    ContactVisibility, DuplicateCandidate, Organization, OrganizationInput, OrganizationKind, Resource, ResourceKind,
 };
 use tashbeek_domain::validation::Violation;
 
-use crate::api::{self, enc, ApiError, Method};
+use crate::api::ApiError;
 use crate::app::Flash;
+use crate::endpoints;
 use crate::i18n::use_i18n;
 use crate::pages::ErrorBox;
 use crate::reference::use_reference;
@@ -275,7 +275,7 @@ pub fn OrgForm(edit: bool) -> impl IntoView {
         Effect::new(move |_| {
             let id = org_id();
             leptos::task::spawn_local(async move {
-                match api::call::<Organization>(Method::Get, &format!("/api/v1/organizations/{id}"), None, None).await {
+                match endpoints::organizations::get(&id).await {
                     Ok(r) => {
                         fields.fill(&r.body);
                         etag.set(r.etag);
@@ -296,10 +296,9 @@ pub fn OrgForm(edit: bool) -> impl IntoView {
             duplicates.set(vec![]);
             return;
         }
-        let areas = fields.areas.get_untracked().join(",");
+        let areas = fields.areas.get_untracked();
         leptos::task::spawn_local(async move {
-            let path = format!("/api/v1/organizations/duplicates?name={}&area={}", enc(&name), enc(&areas));
-            if let Ok(d) = api::get::<Vec<DuplicateCandidate>>(&path).await {
+            if let Ok(d) = endpoints::organizations::duplicates(&name, &areas).await {
                 duplicates.set(d);
             }
         });
@@ -328,24 +327,14 @@ pub fn OrgForm(edit: bool) -> impl IntoView {
         };
         errors.set(HashMap::new());
         busy.set(true);
-        let body = serde_json::to_value(&input).unwrap_or_default();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let result = if edit {
                 let id = org_id();
                 let tag = etag.get_untracked();
-                api::call::<Organization>(
-                    Method::Put,
-                    &format!("/api/v1/organizations/{id}"),
-                    Some(body),
-                    tag.as_deref(),
-                )
-                .await
-                .map(|r| (r.body, vec![]))
+                endpoints::organizations::update(&id, &input, tag.as_deref()).await.map(|o| (o, vec![]))
             } else {
-                api::call::<OrganizationCreated>(Method::Post, "/api/v1/organizations", Some(body), None)
-                    .await
-                    .map(|r| (r.body.organization, r.body.possible_duplicates))
+                endpoints::organizations::create(&input).await.map(|c| (c.organization, c.possible_duplicates))
             };
             busy.set(false);
             match result {
@@ -353,7 +342,7 @@ pub fn OrgForm(edit: bool) -> impl IntoView {
                     flash.0.set(dups);
                     // Creating made the user this organization's admin: pick up the membership.
                     if !edit {
-                        if let Ok(me) = api::get::<tashbeek_domain::user::User>("/api/v1/me").await {
+                        if let Ok(me) = endpoints::auth::me().await {
                             session.0.update(|s| {
                                 if let Some(s) = s {
                                     s.user = me;

@@ -6,11 +6,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use tashbeek_domain::auth::TokenPair;
 use tashbeek_domain::invitation::InvitationPreview;
-use tashbeek_domain::user::{Member, User};
 
-use crate::api::{self, ApiError, Method};
+use crate::api::ApiError;
+use crate::endpoints;
 use crate::i18n::use_i18n;
 use crate::pages::ErrorBox;
 use crate::session::{use_session, Stored};
@@ -54,9 +53,7 @@ pub fn InvitationPage() -> impl IntoView {
 
     match token.clone() {
         Some(t) => leptos::task::spawn_local(async move {
-            let body = serde_json::json!({"token": t});
-            let r = api::call::<InvitationPreview>(Method::Post, "/api/v1/invitations/preview", Some(body), None).await;
-            preview.set(Some(r.map(|r| r.body)));
+            preview.set(Some(endpoints::invitations::preview(&t).await));
         }),
         None => preview.set(Some(Err(ApiError {
             status: 404,
@@ -73,7 +70,7 @@ pub fn InvitationPage() -> impl IntoView {
             forget_token();
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
-                if let Ok(me) = api::get::<User>("/api/v1/me").await {
+                if let Ok(me) = endpoints::auth::me().await {
                     session.0.update(|s| {
                         if let Some(s) = s {
                             s.user = me;
@@ -92,8 +89,7 @@ pub fn InvitationPage() -> impl IntoView {
                 .with_untracked(|p| p.as_ref().and_then(|p| p.as_ref().ok()).map(|p| p.organization_id.to_string()));
             busy.set(true);
             leptos::task::spawn_local(async move {
-                let body = serde_json::json!({"token": token});
-                match api::call::<Member>(Method::Post, "/api/v1/invitations/accept", Some(body), None).await {
+                match endpoints::invitations::accept(&token).await {
                     Ok(_) => joined(org_id.unwrap_or_default()),
                     Err(e) => error.set(Some(e)),
                 }
@@ -107,18 +103,15 @@ pub fn InvitationPage() -> impl IntoView {
             ev.prevent_default();
             let org_id = preview
                 .with_untracked(|p| p.as_ref().and_then(|p| p.as_ref().ok()).map(|p| p.organization_id.to_string()));
-            let body = serde_json::json!({
-                "token": token.clone().unwrap_or_default(),
-                "display_name": name.get_untracked(),
-                "password": password.get_untracked(),
-            });
+            let (token, display_name, secret) =
+                (token.clone().unwrap_or_default(), name.get_untracked(), password.get_untracked());
             busy.set(true);
             error.set(None);
             let joined = joined.clone();
             leptos::task::spawn_local(async move {
-                match api::call::<TokenPair>(Method::Post, "/api/v1/invitations/accept", Some(body), None).await {
-                    Ok(r) => {
-                        session.0.set(Some(Stored::from(r.body)));
+                match endpoints::invitations::accept_new_account(&token, display_name, secret).await {
+                    Ok(pair) => {
+                        session.0.set(Some(Stored::from(pair)));
                         joined(org_id.unwrap_or_default());
                     }
                     Err(e) => error.set(Some(e)),

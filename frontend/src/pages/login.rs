@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use tashbeek_domain::auth::TokenPair;
 
-use crate::api::{self, ApiError, Method};
+use crate::api::ApiError;
+use crate::endpoints;
 use crate::i18n::use_i18n;
 use crate::session::{use_session, Stored};
 
@@ -27,12 +27,12 @@ pub fn Login() -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         error.set(None);
-        let body = serde_json::json!({"email": email.get_untracked(), "password": password.get_untracked()});
+        let (e, p) = (email.get_untracked(), password.get_untracked());
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match api::call::<TokenPair>(Method::Post, "/api/v1/auth/login", Some(body), None).await {
-                Ok(r) => {
-                    session.0.set(Some(Stored::from(r.body)));
+            match endpoints::auth::login(e, p).await {
+                Ok(pair) => {
+                    session.0.set(Some(Stored::from(pair)));
                     navigate(&next(), Default::default());
                 }
                 Err(e) => error.set(Some(e)),

@@ -5,12 +5,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use tashbeek_domain::invitation::{Invitation, InvitationCreated, InvitationStatus};
+use tashbeek_domain::invitation::{Invitation, InvitationInput, InvitationStatus};
 use tashbeek_domain::organization::Organization;
-use tashbeek_domain::page::Page;
 use tashbeek_domain::user::{Member, OrgRole};
 
-use crate::api::{self, ApiError, Method};
+use crate::api::ApiError;
+use crate::endpoints;
 use crate::i18n::use_i18n;
 use crate::pages::not_found::NotFound;
 use crate::pages::ErrorBox;
@@ -34,16 +34,15 @@ pub fn MembersPage() -> impl IntoView {
     let load = move || {
         let id = id.get_untracked();
         leptos::task::spawn_local(async move {
-            let base = format!("/api/v1/organizations/{id}");
-            match api::get::<Organization>(&base).await {
-                Ok(o) => org.set(Some(o)),
+            match endpoints::organizations::get(&id).await {
+                Ok(r) => org.set(Some(r.body)),
                 Err(e) => {
                     error.set(Some(e));
                     loading.set(false);
                     return;
                 }
             }
-            match api::get::<Vec<Member>>(&format!("{base}/members")).await {
+            match endpoints::organizations::members(&id).await {
                 Ok(m) => {
                     members.set(m);
                     error.set(None);
@@ -51,7 +50,7 @@ pub fn MembersPage() -> impl IntoView {
                 Err(e) => error.set(Some(e)),
             }
             if reads_invitations() {
-                if let Ok(p) = api::get::<Page<Invitation>>(&format!("{base}/invitations?limit=200")).await {
+                if let Ok(p) = endpoints::invitations::list(&id).await {
                     invitations.set(p.items);
                 }
             }
@@ -70,9 +69,9 @@ pub fn MembersPage() -> impl IntoView {
             if !window().confirm_with_message(&question).unwrap_or(false) {
                 return;
             }
-            let path = format!("/api/v1/organizations/{}/members/{}", id.get_untracked(), m.user_id);
+            let (org, user) = (id.get_untracked(), m.user_id.to_string());
             leptos::task::spawn_local(async move {
-                match api::call::<()>(Method::Delete, &path, None, None).await {
+                match endpoints::organizations::remove_member(&org, &user).await {
                     Ok(_) => {
                         action_error.set(None);
                         load();
@@ -84,9 +83,9 @@ pub fn MembersPage() -> impl IntoView {
     };
     let revoke = move |inv: Invitation| {
         move |_| {
-            let path = format!("/api/v1/organizations/{}/invitations/{}", id.get_untracked(), inv.id);
+            let (org, invitation) = (id.get_untracked(), inv.id.to_string());
             leptos::task::spawn_local(async move {
-                match api::call::<()>(Method::Delete, &path, None, None).await {
+                match endpoints::invitations::revoke(&org, &invitation).await {
                     Ok(_) => {
                         action_error.set(None);
                         load();
@@ -199,13 +198,13 @@ fn InviteForm(id: String, reload: Callback<()>) -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         error.set(None);
-        let path = format!("/api/v1/organizations/{id}/invitations");
-        let body = serde_json::json!({"email": email.get_untracked(), "role": role.get_untracked().as_str()});
+        let input = InvitationInput { email: email.get_untracked(), role: role.get_untracked() };
+        let org = id.clone();
         leptos::task::spawn_local(async move {
-            match api::call::<InvitationCreated>(Method::Post, &path, Some(body), None).await {
-                Ok(r) => {
+            match endpoints::invitations::create(&org, &input).await {
+                Ok(created) => {
                     let origin = window().location().origin().unwrap_or_default();
-                    link.set(Some(format!("{origin}{}", r.body.accept_path)));
+                    link.set(Some(format!("{origin}{}", created.accept_path)));
                     email.set(String::new());
                     reload.run(());
                 }

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::i18n::use_i18n;
+use tashbeek_domain::page::Page;
 
 /// An error banner that says what happened and, for 403, that the action is not allowed.
 #[component]
@@ -19,4 +20,27 @@ pub fn ErrorBox(error: ApiError) -> impl IntoView {
     let i18n = use_i18n();
     let text = if error.status == 403 { i18n.t("errors.forbidden") } else { error.detail.clone() };
     view! { <div class="alert error" role="alert">{text}</div> }
+}
+
+/// Puts a fetched page into a growing list: the first page replaces it, later pages
+/// ("show more") append; the next cursor and any error are kept beside it.
+pub fn show_page<T: Send + Sync + 'static>(
+    list: RwSignal<Vec<T>>,
+    next: RwSignal<Option<String>>,
+    error: RwSignal<Option<ApiError>>,
+    appending: bool,
+    result: Result<Page<T>, ApiError>,
+) {
+    match result {
+        Ok(p) => {
+            if appending {
+                list.update(|l| l.extend(p.items));
+            } else {
+                list.set(p.items);
+            }
+            next.set(p.next_cursor);
+            error.set(None);
+        }
+        Err(e) => error.set(Some(e)),
+    }
 }

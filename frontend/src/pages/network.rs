@@ -5,11 +5,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use tashbeek_domain::network::{Network, NetworkMember, NetworkMemberStatus};
+use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
 use tashbeek_domain::organization::Organization;
-use tashbeek_domain::page::Page;
 
-use crate::api::{self, enc, ApiError, Method};
+use crate::api::ApiError;
+use crate::endpoints;
 use crate::i18n::use_i18n;
 use crate::pages::not_found::NotFound;
 use crate::pages::ErrorBox;
@@ -24,7 +24,7 @@ pub fn NetworksPage() -> impl IntoView {
     let networks = RwSignal::new(None::<Result<Vec<Network>, ApiError>>);
     let load = move || {
         leptos::task::spawn_local(async move {
-            let r = api::get::<Page<Network>>("/api/v1/networks?limit=200").await.map(|p| p.items);
+            let r = endpoints::networks::list().await.map(|p| p.items);
             networks.set(Some(r));
         })
     };
@@ -69,13 +69,14 @@ fn CreateNetwork(created: Callback<()>) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = serde_json::json!({
-            "name_ar": Some(name_ar.get_untracked()).filter(|s| !s.trim().is_empty()),
-            "name_en": Some(name_en.get_untracked()).filter(|s| !s.trim().is_empty()),
-            "area": area.get_untracked(),
-        });
+        let input = NetworkInput {
+            name_ar: Some(name_ar.get_untracked()).filter(|s| !s.trim().is_empty()),
+            name_en: Some(name_en.get_untracked()).filter(|s| !s.trim().is_empty()),
+            description: None,
+            area: area.get_untracked(),
+        };
         leptos::task::spawn_local(async move {
-            match api::call::<Network>(Method::Post, "/api/v1/networks", Some(body), None).await {
+            match endpoints::networks::create(&input).await {
                 Ok(_) => {
                     error.set(None);
                     name_ar.set(String::new());
@@ -130,9 +131,9 @@ pub fn NetworkPage() -> impl IntoView {
     let load = move || {
         let id = id.get_untracked();
         leptos::task::spawn_local(async move {
-            let n = api::get::<Network>(&format!("/api/v1/networks/{id}")).await;
+            let n = endpoints::networks::get(&id).await;
             if n.is_ok() {
-                if let Ok(m) = api::get::<Vec<NetworkMember>>(&format!("/api/v1/networks/{id}/members")).await {
+                if let Ok(m) = endpoints::networks::members(&id).await {
                     members.set(m);
                 }
             }
@@ -144,11 +145,16 @@ pub fn NetworkPage() -> impl IntoView {
         session.0.track();
         load();
     });
-    // Acts on one organization's place in the network (answer, leave or remove).
-    let act = move |method: Method, org: String, body: Option<serde_json::Value>| {
-        let path = format!("/api/v1/networks/{}/members/{org}", id.get_untracked());
+    // Acts on one organization's place in the network: `Some(status)` answers the
+    // invitation, `None` leaves (or removes, for a coordinator).
+    let act = move |org: String, answer: Option<NetworkMemberStatus>| {
+        let network = id.get_untracked();
         leptos::task::spawn_local(async move {
-            match api::call::<()>(method, &path, body, None).await {
+            let result = match answer {
+                Some(status) => endpoints::networks::answer(&network, &org, status).await,
+                None => endpoints::networks::leave(&network, &org).await,
+            };
+            match result {
                 Ok(_) => {
                     action_error.set(None);
                     load();
@@ -188,12 +194,12 @@ pub fn NetworkPage() -> impl IntoView {
                                                 <span class=format!("badge network-{}", status.as_str())>{move || i18n.t(&format!("networks.status.{}", status.as_str()))}</span>
                                                 {(mine && status == NetworkMemberStatus::Invited).then(|| view! {
                                                     " "<button type="button" class="button small" id="network-accept"
-                                                        on:click=move |_| act(Method::Put, a.clone(), Some(serde_json::json!({"status": "member"})))>{move || i18n.t("networks.accept")}</button>
+                                                        on:click=move |_| act(a.clone(), Some(NetworkMemberStatus::Member))>{move || i18n.t("networks.accept")}</button>
                                                     " "<button type="button" class="button small secondary"
-                                                        on:click=move |_| act(Method::Put, b.clone(), Some(serde_json::json!({"status": "declined"})))>{move || i18n.t("networks.decline")}</button>
+                                                        on:click=move |_| act(b.clone(), Some(NetworkMemberStatus::Declined))>{move || i18n.t("networks.decline")}</button>
                                                 })}
                                                 {((mine || session.is_admin()) && matches!(status, NetworkMemberStatus::Member | NetworkMemberStatus::Invited)).then(|| view! {
-                                                    " "<button type="button" class="link" on:click=move |_| act(Method::Delete, c.clone(), None)>
+                                                    " "<button type="button" class="link" on:click=move |_| act(c.clone(), None)>
                                                         {move || if mine { i18n.t("networks.leave") } else { i18n.t("networks.remove") }}
                                                     </button>
                                                 })}
@@ -221,19 +227,18 @@ fn InviteOrganization(network: String, invited: Callback<()>) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let path = format!("/api/v1/organizations?limit=10&q={}", enc(&q.get_untracked()));
+        let query = q.get_untracked();
         leptos::task::spawn_local(async move {
-            match api::get::<Page<Organization>>(&path).await {
+            match endpoints::organizations::search(&query, 10).await {
                 Ok(p) => found.set(p.items),
                 Err(e) => error.set(Some(e)),
             }
         });
     };
     let invite = move |org: String| {
-        let path = format!("/api/v1/networks/{network}/members");
+        let network = network.clone();
         leptos::task::spawn_local(async move {
-            let body = serde_json::json!({"organization_id": org});
-            match api::call::<()>(Method::Post, &path, Some(body), None).await {
+            match endpoints::networks::invite(&network, &org).await {
                 Ok(_) => {
                     error.set(None);
                     found.set(vec![]);

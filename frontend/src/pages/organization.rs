@@ -6,8 +6,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use tashbeek_domain::organization::{Organization, Resource, VerificationEvent, VerificationStatus};
 
-use crate::api::{self, ApiError, Method};
+use crate::api::ApiError;
 use crate::app::Flash;
+use crate::endpoints;
 use crate::i18n::use_i18n;
 use crate::pages::directory::StatusBadge;
 use crate::pages::not_found::NotFound;
@@ -31,14 +32,12 @@ pub fn OrgPage() -> impl IntoView {
         let id = id.get_untracked();
         loading.set(true);
         leptos::task::spawn_local(async move {
-            match api::call::<Organization>(Method::Get, &format!("/api/v1/organizations/{id}"), None, None).await {
+            match endpoints::organizations::get(&id).await {
                 Ok(r) => {
                     org.set(Some(r.body));
                     etag.set(r.etag);
                     error.set(None);
-                    if let Ok(h) =
-                        api::get::<Vec<VerificationEvent>>(&format!("/api/v1/organizations/{id}/history")).await
-                    {
+                    if let Ok(h) = endpoints::organizations::history(&id).await {
                         history.set(h);
                     }
                 }
@@ -126,14 +125,7 @@ fn Profile(
             let id = id.clone();
             leptos::task::spawn_local(async move {
                 let tag = etag.get_untracked();
-                match api::call::<Organization>(
-                    Method::Delete,
-                    &format!("/api/v1/organizations/{id}"),
-                    None,
-                    tag.as_deref(),
-                )
-                .await
-                {
+                match endpoints::organizations::archive(&id, tag.as_deref()).await {
                     Ok(_) => reload.run(()),
                     Err(e) => action_error.set(Some(e)),
                 }
@@ -145,14 +137,7 @@ fn Profile(
         move |_| {
             let id = id.clone();
             leptos::task::spawn_local(async move {
-                match api::call::<Organization>(
-                    Method::Post,
-                    &format!("/api/v1/organizations/{id}/restore"),
-                    Some(serde_json::json!({})),
-                    None,
-                )
-                .await
-                {
+                match endpoints::organizations::restore(&id).await {
                     Ok(_) => reload.run(()),
                     Err(e) => action_error.set(Some(e)),
                 }
@@ -286,11 +271,10 @@ fn Verification(
         let id = id.clone();
         move |_| {
             let id = id.clone();
-            let body = serde_json::json!({"status": to.as_str(), "reason": reason.get_untracked()});
+            let why = reason.get_untracked();
             leptos::task::spawn_local(async move {
                 let tag = etag.get_untracked();
-                let path = format!("/api/v1/organizations/{id}/verification");
-                match api::call::<Organization>(Method::Post, &path, Some(body), tag.as_deref()).await {
+                match endpoints::organizations::decide(&id, to, why, tag.as_deref()).await {
                     Ok(_) => reload.run(()),
                     Err(e) => error.set(Some(e)),
                 }

@@ -1,0 +1,239 @@
+//! Every API operation the dashboard uses, as a typed function: pages call these and
+//! never spell a path or build a JSON body themselves. Inputs are the domain crate's
+//! types, so the dashboard sends exactly what the server validates.
+
+use serde::Serialize;
+use serde_json::json;
+use tashbeek_domain::audit::AuditEntry;
+use tashbeek_domain::auth::{LoginRequest, TokenPair};
+use tashbeek_domain::invitation::{InvitationCreated, InvitationInput, InvitationPreview};
+use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
+use tashbeek_domain::organization::{
+    DuplicateCandidate, Organization, OrganizationCreated, OrganizationInput, VerificationEvent, VerificationStatus,
+};
+use tashbeek_domain::page::Page;
+use tashbeek_domain::reference::{Area, AreaInput, Sector, SectorInput};
+use tashbeek_domain::user::{Member, NewUser, User, UserUpdate};
+
+use crate::api::{call, enc, get as fetch, ApiError, Method, Reply};
+
+fn body(v: &impl Serialize) -> Option<serde_json::Value> {
+    serde_json::to_value(v).ok()
+}
+
+/// `?limit=…&cursor=…` for a keyset list.
+fn page_query(limit: u32, cursor: Option<&str>) -> String {
+    match cursor {
+        Some(c) => format!("limit={limit}&cursor={}", enc(c)),
+        None => format!("limit={limit}"),
+    }
+}
+
+pub mod auth {
+    use super::*;
+
+    pub async fn login(email: String, password: String) -> Result<TokenPair, ApiError> {
+        call(Method::Post, "/api/v1/auth/login", body(&LoginRequest { email, password }), None).await.map(|r| r.body)
+    }
+
+    pub async fn logout(refresh_token: String) -> Result<(), ApiError> {
+        call::<()>(Method::Post, "/api/v1/auth/logout", Some(json!({"refresh_token": refresh_token})), None)
+            .await
+            .map(drop)
+    }
+
+    pub async fn me() -> Result<User, ApiError> {
+        fetch("/api/v1/me").await
+    }
+}
+
+pub mod organizations {
+    use super::*;
+
+    /// One page of the directory for an already-encoded query string.
+    pub async fn list(query: &str) -> Result<Page<Organization>, ApiError> {
+        fetch(&format!("/api/v1/organizations?{query}")).await
+    }
+
+    pub async fn search(q: &str, limit: u32) -> Result<Page<Organization>, ApiError> {
+        list(&format!("limit={limit}&q={}", enc(q))).await
+    }
+
+    /// The organization with its ETag (for edits and decisions).
+    pub async fn get(id: &str) -> Result<Reply<Organization>, ApiError> {
+        call(Method::Get, &format!("/api/v1/organizations/{id}"), None, None).await
+    }
+
+    pub async fn history(id: &str) -> Result<Vec<VerificationEvent>, ApiError> {
+        fetch(&format!("/api/v1/organizations/{id}/history")).await
+    }
+
+    pub async fn duplicates(name: &str, areas: &[String]) -> Result<Vec<DuplicateCandidate>, ApiError> {
+        fetch(&format!("/api/v1/organizations/duplicates?name={}&area={}", enc(name), enc(&areas.join(",")))).await
+    }
+
+    pub async fn create(input: &OrganizationInput) -> Result<OrganizationCreated, ApiError> {
+        call(Method::Post, "/api/v1/organizations", body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn update(id: &str, input: &OrganizationInput, etag: Option<&str>) -> Result<Organization, ApiError> {
+        call(Method::Put, &format!("/api/v1/organizations/{id}"), body(input), etag).await.map(|r| r.body)
+    }
+
+    pub async fn archive(id: &str, etag: Option<&str>) -> Result<Organization, ApiError> {
+        call(Method::Delete, &format!("/api/v1/organizations/{id}"), None, etag).await.map(|r| r.body)
+    }
+
+    pub async fn restore(id: &str) -> Result<Organization, ApiError> {
+        call(Method::Post, &format!("/api/v1/organizations/{id}/restore"), Some(json!({})), None).await.map(|r| r.body)
+    }
+
+    /// A verification decision on the version `etag` names.
+    pub async fn decide(
+        id: &str,
+        status: VerificationStatus,
+        reason: String,
+        etag: Option<&str>,
+    ) -> Result<Organization, ApiError> {
+        let decision = json!({"status": status.as_str(), "reason": Some(reason).filter(|r| !r.trim().is_empty())});
+        call(Method::Post, &format!("/api/v1/organizations/{id}/verification"), Some(decision), etag)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn members(id: &str) -> Result<Vec<Member>, ApiError> {
+        fetch(&format!("/api/v1/organizations/{id}/members")).await
+    }
+
+    pub async fn remove_member(id: &str, user_id: &str) -> Result<(), ApiError> {
+        call::<()>(Method::Delete, &format!("/api/v1/organizations/{id}/members/{user_id}"), None, None).await.map(drop)
+    }
+}
+
+pub mod invitations {
+    use super::*;
+    use tashbeek_domain::invitation::Invitation;
+
+    pub async fn list(org_id: &str) -> Result<Page<Invitation>, ApiError> {
+        fetch(&format!("/api/v1/organizations/{org_id}/invitations?limit=200")).await
+    }
+
+    pub async fn create(org_id: &str, input: &InvitationInput) -> Result<InvitationCreated, ApiError> {
+        call(Method::Post, &format!("/api/v1/organizations/{org_id}/invitations"), body(input), None)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn revoke(org_id: &str, invitation_id: &str) -> Result<(), ApiError> {
+        call::<()>(Method::Delete, &format!("/api/v1/organizations/{org_id}/invitations/{invitation_id}"), None, None)
+            .await
+            .map(drop)
+    }
+
+    pub async fn preview(token: &str) -> Result<InvitationPreview, ApiError> {
+        call(Method::Post, "/api/v1/invitations/preview", Some(json!({"token": token})), None).await.map(|r| r.body)
+    }
+
+    /// Accepts while signed in as the invited address.
+    pub async fn accept(token: &str) -> Result<Member, ApiError> {
+        call(Method::Post, "/api/v1/invitations/accept", Some(json!({"token": token})), None).await.map(|r| r.body)
+    }
+
+    /// Creates the invited account and joins, signed in.
+    pub async fn accept_new_account(
+        token: &str,
+        display_name: String,
+        password: String,
+    ) -> Result<TokenPair, ApiError> {
+        let b = json!({"token": token, "display_name": display_name, "password": password});
+        call(Method::Post, "/api/v1/invitations/accept", Some(b), None).await.map(|r| r.body)
+    }
+}
+
+pub mod networks {
+    use super::*;
+
+    pub async fn list() -> Result<Page<Network>, ApiError> {
+        fetch("/api/v1/networks?limit=200").await
+    }
+
+    pub async fn get(id: &str) -> Result<Network, ApiError> {
+        fetch(&format!("/api/v1/networks/{id}")).await
+    }
+
+    pub async fn create(input: &NetworkInput) -> Result<Network, ApiError> {
+        call(Method::Post, "/api/v1/networks", body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn members(id: &str) -> Result<Vec<NetworkMember>, ApiError> {
+        fetch(&format!("/api/v1/networks/{id}/members")).await
+    }
+
+    pub async fn invite(id: &str, organization_id: &str) -> Result<(), ApiError> {
+        let b = json!({"organization_id": organization_id});
+        call::<()>(Method::Post, &format!("/api/v1/networks/{id}/members"), Some(b), None).await.map(drop)
+    }
+
+    /// The organization's own answer: `Member` or `Declined`.
+    pub async fn answer(id: &str, organization_id: &str, status: NetworkMemberStatus) -> Result<(), ApiError> {
+        let b = json!({"status": status.as_str()});
+        call::<()>(Method::Put, &format!("/api/v1/networks/{id}/members/{organization_id}"), Some(b), None)
+            .await
+            .map(drop)
+    }
+
+    pub async fn leave(id: &str, organization_id: &str) -> Result<(), ApiError> {
+        call::<()>(Method::Delete, &format!("/api/v1/networks/{id}/members/{organization_id}"), None, None)
+            .await
+            .map(drop)
+    }
+}
+
+pub mod users {
+    use super::*;
+
+    pub async fn list(cursor: Option<&str>) -> Result<Page<User>, ApiError> {
+        fetch(&format!("/api/v1/users?{}", page_query(100, cursor))).await
+    }
+
+    pub async fn create(input: &NewUser) -> Result<User, ApiError> {
+        call(Method::Post, "/api/v1/users", body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn update(id: &str, change: &UserUpdate) -> Result<User, ApiError> {
+        call(Method::Patch, &format!("/api/v1/users/{id}"), body(change), None).await.map(|r| r.body)
+    }
+}
+
+pub mod reference {
+    use super::*;
+
+    pub async fn sectors() -> Result<Vec<Sector>, ApiError> {
+        fetch("/api/v1/sectors").await
+    }
+
+    pub async fn areas() -> Result<Vec<Area>, ApiError> {
+        fetch("/api/v1/areas").await
+    }
+
+    pub async fn create_sector(input: &SectorInput) -> Result<Sector, ApiError> {
+        call(Method::Post, "/api/v1/sectors", body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn create_area(input: &AreaInput) -> Result<Area, ApiError> {
+        call(Method::Post, "/api/v1/areas", body(input), None).await.map(|r| r.body)
+    }
+}
+
+pub mod audit {
+    use super::*;
+
+    /// The newest changes, optionally of one action.
+    pub async fn list(action: &str, cursor: Option<&str>) -> Result<Page<AuditEntry>, ApiError> {
+        let mut q = page_query(50, cursor);
+        if !action.trim().is_empty() {
+            q.push_str(&format!("&action={}", enc(action.trim())));
+        }
+        fetch(&format!("/api/v1/audit?{q}")).await
+    }
+}
