@@ -505,27 +505,52 @@ pub async fn change_password(
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
     let rid = request_id(&req);
+    // 1. The account, and one attempt reserved against it: guesses of the current
+    //    password count like failed logins, so a stolen access token gives no
+    //    unlimited guessing.
     let st = state.clone();
-    state
+    let (user, acct_key, reserved) = state
         .db(move |conn| {
             let user = users::get(conn, &actor.id).map_err(|_| ApiError::unauthorized())?;
             if user.disabled {
                 return Err(ApiError::unauthorized());
             }
-            let input = input.validate(&user.email, &user.display_name)?;
-            // Guesses of the current password count like failed logins of the account:
-            // a stolen access token gives no unlimited guessing.
             let acct_key = format!("acct:{}", user.email);
             let now = to_db_time(st.now());
             let window = Duration::seconds(st.settings.login_window_secs);
             let limit = [(acct_key.as_str(), st.settings.login_max_failures_per_account)];
-            if let Err(free_at) = conn.write(|c| throttle::reserve(c, &limit, window, now))? {
-                return Err(ApiError::too_many_attempts(seconds_until(free_at, now)));
+            match conn.write(|c| throttle::reserve(c, &limit, window, now))? {
+                Err(free_at) => Err(ApiError::too_many_attempts(seconds_until(free_at, now))),
+                Ok(reserved) => Ok((user, acct_key, reserved)),
             }
-            if !verify_password(&input.current_password, &user.password_hash) {
-                return Err(ValidationErrors::single("current_password", Violation::Incorrect).into());
+        })
+        .await?;
+    // 2. Strength check, verification and the new hash hold no connection. A new
+    //    password refused as too weak is no guess: its reservation is given back.
+    let settings = state.settings.clone();
+    let checked = web::block(move || -> Result<_, (bool, ApiError)> {
+        let input = input.validate(&user.email, &user.display_name).map_err(|e| (true, e.into()))?;
+        if !verify_password(&input.current_password, &user.password_hash) {
+            return Err((false, ValidationErrors::single("current_password", Violation::Incorrect).into()));
+        }
+        let hash = hash_password(&settings, &input.new_password).map_err(|e| (false, e))?;
+        Ok((user, hash))
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    let (user, hash) = match checked {
+        Ok(done) => done,
+        Err((give_back, e)) => {
+            if give_back {
+                state.db(move |conn| Ok(conn.write(|c| throttle::release(c, &reserved))?)).await?;
             }
-            let hash = hash_password(&st.settings, &input.new_password)?;
+            return Err(e);
+        }
+    };
+    // 3. The new password, every session ended, the event: one transaction.
+    let st = state.clone();
+    state
+        .db(move |conn| {
             conn.write(|c| -> ApiResult<()> {
                 let now = st.now();
                 throttle::clear(c, &acct_key)?;

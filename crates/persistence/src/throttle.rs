@@ -48,6 +48,16 @@ pub fn reserve(
             return Ok(Err(oldest.unwrap_or(window_start) + window));
         }
     }
+    // Each key forgets its attempts older than a day as it goes, so throttles that no
+    // failed login ever prunes (sign-ups, invitations) stay small too.
+    for &(key, _) in keys {
+        diesel::delete(
+            login_failures::table
+                .filter(login_failures::throttle_key.eq(key))
+                .filter(login_failures::at.lt(now - Duration::days(1))),
+        )
+        .execute(conn)?;
+    }
     let mut ids = Vec::with_capacity(keys.len());
     for &(key, _) in keys {
         let id = new_id();

@@ -392,12 +392,20 @@ fn weak_passwords_are_refused(s: &TestServer) {
         assert!(!en.body["errors"][0]["message"].as_str().unwrap().is_empty());
     }
     let (token, _) = s.signup("salma@shendi.example", "جمعية سلمى");
-    let r = s.post(
-        "/api/v1/auth/password",
-        Some(&token),
-        json!({"current_password": PASSWORD, "new_password": "password123"}),
-    );
-    assert_eq!(r.problem(422, "validation_failed").field_code("new_password").as_deref(), Some("too_weak"));
+    // Trying weak new passwords is no guessing: it never locks the account out.
+    for _ in 0..7 {
+        let weak = json!({"current_password": PASSWORD, "new_password": "password123"});
+        let r = s.post("/api/v1/auth/password", Some(&token), weak);
+        assert_eq!(r.problem(422, "validation_failed").field_code("new_password").as_deref(), Some("too_weak"));
+    }
+    s.login("salma@shendi.example", PASSWORD);
+    // Wrong current passwords are guesses: they count like failed logins.
+    for _ in 0..5 {
+        let guess = json!({"current_password": "not my password at all", "new_password": "a brand new passphrase"});
+        s.post("/api/v1/auth/password", Some(&token), guess).problem(422, "validation_failed");
+    }
+    let right = json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"});
+    s.post("/api/v1/auth/password", Some(&token), right).problem(429, "too_many_attempts");
     let admin = s.admin();
     let r = s.post(
         "/api/v1/users",
