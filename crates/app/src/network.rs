@@ -80,22 +80,20 @@ pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&Cursor>) -> AppResult<Page
 /// also see who was invited, declined or left.
 pub fn members(ctx: &mut Ctx, id: &str) -> AppResult<Vec<NetworkMember>> {
     let row = load(ctx, id, false)?;
-    let all = ctx.caller.as_ref().is_some_and(|c| c.reads_all());
-    let mut list = networks::members(ctx.conn, &row.id, all)?;
-    // Each organization's administrators see their own invitation too.
-    if !all {
-        if let Some(c) = ctx.caller.clone() {
-            for org in tashbeek_persistence::user::org_ids_of(ctx.conn, &c.id)? {
-                if networks::status_of(ctx.conn, &row.id, &org)? == Some(NetworkMemberStatus::Invited) {
-                    list.extend(
-                        networks::members(ctx.conn, &row.id, true)?
-                            .into_iter()
-                            .filter(|m| m.organization_id.to_string() == org),
-                    );
-                }
-            }
-        }
+    let caller = ctx.caller.clone();
+    if caller.as_ref().is_some_and(|c| c.reads_all()) {
+        return Ok(networks::members(ctx.conn, &row.id, true)?);
     }
+    // Each organization's members also see their own organization's invitation.
+    let own = match &caller {
+        Some(c) => tashbeek_persistence::user::org_ids_of(ctx.conn, &c.id)?,
+        None => vec![],
+    };
+    let mut list = networks::members(ctx.conn, &row.id, !own.is_empty())?;
+    list.retain(|m| {
+        m.status == NetworkMemberStatus::Member
+            || (m.status == NetworkMemberStatus::Invited && own.contains(&m.organization_id.to_string()))
+    });
     Ok(list)
 }
 

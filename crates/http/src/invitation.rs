@@ -11,12 +11,13 @@ use tashbeek_domain::invitation::{
 use tashbeek_domain::page::Page;
 use tashbeek_domain::user::{GlobalRole, Member};
 
+use crate::auth::hash_password;
 use crate::auth::{random_token, token_hash, Auth, MaybeAuth};
 use crate::error::responses::*;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{JsonBody, QueryParams};
 use crate::state::AppState;
-use crate::user::{hashed, PageParams};
+use crate::user::PageParams;
 
 #[utoipa::path(
     post, path = "/api/v1/organizations/{id}/invitations", tag = "organizations", operation_id = "create_invitation",
@@ -172,7 +173,7 @@ pub async fn accept(
         .db(move |conn| {
             let inv = app::read(conn, env.clone(), |ctx| invitation::open(ctx, &hash))?;
             let (name, password) = input.new_account(&inv.email)?;
-            let password_hash = hashed(&st, &password)?;
+            let password_hash = hash_password(&st.settings, &password)?;
             conn.write(|c| {
                 let mut ctx = app::Ctx { conn: c, caller: None, now: env.now, request_id: env.request_id.clone() };
                 let new = NewAccount { email: &inv.email, display_name: &name, password_hash, role: GlobalRole::User };

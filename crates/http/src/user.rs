@@ -29,11 +29,6 @@ pub struct SignupResult {
     pub possible_duplicates: Vec<DuplicateCandidate>,
 }
 
-/// An account's password, hashed (argon2id, bounded concurrency) before any transaction.
-pub(crate) fn hashed(state: &AppState, password: &str) -> ApiResult<String> {
-    hash_password(&state.settings, password)
-}
-
 #[utoipa::path(
     post, path = "/api/v1/auth/signup", tag = "auth", operation_id = "signup",
     request_body(content = Signup, examples(
@@ -88,7 +83,7 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
             if app::read(conn, env.clone(), |ctx| account::email_is_taken(ctx, &input.email))? {
                 return Err(ApiError::validation(ValidationErrors::single("email", Violation::Taken)));
             }
-            let password_hash = hashed(&st, &input.password)?;
+            let password_hash = hash_password(&st.settings, &input.password)?;
             conn.write(|c| {
                 let mut ctx = Ctx { conn: c, caller: None, now: env.now, request_id: env.request_id.clone() };
                 let new = NewAccount {
@@ -198,7 +193,7 @@ pub async fn create(
         .db(move |conn| {
             // Only administrators get as far as hashing.
             app::read(conn, env.clone(), |ctx| authz::admin(ctx).map(drop))?;
-            let password_hash = hashed(&st, &input.password)?;
+            let password_hash = hash_password(&st.settings, &input.password)?;
             let new =
                 NewAccount { email: &input.email, display_name: &input.display_name, password_hash, role: input.role };
             Ok(app::write(conn, env, |ctx| account::create(ctx, new))?)
