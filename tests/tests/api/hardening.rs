@@ -70,13 +70,15 @@ fn one_request_cannot_stop_the_server(s: &TestServer) {
 }
 
 /// Item 2: 60 parallel guesses were all evaluated (the right password among them got in).
+/// All guesses here are wrong: a success clears the account's failures, so a right
+/// password mixed in would legitimately let later guesses be evaluated again.
 fn parallel_wrong_passwords_never_pass_the_limit(s: &TestServer) {
     s.admin();
     let statuses: Vec<u16> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..60)
             .map(|i| {
                 scope.spawn(move || {
-                    let password = if i == 40 { PASSWORD.to_owned() } else { format!("wrong guess {i}") };
+                    let password = format!("wrong guess {i}");
                     s.post("/api/v1/auth/login", None, json!({"email": ADMIN_EMAIL, "password": password})).status
                 })
             })
@@ -85,7 +87,23 @@ fn parallel_wrong_passwords_never_pass_the_limit(s: &TestServer) {
     });
     let evaluated = statuses.iter().filter(|&&c| c != 429).count();
     assert!((1..=5).contains(&evaluated), "at most the per-account limit is evaluated: {statuses:?}");
-    assert!(statuses.iter().all(|c| [200, 401, 429].contains(c)), "{statuses:?}");
+    assert!(statuses.iter().all(|c| [401, 429].contains(c)), "{statuses:?}");
+    // A burst may leave the limit unfilled (on PostgreSQL a guess that meets another
+    // holding the account's lock is turned away unevaluated), so top it up one at a
+    // time: exactly the limit is ever evaluated, then the account is held off.
+    let mut evaluated = evaluated;
+    for i in 0..10 {
+        let r = s.post("/api/v1/auth/login", None, json!({"email": ADMIN_EMAIL, "password": format!("late {i}")}));
+        if r.status == 429 {
+            break;
+        }
+        assert_eq!(r.status, 401, "{}", r.text);
+        evaluated += 1;
+    }
+    assert_eq!(evaluated, 5, "the per-account limit is 5 failures");
+    // The right password, guessed now, is held off like any other.
+    let r = s.post("/api/v1/auth/login", None, json!({"email": ADMIN_EMAIL, "password": PASSWORD}));
+    assert_eq!(r.status, 429, "{}", r.text);
 }
 
 /// Item 3: 43,000 sector codes in an anonymous sign-up cost seconds of CPU and came back
