@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::thread::JoinHandle;
 
 use diesel::connection::SimpleConnection;
-use diesel::Connection;
+use diesel::{Connection, RunQueryDsl};
 use serde_json::{json, Value};
 use tashbeek::Config;
 use tashbeek_http::AppState;
@@ -30,6 +31,102 @@ fn with_database(url: &str, db: &str) -> String {
     format!("{head}/{db}{query}")
 }
 
+fn pg_admin(admin_url: &str) -> diesel::pg::PgConnection {
+    diesel::pg::PgConnection::establish(admin_url).unwrap_or_else(|e| {
+        panic!(
+            "PostgreSQL is required for the PostgreSQL suite and did not answer at {admin_url}: {e}\n\
+             Start one (see README, 'Tests') or set TASHBEEK_TEST_DATABASE_URL."
+        )
+    })
+}
+
+/// A short digest of this backend's migration files, naming its template: a changed
+/// migration makes a new template instead of reusing a stale one.
+fn migrations_digest(backend: &str) -> String {
+    use sha2::Digest;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/persistence/migrations").join(backend);
+    let mut files: Vec<PathBuf> = walk(&dir);
+    files.sort();
+    let mut h = sha2::Sha256::new();
+    for f in files {
+        h.update(f.strip_prefix(&dir).unwrap_or(&f).to_string_lossy().as_bytes());
+        h.update(std::fs::read(&f).expect("read migration"));
+    }
+    h.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("migrations directory").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A migrated SQLite file that each test copies instead of migrating its own. Made once
+/// per set of migrations (under a temporary name, then renamed, so parallel test
+/// processes never copy a half-made file).
+fn sqlite_template() -> &'static PathBuf {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let path = std::env::temp_dir().join(format!("tashbeek-test-template-{}.db", migrations_digest("sqlite")));
+        if !path.exists() {
+            let tmp = path.with_extension(format!("{}.tmp", std::process::id()));
+            let mut c = tashbeek_persistence::db::establish(&format!("sqlite://{}", tmp.display())).expect("template");
+            c.migrate().expect("migrate the template");
+            // Back to a rollback journal so the copy is one self-contained file.
+            c.batch_execute("PRAGMA journal_mode = DELETE;").expect("template journal");
+            drop(c);
+            std::fs::rename(&tmp, &path).expect("template in place");
+        }
+        path
+    })
+}
+
+/// A migrated PostgreSQL database that each test's database is created from
+/// (`CREATE DATABASE … TEMPLATE`). Kept between runs while the migrations are unchanged;
+/// made under a temporary name and renamed, and older templates are dropped.
+fn pg_template() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let admin_url = pg_admin_url();
+        let name = format!("tashbeek_template_{}", migrations_digest("postgres"));
+        let mut admin = pg_admin(&admin_url);
+        let exists = |admin: &mut diesel::pg::PgConnection| {
+            diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                "EXISTS (SELECT 1 FROM pg_database WHERE datname = '{name}')"
+            )))
+            .get_result::<bool>(admin)
+            .expect("look for the template")
+        };
+        if !exists(&mut admin) {
+            let tmp = format!("tashbeek_templating_{}", uuid::Uuid::now_v7().simple());
+            admin.batch_execute(&format!("CREATE DATABASE {tmp}")).expect("create the template");
+            let mut c = tashbeek_persistence::db::establish(&with_database(&admin_url, &tmp)).expect("template");
+            c.migrate().expect("migrate the template");
+            drop(c);
+            // Another test process may have won the race; then this copy goes.
+            if admin.batch_execute(&format!("ALTER DATABASE {tmp} RENAME TO {name}")).is_err() {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {tmp} WITH (FORCE)"));
+            }
+            let stale: Vec<String> = diesel::dsl::sql::<diesel::sql_types::Text>(&format!(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'tashbeek\\_template\\_%' AND datname <> '{name}'"
+            ))
+            .load(&mut admin)
+            .unwrap_or_default();
+            for db in stale {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+            }
+        }
+        name
+    })
+}
+
 /// A database that exists for one test.
 pub enum TestDb {
     Sqlite { dir: PathBuf, url: String },
@@ -43,19 +140,18 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("tashbeek-test-{id}"));
                 std::fs::create_dir_all(&dir).expect("temp dir");
-                let url = format!("sqlite://{}", dir.join("tashbeek.db").display());
+                let file = dir.join("tashbeek.db");
+                std::fs::copy(sqlite_template(), &file).expect("copy the migrated template");
+                let url = format!("sqlite://{}", file.display());
                 TestDb::Sqlite { dir, url }
             }
             Backend::Postgres => {
                 let admin_url = pg_admin_url();
                 let name = format!("tashbeek_test_{id}");
-                let mut c = diesel::pg::PgConnection::establish(&admin_url).unwrap_or_else(|e| {
-                    panic!(
-                        "PostgreSQL is required for the PostgreSQL suite and did not answer at {admin_url}: {e}\n\
-                         Start one (see README, 'Tests') or set TASHBEEK_TEST_DATABASE_URL."
-                    )
-                });
-                c.batch_execute(&format!("CREATE DATABASE {name}")).expect("create test database");
+                let template = pg_template();
+                pg_admin(&admin_url)
+                    .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                    .expect("create test database");
                 let url = with_database(&admin_url, &name);
                 TestDb::Postgres { admin_url, name, url }
             }
