@@ -51,7 +51,7 @@ pub fn get(ctx: &mut Ctx, id: &str) -> AppResult<Network> {
 pub fn update(ctx: &mut Ctx, id: &str, input: &NetworkInput, expect: &crate::Expect) -> AppResult<Network> {
     let mut row = load(ctx, id, true)?;
     authz::admin(ctx)?;
-    expect.check(row.version)?;
+    expect.check_required(row.version)?;
     check_area(ctx, input)?;
     let before = row.to_input();
     let expected = row.version;

@@ -113,7 +113,7 @@ pub fn get(ctx: &mut Ctx, id: &str) -> AppResult<Organization> {
 pub fn update(ctx: &mut Ctx, id: &str, input: &OrganizationInput, expect: &Expect) -> AppResult<Organization> {
     let mut row = load_visible(ctx, id, true)?;
     let me = authz::org_admin(ctx, id)?;
-    expect.check(row.version)?;
+    expect.check_required(row.version)?;
     check_references(ctx, input)?;
     let before = row.to_input()?;
     let expected = row.version;
@@ -165,18 +165,17 @@ fn save_state(ctx: &mut Ctx, row: &mut OrgRow) -> AppResult<()> {
 }
 
 /// A platform administrator's verification decision, with its reason in the history.
-/// Verifying needs the version the decision was made on, so an edit made meanwhile is
-/// never verified unseen.
+/// Every decision names the version it was made on (`If-Match`), so an edit made
+/// meanwhile is never verified, rejected or suspended unseen.
 pub fn decide_verification(
     ctx: &mut Ctx,
     id: &str,
     input: VerificationInput,
     expect: Expect,
 ) -> AppResult<Organization> {
-    let expect = if input.status == VerificationStatus::Verified { expect.required()? } else { expect };
     let mut row = load_visible(ctx, id, true)?;
     let me = authz::admin(ctx)?;
-    expect.check(row.version)?;
+    expect.check_required(row.version)?;
     let before = state_of(&row)?;
     let decision = input.validate(before.verification_status)?;
     row.verification_status = decision.status.as_str().into();

@@ -14,11 +14,13 @@ pub enum Expect {
 }
 
 impl Expect {
-    /// For changes of shared records: an expectation must be sent.
-    pub fn required(self) -> AppResult<Expect> {
+    /// For changes of shared records: an expectation must be sent, and hold. Checked once
+    /// the record is loaded and the caller authorized, so a record the caller may not see
+    /// answers 404 with or without the header.
+    pub fn check_required(&self, version: i64) -> AppResult<()> {
         match self {
             Expect::Nothing => Err(AppError::PreconditionRequired),
-            e => Ok(e),
+            e => e.check(version),
         }
     }
 

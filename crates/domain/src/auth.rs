@@ -9,7 +9,7 @@ use crate::validation::{ValidationErrors, Violation};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254, pattern = r"\S"))]
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub password: String,

@@ -457,7 +457,7 @@ impl VerificationInput {
         let mut e = ValidationErrors::default();
         self.reason = e.text("reason", self.reason, 2000, true);
         if !from.can_move_to(self.status) {
-            e.add("status", Violation::InvalidFormat(format!("{} → {}", from.as_str(), self.status.as_str())));
+            e.add("status", Violation::InvalidTransition { from: from.as_str(), to: self.status.as_str() });
         }
         if self.status != VerificationStatus::Verified && self.reason.is_none() {
             e.add("reason", Violation::Required);

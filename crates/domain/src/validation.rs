@@ -66,7 +66,14 @@ pub enum Violation {
     UnknownValue,
     Duplicate,
     InvalidFormat(String),
+    /// Already used by another record (an e-mail address, a code): a conflict with what
+    /// is stored, answered 409 when it is the only problem.
     Taken,
+    /// The record's current state does not allow this change (`from → to`).
+    InvalidTransition {
+        from: &'static str,
+        to: &'static str,
+    },
     OneOfRequired(&'static str),
     /// The JSON value has the wrong type; carries the parser's description.
     InvalidType(String),
@@ -99,6 +106,7 @@ impl Violation {
             Violation::Duplicate => "duplicate",
             Violation::InvalidFormat(_) => "invalid_format",
             Violation::Taken => "taken",
+            Violation::InvalidTransition { .. } => "invalid_transition",
             Violation::OneOfRequired(_) => "one_of_required",
             Violation::InvalidType(_) => "invalid_type",
             Violation::UnknownField => "unknown_field",
@@ -134,6 +142,10 @@ impl Violation {
             (Violation::InvalidFormat(why), Lang::En) => format!("Invalid format: {why}"),
             (Violation::Taken, Lang::Ar) => "هذه القيمة مستخدمة بالفعل.".into(),
             (Violation::Taken, Lang::En) => "This value is already in use.".into(),
+            (Violation::InvalidTransition { from, to }, Lang::Ar) => {
+                format!("لا يمكن الانتقال من الحالة «{from}» إلى «{to}».")
+            }
+            (Violation::InvalidTransition { from, to }, Lang::En) => format!("Cannot move from “{from}” to “{to}”."),
             (Violation::OneOfRequired(other), Lang::Ar) => {
                 format!("يجب تعبئة هذا الحقل أو الحقل {other}.")
             }
@@ -172,6 +184,14 @@ impl Violation {
 pub struct ValidationErrors(pub Vec<(String, Violation)>);
 
 impl ValidationErrors {
+    /// Whether every problem is a conflict with stored state (taken, not allowed from the
+    /// current state) rather than with the input's own shape: such input is well formed
+    /// and would be accepted against other data, so it is answered 409, not 422.
+    pub fn is_conflict(&self) -> bool {
+        !self.0.is_empty()
+            && self.0.iter().all(|(_, v)| matches!(v, Violation::Taken | Violation::InvalidTransition { .. }))
+    }
+
     pub fn add(&mut self, field: impl Into<String>, v: Violation) {
         self.0.push((field.into(), v));
     }

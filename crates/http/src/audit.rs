@@ -26,8 +26,10 @@ pub struct AuditParams {
     /// e.g. `organization.update`.
     pub action: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(min_length = 1, max_length = 1024, pattern = r"^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
 }
 

@@ -73,6 +73,20 @@ impl ApiError {
         }
     }
 
+    /// Well-formed input that conflicts with what is stored (see
+    /// `ValidationErrors::is_conflict`); `errors` name the fields as for 422.
+    pub fn state_conflict(errors: ValidationErrors) -> Self {
+        ApiError {
+            errors,
+            ..Self::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "يتعارض الطلب مع بيانات محفوظة.",
+                "The request conflicts with stored data.",
+            )
+        }
+    }
+
     /// A query-string parameter is malformed.
     pub fn bad_parameter(errors: ValidationErrors) -> Self {
         ApiError {
@@ -272,6 +286,7 @@ impl From<tashbeek_app::AppError> for ApiError {
             E::Rejected { status, code, ar, en } => {
                 ApiError::new(StatusCode::from_u16(status).unwrap_or(StatusCode::CONFLICT), code, ar, en)
             }
+            E::Invalid(errors) if errors.is_conflict() => ApiError::state_conflict(errors),
             E::Invalid(errors) => ApiError::validation(errors),
             E::InvalidParameter(errors) => ApiError::bad_parameter(errors),
             E::TooManyAttempts(wait) => ApiError::too_many_attempts(wait),
@@ -282,7 +297,11 @@ impl From<tashbeek_app::AppError> for ApiError {
 
 impl From<ValidationErrors> for ApiError {
     fn from(e: ValidationErrors) -> Self {
-        ApiError::validation(e)
+        if e.is_conflict() {
+            ApiError::state_conflict(e)
+        } else {
+            ApiError::validation(e)
+        }
     }
 }
 

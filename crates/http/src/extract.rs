@@ -65,30 +65,106 @@ fn classify(path: String, msg: String) -> ValidationErrors {
     ValidationErrors::single(field, Violation::InvalidType(msg))
 }
 
-/// Parses a JSON body, naming the offending field on failure.
+/// Parses a JSON body, naming the offending field on failure. Objects are required
+/// wherever the type is a struct: serde's derive would also take an array of the fields
+/// in order (`[null, null]` as a user update), which the contract does not allow.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    // Malformed JSON and trailing garbage are told apart from JSON of the wrong shape.
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ApiError::malformed_json(&e.to_string()))?;
+    serde_path_to_error::deserialize(Strict(value)).map_err(|e| {
         // A top-level array has no field to name: the body is wrong as a whole.
         let path = Some(e.path().to_string()).filter(|p| !p.starts_with('[')).unwrap_or_else(|| ".".into());
-        let inner = e.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => ApiError::validation(classify(path, inner.to_string())),
-            // serde_json reports some shape errors (an array where an enum or object was
-            // expected) as syntax errors: well-formed JSON of the wrong shape is invalid
-            // input, not malformed JSON.
-            _ if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() => {
-                ApiError::validation(ValidationErrors::single(
-                    if path == "." { "body".to_owned() } else { path },
-                    Violation::InvalidType("shape".into()),
-                ))
+        ApiError::validation(classify(path, e.into_inner().to_string()))
+    })
+}
+
+/// A parsed JSON value that deserializes structs from objects only.
+struct Strict(serde_json::Value);
+
+impl<'de> serde::de::IntoDeserializer<'de, serde_json::Error> for Strict {
+    type Deserializer = Strict;
+    fn into_deserializer(self) -> Strict {
+        self
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for Strict {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        use serde::de::value::{MapDeserializer, SeqDeserializer};
+        match self.0 {
+            serde_json::Value::Array(items) => {
+                let mut seq = SeqDeserializer::new(items.into_iter().map(Strict));
+                let v = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(v)
             }
-            _ => ApiError::malformed_json(&inner.to_string()),
+            serde_json::Value::Object(map) => {
+                let mut m = MapDeserializer::new(map.into_iter().map(|(k, v)| (k, Strict(v))));
+                let v = visitor.visit_map(&mut m)?;
+                m.end()?;
+                Ok(v)
+            }
+            scalar => scalar.deserialize_any(visitor),
         }
-    })?;
-    // Trailing garbage after the value is malformed too.
-    de.end().map_err(|e| ApiError::malformed_json(&e.to_string()))?;
-    Ok(value)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        if !self.0.is_object() {
+            return Err(serde::de::Error::invalid_type(unexpected(&self.0), &"an object"));
+        }
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        if self.0.is_null() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        // Enums in the contract are strings; serde_json's own rules cover the rest.
+        self.0.deserialize_enum(name, variants, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier ignored_any
+    }
+}
+
+fn unexpected(v: &serde_json::Value) -> serde::de::Unexpected<'_> {
+    use serde::de::Unexpected;
+    match v {
+        serde_json::Value::Null => Unexpected::Unit,
+        serde_json::Value::Bool(b) => Unexpected::Bool(*b),
+        serde_json::Value::Number(_) => Unexpected::Other("number"),
+        serde_json::Value::String(s) => Unexpected::Str(s),
+        serde_json::Value::Array(_) => Unexpected::Seq,
+        serde_json::Value::Object(_) => Unexpected::Map,
+    }
 }
 
 /// A JSON request body of type `T`.
@@ -233,5 +309,33 @@ mod tests {
         assert_eq!(field_of(r#"{"kind":"ngo","extra":1}"#), ("extra".into(), "unknown_field".into()));
         assert_eq!(field_of(r#"{"kind":"ngo""#).1, "malformed");
         assert_eq!(field_of(r#"{"kind":"ngo"} x"#).1, "malformed");
+    }
+
+    #[test]
+    fn structs_come_from_objects_only() {
+        // serde's derive would read these arrays as the fields in order.
+        assert_eq!(field_of(r#"["ngo", null]"#), ("body".into(), "invalid_type".into()));
+        let nested = |body: &str| {
+            let e = parse_json::<tashbeek_domain::organization::OrganizationInput>(body.as_bytes()).unwrap_err();
+            let (f, v) = e.errors.0.first().cloned().expect("an error");
+            (f, v.code().to_owned())
+        };
+        assert_eq!(
+            nested(r#"{"kind":"ngo","name_ar":"س","contacts":[null,null]}"#),
+            ("contacts".into(), "invalid_type".into())
+        );
+        assert_eq!(
+            nested(r#"{"kind":"ngo","name_ar":"س","needs":[["funding",null]]}"#),
+            ("needs[0]".into(), "invalid_type".into())
+        );
+        // Nested paths are still named.
+        assert_eq!(
+            nested(r#"{"kind":"ngo","name_ar":"س","contacts":{"email":5}}"#),
+            ("contacts.email".into(), "invalid_type".into())
+        );
+        assert!(parse_json::<tashbeek_domain::organization::OrganizationInput>(
+            r#"{"kind":"ngo","name_ar":"س","contacts":{"email":"a@b.org"},"needs":[{"kind":"funding"}],"founded_year":2001}"#.as_bytes()
+        )
+        .is_ok());
     }
 }

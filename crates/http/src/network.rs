@@ -96,8 +96,7 @@ pub async fn get(
 
 #[utoipa::path(
     put, path = "/api/v1/networks/{id}", tag = "networks", operation_id = "update_network",
-    params(("id" = String, Path, description = "Network id (UUID)"),
-           ("If-Match" = String, Header, description = "The ETag you read")),
+    params(("id" = String, Path, description = "Network id (UUID)"), crate::etag::IfMatch),
     security(("bearer" = [])),
     request_body = NetworkInput,
     responses(
@@ -119,7 +118,7 @@ pub async fn update(
     id: web::Path<String>,
     body: JsonBody<NetworkInput>,
 ) -> ApiResult<HttpResponse> {
-    let expect = etag::expectation(&req)?.required()?;
+    let expect = etag::expectation(&req)?;
     let input = body.0.validate()?;
     let id = id.into_inner();
     let env = state.env(Some(actor), &req);

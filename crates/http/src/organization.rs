@@ -139,8 +139,7 @@ fn json_bytes(o: &Organization) -> ApiResult<Bytes> {
 
 #[utoipa::path(
     put, path = "/api/v1/organizations/{id}", tag = "organizations", operation_id = "update_organization",
-    params(("id" = String, Path, description = "Organization id (UUID)"),
-           ("If-Match" = String, Header, description = "The ETag you read; the update is refused if someone changed the record since")),
+    params(("id" = String, Path, description = "Organization id (UUID)"), crate::etag::IfMatch),
     security(("bearer" = [])),
     request_body(content = OrganizationInput, examples(
         ("ar" = (summary = "تحديث الاحتياجات", value = json!({"kind": "ngo", "name_ar": "جمعية الأمل الخيرية", "areas": ["SD-RN-SHN", "SD-RN-MTM"], "needs": [{"kind": "equipment", "details": "أجهزة حاسوب"}]}))),
@@ -166,7 +165,7 @@ pub async fn update(
     id: web::Path<String>,
     body: JsonBody<OrganizationInput>,
 ) -> ApiResult<HttpResponse> {
-    let expect = etag::expectation(&req)?.required()?;
+    let expect = etag::expectation(&req)?;
     let input = body.0.normalize_and_validate(year(&state))?;
     let id = id.into_inner();
     let env = state.env(Some(actor), &req);
@@ -194,8 +193,7 @@ async fn change(
 
 #[utoipa::path(
     post, path = "/api/v1/organizations/{id}/verification", tag = "organizations", operation_id = "decide_verification",
-    params(("id" = String, Path, description = "Organization id (UUID)"),
-           ("If-Match" = Option<String>, Header, description = "The ETag the decision was made on: required to verify (so an edit made meanwhile is never verified unseen), optional otherwise")),
+    params(("id" = String, Path, description = "Organization id (UUID)"), crate::etag::IfMatch),
     security(("bearer" = [])),
     request_body(content = VerificationInput, examples(
         ("ar" = (summary = "رفض مع السبب", value = json!({"status": "rejected", "reason": "رقم التسجيل غير مطابق لسجل الوزارة"}))),
@@ -209,8 +207,9 @@ async fn change(
         (status = 404, response = OrganizationNotFound),
         (status = 412, description = "Changed since the given ETag", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
-        (status = 422, description = "Reason missing, or a move the status cannot make", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing on a decision to verify", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A move the current status cannot make (`invalid_transition` on `status`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Reason missing", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn verify(
@@ -228,8 +227,7 @@ pub async fn verify(
 
 #[utoipa::path(
     delete, path = "/api/v1/organizations/{id}", tag = "organizations", operation_id = "archive_organization",
-    params(("id" = String, Path, description = "Organization id (UUID)"),
-           ("If-Match" = Option<String>, Header, description = "Optional: refuse if changed since this ETag")),
+    params(("id" = String, Path, description = "Organization id (UUID)"), crate::etag::IfMatchOptional),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Archived: hidden from the directory, kept with its history", body = Organization),
@@ -254,8 +252,7 @@ pub async fn archive(
 
 #[utoipa::path(
     post, path = "/api/v1/organizations/{id}/restore", tag = "organizations", operation_id = "restore_organization",
-    params(("id" = String, Path, description = "Organization id (UUID)"),
-           ("If-Match" = Option<String>, Header, description = "Optional: refuse if changed since this ETag")),
+    params(("id" = String, Path, description = "Organization id (UUID)"), crate::etag::IfMatchOptional),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Back in the directory", body = Organization),
@@ -347,7 +344,7 @@ pub struct ListParams {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
-    #[param(max_length = 1024)]
+    #[param(min_length = 1, max_length = 1024, pattern = r"^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
 }
 

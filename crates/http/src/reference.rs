@@ -35,7 +35,8 @@ pub async fn list_sectors(state: web::Data<AppState>) -> ApiResult<HttpResponse>
         (status = 401, response = NotSignedIn),
         (status = 403, response = AdminsOnly),
         (status = 415, response = NotJson),
-        (status = 422, description = "Invalid fields, or the code exists", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The code exists (`errors` names `code`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = InvalidFields),
     )
 )]
 pub async fn create_sector(
@@ -117,7 +118,8 @@ pub async fn list_areas(
         (status = 401, response = NotSignedIn),
         (status = 403, response = AdminsOnly),
         (status = 415, response = NotJson),
-        (status = 422, description = "Invalid fields, unknown parent, wrong level under it, or the id exists", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The id exists (`errors` names `id`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, unknown parent, or wrong level under it", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_area(

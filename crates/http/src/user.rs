@@ -46,7 +46,8 @@ pub struct SignupResult {
         (status = 400, response = MalformedJson),
         (status = 413, response = TooLarge),
         (status = 415, response = NotJson),
-        (status = 422, description = "Invalid fields, or the email is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email is taken (`errors` names `email`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = InvalidFields),
         (status = 429, description = "Too many sign-ups from this address; try later", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
@@ -81,7 +82,7 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
         .db(move |conn| {
             // Refuse a taken address before spending a hash on it.
             if app::read(conn, env.clone(), |ctx| account::email_is_taken(ctx, &input.email))? {
-                return Err(ApiError::validation(ValidationErrors::single("email", Violation::Taken)));
+                return Err(ValidationErrors::single("email", Violation::Taken).into());
             }
             let password_hash = hash_password(&st.settings, &input.password)?;
             conn.write(|c| {
@@ -125,8 +126,10 @@ pub async fn me(state: web::Data<AppState>, req: HttpRequest, Auth(actor): Auth)
 #[serde(deny_unknown_fields)]
 pub struct PageParams {
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
+    #[param(min_length = 1, max_length = 1024, pattern = r"^[A-Za-z0-9_-]+$")]
     pub cursor: Option<String>,
 }
 
@@ -177,7 +180,8 @@ pub async fn list(
         (status = 401, response = NotSignedIn),
         (status = 403, response = AdminsOnly),
         (status = 415, response = NotJson),
-        (status = 422, description = "Invalid fields, or the email is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email is taken (`errors` names `email`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = InvalidFields),
     )
 )]
 pub async fn create(

@@ -117,7 +117,7 @@ fn signup_creates_pending_organization_and_admin(s: &TestServer) {
         json!({"email": "team@matamma.example", "display_name": "x", "password": PASSWORD,
                "organization": {"kind": "ngo", "name_ar": "جمعية أخرى"}}),
     );
-    assert_eq!(r.problem(422, "validation_failed").field_code("email").as_deref(), Some("taken"));
+    assert_eq!(r.problem(409, "conflict").field_code("email").as_deref(), Some("taken"));
     // An invalid nested organization names the nested field.
     let r = s.post(
         "/api/v1/auth/signup",

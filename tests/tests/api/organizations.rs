@@ -43,8 +43,7 @@ fn reads_follow_every_change(s: &TestServer) {
     let found =
         s.get("/api/v1/organizations?area=SD-RN&sector=health&q=%D8%A7%D9%84%D8%AC%D8%AF%D9%8A%D8%AF%D9%87", None);
     assert_eq!(found.expect(200).body["items"][0]["id"], id.as_str());
-    let v = format!("{path}/verification");
-    s.post(&v, Some(&admin), json!({"status": "suspended", "reason": "مراجعة"})).expect(200);
+    s.decide(&admin, &id, json!({"status": "suspended", "reason": "مراجعة"})).expect(200);
     s.get(&path, None).problem(404, "not_found");
     assert_eq!(read(Some(&admin)).body["verification_status"], "suspended");
     s.decide(&admin, &id, json!({"status": "verified"})).expect(200);
@@ -186,16 +185,33 @@ fn verification_flow_history_and_public_view(s: &TestServer) {
     let id = s.create_org(&admin, body);
     let path = format!("/api/v1/organizations/{id}");
     let v = format!("{path}/verification");
-    let r = s.post(&v, Some(&admin), json!({"status": "rejected"}));
+    let r = s.decide(&admin, &id, json!({"status": "rejected"}));
     assert_eq!(r.problem(422, "validation_failed").fields(), vec!["reason"]);
-    s.post(&v, Some(&admin), json!({"status": "suspended", "reason": "x"})).problem(422, "validation_failed");
-    s.post(&v, Some(&admin), json!({"status": "rejected", "reason": "رقم التسجيل غير صحيح"})).expect(200);
+    // A move the current status cannot make conflicts with it.
+    let r = s.decide(&admin, &id, json!({"status": "suspended", "reason": "x"}));
+    assert_eq!(r.problem(409, "conflict").field_code("status").as_deref(), Some("invalid_transition"));
+    s.decide(&admin, &id, json!({"status": "rejected", "reason": "رقم التسجيل غير صحيح"})).expect(200);
     s.get(&path, None).problem(404, "not_found");
-    // Verifying needs the version the decision was made on.
+    // Every decision names the version it was made on.
     s.post(&v, Some(&admin), json!({"status": "verified"})).problem(428, "if_match_required");
+    s.post(&v, Some(&admin), json!({"status": "suspended", "reason": "x"})).problem(428, "if_match_required");
+    // Any well-formed entity tag that is not the current one is refused as stale.
+    for stale in ["\"99\"", "\"\"", "W/\"abc\", \"7\""] {
+        let r = s.call(
+            "POST",
+            &v,
+            Req {
+                token: Some(&admin),
+                json: Some(json!({"status": "verified"})),
+                headers: vec![("If-Match", stale.into())],
+                ..Default::default()
+            },
+        );
+        r.problem(412, "version_mismatch");
+    }
     let r = s.decide(&admin, &id, json!({"status": "verified"})).expect(200);
     assert_eq!(r.body["verification_status"], "verified");
-    s.decide(&admin, &id, json!({"status": "verified"})).problem(422, "validation_failed");
+    s.decide(&admin, &id, json!({"status": "verified"})).problem(409, "conflict");
     s.call(
         "POST",
         &v,

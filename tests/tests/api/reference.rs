@@ -55,7 +55,7 @@ fn reference_data_is_seeded_and_managed(s: &TestServer) {
     )
     .expect(201);
     let r = s.post("/api/v1/sectors", Some(&admin), json!({"code": "mental_health", "name_ar": "x", "name_en": "x"}));
-    assert_eq!(r.problem(422, "validation_failed").field_code("code").as_deref(), Some("taken"));
+    assert_eq!(r.problem(409, "conflict").field_code("code").as_deref(), Some("taken"));
     let r = s.post("/api/v1/sectors", Some(&admin), json!({"code": "Bad Code", "name_ar": "", "name_en": "x"}));
     assert_eq!(r.problem(422, "validation_failed").fields(), vec!["code", "name_ar"]);
     let r = s

@@ -15,7 +15,7 @@ fn platform_admins_manage_users(s: &TestServer) {
         Some(&admin),
         json!({"email": "officer@ministry.example", "display_name": "x", "password": PASSWORD}),
     );
-    assert_eq!(r.problem(422, "validation_failed").field_code("email").as_deref(), Some("taken"));
+    assert_eq!(r.problem(409, "conflict").field_code("email").as_deref(), Some("taken"));
     let r = s.post(
         "/api/v1/users",
         Some(&admin),
