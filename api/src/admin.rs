@@ -27,7 +27,7 @@ pub fn create_admin(state: &AppState, email: &str, name: &str, password: &str) -
         email: email.clone(),
         display_name: if name.trim().is_empty() { email.clone() } else { name.trim().to_owned() },
         password_hash: hash,
-        role: GlobalRole::PlatformAdmin.as_str().into(),
+        role: GlobalRole::PlatformAdmin,
         disabled: false,
         created_at: to_db_time(now),
         updated_at: to_db_time(now),

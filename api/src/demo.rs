@@ -121,7 +121,7 @@ pub fn load(state: &AppState) -> anyhow::Result<bool> {
             display_name: "منسق تجريبي".into(),
             password_hash: tashbeek_http::auth::hash_password(&state.settings, DEMO_PASSWORD)
                 .map_err(|e| anyhow::anyhow!("{e}"))?,
-            role: GlobalRole::PlatformAdmin.as_str().into(),
+            role: GlobalRole::PlatformAdmin,
             disabled: false,
             created_at: to_db_time(now),
             updated_at: to_db_time(now),

@@ -174,7 +174,7 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
         email,
         display_name: name,
         password_hash: hash.clone(),
-        role: role.as_str().into(),
+        role,
         disabled: false,
         created_at: at,
         updated_at: at,
@@ -308,7 +308,7 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
                 _ => VerificationStatus::Suspended,
             };
             let decided = at + Duration::days(rng.gen_range(1..30));
-            row.verification_status = status.as_str().into();
+            row.verification_status = status;
             if status != VerificationStatus::Pending {
                 row.updated_at = to_db_time(decided);
                 row.version = 2;

@@ -42,7 +42,7 @@ fn insert(ctx: &mut Ctx, new: NewAccount) -> AppResult<UserRow> {
         email: new.email.to_owned(),
         display_name: new.display_name.to_owned(),
         password_hash: new.password_hash,
-        role: new.role.as_str().into(),
+        role: new.role,
         disabled: false,
         created_at: now,
         updated_at: now,
@@ -103,7 +103,7 @@ pub fn create(ctx: &mut Ctx, account: NewAccount) -> AppResult<User> {
 }
 
 fn state_of(r: &UserRow) -> AppResult<AccountState> {
-    Ok(AccountState { display_name: r.display_name.clone(), role: r.role()?, disabled: r.disabled })
+    Ok(AccountState { display_name: r.display_name.clone(), role: r.role, disabled: r.disabled })
 }
 
 /// A platform administrator renames, changes the role of, disables or enables an
@@ -120,7 +120,7 @@ pub fn update(ctx: &mut Ctx, id: &str, input: &UserUpdate) -> AppResult<User> {
         row.display_name = n.clone();
     }
     if let Some(r) = input.role {
-        row.role = r.as_str().into();
+        row.role = r;
     }
     if let Some(d) = input.disabled {
         row.disabled = d;

@@ -86,5 +86,5 @@ fn current(conn: &mut DbConn, id: &str) -> AppResult<Caller> {
     if row.disabled {
         return Err(AppError::Unauthorized);
     }
-    Ok(Caller { role: row.role()?, id: row.id })
+    Ok(Caller { role: row.role, id: row.id })
 }

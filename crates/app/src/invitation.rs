@@ -53,7 +53,7 @@ pub fn create(ctx: &mut Ctx, org_id: &str, input: &InvitationInput, token_hash: 
         id: new_id(),
         organization_id: org_id.to_owned(),
         email: input.email.clone(),
-        role: input.role.as_str().into(),
+        role: input.role,
         token_hash,
         invited_by: Some(me.id.clone()),
         created_at: now,
@@ -124,7 +124,7 @@ pub fn open(ctx: &mut Ctx, token_hash: &str) -> AppResult<InvitationRow> {
     };
     let entitled = match inviter {
         Some(u) if !u.disabled => {
-            u.role()? == GlobalRole::PlatformAdmin
+            u.role == GlobalRole::PlatformAdmin
                 || users::role_in(ctx.conn, &u.id, &row.organization_id)? == Some(OrgRole::Admin)
         }
         _ => false,
@@ -146,7 +146,7 @@ pub fn preview(ctx: &mut Ctx, token_hash: &str) -> AppResult<InvitationPreview> 
             .map_err(|_| tashbeek_persistence::DbError::Corrupt("organization id".into()))?,
         organization_name_ar: org.name_ar,
         organization_name_en: org.name_en,
-        role: inv.role()?,
+        role: inv.role,
         expires_at: tashbeek_persistence::from_db_time(inv.expires_at),
         email: inv.email,
     })
@@ -176,7 +176,7 @@ pub fn join(ctx: &mut Ctx, inv: &InvitationRow, user_id: &str) -> AppResult<Memb
     if !invitations::accept(ctx.conn, &inv.id, user_id, ctx.db_now())? {
         return Err(invalid_link());
     }
-    let role = inv.role()?;
+    let role = inv.role;
     users::add_membership(ctx.conn, user_id, &inv.organization_id, role, ctx.db_now())?;
     ctx.record(
         &inv.organization_id,

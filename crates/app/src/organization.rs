@@ -94,7 +94,7 @@ pub fn load_visible(ctx: &mut Ctx, id: &str, lock: bool) -> AppResult<OrgRow> {
         return Err(AppError::NotFound);
     }
     let row = if lock { orgs::get_for_update(ctx.conn, id)? } else { orgs::get(ctx.conn, id)? };
-    let public = row.status()? == VerificationStatus::Verified && row.archived_at.is_none();
+    let public = row.verification_status == VerificationStatus::Verified && row.archived_at.is_none();
     // Only a non-public organization needs the membership lookup.
     if !public && !authz::sees_private(ctx, id)? {
         return Err(AppError::NotFound);
@@ -119,9 +119,10 @@ pub fn update(ctx: &mut Ctx, id: &str, input: &OrganizationInput, expect: &Expec
     let expected = row.version;
     row.apply(input)?;
     let identity = input.identity_changes(&before);
-    let back_to_review = row.status()? == VerificationStatus::Verified && !me.is_admin() && !identity.is_empty();
+    let back_to_review =
+        row.verification_status == VerificationStatus::Verified && !me.is_admin() && !identity.is_empty();
     if back_to_review {
-        row.verification_status = VerificationStatus::Pending.as_str().into();
+        row.verification_status = VerificationStatus::Pending;
     }
     row.updated_at = ctx.db_now();
     row.version += 1;
@@ -150,7 +151,7 @@ pub fn update(ctx: &mut Ctx, id: &str, input: &OrganizationInput, expect: &Expec
 }
 
 fn state_of(row: &OrgRow) -> AppResult<OrgState> {
-    Ok(OrgState { verification_status: row.status()?, archived: row.archived_at.is_some() })
+    Ok(OrgState { verification_status: row.verification_status, archived: row.archived_at.is_some() })
 }
 
 /// Stores a status or archive change of `row` (already authorized and checked).
@@ -178,7 +179,7 @@ pub fn decide_verification(
     expect.check_required(row.version)?;
     let before = state_of(&row)?;
     let decision = input.validate(before.verification_status)?;
-    row.verification_status = decision.status.as_str().into();
+    row.verification_status = decision.status;
     save_state(ctx, &mut row)?;
     let now = ctx.db_now();
     orgs::add_verification_event(

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use tashbeek_domain::invitation::{Invitation, InvitationStatus};
 use tashbeek_domain::user::OrgRole;
 
-use crate::error::{DbError, DbResult};
+use crate::error::DbResult;
 use crate::schema::invitations;
 use crate::{from_db_time, parse_uuid, DbConn};
 
@@ -15,7 +15,7 @@ pub struct InvitationRow {
     pub id: String,
     pub organization_id: String,
     pub email: String,
-    pub role: String,
+    pub role: OrgRole,
     pub token_hash: String,
     pub invited_by: Option<String>,
     pub created_at: NaiveDateTime,
@@ -26,10 +26,6 @@ pub struct InvitationRow {
 }
 
 impl InvitationRow {
-    pub fn role(&self) -> DbResult<OrgRole> {
-        OrgRole::parse(&self.role).ok_or_else(|| DbError::Corrupt(format!("invitation role {}", self.role)))
-    }
-
     pub fn status(&self, now: NaiveDateTime) -> InvitationStatus {
         match (self.accepted_at, self.revoked_at) {
             (Some(_), _) => InvitationStatus::Accepted,
@@ -43,7 +39,7 @@ impl InvitationRow {
         Ok(Invitation {
             id: parse_uuid(&self.id)?,
             organization_id: parse_uuid(&self.organization_id)?,
-            role: self.role()?,
+            role: self.role,
             status: self.status(now),
             invited_by: self.invited_by.as_deref().map(parse_uuid).transpose()?,
             created_at: from_db_time(self.created_at),

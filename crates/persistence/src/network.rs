@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
 
-use crate::error::{DbError, DbResult};
+use crate::error::DbResult;
 use crate::schema::{network_members, networks, organizations};
 use crate::{from_db_time, new_id, parse_uuid, DbConn};
 
@@ -116,7 +116,7 @@ pub fn list(conn: &mut DbConn, limit: i64, after: Option<(&str, &str)>) -> DbRes
 pub fn member_counts(conn: &mut DbConn, ids: &[String]) -> DbResult<std::collections::HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = network_members::table
         .filter(network_members::network_id.eq_any(ids))
-        .filter(network_members::status.eq(NetworkMemberStatus::Member.as_str()))
+        .filter(network_members::status.eq(NetworkMemberStatus::Member))
         .group_by(network_members::network_id)
         .select((network_members::network_id, diesel::dsl::count_star()))
         .load(conn)?;
@@ -125,10 +125,7 @@ pub fn member_counts(conn: &mut DbConn, ids: &[String]) -> DbResult<std::collect
 
 /// The status of `org_id` in `network_id`, if it was ever invited.
 pub fn status_of(conn: &mut DbConn, network_id: &str, org_id: &str) -> DbResult<Option<NetworkMemberStatus>> {
-    let s: Option<String> =
-        network_members::table.find((network_id, org_id)).select(network_members::status).first(conn).optional()?;
-    s.map(|s| NetworkMemberStatus::parse(&s).ok_or_else(|| DbError::Corrupt(format!("network member status {s}"))))
-        .transpose()
+    Ok(network_members::table.find((network_id, org_id)).select(network_members::status).first(conn).optional()?)
 }
 
 /// Records an invitation (again, after a decline or a departure).
@@ -163,10 +160,10 @@ pub fn set_status(
     to: NetworkMemberStatus,
     now: NaiveDateTime,
 ) -> DbResult<bool> {
-    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+    let from = from.to_vec();
     let n =
         diesel::update(network_members::table.find((network_id, org_id)).filter(network_members::status.eq_any(from)))
-            .set((network_members::status.eq(to.as_str()), network_members::responded_at.eq(now)))
+            .set((network_members::status.eq(to), network_members::responded_at.eq(now)))
             .execute(conn)?;
     Ok(n == 1)
 }
@@ -179,9 +176,10 @@ pub fn members(conn: &mut DbConn, network_id: &str, all: bool) -> DbResult<Vec<N
         .filter(network_members::network_id.eq(network_id))
         .into_boxed();
     if !all {
-        q = q.filter(network_members::status.eq(NetworkMemberStatus::Member.as_str()));
+        q = q.filter(network_members::status.eq(NetworkMemberStatus::Member));
     }
-    type MemberRow = (String, Option<String>, Option<String>, String, NaiveDateTime, Option<NaiveDateTime>);
+    type MemberRow =
+        (String, Option<String>, Option<String>, NetworkMemberStatus, NaiveDateTime, Option<NaiveDateTime>);
     let rows: Vec<MemberRow> = q
         .order((organizations::sort_name, organizations::id))
         .limit(2000)
@@ -200,8 +198,7 @@ pub fn members(conn: &mut DbConn, network_id: &str, all: bool) -> DbResult<Vec<N
                 organization_id: parse_uuid(&id)?,
                 name_ar,
                 name_en,
-                status: NetworkMemberStatus::parse(&status)
-                    .ok_or_else(|| DbError::Corrupt(format!("network member status {status}")))?,
+                status,
                 invited_at: from_db_time(invited_at),
                 responded_at: responded_at.map(from_db_time),
             })

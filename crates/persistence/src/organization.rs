@@ -19,7 +19,7 @@ use crate::{from_db_time, new_id, parse_uuid, DbConn};
 #[diesel(table_name = organizations, treat_none_as_null = true)]
 pub struct OrgRow {
     pub id: String,
-    pub kind: String,
+    pub kind: OrganizationKind,
     pub name_ar: Option<String>,
     pub name_en: Option<String>,
     pub acronym: Option<String>,
@@ -38,8 +38,8 @@ pub struct OrgRow {
     /// hold the same, indexed for filtering.
     pub sector_codes: String,
     pub area_ids: String,
-    pub contact_visibility: String,
-    pub verification_status: String,
+    pub contact_visibility: ContactVisibility,
+    pub verification_status: VerificationStatus,
     pub archived_at: Option<NaiveDateTime>,
     pub search_text: String,
     pub sort_name: String,
@@ -58,7 +58,7 @@ impl OrgRow {
     pub fn new(input: &OrganizationInput, created_by: Option<&str>, now: NaiveDateTime) -> DbResult<OrgRow> {
         let mut row = OrgRow {
             id: new_id(),
-            kind: String::new(),
+            kind: input.kind,
             name_ar: None,
             name_en: None,
             acronym: None,
@@ -75,8 +75,8 @@ impl OrgRow {
             needs: String::new(),
             sector_codes: String::new(),
             area_ids: String::new(),
-            contact_visibility: String::new(),
-            verification_status: VerificationStatus::Pending.as_str().into(),
+            contact_visibility: input.contact_visibility,
+            verification_status: VerificationStatus::Pending,
             archived_at: None,
             search_text: String::new(),
             sort_name: String::new(),
@@ -94,7 +94,7 @@ impl OrgRow {
 
     /// Overwrites the profile fields from `input`, keeping identity, status and history.
     pub fn apply(&mut self, i: &OrganizationInput) -> DbResult<()> {
-        self.kind = i.kind.as_str().into();
+        self.kind = i.kind;
         self.name_ar = i.name_ar.clone();
         self.name_en = i.name_en.clone();
         self.acronym = i.acronym.clone();
@@ -111,7 +111,7 @@ impl OrgRow {
         self.needs = serde_json::to_string(&i.needs)?;
         self.sector_codes = serde_json::to_string(&i.sectors)?;
         self.area_ids = serde_json::to_string(&i.areas)?;
-        self.contact_visibility = i.contact_visibility.as_str().into();
+        self.contact_visibility = i.contact_visibility;
         self.search_text = i.search_text();
         self.sort_name = i.sort_name();
         self.name_key_ar = i.name_ar.as_deref().map(tashbeek_domain::text::normalize);
@@ -119,23 +119,16 @@ impl OrgRow {
         Ok(())
     }
 
-    pub fn status(&self) -> DbResult<VerificationStatus> {
-        VerificationStatus::parse(&self.verification_status)
-            .ok_or_else(|| DbError::Corrupt(format!("status {}", self.verification_status)))
-    }
-
     pub fn area_list(&self) -> DbResult<Vec<String>> {
         Ok(serde_json::from_str(&self.area_ids)?)
     }
 
     pub fn into_domain(self) -> DbResult<Organization> {
-        let corrupt = |what: &str, v: &str| DbError::Corrupt(format!("{what} {v}"));
         Ok(Organization {
             id: parse_uuid(&self.id)?,
-            kind: OrganizationKind::parse(&self.kind).ok_or_else(|| corrupt("kind", &self.kind))?,
-            verification_status: self.status()?,
-            contact_visibility: ContactVisibility::parse(&self.contact_visibility)
-                .ok_or_else(|| corrupt("visibility", &self.contact_visibility))?,
+            kind: self.kind,
+            verification_status: self.verification_status,
+            contact_visibility: self.contact_visibility,
             name_ar: self.name_ar,
             name_en: self.name_en,
             acronym: self.acronym,
@@ -327,8 +320,8 @@ pub fn add_verification_event(
         .values((
             verification_events::id.eq(new_id()),
             verification_events::organization_id.eq(org_id),
-            verification_events::from_status.eq(from.map(|s| s.as_str())),
-            verification_events::to_status.eq(to.as_str()),
+            verification_events::from_status.eq(from),
+            verification_events::to_status.eq(to),
             verification_events::reason.eq(reason),
             verification_events::actor_id.eq(actor),
             verification_events::at.eq(at),
@@ -337,7 +330,7 @@ pub fn add_verification_event(
     Ok(())
 }
 
-type EventRow = (String, Option<String>, String, Option<String>, Option<String>, NaiveDateTime);
+type EventRow = (String, Option<VerificationStatus>, VerificationStatus, Option<String>, Option<String>, NaiveDateTime);
 
 pub fn verification_history(conn: &mut DbConn, org_id: &str) -> DbResult<Vec<VerificationEvent>> {
     let rows: Vec<EventRow> = verification_events::table
@@ -352,13 +345,12 @@ pub fn verification_history(conn: &mut DbConn, org_id: &str) -> DbResult<Vec<Ver
             verification_events::at,
         ))
         .load(conn)?;
-    let status = |s: &str| VerificationStatus::parse(s).ok_or_else(|| DbError::Corrupt(format!("status {s}")));
     rows.into_iter()
         .map(|r| {
             Ok(VerificationEvent {
                 id: parse_uuid(&r.0)?,
-                from_status: r.1.as_deref().map(status).transpose()?,
-                to_status: status(&r.2)?,
+                from_status: r.1,
+                to_status: r.2,
                 reason: r.3,
                 actor_id: r.4.as_deref().map(parse_uuid).transpose()?,
                 at: from_db_time(r.5),
@@ -512,10 +504,10 @@ fn filtered(
     match &f.scope {
         Scope::All => {}
         Scope::VerifiedAnd(own) if own.is_empty() => {
-            q = q.filter(o::verification_status.eq(VerificationStatus::Verified.as_str()))
+            q = q.filter(o::verification_status.eq(VerificationStatus::Verified))
         }
         Scope::VerifiedAnd(own) => {
-            q = q.filter(o::verification_status.eq(VerificationStatus::Verified.as_str()).or(o::id.eq_any(own.clone())))
+            q = q.filter(o::verification_status.eq(VerificationStatus::Verified).or(o::id.eq_any(own.clone())))
         }
     }
     if !f.include_archived {
@@ -627,7 +619,7 @@ pub fn duplicates(
         .filter(o::archived_at.is_null())
         .into_boxed();
     if let Scope::VerifiedAnd(own) = scope {
-        q = q.filter(o::verification_status.eq(VerificationStatus::Verified.as_str()).or(o::id.eq_any(own.clone())));
+        q = q.filter(o::verification_status.eq(VerificationStatus::Verified).or(o::id.eq_any(own.clone())));
     }
     if let Some(x) = exclude_id {
         q = q.filter(o::id.ne(x.to_owned()));
@@ -640,7 +632,7 @@ pub fn duplicates(
         if !shared.is_empty() || their_areas.is_empty() || areas_of_new.is_empty() {
             out.push(DuplicateCandidate {
                 id: parse_uuid(&r.id)?,
-                verification_status: r.status()?,
+                verification_status: r.verification_status,
                 name_ar: r.name_ar,
                 name_en: r.name_en,
                 shared_areas: shared,

@@ -9,20 +9,14 @@ use crate::schema::{areas, sectors};
 use crate::DbConn;
 
 type SectorRow = (String, String, String);
-type AreaRow = (String, Option<String>, String, String, String);
+type AreaRow = (String, Option<String>, AreaLevel, String, String);
 
 fn sector(r: SectorRow) -> Sector {
     Sector { code: r.0, name_ar: r.1, name_en: r.2 }
 }
 
 fn area(r: AreaRow) -> DbResult<Area> {
-    Ok(Area {
-        level: AreaLevel::parse(&r.2).ok_or_else(|| DbError::Corrupt(format!("area level {}", r.2)))?,
-        id: r.0,
-        parent_id: r.1,
-        name_ar: r.3,
-        name_en: r.4,
-    })
+    Ok(Area { level: r.2, id: r.0, parent_id: r.1, name_ar: r.3, name_en: r.4 })
 }
 
 pub fn list_sectors(conn: &mut DbConn) -> DbResult<Vec<Sector>> {
@@ -88,7 +82,7 @@ pub fn insert_area(conn: &mut DbConn, a: &AreaInput, parent_path: &str, now: Nai
         .values((
             areas::id.eq(&a.id),
             areas::parent_id.eq(&a.parent_id),
-            areas::level.eq(a.level.as_str()),
+            areas::level.eq(a.level),
             areas::name_ar.eq(&a.name_ar),
             areas::name_en.eq(&a.name_en),
             areas::path.eq(format!("{parent_path}{}/", a.id)),

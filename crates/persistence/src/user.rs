@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tashbeek_domain::user::{GlobalRole, Member, Membership, OrgRole, User};
 
-use crate::error::{DbError, DbResult};
+use crate::error::DbResult;
 use crate::schema::{memberships, refresh_tokens, users};
 use crate::{from_db_time, parse_uuid, DbConn};
 
@@ -19,21 +19,17 @@ pub struct UserRow {
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: GlobalRole,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
 
 impl UserRow {
-    pub fn role(&self) -> DbResult<GlobalRole> {
-        GlobalRole::parse(&self.role).ok_or_else(|| DbError::Corrupt(format!("role {}", self.role)))
-    }
-
     pub fn into_domain(self, memberships: Vec<Membership>) -> DbResult<User> {
         Ok(User {
             id: parse_uuid(&self.id)?,
-            role: self.role()?,
+            role: self.role,
             email: self.email,
             display_name: self.display_name,
             disabled: self.disabled,
@@ -99,14 +95,14 @@ pub fn session_role(conn: &mut DbConn, user_id: &str, session_id: &str) -> DbRes
         .filter(refresh_tokens::family_id.eq(session_id))
         .filter(refresh_tokens::user_id.eq(users::id))
         .filter(refresh_tokens::revoked_at.is_null());
-    let role: Option<String> = users::table
+    let role: Option<GlobalRole> = users::table
         .find(user_id)
         .filter(users::disabled.eq(false))
         .filter(diesel::dsl::exists(live))
         .select(users::role)
         .first(conn)
         .optional()?;
-    role.map(|r| GlobalRole::parse(&r).ok_or_else(|| DbError::Corrupt(format!("role {r}")))).transpose()
+    Ok(role)
 }
 
 pub fn update_profile(conn: &mut DbConn, row: &UserRow) -> DbResult<()> {
@@ -133,7 +129,7 @@ pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, now: NaiveDateTime)
 /// Some enabled platform administrator, if there is one.
 pub fn an_active_admin(conn: &mut DbConn) -> DbResult<Option<String>> {
     Ok(users::table
-        .filter(users::role.eq(GlobalRole::PlatformAdmin.as_str()))
+        .filter(users::role.eq(GlobalRole::PlatformAdmin))
         .filter(users::disabled.eq(false))
         .order(users::id)
         .select(users::id)
@@ -143,7 +139,7 @@ pub fn an_active_admin(conn: &mut DbConn) -> DbResult<Option<String>> {
 
 pub fn count_admins(conn: &mut DbConn) -> DbResult<i64> {
     Ok(users::table
-        .filter(users::role.eq(GlobalRole::PlatformAdmin.as_str()))
+        .filter(users::role.eq(GlobalRole::PlatformAdmin))
         .filter(users::disabled.eq(false))
         .count()
         .get_result(conn)?)
@@ -151,14 +147,13 @@ pub fn count_admins(conn: &mut DbConn) -> DbResult<i64> {
 
 /// Memberships of each user in `ids`, in one query.
 pub fn memberships_of(conn: &mut DbConn, ids: &[String]) -> DbResult<HashMap<String, Vec<Membership>>> {
-    let rows: Vec<(String, String, String)> = memberships::table
+    let rows: Vec<(String, String, OrgRole)> = memberships::table
         .filter(memberships::user_id.eq_any(ids))
         .order((memberships::user_id, memberships::organization_id))
         .select((memberships::user_id, memberships::organization_id, memberships::role))
         .load(conn)?;
     let mut out: HashMap<String, Vec<Membership>> = HashMap::new();
-    for (u, o, r) in rows {
-        let role = OrgRole::parse(&r).ok_or_else(|| DbError::Corrupt(format!("org role {r}")))?;
+    for (u, o, role) in rows {
         out.entry(u).or_default().push(Membership { organization_id: parse_uuid(&o)?, role });
     }
     Ok(out)
@@ -192,7 +187,7 @@ pub fn add_membership(
         .values((
             memberships::user_id.eq(user_id),
             memberships::organization_id.eq(org_id),
-            memberships::role.eq(role.as_str()),
+            memberships::role.eq(role),
             memberships::created_at.eq(now),
         ))
         .execute(conn)?;
@@ -206,13 +201,13 @@ pub fn remove_membership(conn: &mut DbConn, user_id: &str, org_id: &str) -> DbRe
 pub fn count_org_admins(conn: &mut DbConn, org_id: &str) -> DbResult<i64> {
     Ok(memberships::table
         .filter(memberships::organization_id.eq(org_id))
-        .filter(memberships::role.eq(OrgRole::Admin.as_str()))
+        .filter(memberships::role.eq(OrgRole::Admin))
         .count()
         .get_result(conn)?)
 }
 
 pub fn members(conn: &mut DbConn, org_id: &str) -> DbResult<Vec<Member>> {
-    let rows: Vec<(String, String, String, String, NaiveDateTime)> = memberships::table
+    let rows: Vec<(String, String, String, OrgRole, NaiveDateTime)> = memberships::table
         .inner_join(users::table)
         .filter(memberships::organization_id.eq(org_id))
         .order(users::email)
@@ -220,13 +215,7 @@ pub fn members(conn: &mut DbConn, org_id: &str) -> DbResult<Vec<Member>> {
         .load(conn)?;
     rows.into_iter()
         .map(|(id, email, display_name, role, since)| {
-            Ok(Member {
-                user_id: parse_uuid(&id)?,
-                email,
-                display_name,
-                role: OrgRole::parse(&role).ok_or_else(|| DbError::Corrupt(format!("org role {role}")))?,
-                since: from_db_time(since),
-            })
+            Ok(Member { user_id: parse_uuid(&id)?, email, display_name, role, since: from_db_time(since) })
         })
         .collect()
 }
