@@ -1,5 +1,6 @@
 //! Reading the audit log (administrators and observers).
 
+use actix_web::get;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use tashbeek_domain::audit::AuditEntry;
@@ -34,7 +35,7 @@ pub struct AuditParams {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/audit", tag = "audit", operation_id = "list_audit_entries",
+    tag = "audit", operation_id = "list_audit_entries",
     params(AuditParams),
     security(("bearer" = [])),
     responses(
@@ -44,6 +45,7 @@ pub struct AuditParams {
         (status = 403, description = "Platform administrators and observers only", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/audit")]
 pub async fn list(
     state: web::Data<AppState>,
     Auth(actor): Auth,

@@ -4,6 +4,7 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
+use actix_web::post;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -217,14 +218,14 @@ pub fn issue_tokens(conn: &mut DbConn, state: &AppState, user_id: &str, family: 
         tracing::error!(error = %e, "token signing failed");
         ApiError::internal()
     })?;
-    let refresh = random_token();
+    let refresh_token = random_token();
     users::insert_refresh(
         conn,
         &RefreshRow {
             id: new_id(),
             user_id: user_id.to_owned(),
             family_id: family,
-            token_hash: token_hash(&refresh),
+            token_hash: token_hash(&refresh_token),
             created_at: to_db_time(now),
             expires_at: to_db_time(now + Duration::days(state.settings.refresh_ttl_days)),
             used_at: None,
@@ -235,7 +236,7 @@ pub fn issue_tokens(conn: &mut DbConn, state: &AppState, user_id: &str, family: 
         access_token: access,
         token_type: "Bearer".into(),
         expires_in: state.settings.access_ttl_secs,
-        refresh_token: refresh,
+        refresh_token,
         user,
     })
 }
@@ -278,7 +279,7 @@ enum LoginOutcome {
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/auth/login", tag = "auth", operation_id = "login",
+    tag = "auth", operation_id = "login",
     request_body(content = LoginRequest, examples(
         ("ar" = (summary = "منسق المكتب", value = json!({"email": "coordinator@shendi.example", "password": "كلمة-سر-طويلة"}))),
         ("en" = (summary = "Coordinator", value = json!({"email": "coordinator@shendi.example", "password": "a-long-passphrase"})))
@@ -293,6 +294,7 @@ enum LoginOutcome {
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
+#[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -378,7 +380,7 @@ enum RefreshOutcome {
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/auth/refresh", tag = "auth", operation_id = "refresh_session",
+    tag = "auth", operation_id = "refresh_session",
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "New token pair; the old refresh token is now used up", body = TokenPair),
@@ -388,6 +390,7 @@ enum RefreshOutcome {
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -443,7 +446,7 @@ pub async fn refresh(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/auth/logout", tag = "auth", operation_id = "logout",
+    tag = "auth", operation_id = "logout",
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "The session (refresh-token family) is revoked; unknown tokens are ignored"),
@@ -452,6 +455,7 @@ pub async fn refresh(
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -484,7 +488,7 @@ pub async fn logout(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/auth/password", tag = "auth", operation_id = "change_password",
+    tag = "auth", operation_id = "change_password",
     request_body = PasswordChange,
     security(("bearer" = [])),
     responses(
@@ -497,6 +501,7 @@ pub async fn logout(
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
+#[post("/auth/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,

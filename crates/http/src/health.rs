@@ -1,5 +1,6 @@
 //! Liveness and readiness for load balancers and orchestrators.
 
+use actix_web::get;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -17,17 +18,21 @@ pub struct Health {
 }
 
 /// Also the framework's no-op ceiling in benchmarks: touches nothing.
-#[utoipa::path(get, path = "/healthz", tag = "health", operation_id = "healthz",
+#[utoipa::path(
+    tag = "health", operation_id = "healthz",
     responses((status = 200, description = "The process is up", body = Health)))]
+#[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok".into(), database: None, version: env!("CARGO_PKG_VERSION").into() })
 }
 
-#[utoipa::path(get, path = "/readyz", tag = "health", operation_id = "readyz",
+#[utoipa::path(
+    tag = "health", operation_id = "readyz",
     responses(
         (status = 200, description = "The database answers", body = Health),
         (status = 503, description = "The database does not answer", body = Health),
     ))]
+#[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.pool.clone();
     let backend = pool.backend().name().to_owned();

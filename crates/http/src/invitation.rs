@@ -2,6 +2,7 @@
 //! here the link's secret is made, hashed and handed out, and an account made from a
 //! link gets its session.
 
+use actix_web::{delete, get, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use tashbeek_app::account::{self, NewAccount};
 use tashbeek_app::{self as app, invitation};
@@ -20,7 +21,7 @@ use crate::state::AppState;
 use crate::user::PageParams;
 
 #[utoipa::path(
-    post, path = "/api/v1/organizations/{id}/invitations", tag = "organizations", operation_id = "create_invitation",
+    tag = "organizations", operation_id = "create_invitation",
     params(("id" = String, Path, description = "Organization id (UUID)")),
     security(("bearer" = [])),
     request_body(content = InvitationInput, examples(
@@ -40,6 +41,7 @@ use crate::user::PageParams;
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
+#[post("/organizations/{id}/invitations")]
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -59,7 +61,7 @@ pub async fn create(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations/{id}/invitations", tag = "organizations", operation_id = "list_invitations",
+    tag = "organizations", operation_id = "list_invitations",
     params(("id" = String, Path, description = "Organization id (UUID)"), PageParams),
     security(("bearer" = [])),
     responses(
@@ -70,6 +72,7 @@ pub async fn create(
         (status = 404, response = OrganizationNotFound),
     )
 )]
+#[get("/organizations/{id}/invitations")]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -87,7 +90,7 @@ pub async fn list(
 }
 
 #[utoipa::path(
-    delete, path = "/api/v1/organizations/{id}/invitations/{invitation_id}", tag = "organizations", operation_id = "revoke_invitation",
+    tag = "organizations", operation_id = "revoke_invitation",
     params(("id" = String, Path, description = "Organization id (UUID)"), ("invitation_id" = String, Path, description = "Invitation id (UUID)")),
     security(("bearer" = [])),
     responses(
@@ -98,6 +101,7 @@ pub async fn list(
         (status = 409, description = "Already accepted or withdrawn", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[delete("/organizations/{id}/invitations/{invitation_id}")]
 pub async fn revoke(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -111,7 +115,7 @@ pub async fn revoke(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/invitations/preview", tag = "auth", operation_id = "preview_invitation",
+    tag = "auth", operation_id = "preview_invitation",
     request_body = InvitationToken,
     responses(
         (status = 200, description = "What the link invites to", body = InvitationPreview),
@@ -121,6 +125,7 @@ pub async fn revoke(
         (status = 422, description = "Missing token", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/invitations/preview")]
 pub async fn preview(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -134,7 +139,7 @@ pub async fn preview(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/invitations/accept", tag = "auth", operation_id = "accept_invitation",
+    tag = "auth", operation_id = "accept_invitation",
     request_body(content = InvitationAcceptance, examples(
         ("ar" = (summary = "حساب جديد من الدعوة", value = json!({"token": "…", "display_name": "فاطمة الحسن", "password": "عبارة مرور طويلة جدا"}))),
         ("en" = (summary = "Signed in as the invited address", value = json!({"token": "…"})))
@@ -152,6 +157,7 @@ pub async fn preview(
         (status = 422, description = "Display name or password missing or too weak", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/invitations/accept")]
 pub async fn accept(
     state: web::Data<AppState>,
     req: HttpRequest,

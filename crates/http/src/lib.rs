@@ -24,6 +24,7 @@ use actix_cors::Cors;
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, Compress};
 use actix_web::{web, App, HttpServer};
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 pub use error::{ApiError, Problem};
@@ -68,87 +69,73 @@ fn cors(origins: &[String]) -> Cors {
     c
 }
 
-/// Registers every route of the API.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    use actix_web::web::{delete, get, patch, post, put};
-    // Resources (not bare routes), so another method on a known path answers 405.
-    cfg.service(web::resource("/healthz").route(get().to(health::healthz)))
-        .service(web::resource("/readyz").route(get().to(health::readyz)))
-        .service(web::resource("/docs").route(get().to(docs_redirect)))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi::document().clone()))
-        .service(
-            web::scope("/api/v1")
-                .service(web::resource("/auth/login").route(post().to(auth::login)))
-                .service(web::resource("/auth/refresh").route(post().to(auth::refresh)))
-                .service(web::resource("/auth/logout").route(post().to(auth::logout)))
-                .service(web::resource("/auth/password").route(post().to(auth::change_password)))
-                .service(web::resource("/auth/signup").route(post().to(user::signup)))
-                .service(web::resource("/me").route(get().to(user::me)))
-                .service(web::resource("/users").route(get().to(user::list)).route(post().to(user::create)))
-                .service(web::resource("/users/{id}").route(get().to(user::get)).route(patch().to(user::update)))
-                .service(
-                    web::resource("/organizations")
-                        .route(get().to(organization::list))
-                        .route(post().to(organization::create)),
-                )
-                .service(web::resource("/organizations/duplicates").route(get().to(organization::duplicates)))
-                .service(
-                    web::resource("/organizations/{id}")
-                        .route(get().to(organization::get))
-                        .route(put().to(organization::update))
-                        .route(delete().to(organization::archive)),
-                )
-                .service(web::resource("/organizations/{id}/restore").route(post().to(organization::restore)))
-                .service(web::resource("/organizations/{id}/verification").route(post().to(organization::verify)))
-                .service(web::resource("/organizations/{id}/history").route(get().to(organization::history)))
-                .service(web::resource("/organizations/{id}/members").route(get().to(user::members)))
-                .service(web::resource("/organizations/{id}/members/{user_id}").route(delete().to(user::remove_member)))
-                .service(
-                    web::resource("/organizations/{id}/invitations")
-                        .route(get().to(invitation::list))
-                        .route(post().to(invitation::create)),
-                )
-                .service(
-                    web::resource("/organizations/{id}/invitations/{invitation_id}")
-                        .route(delete().to(invitation::revoke)),
-                )
-                .service(web::resource("/networks").route(get().to(network::list)).route(post().to(network::create)))
-                .service(web::resource("/networks/{id}").route(get().to(network::get)).route(put().to(network::update)))
-                .service(
-                    web::resource("/networks/{id}/members")
-                        .route(get().to(network::members))
-                        .route(post().to(network::invite)),
-                )
-                .service(
-                    web::resource("/networks/{id}/members/{organization_id}")
-                        .route(put().to(network::answer))
-                        .route(delete().to(network::leave)),
-                )
-                .service(web::resource("/invitations/preview").route(post().to(invitation::preview)))
-                .service(web::resource("/invitations/accept").route(post().to(invitation::accept)))
-                .service(
-                    web::resource("/sectors")
-                        .route(get().to(reference::list_sectors))
-                        .route(post().to(reference::create_sector)),
-                )
-                .service(web::resource("/sectors/{code}").route(put().to(reference::rename_sector)))
-                .service(
-                    web::resource("/areas")
-                        .route(get().to(reference::list_areas))
-                        .route(post().to(reference::create_area)),
-                )
-                .service(web::resource("/areas/{id}").route(put().to(reference::rename_area)))
-                .service(web::resource("/audit").route(get().to(audit::list))),
-        );
+/// Every API operation, registered once. Each handler's actix attribute gives its method
+/// and path and its `#[utoipa::path]` the rest of its contract; the OpenAPI document is
+/// collected from these same registrations ([`openapi::document`]). A static path must
+/// come before a parameter at the same place (`/organizations/duplicates` before
+/// `/organizations/{id}`): the first match wins.
+pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(health::healthz).service(health::readyz).service(
+        utoipa_actix_web::scope("/api/v1")
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::change_password)
+            .service(user::signup)
+            .service(user::me)
+            .service(user::list)
+            .service(user::create)
+            .service(user::get)
+            .service(user::update)
+            .service(organization::list)
+            .service(organization::create)
+            .service(organization::duplicates)
+            .service(organization::get)
+            .service(organization::update)
+            .service(organization::archive)
+            .service(organization::restore)
+            .service(organization::verify)
+            .service(organization::history)
+            .service(user::members)
+            .service(user::remove_member)
+            .service(invitation::create)
+            .service(invitation::list)
+            .service(invitation::revoke)
+            .service(invitation::preview)
+            .service(invitation::accept)
+            .service(network::list)
+            .service(network::create)
+            .service(network::get)
+            .service(network::update)
+            .service(network::members)
+            .service(network::invite)
+            .service(network::answer)
+            .service(network::leave)
+            .service(reference::list_sectors)
+            .service(reference::create_sector)
+            .service(reference::rename_sector)
+            .service(reference::list_areas)
+            .service(reference::create_area)
+            .service(reference::rename_area)
+            .service(audit::list)
+            .default_service(web::to(unmatched)),
+    );
+}
+
+/// A request no operation took: 405 with `Allow` when its path is an operation's path
+/// (another method would be served), 404 otherwise. Read from the OpenAPI document, so it
+/// is never out of step with the registrations.
+async fn unmatched(req: actix_web::HttpRequest) -> actix_web::HttpResponse {
+    let allowed = openapi::methods_at(req.path());
+    if allowed.is_empty() {
+        return actix_web::HttpResponse::NotFound().finish();
+    }
+    actix_web::HttpResponse::MethodNotAllowed().insert_header((header::ALLOW, allowed.join(", "))).finish()
 }
 
 /// `/docs` is the address the README gives; Swagger UI lives at `/docs/`.
 async fn docs_redirect() -> actix_web::HttpResponse {
     actix_web::HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/docs/")).finish()
-}
-
-async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
-    Err(ApiError::not_found())
 }
 
 /// Serves the dashboard's files; any other path is a client-side route, so it gets
@@ -188,13 +175,18 @@ pub fn server(state: AppState, listener: TcpListener, opts: ServerOptions) -> st
             .wrap(Compress::default())
             // Outermost: every answer carries the security headers, early ones too.
             .wrap(from_fn(middleware::security_headers))
-            .configure(routes)
+            // Before the `/api/v1` scope, which would otherwise take `/api/v1/openapi.json`.
+            .service(web::resource("/docs").route(web::get().to(docs_redirect)))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi::document().clone()))
+            .into_utoipa_app()
+            .configure(operations)
+            .into_app()
             .configure(|cfg| {
                 if let Some(dir) = &o.dashboard_dir {
                     cfg.service(dashboard(dir));
                 }
             })
-            .default_service(web::to(not_found))
+            .default_service(web::to(unmatched))
     })
     .listen(listener)?
     .shutdown_timeout(opts.shutdown_timeout);

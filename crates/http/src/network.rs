@@ -1,6 +1,7 @@
 //! Networks of organizations over HTTP; the operations are `tashbeek_app::network`.
 
 use actix_web::http::header;
+use actix_web::{delete, get, post, put};
 use actix_web::{web, HttpRequest, HttpResponse};
 use tashbeek_app::{self as app, network};
 use tashbeek_domain::network::{Network, NetworkAnswer, NetworkInput, NetworkInvitation, NetworkMember};
@@ -20,7 +21,7 @@ fn versioned(status: actix_web::http::StatusCode, n: &Network) -> HttpResponse {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/networks", tag = "networks", operation_id = "list_networks",
+    tag = "networks", operation_id = "list_networks",
     params(PageParams),
     security((), ("bearer" = [])),
     responses(
@@ -29,6 +30,7 @@ fn versioned(status: actix_web::http::StatusCode, n: &Network) -> HttpResponse {
         (status = 401, response = InvalidToken),
     )
 )]
+#[get("/networks")]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -45,7 +47,7 @@ pub async fn list(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/networks", tag = "networks", operation_id = "create_network",
+    tag = "networks", operation_id = "create_network",
     security(("bearer" = [])),
     request_body(content = NetworkInput, examples(
         ("ar" = (summary = "تجمع القطاع الجنوبي", value = json!({"name_ar": "تجمع المنظمات الطوعية بالقطاع الجنوبي", "area": "SD-RN", "description": "شندي والمتمة"}))),
@@ -60,6 +62,7 @@ pub async fn list(
         (status = 422, description = "Invalid fields (a name, a known area)", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/networks")]
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -73,7 +76,7 @@ pub async fn create(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/networks/{id}", tag = "networks", operation_id = "get_network",
+    tag = "networks", operation_id = "get_network",
     params(("id" = String, Path, description = "Network id (UUID)")),
     security((), ("bearer" = [])),
     responses(
@@ -82,6 +85,7 @@ pub async fn create(
         (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/networks/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -95,7 +99,7 @@ pub async fn get(
 }
 
 #[utoipa::path(
-    put, path = "/api/v1/networks/{id}", tag = "networks", operation_id = "update_network",
+    tag = "networks", operation_id = "update_network",
     params(("id" = String, Path, description = "Network id (UUID)"), crate::etag::IfMatch),
     security(("bearer" = [])),
     request_body = NetworkInput,
@@ -111,6 +115,7 @@ pub async fn get(
         (status = 428, response = IfMatchMissing),
     )
 )]
+#[put("/networks/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -127,7 +132,7 @@ pub async fn update(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/networks/{id}/members", tag = "networks", operation_id = "list_network_members",
+    tag = "networks", operation_id = "list_network_members",
     params(("id" = String, Path, description = "Network id (UUID)")),
     security((), ("bearer" = [])),
     responses(
@@ -136,6 +141,7 @@ pub async fn update(
         (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/networks/{id}/members")]
 pub async fn members(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -144,12 +150,12 @@ pub async fn members(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(viewer, &req);
-    let list = state.db(move |conn| Ok(app::read(conn, env, |ctx| network::members(ctx, &id))?)).await?;
-    Ok(HttpResponse::Ok().json(list))
+    let found = state.db(move |conn| Ok(app::read(conn, env, |ctx| network::members(ctx, &id))?)).await?;
+    Ok(HttpResponse::Ok().json(found))
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/networks/{id}/members", tag = "networks", operation_id = "invite_network_member",
+    tag = "networks", operation_id = "invite_network_member",
     params(("id" = String, Path, description = "Network id (UUID)")),
     security(("bearer" = [])),
     request_body = NetworkInvitation,
@@ -164,6 +170,7 @@ pub async fn members(
         (status = 422, description = "Unknown organization", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/networks/{id}/members")]
 pub async fn invite(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -178,7 +185,7 @@ pub async fn invite(
 }
 
 #[utoipa::path(
-    put, path = "/api/v1/networks/{id}/members/{organization_id}", tag = "networks", operation_id = "answer_network_invitation",
+    tag = "networks", operation_id = "answer_network_invitation",
     params(("id" = String, Path, description = "Network id (UUID)"), ("organization_id" = String, Path, description = "Organization id (UUID)")),
     security(("bearer" = [])),
     request_body = NetworkAnswer,
@@ -193,6 +200,7 @@ pub async fn invite(
         (status = 422, description = "Status must be member or declined", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[put("/networks/{id}/members/{organization_id}")]
 pub async fn answer(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -208,7 +216,7 @@ pub async fn answer(
 }
 
 #[utoipa::path(
-    delete, path = "/api/v1/networks/{id}/members/{organization_id}", tag = "networks", operation_id = "leave_network",
+    tag = "networks", operation_id = "leave_network",
     params(("id" = String, Path, description = "Network id (UUID)"), ("organization_id" = String, Path, description = "Organization id (UUID)")),
     security(("bearer" = [])),
     responses(
@@ -218,6 +226,7 @@ pub async fn answer(
         (status = 404, description = "No such network, organization or membership", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[delete("/networks/{id}/members/{organization_id}")]
 pub async fn leave(
     state: web::Data<AppState>,
     req: HttpRequest,

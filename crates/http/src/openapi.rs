@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::responses;
-use crate::{audit, auth, health, invitation, network, organization, reference, user};
+use crate::organization;
 
 struct Security;
 
@@ -37,20 +37,6 @@ messages follow `Accept-Language` (Arabic by default, English). Lists use keyset
 Reads return an `ETag`; updates of shared records require `If-Match` and answer 412 when someone else changed the record first.",
         license(name = "AGPL-3.0-or-later"),
     ),
-    paths(
-        health::healthz, health::readyz,
-        auth::login, auth::refresh, auth::logout, auth::change_password, user::signup,
-        user::me, user::list, user::create, user::get, user::update,
-        organization::list, organization::create, organization::duplicates, organization::get, organization::update,
-        organization::archive, organization::restore, organization::verify, organization::history,
-        user::members, user::remove_member,
-        invitation::create, invitation::list, invitation::revoke, invitation::preview, invitation::accept,
-        network::list, network::create, network::get, network::update, network::members, network::invite,
-        network::answer, network::leave,
-        reference::list_sectors, reference::create_sector, reference::rename_sector,
-        reference::list_areas, reference::create_area, reference::rename_area,
-        audit::list,
-    ),
     components(
         schemas(organization::SortParam),
         responses(
@@ -72,10 +58,52 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
 )]
 pub struct ApiDoc;
 
-/// The document, built once.
+/// The document, built once: the info, shared components and tags above, with the
+/// paths collected from the operations the server registers ([`crate::operations`]).
 pub fn document() -> &'static utoipa::openapi::OpenApi {
     static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
-    DOC.get_or_init(ApiDoc::openapi)
+    DOC.get_or_init(|| {
+        use utoipa_actix_web::AppExt;
+        let (_, doc) = actix_web::App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .configure(crate::operations)
+            .split_for_parts();
+        doc
+    })
+}
+
+/// The methods the document declares at the path that `path` matches (a `{name}` template
+/// segment matches any one segment); empty when it names no operation's path.
+pub fn methods_at(path: &str) -> Vec<&'static str> {
+    static TEMPLATES: OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> = OnceLock::new();
+    let templates = TEMPLATES.get_or_init(|| {
+        document()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ];
+                let segments = template.split('/').map(str::to_owned).collect();
+                (segments, methods.into_iter().filter(|(_, on)| *on).map(|(m, _)| m).collect())
+            })
+            .collect()
+    });
+    let asked: Vec<&str> = path.split('/').collect();
+    templates
+        .iter()
+        .find(|(segments, _)| {
+            segments.len() == asked.len()
+                && segments.iter().zip(&asked).all(|(t, a)| (t.starts_with('{') && !a.is_empty()) || t == a)
+        })
+        .map(|(_, methods)| methods.clone())
+        .unwrap_or_default()
 }
 
 /// The document as YAML, exactly as `openapi.yaml` must read.

@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
+use actix_web::{delete, get, post, put};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tashbeek_domain::organization::{
@@ -26,7 +27,7 @@ use crate::extract::{csv_list, JsonBody, QueryParams};
 use crate::state::AppState;
 
 #[utoipa::path(
-    post, path = "/api/v1/organizations", tag = "organizations", operation_id = "create_organization",
+    tag = "organizations", operation_id = "create_organization",
     security(("bearer" = [])),
     request_body(content = OrganizationInput, examples(
         ("ar" = (summary = "جمعية في شندي", value = json!({
@@ -55,6 +56,7 @@ use crate::state::AppState;
         (status = 422, response = InvalidFields),
     )
 )]
+#[post("/organizations")]
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -72,7 +74,7 @@ pub async fn create(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations/{id}", tag = "organizations", operation_id = "get_organization",
+    tag = "organizations", operation_id = "get_organization",
     params(("id" = String, Path, description = "Organization id (UUID)"),
            ("If-None-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     security((), ("bearer" = [])),
@@ -83,6 +85,7 @@ pub async fn create(
         (status = 404, response = OrganizationNotFound),
     )
 )]
+#[get("/organizations/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -138,7 +141,7 @@ fn json_bytes(o: &Organization) -> ApiResult<Bytes> {
 }
 
 #[utoipa::path(
-    put, path = "/api/v1/organizations/{id}", tag = "organizations", operation_id = "update_organization",
+    tag = "organizations", operation_id = "update_organization",
     params(("id" = String, Path, description = "Organization id (UUID)"), crate::etag::IfMatch),
     security(("bearer" = [])),
     request_body(content = OrganizationInput, examples(
@@ -158,6 +161,7 @@ fn json_bytes(o: &Organization) -> ApiResult<Bytes> {
         (status = 428, response = IfMatchMissing),
     )
 )]
+#[put("/organizations/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -192,7 +196,7 @@ async fn change(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/organizations/{id}/verification", tag = "organizations", operation_id = "decide_verification",
+    tag = "organizations", operation_id = "decide_verification",
     params(("id" = String, Path, description = "Organization id (UUID)"), crate::etag::IfMatch),
     security(("bearer" = [])),
     request_body(content = VerificationInput, examples(
@@ -212,6 +216,7 @@ async fn change(
         (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/organizations/{id}/verification")]
 pub async fn verify(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -226,7 +231,7 @@ pub async fn verify(
 }
 
 #[utoipa::path(
-    delete, path = "/api/v1/organizations/{id}", tag = "organizations", operation_id = "archive_organization",
+    tag = "organizations", operation_id = "archive_organization",
     params(("id" = String, Path, description = "Organization id (UUID)"), crate::etag::IfMatchOptional),
     security(("bearer" = [])),
     responses(
@@ -239,6 +244,7 @@ pub async fn verify(
         (status = 412, description = "Changed since the given ETag", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[delete("/organizations/{id}")]
 pub async fn archive(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -251,7 +257,7 @@ pub async fn archive(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/organizations/{id}/restore", tag = "organizations", operation_id = "restore_organization",
+    tag = "organizations", operation_id = "restore_organization",
     params(("id" = String, Path, description = "Organization id (UUID)"), crate::etag::IfMatchOptional),
     security(("bearer" = [])),
     responses(
@@ -264,6 +270,7 @@ pub async fn archive(
         (status = 412, description = "Changed since the given ETag", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/organizations/{id}/restore")]
 pub async fn restore(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -276,7 +283,7 @@ pub async fn restore(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations/{id}/history", tag = "organizations", operation_id = "organization_history",
+    tag = "organizations", operation_id = "organization_history",
     params(("id" = String, Path, description = "Organization id (UUID)")),
     security((), ("bearer" = [])),
     responses(
@@ -285,6 +292,7 @@ pub async fn restore(
         (status = 404, response = OrganizationNotFound),
     )
 )]
+#[get("/organizations/{id}/history")]
 pub async fn history(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -365,7 +373,7 @@ fn parse_enum_list<T>(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations", tag = "organizations", operation_id = "list_organizations",
+    tag = "organizations", operation_id = "list_organizations",
     params(ListParams),
     security((), ("bearer" = [])),
     responses(
@@ -374,6 +382,7 @@ fn parse_enum_list<T>(
         (status = 401, response = InvalidToken),
     )
 )]
+#[get("/organizations")]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -448,7 +457,7 @@ pub struct DuplicateParams {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations/duplicates", tag = "organizations", operation_id = "find_duplicate_organizations",
+    tag = "organizations", operation_id = "find_duplicate_organizations",
     params(DuplicateParams),
     security(("bearer" = [])),
     responses(
@@ -457,6 +466,7 @@ pub struct DuplicateParams {
         (status = 401, response = NotSignedIn),
     )
 )]
+#[get("/organizations/duplicates")]
 pub async fn duplicates(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -1,5 +1,6 @@
 //! Sectors and areas: read by everyone, managed by platform administrators.
 
+use actix_web::{get, post, put};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tashbeek_app::{self as app, reference};
@@ -14,16 +15,17 @@ use crate::extract::{JsonBody, QueryParams};
 use crate::state::AppState;
 
 #[utoipa::path(
-    get, path = "/api/v1/sectors", tag = "reference", operation_id = "list_sectors",
+    tag = "reference", operation_id = "list_sectors",
     responses((status = 200, description = "All sectors, by code", body = Vec<Sector>))
 )]
+#[get("/sectors")]
 pub async fn list_sectors(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let list = state.db(|conn| Ok(stored::list_sectors(conn)?)).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=60")).json(list))
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/sectors", tag = "reference", operation_id = "create_sector",
+    tag = "reference", operation_id = "create_sector",
     security(("bearer" = [])),
     request_body(content = SectorInput, examples(
         ("ar" = (summary = "قطاع جديد", value = json!({"code": "mental_health", "name_ar": "الصحة النفسية", "name_en": "Mental health"}))),
@@ -39,6 +41,7 @@ pub async fn list_sectors(state: web::Data<AppState>) -> ApiResult<HttpResponse>
         (status = 422, response = InvalidFields),
     )
 )]
+#[post("/sectors")]
 pub async fn create_sector(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -52,7 +55,7 @@ pub async fn create_sector(
 }
 
 #[utoipa::path(
-    put, path = "/api/v1/sectors/{code}", tag = "reference", operation_id = "rename_sector",
+    tag = "reference", operation_id = "rename_sector",
     params(("code" = String, Path, description = "Sector code")),
     security(("bearer" = [])),
     request_body = NamesInput,
@@ -66,6 +69,7 @@ pub async fn create_sector(
         (status = 422, response = InvalidFields),
     )
 )]
+#[put("/sectors/{code}")]
 pub async fn rename_sector(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -90,13 +94,14 @@ pub struct AreaParams {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/areas", tag = "reference", operation_id = "list_areas",
+    tag = "reference", operation_id = "list_areas",
     params(AreaParams),
     responses(
         (status = 200, description = "Areas in tree order (each parent before its children)", body = Vec<Area>),
         (status = 400, description = "Unknown parameter", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/areas")]
 pub async fn list_areas(
     state: web::Data<AppState>,
     QueryParams(p): QueryParams<AreaParams>,
@@ -106,7 +111,7 @@ pub async fn list_areas(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/areas", tag = "reference", operation_id = "create_area",
+    tag = "reference", operation_id = "create_area",
     security(("bearer" = [])),
     request_body(content = AreaInput, examples(
         ("ar" = (summary = "محلية جديدة", value = json!({"id": "SD-RN-KBS", "parent_id": "SD-RN", "level": "locality", "name_ar": "كبوشية", "name_en": "Kabushiya"}))),
@@ -122,6 +127,7 @@ pub async fn list_areas(
         (status = 422, description = "Invalid fields, unknown parent, or wrong level under it", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/areas")]
 pub async fn create_area(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -135,7 +141,7 @@ pub async fn create_area(
 }
 
 #[utoipa::path(
-    put, path = "/api/v1/areas/{id}", tag = "reference", operation_id = "rename_area",
+    tag = "reference", operation_id = "rename_area",
     params(("id" = String, Path, description = "Area id")),
     security(("bearer" = [])),
     request_body = NamesInput,
@@ -149,6 +155,7 @@ pub async fn create_area(
         (status = 422, response = InvalidFields),
     )
 )]
+#[put("/areas/{id}")]
 pub async fn rename_area(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -1,6 +1,7 @@
 //! Accounts: sign-up with a new organization, the caller's own profile, platform
 //! administration of users, and organization membership.
 
+use actix_web::{delete, get, patch, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tashbeek_app::account::{self, NewAccount};
@@ -30,7 +31,7 @@ pub struct SignupResult {
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/auth/signup", tag = "auth", operation_id = "signup",
+    tag = "auth", operation_id = "signup",
     request_body(content = Signup, examples(
         ("ar" = (summary = "فريق تطوعي في المتمة", value = json!({
             "email": "team@matamma.example", "display_name": "أحمد عثمان", "password": "كلمة-سر-طويلة-جدا",
@@ -52,6 +53,7 @@ pub struct SignupResult {
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
+#[post("/auth/signup")]
 pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<Signup>) -> ApiResult<HttpResponse> {
     // Sign-ups per client address are limited (shared by every instance) before any
     // other work — validation, password strength, hashing — so nobody mass-creates
@@ -107,13 +109,14 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/me", tag = "users", operation_id = "get_me",
+    tag = "users", operation_id = "get_me",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The signed-in account with its memberships", body = User),
         (status = 401, response = NotSignedIn),
     )
 )]
+#[get("/me")]
 pub async fn me(state: web::Data<AppState>, req: HttpRequest, Auth(actor): Auth) -> ApiResult<HttpResponse> {
     let id = actor.id.clone();
     let env = state.env(Some(actor), &req);
@@ -144,7 +147,7 @@ impl PageParams {
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/users", tag = "users", operation_id = "list_users",
+    tag = "users", operation_id = "list_users",
     params(PageParams),
     security(("bearer" = [])),
     responses(
@@ -154,6 +157,7 @@ impl PageParams {
         (status = 403, description = "Platform administrators and observers only", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/users")]
 pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -168,7 +172,7 @@ pub async fn list(
 }
 
 #[utoipa::path(
-    post, path = "/api/v1/users", tag = "users", operation_id = "create_user",
+    tag = "users", operation_id = "create_user",
     security(("bearer" = [])),
     request_body(content = NewUser, examples(
         ("ar" = (summary = "موظف وزارة (مراقب)", value = json!({"email": "officer@mosd.example", "display_name": "سالم البلوشي", "password": "كلمة-سر-طويلة", "role": "observer"}))),
@@ -184,6 +188,7 @@ pub async fn list(
         (status = 422, response = InvalidFields),
     )
 )]
+#[post("/users")]
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -207,7 +212,7 @@ pub async fn create(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/users/{id}", tag = "users", operation_id = "get_user",
+    tag = "users", operation_id = "get_user",
     params(("id" = String, Path, description = "User id (UUID)")),
     security(("bearer" = [])),
     responses(
@@ -217,6 +222,7 @@ pub async fn create(
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/users/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -230,7 +236,7 @@ pub async fn get(
 }
 
 #[utoipa::path(
-    patch, path = "/api/v1/users/{id}", tag = "users", operation_id = "update_user",
+    tag = "users", operation_id = "update_user",
     params(("id" = String, Path, description = "User id (UUID)")),
     security(("bearer" = [])),
     request_body(content = UserUpdate, examples(
@@ -248,6 +254,7 @@ pub async fn get(
         (status = 422, response = InvalidFields),
     )
 )]
+#[patch("/users/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -263,7 +270,7 @@ pub async fn update(
 }
 
 #[utoipa::path(
-    get, path = "/api/v1/organizations/{id}/members", tag = "organizations", operation_id = "list_members",
+    tag = "organizations", operation_id = "list_members",
     params(("id" = String, Path, description = "Organization id (UUID)")),
     security(("bearer" = [])),
     responses(
@@ -273,6 +280,7 @@ pub async fn update(
         (status = 404, response = OrganizationNotFound),
     )
 )]
+#[get("/organizations/{id}/members")]
 pub async fn members(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -281,12 +289,12 @@ pub async fn members(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(Some(actor), &req);
-    let list = state.db(move |conn| Ok(app::read(conn, env, |ctx| membership::list(ctx, &id))?)).await?;
-    Ok(HttpResponse::Ok().json(list))
+    let found = state.db(move |conn| Ok(app::read(conn, env, |ctx| membership::list(ctx, &id))?)).await?;
+    Ok(HttpResponse::Ok().json(found))
 }
 
 #[utoipa::path(
-    delete, path = "/api/v1/organizations/{id}/members/{user_id}", tag = "organizations", operation_id = "remove_member",
+    tag = "organizations", operation_id = "remove_member",
     params(("id" = String, Path, description = "Organization id (UUID)"), ("user_id" = String, Path, description = "User id (UUID)")),
     security(("bearer" = [])),
     responses(
@@ -297,6 +305,7 @@ pub async fn members(
         (status = 409, description = "Would leave the organization without an administrator", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[delete("/organizations/{id}/members/{user_id}")]
 pub async fn remove_member(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -14,8 +14,12 @@ fn health_ready_and_request_ids(s: &TestServer) {
     assert_eq!(r.header("x-request-id"), Some("trace-42"));
     let r = s.get("/api/v1/nothing-here", None).problem(404, "not_found");
     assert_eq!(r.body["request_id"].as_str(), r.header("x-request-id"));
-    s.call("PATCH", "/api/v1/sectors", Req::default()).problem(405, "method_not_allowed");
+    let r = s.call("PATCH", "/api/v1/sectors", Req::default()).problem(405, "method_not_allowed");
+    assert_eq!(r.header("allow"), Some("GET, POST"));
+    let r = s.call("PATCH", "/api/v1/organizations/0192f1c4-8a4e-7cc0-9d1e-1c2b3a4d5e6f", Req::default());
+    assert_eq!(r.problem(405, "method_not_allowed").header("allow"), Some("GET, PUT, DELETE"));
     s.call("DELETE", "/readyz", Req::default()).problem(405, "method_not_allowed");
+    s.call("GET", "/api/v1/organizations/x/unknown", Req::default()).problem(404, "not_found");
 }
 
 fn openapi_is_served_and_docs_load(s: &TestServer) {
