@@ -70,8 +70,8 @@ fuzz() { # backend database-url port
   local status=0
   st run "http://127.0.0.1:$3/api/v1/openapi.json" --url "http://127.0.0.1:$3" \
     -H "Authorization: Bearer $token" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
-    --phases examples,coverage,fuzzing -n "${TASHBEEK_FUZZ_EXAMPLES:-30}" --seed 1 \
+    --checks all --exclude-checks positive_data_acceptance \
+    --phases examples,coverage,fuzzing,stateful -n "${TASHBEEK_FUZZ_EXAMPLES:-30}" --seed 1 \
     --report junit --report-junit-path "$ARTIFACTS/schemathesis-$1.xml" >"$ARTIFACTS/schemathesis-$1.log" 2>&1 || status=$?
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
   rm -rf "$dir"

@@ -81,6 +81,9 @@ pub struct IfMatchOptional {
 fn entity_tags(list: &str) -> Option<Vec<i64>> {
     let mut versions = Vec::new();
     let mut rest = list.trim_start_matches([' ', '\t', ',']);
+    if rest.is_empty() {
+        return None;
+    }
     while !rest.is_empty() {
         let quoted = rest.strip_prefix("W/").unwrap_or(rest).strip_prefix('"')?;
         let end = quoted.find('"')?;
@@ -110,6 +113,8 @@ mod tests {
         assert_eq!(entity_tags(r#"W/"4-public" , "x", "5""#), Some(vec![4, 5]));
         assert_eq!(entity_tags("W/\"a,b\"\t ,\t\"\""), Some(vec![]));
         assert_eq!(entity_tags("null"), None);
+        assert_eq!(entity_tags(""), None);
+        assert_eq!(entity_tags(" , "), None);
         assert_eq!(entity_tags(r#""3" "4""#), None);
         assert_eq!(entity_tags(r#""unterminated"#), None);
         assert_eq!(entity_tags("\"with space\""), None);
