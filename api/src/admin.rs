@@ -11,7 +11,12 @@ use tashbeek_persistence::{new_id, to_db_time, DbError};
 
 /// Creates a platform administrator; refuses an email that already has an account.
 /// Returns the new account's id and its (normalized) email.
-pub fn create_admin(state: &AppState, email: &str, name: &str, password: &str) -> anyhow::Result<(String, String)> {
+pub fn create_admin(
+    state: &AppState,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<(tashbeek_domain::UserId, String)> {
     let mut e = ValidationErrors::default();
     let email = validate_email("email", email, &mut e);
     validate_password("password", password, &email, name, &mut e);

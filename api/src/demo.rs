@@ -161,7 +161,7 @@ pub fn load(state: &AppState) -> anyhow::Result<bool> {
             if status != VerificationStatus::Pending && ctx.caller.is_some() {
                 let decision =
                     VerificationInput { status, reason: Some("بيانات تجريبية / demo data".into()) };
-                organization::decide_verification(ctx, &created.organization.id.to_string(), decision, Expect::Any)?;
+                organization::decide_verification(ctx, &created.organization.id, decision, Expect::Any)?;
             }
         }
         Ok(())

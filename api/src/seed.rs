@@ -16,6 +16,7 @@ use tashbeek_domain::organization::{
 };
 use tashbeek_domain::reference::AreaLevel;
 use tashbeek_domain::user::{GlobalRole, OrgRole};
+use tashbeek_domain::{OrganizationId, UserId};
 use tashbeek_http::AppState;
 use tashbeek_persistence::bulk::{self, AuditRow, Batch, Event, MembershipRow, OrgArea, OrgResource, OrgSector};
 use tashbeek_persistence::organization::OrgRow;
@@ -111,9 +112,13 @@ fn vary(rng: &mut StdRng, name: &str) -> String {
     out
 }
 
-fn id_at(rng: &mut StdRng, at: DateTime<Utc>) -> String {
+fn uuid_at(rng: &mut StdRng, at: DateTime<Utc>) -> uuid::Uuid {
     let bytes: [u8; 10] = rng.gen();
-    uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis() as u64, &bytes).into_uuid().to_string()
+    uuid::Builder::from_unix_timestamp_millis(at.timestamp_millis() as u64, &bytes).into_uuid()
+}
+
+fn id_at(rng: &mut StdRng, at: DateTime<Utc>) -> String {
+    uuid_at(rng, at).to_string()
 }
 
 /// An area as `(id, Arabic name, English name)`.
@@ -169,7 +174,7 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
     let hash =
         tashbeek_http::auth::hash_password(&state.settings, SEED_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     let country_weights = [("SD", 50), ("SY", 25), ("OM", 15), ("SA", 10)];
-    let user = |id: String, email: String, name: String, role: GlobalRole, at: NaiveDateTime| UserRow {
+    let user = |id: UserId, email: String, name: String, role: GlobalRole, at: NaiveDateTime| UserRow {
         id,
         email,
         display_name: name,
@@ -180,17 +185,18 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
         updated_at: at,
     };
 
-    let admin_id = id_at(&mut rng, base);
+    let admin = UserId::from(uuid_at(&mut rng, base));
+    let admin_id = admin.to_string();
     let mut first = Batch::default();
     first.users.push(user(
-        admin_id.clone(),
+        admin.clone(),
         SEED_ADMIN.into(),
         "منسق الاختبار".into(),
         GlobalRole::PlatformAdmin,
         to_db_time(base),
     ));
     first.users.push(user(
-        id_at(&mut rng, base),
+        uuid_at(&mut rng, base).into(),
         "bench-observer@tashbeek.bench".into(),
         "مراقب".into(),
         GlobalRole::Observer,
@@ -206,7 +212,8 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
         let mut b = Batch::default();
         for i in start..(start + batch_size).min(scale) {
             let at = base + Duration::seconds(i as i64 * 7);
-            let id = id_at(&mut rng, at);
+            let org = OrganizationId::from(uuid_at(&mut rng, at));
+            let id = org.to_string();
             let total: u32 = country_weights.iter().map(|c| c.1).sum();
             let mut roll = rng.gen_range(0..total);
             let country = country_weights
@@ -297,10 +304,10 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
                     ContactVisibility::Members
                 },
             };
-            let mut row = OrgRow::new(&input, Some(&admin_id), to_db_time(at))?;
+            let mut row = OrgRow::new(&input, Some(&admin), to_db_time(at))?;
             let area_paths: Vec<String> = input.areas.iter().filter_map(|a| places.paths.get(a).cloned()).collect();
             row.facets = orgs::facets(&input, &area_paths);
-            row.id = id.clone();
+            row.id = org;
             let status = match rng.gen_range(0..100) {
                 0..=69 => VerificationStatus::Verified,
                 70..=89 => VerificationStatus::Pending,
@@ -356,7 +363,7 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
                 b.audit.push(AuditRow::from_change(id_at(&mut rng, decided), change));
             }
             if i % users_every == 0 {
-                let uid = id_at(&mut rng, at);
+                let uid = UserId::from(uuid_at(&mut rng, at));
                 b.users.push(user(
                     uid.clone(),
                     format!("user{i}@tashbeek.bench"),
@@ -365,7 +372,7 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
                     to_db_time(at),
                 ));
                 b.memberships.push(MembershipRow {
-                    user_id: uid,
+                    user_id: uid.to_string(),
                     organization_id: id.clone(),
                     role: OrgRole::Admin.as_str().into(),
                     created_at: to_db_time(at),

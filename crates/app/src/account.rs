@@ -6,6 +6,7 @@ use tashbeek_domain::organization::{OrganizationCreated, OrganizationInput};
 use tashbeek_domain::page::{Cursor, Page};
 use tashbeek_domain::user::{GlobalRole, User, UserUpdate};
 use tashbeek_domain::validation::Violation;
+use tashbeek_domain::UserId;
 use tashbeek_domain::ValidationErrors;
 use tashbeek_persistence::user::{self as users, UserRow};
 use tashbeek_persistence::{new_id, DbError};
@@ -68,7 +69,7 @@ fn insert(ctx: &mut Ctx, new: NewAccount) -> AppResult<UserRow> {
 /// Anyone signs up together with the organization they will administer (pending). The
 /// organization's field errors come back under `organization.`. Returns the new
 /// account's id with the organization; the caller issues the session.
-pub fn signup(ctx: &mut Ctx, account: NewAccount, org: &OrganizationInput) -> AppResult<(String, OrganizationCreated)> {
+pub fn signup(ctx: &mut Ctx, account: NewAccount, org: &OrganizationInput) -> AppResult<(UserId, OrganizationCreated)> {
     if email_is_taken(ctx, account.email)? {
         return Err(email_taken());
     }
@@ -81,7 +82,7 @@ pub fn signup(ctx: &mut Ctx, account: NewAccount, org: &OrganizationInput) -> Ap
 }
 
 /// A new account made from an invitation link (the caller becomes that account).
-pub fn create_invited(ctx: &mut Ctx, account: NewAccount) -> AppResult<String> {
+pub fn create_invited(ctx: &mut Ctx, account: NewAccount) -> AppResult<UserId> {
     if email_is_taken(ctx, account.email)? {
         return Err(AppError::conflict(
             "account_exists",
@@ -109,11 +110,8 @@ fn state_of(r: &UserRow) -> AppResult<AccountState> {
 /// A platform administrator renames, changes the role of, disables or enables an
 /// account; the platform always keeps an active administrator, and disabling ends the
 /// account's sessions at once.
-pub fn update(ctx: &mut Ctx, id: &str, input: &UserUpdate) -> AppResult<User> {
+pub fn update(ctx: &mut Ctx, id: &UserId, input: &UserUpdate) -> AppResult<User> {
     authz::admin(ctx)?;
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(AppError::NotFound);
-    }
     let mut row = users::get(ctx.conn, id)?;
     let before = state_of(&row)?;
     if let Some(n) = &input.display_name {
@@ -144,13 +142,10 @@ pub fn update(ctx: &mut Ctx, id: &str, input: &UserUpdate) -> AppResult<User> {
 }
 
 /// One account: for administrators, observers and the account itself.
-pub fn get(ctx: &mut Ctx, id: &str) -> AppResult<User> {
+pub fn get(ctx: &mut Ctx, id: &UserId) -> AppResult<User> {
     let caller = ctx.caller()?.clone();
-    if !caller.reads_all() && caller.id != id {
+    if !caller.reads_all() && caller.id != *id {
         return Err(AppError::Forbidden);
-    }
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(AppError::NotFound);
     }
     Ok(users::get_full(ctx.conn, id)?)
 }
@@ -161,7 +156,7 @@ pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&str>) -> AppResult<Page<Us
         return Err(AppError::Forbidden);
     }
     let page = Page::from_rows(users::list(ctx.conn, limit + 1, after)?, limit, |r| Cursor::of_id(&r.id));
-    let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<UserId> = page.items.iter().map(|r| r.id.clone()).collect();
     let mut memberships = users::memberships_of(ctx.conn, &ids)?;
     Ok(page.try_map(|r| {
         let m = memberships.remove(&r.id).unwrap_or_default();

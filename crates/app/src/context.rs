@@ -10,7 +10,7 @@ use crate::event::{self, Event};
 /// The caller as the database knows them now.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub id: String,
+    pub id: tashbeek_domain::UserId,
     pub role: GlobalRole,
 }
 

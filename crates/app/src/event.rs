@@ -10,6 +10,7 @@ use tashbeek_domain::network::{NetworkInput, NetworkMemberStatus};
 use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
 use tashbeek_domain::reference::{Area, Sector};
 use tashbeek_domain::user::{GlobalRole, OrgRole};
+use tashbeek_domain::{InvitationId, OrganizationId, UserId};
 use tashbeek_persistence::{audit, DbConn, DbError};
 
 use crate::error::AppResult;
@@ -55,22 +56,22 @@ pub enum Event {
         after: OrgState,
     },
     MembershipAdded {
-        user_id: String,
+        user_id: UserId,
         role: OrgRole,
-        invitation_id: Option<String>,
+        invitation_id: Option<InvitationId>,
     },
     MembershipRemoved {
-        user_id: String,
+        user_id: UserId,
         role: OrgRole,
     },
     InvitationCreated {
-        invitation_id: String,
+        invitation_id: InvitationId,
         email: String,
         role: OrgRole,
         replaces: Vec<String>,
     },
     InvitationRevoked {
-        invitation_id: String,
+        invitation_id: InvitationId,
         email: String,
     },
     UserCreated {
@@ -110,14 +111,14 @@ pub enum Event {
         after: Box<NetworkInput>,
     },
     NetworkMemberInvited {
-        organization_id: String,
+        organization_id: OrganizationId,
     },
     NetworkMemberAnswered {
-        organization_id: String,
+        organization_id: OrganizationId,
         status: NetworkMemberStatus,
     },
     NetworkMemberLeft {
-        organization_id: String,
+        organization_id: OrganizationId,
     },
 }
 

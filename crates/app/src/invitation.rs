@@ -7,6 +7,7 @@ use chrono::Duration;
 use tashbeek_domain::invitation::{Invitation, InvitationInput, InvitationPreview, InvitationStatus, INVITATION_DAYS};
 use tashbeek_domain::page::{Cursor, Page};
 use tashbeek_domain::user::{GlobalRole, Member, OrgRole};
+use tashbeek_domain::{InvitationId, OrganizationId, UserId};
 use tashbeek_persistence::invitation::{self as invitations, InvitationRow};
 use tashbeek_persistence::{new_id, organization as orgs, throttle, user as users};
 
@@ -35,7 +36,12 @@ fn already_member() -> AppError {
 
 /// An administrator invites `input.email`; any open invitation of that address to the
 /// organization is replaced. `token_hash` is the hash of the link's secret.
-pub fn create(ctx: &mut Ctx, org_id: &str, input: &InvitationInput, token_hash: String) -> AppResult<Invitation> {
+pub fn create(
+    ctx: &mut Ctx,
+    org_id: &OrganizationId,
+    input: &InvitationInput,
+    token_hash: String,
+) -> AppResult<Invitation> {
     load_visible(ctx, org_id, false)?;
     let me = authz::org_admin(ctx, org_id)?;
     if users::is_member_by_email(ctx.conn, org_id, &input.email)? {
@@ -51,7 +57,7 @@ pub fn create(ctx: &mut Ctx, org_id: &str, input: &InvitationInput, token_hash: 
     let replaces = invitations::revoke_pending_for(ctx.conn, org_id, &input.email, now)?;
     let row = InvitationRow {
         id: new_id(),
-        organization_id: org_id.to_owned(),
+        organization_id: org_id.clone(),
         email: input.email.clone(),
         role: input.role,
         token_hash,
@@ -77,7 +83,7 @@ pub fn create(ctx: &mut Ctx, org_id: &str, input: &InvitationInput, token_hash: 
 
 /// An organization's invitations, newest first: for its administrators, platform
 /// administrators and observers.
-pub fn list(ctx: &mut Ctx, org_id: &str, limit: i64, before: Option<&str>) -> AppResult<Page<Invitation>> {
+pub fn list(ctx: &mut Ctx, org_id: &OrganizationId, limit: i64, before: Option<&str>) -> AppResult<Page<Invitation>> {
     load_visible(ctx, org_id, false)?;
     let caller = ctx.caller()?.clone();
     if !caller.reads_all() && users::role_in(ctx.conn, &caller.id, org_id)? != Some(OrgRole::Admin) {
@@ -89,12 +95,9 @@ pub fn list(ctx: &mut Ctx, org_id: &str, limit: i64, before: Option<&str>) -> Ap
 }
 
 /// An administrator withdraws an open invitation: its link stops working.
-pub fn revoke(ctx: &mut Ctx, org_id: &str, invitation_id: &str) -> AppResult<()> {
+pub fn revoke(ctx: &mut Ctx, org_id: &OrganizationId, invitation_id: &InvitationId) -> AppResult<()> {
     load_visible(ctx, org_id, false)?;
     authz::org_admin(ctx, org_id)?;
-    if uuid::Uuid::parse_str(invitation_id).is_err() {
-        return Err(AppError::NotFound);
-    }
     let row = invitations::get(ctx.conn, org_id, invitation_id)?;
     if !invitations::revoke(ctx.conn, &row.id, ctx.db_now())? {
         return Err(AppError::conflict(
@@ -140,10 +143,7 @@ pub fn preview(ctx: &mut Ctx, token_hash: &str) -> AppResult<InvitationPreview> 
     let inv = open(ctx, token_hash)?;
     let org = orgs::get(ctx.conn, &inv.organization_id)?;
     Ok(InvitationPreview {
-        organization_id: org
-            .id
-            .parse()
-            .map_err(|_| tashbeek_persistence::DbError::Corrupt("organization id".into()))?,
+        organization_id: org.id,
         organization_name_ar: org.name_ar,
         organization_name_en: org.name_en,
         role: inv.role,
@@ -169,7 +169,7 @@ pub fn accept(ctx: &mut Ctx, token_hash: &str) -> AppResult<Member> {
 }
 
 /// Marks the invitation accepted by `user_id` and makes them a member, once.
-pub fn join(ctx: &mut Ctx, inv: &InvitationRow, user_id: &str) -> AppResult<Member> {
+pub fn join(ctx: &mut Ctx, inv: &InvitationRow, user_id: &UserId) -> AppResult<Member> {
     if users::role_in(ctx.conn, user_id, &inv.organization_id)?.is_some() {
         return Err(already_member());
     }
@@ -180,10 +180,10 @@ pub fn join(ctx: &mut Ctx, inv: &InvitationRow, user_id: &str) -> AppResult<Memb
     users::add_membership(ctx.conn, user_id, &inv.organization_id, role, ctx.db_now())?;
     ctx.record(
         &inv.organization_id,
-        Event::MembershipAdded { user_id: user_id.to_owned(), role, invitation_id: Some(inv.id.clone()) },
+        Event::MembershipAdded { user_id: user_id.clone(), role, invitation_id: Some(inv.id.clone()) },
     )?;
     users::members(ctx.conn, &inv.organization_id)?
         .into_iter()
-        .find(|m| m.user_id.to_string() == user_id)
+        .find(|m| m.user_id == *user_id)
         .ok_or(AppError::NotFound)
 }

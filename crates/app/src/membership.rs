@@ -2,6 +2,7 @@
 //! last administrator). People join by invitation (`crate::invitation`).
 
 use tashbeek_domain::user::{Member, OrgRole};
+use tashbeek_domain::{OrganizationId, UserId};
 use tashbeek_persistence::user as users;
 
 use crate::authz;
@@ -11,7 +12,7 @@ use crate::event::Event;
 use crate::organization::load_visible;
 
 /// The members of an organization: for its own members, administrators and observers.
-pub fn list(ctx: &mut Ctx, org_id: &str) -> AppResult<Vec<Member>> {
+pub fn list(ctx: &mut Ctx, org_id: &OrganizationId) -> AppResult<Vec<Member>> {
     load_visible(ctx, org_id, false)?;
     if !authz::sees_private(ctx, org_id)? {
         return Err(AppError::Forbidden);
@@ -20,12 +21,9 @@ pub fn list(ctx: &mut Ctx, org_id: &str) -> AppResult<Vec<Member>> {
 }
 
 /// An administrator removes a member; the last administrator stays.
-pub fn remove(ctx: &mut Ctx, org_id: &str, user_id: &str) -> AppResult<()> {
+pub fn remove(ctx: &mut Ctx, org_id: &OrganizationId, user_id: &UserId) -> AppResult<()> {
     load_visible(ctx, org_id, true)?;
     authz::org_admin(ctx, org_id)?;
-    if uuid::Uuid::parse_str(user_id).is_err() {
-        return Err(AppError::NotFound);
-    }
     let role = users::role_in(ctx.conn, user_id, org_id)?.ok_or(AppError::NotFound)?;
     if role == OrgRole::Admin && users::count_org_admins(ctx.conn, org_id)? <= 1 {
         return Err(AppError::conflict(
@@ -35,5 +33,5 @@ pub fn remove(ctx: &mut Ctx, org_id: &str, user_id: &str) -> AppResult<()> {
         ));
     }
     users::remove_membership(ctx.conn, user_id, org_id)?;
-    ctx.record(org_id, Event::MembershipRemoved { user_id: user_id.to_owned(), role })
+    ctx.record(org_id, Event::MembershipRemoved { user_id: user_id.clone(), role })
 }

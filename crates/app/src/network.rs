@@ -6,6 +6,7 @@ use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemb
 use tashbeek_domain::page::{Cursor, Page};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
+use tashbeek_domain::{NetworkId, OrganizationId};
 use tashbeek_persistence::network::{self as networks, NetworkRow};
 use tashbeek_persistence::reference;
 
@@ -22,10 +23,7 @@ fn check_area(ctx: &mut Ctx, input: &NetworkInput) -> AppResult<()> {
     Ok(())
 }
 
-fn load(ctx: &mut Ctx, id: &str, lock: bool) -> AppResult<NetworkRow> {
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(AppError::NotFound);
-    }
+fn load(ctx: &mut Ctx, id: &NetworkId, lock: bool) -> AppResult<NetworkRow> {
     Ok(if lock { networks::get_for_update(ctx.conn, id)? } else { networks::get(ctx.conn, id)? })
 }
 
@@ -43,12 +41,12 @@ pub fn create(ctx: &mut Ctx, input: &NetworkInput) -> AppResult<Network> {
     present(ctx, row)
 }
 
-pub fn get(ctx: &mut Ctx, id: &str) -> AppResult<Network> {
+pub fn get(ctx: &mut Ctx, id: &NetworkId) -> AppResult<Network> {
     let row = load(ctx, id, false)?;
     present(ctx, row)
 }
 
-pub fn update(ctx: &mut Ctx, id: &str, input: &NetworkInput, expect: &crate::Expect) -> AppResult<Network> {
+pub fn update(ctx: &mut Ctx, id: &NetworkId, input: &NetworkInput, expect: &crate::Expect) -> AppResult<Network> {
     let mut row = load(ctx, id, true)?;
     authz::admin(ctx)?;
     expect.check_required(row.version)?;
@@ -67,8 +65,8 @@ pub fn update(ctx: &mut Ctx, id: &str, input: &NetworkInput, expect: &crate::Exp
 
 pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&Cursor>) -> AppResult<Page<Network>> {
     let rows = networks::list(ctx.conn, limit + 1, after.map(|c| (c.k.as_str(), c.id.as_str())))?;
-    let page = Page::from_rows(rows, limit, |r| Cursor { k: r.sort_name.clone(), id: r.id.clone() });
-    let ids: Vec<String> = page.items.iter().map(|r| r.id.clone()).collect();
+    let page = Page::from_rows(rows, limit, |r| Cursor { k: r.sort_name.clone(), id: r.id.to_string() });
+    let ids: Vec<NetworkId> = page.items.iter().map(|r| r.id.clone()).collect();
     let counts = networks::member_counts(ctx.conn, &ids)?;
     Ok(page.try_map(|r| {
         let n = counts.get(&r.id).copied().unwrap_or(0);
@@ -78,7 +76,7 @@ pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&Cursor>) -> AppResult<Page
 
 /// A network's organizations: everyone sees its members; coordinators and observers
 /// also see who was invited, declined or left.
-pub fn members(ctx: &mut Ctx, id: &str) -> AppResult<Vec<NetworkMember>> {
+pub fn members(ctx: &mut Ctx, id: &NetworkId) -> AppResult<Vec<NetworkMember>> {
     let row = load(ctx, id, false)?;
     let caller = ctx.caller.clone();
     if caller.as_ref().is_some_and(|c| c.reads_all()) {
@@ -98,7 +96,7 @@ pub fn members(ctx: &mut Ctx, id: &str) -> AppResult<Vec<NetworkMember>> {
 }
 
 /// A coordinator invites an organization it can see; answering is the organization's.
-pub fn invite(ctx: &mut Ctx, id: &str, org_id: &str) -> AppResult<()> {
+pub fn invite(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId) -> AppResult<()> {
     let row = load(ctx, id, true)?;
     authz::admin(ctx)?;
     let org = load_visible(ctx, org_id, false).map_err(|e| match e {
@@ -127,7 +125,7 @@ pub fn invite(ctx: &mut Ctx, id: &str, org_id: &str) -> AppResult<()> {
 }
 
 /// The organization's administrators accept (`member`) or decline an invitation.
-pub fn answer(ctx: &mut Ctx, id: &str, org_id: &str, status: NetworkMemberStatus) -> AppResult<()> {
+pub fn answer(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId, status: NetworkMemberStatus) -> AppResult<()> {
     let row = load(ctx, id, true)?;
     load_visible(ctx, org_id, false)?;
     // Only the organization answers for itself: not even a coordinator does.
@@ -150,7 +148,7 @@ pub fn answer(ctx: &mut Ctx, id: &str, org_id: &str, status: NetworkMemberStatus
 
 /// A member leaves (its administrators) or is removed (a coordinator); an open
 /// invitation is withdrawn the same way.
-pub fn leave(ctx: &mut Ctx, id: &str, org_id: &str) -> AppResult<()> {
+pub fn leave(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId) -> AppResult<()> {
     let row = load(ctx, id, true)?;
     load_visible(ctx, org_id, false)?;
     authz::org_admin(ctx, org_id).or_else(|_| authz::admin(ctx))?;

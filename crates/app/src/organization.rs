@@ -10,6 +10,7 @@ use tashbeek_domain::page::{Cursor, Page};
 use tashbeek_domain::user::OrgRole;
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
+use tashbeek_domain::{OrganizationId, UserId};
 use tashbeek_persistence::organization::{self as orgs, OrgRow, Scope, Sort};
 use tashbeek_persistence::{reference, user as users, DbError};
 
@@ -60,20 +61,21 @@ fn check_references(ctx: &mut Ctx, input: &OrganizationInput) -> AppResult<()> {
 /// Stores a validated organization with its history and event; makes `admin_user`
 /// (when given) its administrator. Possible duplicates are limited to what the caller
 /// may read anyway. Used by [`create`] and by sign-up.
-pub fn register(ctx: &mut Ctx, input: &OrganizationInput, admin_user: Option<&str>) -> AppResult<OrganizationCreated> {
+pub fn register(
+    ctx: &mut Ctx,
+    input: &OrganizationInput,
+    admin_user: Option<&UserId>,
+) -> AppResult<OrganizationCreated> {
     check_references(ctx, input)?;
     let scope = scope(ctx)?;
     let duplicates = orgs::duplicates(ctx.conn, &input.name_keys(), &input.areas, None, &scope)?;
     let actor = ctx.caller.as_ref().map(|c| c.id.clone());
-    let row = OrgRow::new(input, actor.as_deref(), ctx.db_now())?;
+    let row = OrgRow::new(input, actor.as_ref(), ctx.db_now())?;
     orgs::insert(ctx.conn, &row, input)?;
     ctx.record(&row.id, Event::OrganizationCreated(Box::new(input.clone())))?;
     if let Some(u) = admin_user {
         users::add_membership(ctx.conn, u, &row.id, OrgRole::Admin, ctx.db_now())?;
-        ctx.record(
-            &row.id,
-            Event::MembershipAdded { user_id: u.to_owned(), role: OrgRole::Admin, invitation_id: None },
-        )?;
+        ctx.record(&row.id, Event::MembershipAdded { user_id: u.clone(), role: OrgRole::Admin, invitation_id: None })?;
     }
     Ok(OrganizationCreated { organization: row.into_domain()?, possible_duplicates: duplicates })
 }
@@ -82,17 +84,14 @@ pub fn register(ctx: &mut Ctx, input: &OrganizationInput, admin_user: Option<&st
 /// administrator becomes its administrator.
 pub fn create(ctx: &mut Ctx, input: &OrganizationInput) -> AppResult<OrganizationCreated> {
     let me = authz::writer(ctx)?;
-    let admin_user = (!me.is_admin()).then_some(me.id.as_str());
+    let admin_user = (!me.is_admin()).then_some(&me.id);
     register(ctx, input, admin_user)
 }
 
 /// Loads an organization row the caller may see, else `NotFound` — for reads and every
 /// operation alike, so no answer reveals that a hidden one exists. `lock` takes the row
 /// lock of a change (PostgreSQL).
-pub fn load_visible(ctx: &mut Ctx, id: &str, lock: bool) -> AppResult<OrgRow> {
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(AppError::NotFound);
-    }
+pub fn load_visible(ctx: &mut Ctx, id: &OrganizationId, lock: bool) -> AppResult<OrgRow> {
     let row = if lock { orgs::get_for_update(ctx.conn, id)? } else { orgs::get(ctx.conn, id)? };
     let public = row.verification_status == VerificationStatus::Verified && row.archived_at.is_none();
     // Only a non-public organization needs the membership lookup.
@@ -103,14 +102,19 @@ pub fn load_visible(ctx: &mut Ctx, id: &str, lock: bool) -> AppResult<OrgRow> {
 }
 
 /// One organization as the caller may see it.
-pub fn get(ctx: &mut Ctx, id: &str) -> AppResult<Organization> {
+pub fn get(ctx: &mut Ctx, id: &OrganizationId) -> AppResult<Organization> {
     let org = load_visible(ctx, id, false)?.into_domain()?;
     Ok(present(org, ctx.caller.is_some()))
 }
 
 /// Replaces the profile. Identity edits of a verified organization by its own
 /// administrators send it back to review (platform administrators are the reviewers).
-pub fn update(ctx: &mut Ctx, id: &str, input: &OrganizationInput, expect: &Expect) -> AppResult<Organization> {
+pub fn update(
+    ctx: &mut Ctx,
+    id: &OrganizationId,
+    input: &OrganizationInput,
+    expect: &Expect,
+) -> AppResult<Organization> {
     let mut row = load_visible(ctx, id, true)?;
     let me = authz::org_admin(ctx, id)?;
     expect.check_required(row.version)?;
@@ -170,7 +174,7 @@ fn save_state(ctx: &mut Ctx, row: &mut OrgRow) -> AppResult<()> {
 /// meanwhile is never verified, rejected or suspended unseen.
 pub fn decide_verification(
     ctx: &mut Ctx,
-    id: &str,
+    id: &OrganizationId,
     input: VerificationInput,
     expect: Expect,
 ) -> AppResult<Organization> {
@@ -198,7 +202,7 @@ pub fn decide_verification(
 
 /// Its administrators (or a platform administrator) archive an organization: hidden
 /// from the directory, kept with its history.
-pub fn archive(ctx: &mut Ctx, id: &str, expect: &Expect) -> AppResult<Organization> {
+pub fn archive(ctx: &mut Ctx, id: &OrganizationId, expect: &Expect) -> AppResult<Organization> {
     let mut row = load_visible(ctx, id, true)?;
     authz::org_admin(ctx, id)?;
     expect.check(row.version)?;
@@ -218,7 +222,7 @@ pub fn archive(ctx: &mut Ctx, id: &str, expect: &Expect) -> AppResult<Organizati
 }
 
 /// A platform administrator brings an archived organization back.
-pub fn restore(ctx: &mut Ctx, id: &str, expect: &Expect) -> AppResult<Organization> {
+pub fn restore(ctx: &mut Ctx, id: &OrganizationId, expect: &Expect) -> AppResult<Organization> {
     let mut row = load_visible(ctx, id, true)?;
     authz::admin(ctx)?;
     expect.check(row.version)?;
@@ -236,7 +240,7 @@ pub fn restore(ctx: &mut Ctx, id: &str, expect: &Expect) -> AppResult<Organizati
 /// Verification history, oldest first. The public learns when an organization was
 /// verified; the previous status, reasons and who decided are for its members,
 /// administrators and observers.
-pub fn history(ctx: &mut Ctx, id: &str) -> AppResult<Vec<VerificationEvent>> {
+pub fn history(ctx: &mut Ctx, id: &OrganizationId) -> AppResult<Vec<VerificationEvent>> {
     load_visible(ctx, id, false)?;
     let mut events = orgs::verification_history(ctx.conn, id)?;
     if !authz::sees_private(ctx, id)? {
@@ -300,7 +304,7 @@ pub fn list(ctx: &mut Ctx, q: DirectoryQuery) -> AppResult<Page<Organization>> {
     let after = q.after.as_ref().map(|c| (c.k.as_str(), c.id.as_str()));
     let rows = orgs::list(ctx.conn, &filter, q.limit + 1, after)?;
     let signed_in = ctx.caller.is_some();
-    Page::from_rows(rows, q.limit, |r| Cursor { k: orgs::sort_key(r, q.sort), id: r.id.clone() })
+    Page::from_rows(rows, q.limit, |r| Cursor { k: orgs::sort_key(r, q.sort), id: r.id.to_string() })
         .try_map(|r| Ok(present(r.into_domain()?, signed_in)))
 }
 

@@ -1,16 +1,16 @@
 //! The append-only record of every change: who, when, what, before and after.
 
+use crate::id::{AuditEntryId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
-    pub id: Uuid,
+    pub id: AuditEntryId,
     pub at: DateTime<Utc>,
     /// `null` for changes made by the system (migrations, demo data, CLI).
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<UserId>,
     /// e.g. `organization.create`, `organization.verify`, `user.login`.
     pub action: String,
     pub object_type: String,

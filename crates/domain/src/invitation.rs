@@ -3,9 +3,9 @@
 //! invitation) accepts. Nobody becomes a member without saying yes, and inviting
 //! answers the same whether or not the address has an account.
 
+use crate::id::{InvitationId, OrganizationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::organization::string_enum;
 use crate::user::{validate_display_name, validate_email, validate_password, OrgRole};
@@ -53,12 +53,12 @@ impl InvitationInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invitation {
-    pub id: Uuid,
-    pub organization_id: Uuid,
+    pub id: InvitationId,
+    pub organization_id: OrganizationId,
     pub email: String,
     pub role: OrgRole,
     pub status: InvitationStatus,
-    pub invited_by: Option<Uuid>,
+    pub invited_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,
@@ -90,7 +90,7 @@ pub struct InvitationToken {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationPreview {
-    pub organization_id: Uuid,
+    pub organization_id: OrganizationId,
     pub organization_name_ar: Option<String>,
     pub organization_name_en: Option<String>,
     pub email: String,

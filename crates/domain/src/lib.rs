@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod id;
 pub mod invitation;
 pub mod network;
 pub mod organization;
@@ -13,4 +14,5 @@ pub mod text;
 pub mod user;
 pub mod validation;
 
+pub use id::{AuditEntryId, InvitationId, NetworkId, OrganizationId, UserId, VerificationEventId};
 pub use validation::{FieldError, Lang, ValidationErrors};

@@ -3,9 +3,9 @@
 //! manage a network; an organization becomes a member only when its own administrators
 //! accept the invitation.
 
+use crate::id::{NetworkId, OrganizationId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::organization::{string_enum, MAX_DESCRIPTION, MAX_NAME};
 use crate::validation::ValidationErrors;
@@ -63,7 +63,7 @@ impl NetworkInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Network {
-    pub id: Uuid,
+    pub id: NetworkId,
     pub name_ar: Option<String>,
     pub name_en: Option<String>,
     pub description: Option<String>,
@@ -80,7 +80,7 @@ pub struct Network {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NetworkMember {
-    pub organization_id: Uuid,
+    pub organization_id: OrganizationId,
     pub name_ar: Option<String>,
     pub name_en: Option<String>,
     pub status: NetworkMemberStatus,
@@ -93,7 +93,7 @@ pub struct NetworkMember {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NetworkInvitation {
-    pub organization_id: Uuid,
+    pub organization_id: OrganizationId,
 }
 
 /// An organization's administrator answers its invitation.

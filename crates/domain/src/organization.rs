@@ -1,8 +1,8 @@
 //! Organizations: what a coordinator registers, vets and searches.
 
+use crate::id::{OrganizationId, UserId, VerificationEventId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::validation::{is_valid_email, is_valid_phone, is_valid_url, ValidationErrors, Violation};
 
@@ -391,7 +391,7 @@ fn dedupe_codes(list: &mut Vec<String>, field: &str, e: &mut ValidationErrors) {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organization {
-    pub id: Uuid,
+    pub id: OrganizationId,
     pub kind: OrganizationKind,
     pub name_ar: Option<String>,
     pub name_en: Option<String>,
@@ -450,7 +450,7 @@ impl Organization {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DuplicateCandidate {
-    pub id: Uuid,
+    pub id: OrganizationId,
     pub name_ar: Option<String>,
     pub name_en: Option<String>,
     pub verification_status: VerificationStatus,
@@ -497,11 +497,11 @@ impl VerificationInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerificationEvent {
-    pub id: Uuid,
+    pub id: VerificationEventId,
     pub from_status: Option<VerificationStatus>,
     pub to_status: VerificationStatus,
     pub reason: Option<String>,
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<UserId>,
     pub at: DateTime<Utc>,
 }
 

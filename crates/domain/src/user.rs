@@ -1,8 +1,8 @@
 //! Accounts and the roles that decide what each may do.
 
+use crate::id::{OrganizationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::organization::{string_enum, OrganizationInput};
 use crate::validation::{is_valid_email, ValidationErrors, Violation};
@@ -101,7 +101,7 @@ pub(crate) fn validate_display_name(field: &str, name: String, e: &mut Validatio
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
-    pub id: Uuid,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: GlobalRole,
@@ -115,7 +115,7 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Membership {
-    pub organization_id: Uuid,
+    pub organization_id: OrganizationId,
     pub role: OrgRole,
 }
 
@@ -123,7 +123,7 @@ pub struct Membership {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Member {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: OrgRole,

@@ -63,7 +63,7 @@ pub async fn list(
     let page = state
         .db(move |conn| {
             let items = audit::list(conn, &filter, limit + 1, before.as_deref())?;
-            Ok(Page::from_rows(items, limit, |e| Cursor::of_id(e.id)))
+            Ok(Page::from_rows(items, limit, |e| Cursor::of_id(&e.id)))
         })
         .await?;
     Ok(HttpResponse::Ok().json(page))

@@ -54,7 +54,7 @@ impl JwtKeys {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
-    pub sub: String,
+    pub sub: tashbeek_domain::UserId,
     /// The session (refresh-token family) the token was issued in; ending the session
     /// ends the token at once.
     pub sid: String,
@@ -203,12 +203,17 @@ pub(crate) fn random_token() -> String {
 }
 
 /// Issues an access token and a refresh token in `family` (a new session when `None`).
-pub fn issue_tokens(conn: &mut DbConn, state: &AppState, user_id: &str, family: Option<&str>) -> ApiResult<TokenPair> {
+pub fn issue_tokens(
+    conn: &mut DbConn,
+    state: &AppState,
+    user_id: &tashbeek_domain::UserId,
+    family: Option<&str>,
+) -> ApiResult<TokenPair> {
     let now = state.now();
     let user = users::get_full(conn, user_id)?;
-    let family = family.map(str::to_owned).unwrap_or_else(new_id);
+    let family = family.map(str::to_owned).unwrap_or_else(tashbeek_persistence::new_key);
     let claims = Claims {
-        sub: user_id.to_owned(),
+        sub: user_id.clone(),
         sid: family.clone(),
         role: user.role.as_str().to_owned(),
         iat: now.timestamp(),
@@ -223,7 +228,7 @@ pub fn issue_tokens(conn: &mut DbConn, state: &AppState, user_id: &str, family: 
         conn,
         &RefreshRow {
             id: new_id(),
-            user_id: user_id.to_owned(),
+            user_id: user_id.clone(),
             family_id: family,
             token_hash: token_hash(&refresh_token),
             created_at: to_db_time(now),
@@ -274,7 +279,7 @@ fn dummy_hash(settings: &Settings) -> &'static str {
 }
 
 enum LoginOutcome {
-    Ok(TokenPair),
+    Ok(Box<TokenPair>),
     Failed,
 }
 
@@ -363,7 +368,7 @@ pub async fn login(
                 throttle::release(c, &reserved)?;
                 let pair = issue_tokens(c, &st, &user.id, None)?;
                 app::event::record(c, now, Some(&user.id), &user.id, rid.as_deref(), &Event::SessionStarted)?;
-                Ok(LoginOutcome::Ok(pair))
+                Ok(LoginOutcome::Ok(Box::new(pair)))
             })
         })
         .await?;

@@ -11,6 +11,7 @@ use tashbeek_domain::invitation::{
 };
 use tashbeek_domain::page::Page;
 use tashbeek_domain::user::{GlobalRole, Member};
+use tashbeek_domain::{InvitationId, OrganizationId};
 
 use crate::auth::hash_password;
 use crate::auth::{random_token, token_hash, Auth, MaybeAuth};
@@ -46,7 +47,7 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: JsonBody<InvitationInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0.validate()?;
@@ -77,7 +78,7 @@ pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     QueryParams(p): QueryParams<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let (limit, before) = p.parse()?;
@@ -106,7 +107,7 @@ pub async fn revoke(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrganizationId, InvitationId)>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, invitation_id) = path.into_inner();
     let env = state.env(Some(actor), &req);

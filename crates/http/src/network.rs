@@ -7,6 +7,7 @@ use tashbeek_app::{self as app, network};
 use tashbeek_domain::network::{Network, NetworkAnswer, NetworkInput, NetworkInvitation, NetworkMember};
 use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::ValidationErrors;
+use tashbeek_domain::{NetworkId, OrganizationId};
 
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::responses::*;
@@ -90,7 +91,7 @@ pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
     MaybeAuth(viewer): MaybeAuth,
-    id: web::Path<String>,
+    id: web::Path<NetworkId>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(viewer, &req);
@@ -120,7 +121,7 @@ pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<NetworkId>,
     body: JsonBody<NetworkInput>,
 ) -> ApiResult<HttpResponse> {
     let expect = etag::expectation(&req)?;
@@ -146,7 +147,7 @@ pub async fn members(
     state: web::Data<AppState>,
     req: HttpRequest,
     MaybeAuth(viewer): MaybeAuth,
-    id: web::Path<String>,
+    id: web::Path<NetworkId>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(viewer, &req);
@@ -175,10 +176,10 @@ pub async fn invite(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<NetworkId>,
     body: JsonBody<NetworkInvitation>,
 ) -> ApiResult<HttpResponse> {
-    let (id, org) = (id.into_inner(), body.0.organization_id.to_string());
+    let (id, org) = (id.into_inner(), body.0.organization_id);
     let env = state.env(Some(actor), &req);
     state.db(move |conn| Ok(app::write(conn, env, |ctx| network::invite(ctx, &id, &org))?)).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -205,7 +206,7 @@ pub async fn answer(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    path: web::Path<(String, String)>,
+    path: web::Path<(NetworkId, OrganizationId)>,
     body: JsonBody<NetworkAnswer>,
 ) -> ApiResult<HttpResponse> {
     let (id, org) = path.into_inner();
@@ -231,7 +232,7 @@ pub async fn leave(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    path: web::Path<(String, String)>,
+    path: web::Path<(NetworkId, OrganizationId)>,
 ) -> ApiResult<HttpResponse> {
     let (id, org) = path.into_inner();
     let env = state.env(Some(actor), &req);

@@ -11,6 +11,7 @@ use tashbeek_domain::organization::{
 };
 use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::validation::Violation;
+use tashbeek_domain::OrganizationId;
 use tashbeek_domain::ValidationErrors;
 use tashbeek_persistence::organization::Sort;
 use tashbeek_persistence::to_db_time;
@@ -90,7 +91,7 @@ pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
     MaybeAuth(viewer): MaybeAuth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let signed_in = viewer.is_some();
@@ -166,7 +167,7 @@ pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: JsonBody<OrganizationInput>,
 ) -> ApiResult<HttpResponse> {
     let expect = etag::expectation(&req)?;
@@ -185,8 +186,8 @@ pub async fn update(
 async fn change(
     state: &AppState,
     env: tashbeek_app::Env,
-    id: String,
-    op: impl FnOnce(&mut tashbeek_app::Ctx, &str) -> tashbeek_app::AppResult<Organization> + Send + 'static,
+    id: OrganizationId,
+    op: impl FnOnce(&mut tashbeek_app::Ctx, &OrganizationId) -> tashbeek_app::AppResult<Organization> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
     let changed = id.clone();
     let org = state.db(move |conn| Ok(app::write(conn, env, |ctx| op(ctx, &id))?)).await;
@@ -221,7 +222,7 @@ pub async fn verify(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     body: JsonBody<VerificationInput>,
 ) -> ApiResult<HttpResponse> {
     let expect = etag::expectation(&req)?;
@@ -249,7 +250,7 @@ pub async fn archive(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> ApiResult<HttpResponse> {
     let expect = etag::expectation(&req)?;
     let env = state.env(Some(actor), &req);
@@ -275,7 +276,7 @@ pub async fn restore(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> ApiResult<HttpResponse> {
     let expect = etag::expectation(&req)?;
     let env = state.env(Some(actor), &req);
@@ -297,7 +298,7 @@ pub async fn history(
     state: web::Data<AppState>,
     req: HttpRequest,
     MaybeAuth(viewer): MaybeAuth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(viewer, &req);

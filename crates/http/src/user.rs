@@ -12,6 +12,7 @@ use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::user::{GlobalRole, Member, NewUser, Signup, User, UserUpdate};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
+use tashbeek_domain::{OrganizationId, UserId};
 use tashbeek_persistence::{throttle, to_db_time};
 use utoipa::{IntoParams, ToSchema};
 
@@ -227,7 +228,7 @@ pub async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(Some(actor), &req);
@@ -259,7 +260,7 @@ pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<UserId>,
     body: JsonBody<UserUpdate>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0.validate()?;
@@ -285,7 +286,7 @@ pub async fn members(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(Some(actor), &req);
@@ -310,7 +311,7 @@ pub async fn remove_member(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    path: web::Path<(String, String)>,
+    path: web::Path<(OrganizationId, UserId)>,
 ) -> ApiResult<HttpResponse> {
     let (org_id, user_id) = path.into_inner();
     let env = state.env(Some(actor), &req);

@@ -7,7 +7,7 @@ use tashbeek_domain::audit::AuditEntry;
 
 use crate::error::DbResult;
 use crate::schema::audit_log;
-use crate::{from_db_time, new_id, parse_uuid, DbConn};
+use crate::{from_db_time, new_key, DbConn};
 
 /// One change to record.
 #[derive(Debug, Clone)]
@@ -25,9 +25,9 @@ pub struct Change<'a> {
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
 struct Row {
-    id: String,
+    id: tashbeek_domain::AuditEntryId,
     at: chrono::NaiveDateTime,
-    actor_id: Option<String>,
+    actor_id: Option<tashbeek_domain::UserId>,
     action: String,
     object_type: String,
     object_id: String,
@@ -38,7 +38,7 @@ struct Row {
 
 /// Writes one audit row (the same row the bulk loader writes for a change).
 pub fn record(conn: &mut DbConn, c: Change<'_>) -> DbResult<()> {
-    let row = crate::bulk::AuditRow::from_change(new_id(), c);
+    let row = crate::bulk::AuditRow::from_change(new_key(), c);
     diesel::insert_into(audit_log::table).values(&row).execute(conn)?;
     Ok(())
 }
@@ -73,9 +73,9 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, before_id: Option<&str>) 
     rows.into_iter()
         .map(|r| {
             Ok(AuditEntry {
-                id: parse_uuid(&r.id)?,
+                id: r.id,
                 at: from_db_time(r.at),
-                actor_id: r.actor_id.as_deref().map(parse_uuid).transpose()?,
+                actor_id: r.actor_id,
                 action: r.action,
                 object_type: r.object_type,
                 object_id: r.object_id,

@@ -4,24 +4,25 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tashbeek_domain::invitation::{Invitation, InvitationStatus};
 use tashbeek_domain::user::OrgRole;
+use tashbeek_domain::{InvitationId, OrganizationId, UserId};
 
 use crate::error::DbResult;
 use crate::schema::invitations;
-use crate::{from_db_time, parse_uuid, DbConn};
+use crate::{from_db_time, DbConn};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = invitations)]
 pub struct InvitationRow {
-    pub id: String,
-    pub organization_id: String,
+    pub id: InvitationId,
+    pub organization_id: OrganizationId,
     pub email: String,
     pub role: OrgRole,
     pub token_hash: String,
-    pub invited_by: Option<String>,
+    pub invited_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub accepted_at: Option<NaiveDateTime>,
-    pub accepted_by: Option<String>,
+    pub accepted_by: Option<UserId>,
     pub revoked_at: Option<NaiveDateTime>,
 }
 
@@ -36,12 +37,13 @@ impl InvitationRow {
     }
 
     pub fn into_domain(self, now: NaiveDateTime) -> DbResult<Invitation> {
+        let status = self.status(now);
         Ok(Invitation {
-            id: parse_uuid(&self.id)?,
-            organization_id: parse_uuid(&self.organization_id)?,
+            id: self.id,
+            organization_id: self.organization_id,
             role: self.role,
-            status: self.status(now),
-            invited_by: self.invited_by.as_deref().map(parse_uuid).transpose()?,
+            status,
+            invited_by: self.invited_by,
             created_at: from_db_time(self.created_at),
             expires_at: from_db_time(self.expires_at),
             accepted_at: self.accepted_at.map(from_db_time),

@@ -21,8 +21,13 @@ pub use error::{DbError, DbResult};
 
 use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 
-/// Fresh time-ordered id; UUIDv7 keeps keyset pagination and indexes cheap.
-pub fn new_id() -> String {
+/// A fresh time-ordered id for a record; UUIDv7 keeps keyset pagination and indexes cheap.
+pub fn new_id<T: From<uuid::Uuid>>() -> T {
+    T::from(uuid::Uuid::now_v7())
+}
+
+/// The same for rows without a typed id (sessions, throttle attempts).
+pub fn new_key() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
@@ -36,8 +41,4 @@ pub fn to_db_time(t: DateTime<Utc>) -> NaiveDateTime {
 
 pub fn from_db_time(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
-}
-
-pub(crate) fn parse_uuid(s: &str) -> DbResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(s).map_err(|e| DbError::Corrupt(format!("id {s}: {e}")))
 }

@@ -3,28 +3,29 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
+use tashbeek_domain::{NetworkId, OrganizationId, UserId};
 
 use crate::error::DbResult;
 use crate::schema::{network_members, networks, organizations};
-use crate::{from_db_time, new_id, parse_uuid, DbConn};
+use crate::{from_db_time, new_id, DbConn};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = networks, treat_none_as_null = true)]
 pub struct NetworkRow {
-    pub id: String,
+    pub id: NetworkId,
     pub name_ar: Option<String>,
     pub name_en: Option<String>,
     pub description: Option<String>,
     pub area_id: String,
     pub sort_name: String,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
 }
 
 impl NetworkRow {
-    pub fn new(input: &NetworkInput, created_by: Option<&str>, now: NaiveDateTime) -> NetworkRow {
+    pub fn new(input: &NetworkInput, created_by: Option<&UserId>, now: NaiveDateTime) -> NetworkRow {
         let mut row = NetworkRow {
             id: new_id(),
             name_ar: None,
@@ -32,7 +33,7 @@ impl NetworkRow {
             description: None,
             area_id: String::new(),
             sort_name: String::new(),
-            created_by: created_by.map(str::to_owned),
+            created_by: created_by.cloned(),
             created_at: now,
             updated_at: now,
             version: 1,
@@ -60,7 +61,7 @@ impl NetworkRow {
 
     pub fn into_domain(self, members_count: i64) -> DbResult<Network> {
         Ok(Network {
-            id: parse_uuid(&self.id)?,
+            id: self.id,
             name_ar: self.name_ar,
             name_en: self.name_en,
             description: self.description,
@@ -113,8 +114,8 @@ pub fn list(conn: &mut DbConn, limit: i64, after: Option<(&str, &str)>) -> DbRes
 }
 
 /// Members (accepted and not left) of each network in `ids`.
-pub fn member_counts(conn: &mut DbConn, ids: &[String]) -> DbResult<std::collections::HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = network_members::table
+pub fn member_counts(conn: &mut DbConn, ids: &[NetworkId]) -> DbResult<std::collections::HashMap<NetworkId, i64>> {
+    let rows: Vec<(NetworkId, i64)> = network_members::table
         .filter(network_members::network_id.eq_any(ids))
         .filter(network_members::status.eq(NetworkMemberStatus::Member))
         .group_by(network_members::network_id)
@@ -179,7 +180,7 @@ pub fn members(conn: &mut DbConn, network_id: &str, all: bool) -> DbResult<Vec<N
         q = q.filter(network_members::status.eq(NetworkMemberStatus::Member));
     }
     type MemberRow =
-        (String, Option<String>, Option<String>, NetworkMemberStatus, NaiveDateTime, Option<NaiveDateTime>);
+        (OrganizationId, Option<String>, Option<String>, NetworkMemberStatus, NaiveDateTime, Option<NaiveDateTime>);
     let rows: Vec<MemberRow> = q
         .order((organizations::sort_name, organizations::id))
         .limit(2000)
@@ -195,7 +196,7 @@ pub fn members(conn: &mut DbConn, network_id: &str, all: bool) -> DbResult<Vec<N
     rows.into_iter()
         .map(|(id, name_ar, name_en, status, invited_at, responded_at)| {
             Ok(NetworkMember {
-                organization_id: parse_uuid(&id)?,
+                organization_id: id,
                 name_ar,
                 name_en,
                 status,

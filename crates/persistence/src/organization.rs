@@ -7,18 +7,19 @@ use tashbeek_domain::organization::{
     ContactVisibility, DuplicateCandidate, Organization, OrganizationInput, OrganizationKind, VerificationEvent,
     VerificationStatus,
 };
+use tashbeek_domain::{OrganizationId, UserId, VerificationEventId};
 
 use crate::error::{DbError, DbResult};
 use crate::schema::{
     organization_areas, organization_resources, organization_sectors, organizations, verification_events,
 };
-use crate::{from_db_time, new_id, parse_uuid, DbConn};
+use crate::{from_db_time, new_id, DbConn};
 
 /// One organizations row, as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = organizations, treat_none_as_null = true)]
 pub struct OrgRow {
-    pub id: String,
+    pub id: OrganizationId,
     pub kind: OrganizationKind,
     pub name_ar: Option<String>,
     pub name_en: Option<String>,
@@ -45,7 +46,7 @@ pub struct OrgRow {
     pub sort_name: String,
     pub name_key_ar: Option<String>,
     pub name_key_en: Option<String>,
-    pub created_by: Option<String>,
+    pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
@@ -55,7 +56,7 @@ pub struct OrgRow {
 
 impl OrgRow {
     /// A new row for `input` (already validated), pending verification.
-    pub fn new(input: &OrganizationInput, created_by: Option<&str>, now: NaiveDateTime) -> DbResult<OrgRow> {
+    pub fn new(input: &OrganizationInput, created_by: Option<&UserId>, now: NaiveDateTime) -> DbResult<OrgRow> {
         let mut row = OrgRow {
             id: new_id(),
             kind: input.kind,
@@ -82,7 +83,7 @@ impl OrgRow {
             sort_name: String::new(),
             name_key_ar: None,
             name_key_en: None,
-            created_by: created_by.map(str::to_owned),
+            created_by: created_by.cloned(),
             created_at: now,
             updated_at: now,
             version: 1,
@@ -125,7 +126,7 @@ impl OrgRow {
 
     pub fn into_domain(self) -> DbResult<Organization> {
         Ok(Organization {
-            id: parse_uuid(&self.id)?,
+            id: self.id,
             kind: self.kind,
             verification_status: self.verification_status,
             contact_visibility: self.contact_visibility,
@@ -247,7 +248,7 @@ pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbR
         None,
         VerificationStatus::Pending,
         None,
-        row.created_by.as_deref(),
+        row.created_by.as_ref(),
         row.created_at,
     )
 }
@@ -313,12 +314,12 @@ pub fn add_verification_event(
     from: Option<VerificationStatus>,
     to: VerificationStatus,
     reason: Option<&str>,
-    actor: Option<&str>,
+    actor: Option<&UserId>,
     at: NaiveDateTime,
 ) -> DbResult<()> {
     diesel::insert_into(verification_events::table)
         .values((
-            verification_events::id.eq(new_id()),
+            verification_events::id.eq(new_id::<VerificationEventId>()),
             verification_events::organization_id.eq(org_id),
             verification_events::from_status.eq(from),
             verification_events::to_status.eq(to),
@@ -330,7 +331,14 @@ pub fn add_verification_event(
     Ok(())
 }
 
-type EventRow = (String, Option<VerificationStatus>, VerificationStatus, Option<String>, Option<String>, NaiveDateTime);
+type EventRow = (
+    VerificationEventId,
+    Option<VerificationStatus>,
+    VerificationStatus,
+    Option<String>,
+    Option<UserId>,
+    NaiveDateTime,
+);
 
 pub fn verification_history(conn: &mut DbConn, org_id: &str) -> DbResult<Vec<VerificationEvent>> {
     let rows: Vec<EventRow> = verification_events::table
@@ -348,11 +356,11 @@ pub fn verification_history(conn: &mut DbConn, org_id: &str) -> DbResult<Vec<Ver
     rows.into_iter()
         .map(|r| {
             Ok(VerificationEvent {
-                id: parse_uuid(&r.0)?,
+                id: r.0,
                 from_status: r.1,
                 to_status: r.2,
                 reason: r.3,
-                actor_id: r.4.as_deref().map(parse_uuid).transpose()?,
+                actor_id: r.4,
                 at: from_db_time(r.5),
             })
         })
@@ -631,7 +639,7 @@ pub fn duplicates(
         let shared: Vec<String> = their_areas.iter().filter(|a| areas_of_new.contains(a)).cloned().collect();
         if !shared.is_empty() || their_areas.is_empty() || areas_of_new.is_empty() {
             out.push(DuplicateCandidate {
-                id: parse_uuid(&r.id)?,
+                id: r.id,
                 verification_status: r.verification_status,
                 name_ar: r.name_ar,
                 name_en: r.name_en,

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use crate::error::DbResult;
 use crate::schema::login_failures;
-use crate::{new_id, DbConn};
+use crate::{new_key, DbConn};
 
 /// Reserves one attempt under each `(key, max)` unless any key already holds `max`
 /// attempts within `window` before `now`: the count and the new rows are one atomic
@@ -60,7 +60,7 @@ pub fn reserve(
     }
     let mut ids = Vec::with_capacity(keys.len());
     for &(key, _) in keys {
-        let id = new_id();
+        let id = new_key();
         diesel::insert_into(login_failures::table)
             .values((login_failures::id.eq(&id), login_failures::throttle_key.eq(key), login_failures::at.eq(now)))
             .execute(conn)?;

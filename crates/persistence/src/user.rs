@@ -7,15 +7,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tashbeek_domain::user::{GlobalRole, Member, Membership, OrgRole, User};
+use tashbeek_domain::{OrganizationId, UserId};
 
 use crate::error::DbResult;
 use crate::schema::{memberships, refresh_tokens, users};
-use crate::{from_db_time, parse_uuid, DbConn};
+use crate::{from_db_time, DbConn};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
@@ -28,7 +29,7 @@ pub struct UserRow {
 impl UserRow {
     pub fn into_domain(self, memberships: Vec<Membership>) -> DbResult<User> {
         Ok(User {
-            id: parse_uuid(&self.id)?,
+            id: self.id,
             role: self.role,
             email: self.email,
             display_name: self.display_name,
@@ -127,7 +128,7 @@ pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, now: NaiveDateTime)
 }
 
 /// Some enabled platform administrator, if there is one.
-pub fn an_active_admin(conn: &mut DbConn) -> DbResult<Option<String>> {
+pub fn an_active_admin(conn: &mut DbConn) -> DbResult<Option<UserId>> {
     Ok(users::table
         .filter(users::role.eq(GlobalRole::PlatformAdmin))
         .filter(users::disabled.eq(false))
@@ -146,15 +147,15 @@ pub fn count_admins(conn: &mut DbConn) -> DbResult<i64> {
 }
 
 /// Memberships of each user in `ids`, in one query.
-pub fn memberships_of(conn: &mut DbConn, ids: &[String]) -> DbResult<HashMap<String, Vec<Membership>>> {
-    let rows: Vec<(String, String, OrgRole)> = memberships::table
+pub fn memberships_of(conn: &mut DbConn, ids: &[UserId]) -> DbResult<HashMap<UserId, Vec<Membership>>> {
+    let rows: Vec<(UserId, OrganizationId, OrgRole)> = memberships::table
         .filter(memberships::user_id.eq_any(ids))
         .order((memberships::user_id, memberships::organization_id))
         .select((memberships::user_id, memberships::organization_id, memberships::role))
         .load(conn)?;
-    let mut out: HashMap<String, Vec<Membership>> = HashMap::new();
-    for (u, o, role) in rows {
-        out.entry(u).or_default().push(Membership { organization_id: parse_uuid(&o)?, role });
+    let mut out: HashMap<UserId, Vec<Membership>> = HashMap::new();
+    for (u, organization_id, role) in rows {
+        out.entry(u).or_default().push(Membership { organization_id, role });
     }
     Ok(out)
 }
@@ -207,17 +208,22 @@ pub fn count_org_admins(conn: &mut DbConn, org_id: &str) -> DbResult<i64> {
 }
 
 pub fn members(conn: &mut DbConn, org_id: &str) -> DbResult<Vec<Member>> {
-    let rows: Vec<(String, String, String, OrgRole, NaiveDateTime)> = memberships::table
+    let rows: Vec<(UserId, String, String, OrgRole, NaiveDateTime)> = memberships::table
         .inner_join(users::table)
         .filter(memberships::organization_id.eq(org_id))
         .order(users::email)
         .select((users::id, users::email, users::display_name, memberships::role, memberships::created_at))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(id, email, display_name, role, since)| {
-            Ok(Member { user_id: parse_uuid(&id)?, email, display_name, role, since: from_db_time(since) })
+    Ok(rows
+        .into_iter()
+        .map(|(user_id, email, display_name, role, since)| Member {
+            user_id,
+            email,
+            display_name,
+            role,
+            since: from_db_time(since),
         })
-        .collect()
+        .collect())
 }
 
 /// A stored refresh token (only its hash is kept).
@@ -225,7 +231,7 @@ pub fn members(conn: &mut DbConn, org_id: &str) -> DbResult<Vec<Member>> {
 #[diesel(table_name = refresh_tokens)]
 pub struct RefreshRow {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub family_id: String,
     pub token_hash: String,
     pub created_at: NaiveDateTime,

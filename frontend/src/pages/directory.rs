@@ -181,7 +181,7 @@ pub fn Directory() -> impl IntoView {
                 <p class="empty" id="empty">{move || i18n.t("dir.empty")}</p>
             </Show>
             <ul class="results" id="results">
-                <For each=move || items.get() key=|o| (o.id, o.version) let:org>
+                <For each=move || items.get() key=|o| (o.id.clone(), o.version) let:org>
                     <OrgCard org=org/>
                 </For>
             </ul>
