@@ -31,8 +31,8 @@ struct Row {
     action: String,
     object_type: String,
     object_id: String,
-    before_json: Option<String>,
-    after_json: Option<String>,
+    before_json: Option<crate::json::Json<serde_json::Value>>,
+    after_json: Option<crate::json::Json<serde_json::Value>>,
     request_id: Option<String>,
 }
 
@@ -70,19 +70,18 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, before_id: Option<&str>) 
         q = q.filter(audit_log::id.lt(b));
     }
     let rows: Vec<Row> = q.order(audit_log::id.desc()).limit(limit).select(Row::as_select()).load(conn)?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                id: r.id,
-                at: from_db_time(r.at),
-                actor_id: r.actor_id,
-                action: r.action,
-                object_type: r.object_type,
-                object_id: r.object_id,
-                before: r.before_json.map(|s| serde_json::from_str(&s)).transpose()?,
-                after: r.after_json.map(|s| serde_json::from_str(&s)).transpose()?,
-                request_id: r.request_id,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditEntry {
+            id: r.id,
+            at: from_db_time(r.at),
+            actor_id: r.actor_id,
+            action: r.action,
+            object_type: r.object_type,
+            object_id: r.object_id,
+            before: r.before_json.map(crate::json::Json::into_inner),
+            after: r.after_json.map(crate::json::Json::into_inner),
+            request_id: r.request_id,
         })
-        .collect()
+        .collect())
 }

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod db;
 pub mod error;
 pub mod invitation;
+pub mod json;
 pub mod network;
 pub mod organization;
 pub mod reference;

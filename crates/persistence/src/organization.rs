@@ -4,12 +4,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tashbeek_domain::organization::{
-    ContactVisibility, DuplicateCandidate, Organization, OrganizationInput, OrganizationKind, VerificationEvent,
-    VerificationStatus,
+    ContactVisibility, Contacts, DuplicateCandidate, Organization, OrganizationInput, OrganizationKind, Resource,
+    VerificationEvent, VerificationStatus,
 };
 use tashbeek_domain::{OrganizationId, UserId, VerificationEventId};
 
 use crate::error::{DbError, DbResult};
+use crate::json::Json;
 use crate::schema::{
     organization_areas, organization_resources, organization_sectors, organizations, verification_events,
 };
@@ -29,16 +30,16 @@ pub struct OrgRow {
     pub registration_number: Option<String>,
     pub registering_authority: Option<String>,
     pub address: Option<String>,
-    pub contacts: String,
+    pub contacts: Json<Contacts>,
     pub members_count: Option<i64>,
     pub volunteers_count: Option<i64>,
     pub beneficiaries_per_year: Option<i64>,
-    pub offers: String,
-    pub needs: String,
+    pub offers: Json<Vec<Resource>>,
+    pub needs: Json<Vec<Resource>>,
     /// Sector codes and area ids as JSON arrays: a read needs no join. The link tables
     /// hold the same, indexed for filtering.
-    pub sector_codes: String,
-    pub area_ids: String,
+    pub sector_codes: Json<Vec<String>>,
+    pub area_ids: Json<Vec<String>>,
     pub contact_visibility: ContactVisibility,
     pub verification_status: VerificationStatus,
     pub archived_at: Option<NaiveDateTime>,
@@ -68,14 +69,14 @@ impl OrgRow {
             registration_number: None,
             registering_authority: None,
             address: None,
-            contacts: String::new(),
+            contacts: Json::default(),
             members_count: None,
             volunteers_count: None,
             beneficiaries_per_year: None,
-            offers: String::new(),
-            needs: String::new(),
-            sector_codes: String::new(),
-            area_ids: String::new(),
+            offers: Json::default(),
+            needs: Json::default(),
+            sector_codes: Json::default(),
+            area_ids: Json::default(),
             contact_visibility: input.contact_visibility,
             verification_status: VerificationStatus::Pending,
             archived_at: None,
@@ -104,14 +105,14 @@ impl OrgRow {
         self.registration_number = i.registration_number.clone();
         self.registering_authority = i.registering_authority.clone();
         self.address = i.address.clone();
-        self.contacts = serde_json::to_string(&i.contacts)?;
+        self.contacts = Json::new(i.contacts.clone())?;
         self.members_count = i.members_count;
         self.volunteers_count = i.volunteers_count;
         self.beneficiaries_per_year = i.beneficiaries_per_year;
-        self.offers = serde_json::to_string(&i.offers)?;
-        self.needs = serde_json::to_string(&i.needs)?;
-        self.sector_codes = serde_json::to_string(&i.sectors)?;
-        self.area_ids = serde_json::to_string(&i.areas)?;
+        self.offers = Json::new(i.offers.clone())?;
+        self.needs = Json::new(i.needs.clone())?;
+        self.sector_codes = Json::new(i.sectors.clone())?;
+        self.area_ids = Json::new(i.areas.clone())?;
         self.contact_visibility = i.contact_visibility;
         self.search_text = i.search_text();
         self.sort_name = i.sort_name();
@@ -120,8 +121,8 @@ impl OrgRow {
         Ok(())
     }
 
-    pub fn area_list(&self) -> DbResult<Vec<String>> {
-        Ok(serde_json::from_str(&self.area_ids)?)
+    pub fn area_list(&self) -> &[String] {
+        self.area_ids.get()
     }
 
     pub fn into_domain(self) -> DbResult<Organization> {
@@ -137,15 +138,15 @@ impl OrgRow {
             founded_year: self.founded_year,
             registration_number: self.registration_number,
             registering_authority: self.registering_authority,
-            sectors: serde_json::from_str(&self.sector_codes)?,
-            areas: serde_json::from_str(&self.area_ids)?,
+            sectors: self.sector_codes.into_inner(),
+            areas: self.area_ids.into_inner(),
             address: self.address,
-            contacts: Some(serde_json::from_str(&self.contacts)?),
+            contacts: Some(self.contacts.into_inner()),
             members_count: self.members_count,
             volunteers_count: self.volunteers_count,
             beneficiaries_per_year: self.beneficiaries_per_year,
-            offers: serde_json::from_str(&self.offers)?,
-            needs: serde_json::from_str(&self.needs)?,
+            offers: self.offers.into_inner(),
+            needs: self.needs.into_inner(),
             archived: self.archived_at.is_some(),
             created_at: from_db_time(self.created_at),
             updated_at: from_db_time(self.updated_at),
@@ -635,7 +636,7 @@ pub fn duplicates(
     let rows: Vec<OrgRow> = q.order(o::id).limit(20).select(OrgRow::as_select()).load(conn)?;
     let mut out = Vec::new();
     for r in rows {
-        let their_areas = r.area_list()?;
+        let their_areas = r.area_list();
         let shared: Vec<String> = their_areas.iter().filter(|a| areas_of_new.contains(a)).cloned().collect();
         if !shared.is_empty() || their_areas.is_empty() || areas_of_new.is_empty() {
             out.push(DuplicateCandidate {
