@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Auth;
 use crate::error::responses::*;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::extract::QueryParams;
 use crate::state::AppState;
 
@@ -42,7 +42,7 @@ pub struct AuditParams {
         (status = 200, description = "Changes, newest first", body = Page<AuditEntry>),
         (status = 400, response = BadPage),
         (status = 401, response = NotSignedIn),
-        (status = 403, description = "Platform administrators and observers only", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ReadersOnly),
     )
 )]
 #[get("/audit")]

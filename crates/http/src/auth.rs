@@ -294,7 +294,7 @@ enum LoginOutcome {
         (status = 400, response = MalformedJson),
         (status = 401, description = "Wrong email or password (the same answer for both)", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = MissingFields),
         (status = 429, description = "Too many failed attempts for this account or address", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
@@ -392,7 +392,7 @@ enum RefreshOutcome {
         (status = 400, response = MalformedJson),
         (status = 401, description = "Unknown, expired or revoked token; a reused token also revokes its whole session", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = MissingFields),
     )
 )]
 #[post("/auth/refresh")]
@@ -457,7 +457,7 @@ pub async fn refresh(
         (status = 204, description = "The session (refresh-token family) is revoked; unknown tokens are ignored"),
         (status = 400, response = MalformedJson),
         (status = 415, response = NotJson),
-        (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = MissingFields),
     )
 )]
 #[post("/auth/logout")]

@@ -331,5 +331,17 @@ pub mod responses {
         NotJson => "Not JSON (send Content-Type: application/json)",
         InvalidFields => "Invalid fields, each named in `errors`",
         IfMatchMissing => "If-Match missing: send the ETag you read",
+        NetworkNotFound => "No such network",
+        MissingFields => "Missing fields, each named in `errors`",
+        Stale => "Changed by someone else since the ETag you sent",
+        OrgAdminsOnly => "Only this organization's administrators and platform administrators",
+        MalformedJsonOrIfMatch => "Malformed JSON or If-Match",
+        EmailTaken => "The email is taken (`errors` names `email`)",
+        InvalidLink => "Unknown, expired, withdrawn or used link",
+        AccountNotFound => "No such account",
+        ReadersOnly => "Platform administrators and observers only",
+        NotOrgAdmin => "Not an administrator of this organization",
+        CoordinatorsOnly => "Coordinators only",
+        MalformedIfMatch => "Malformed If-Match",
     }
 }

@@ -33,7 +33,7 @@ use crate::user::PageParams;
         (status = 201, description = "Invited. The same answer whether or not the address has an account; pass the link on. A newer invitation to the same address replaces an open one.", body = InvitationCreated),
         (status = 400, response = MalformedJson),
         (status = 401, response = NotSignedIn),
-        (status = 403, description = "Only this organization's administrators and platform administrators", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = OrgAdminsOnly),
         (status = 404, response = OrganizationNotFound),
         (status = 409, description = "That address is already a member (visible in the member list)", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
@@ -97,7 +97,7 @@ pub async fn list(
     responses(
         (status = 204, description = "Withdrawn: its link no longer works"),
         (status = 401, response = NotSignedIn),
-        (status = 403, description = "Only this organization's administrators and platform administrators", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = OrgAdminsOnly),
         (status = 404, description = "No such organization or invitation", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already accepted or withdrawn", body = Problem, content_type = "application/problem+json"),
     )
@@ -121,7 +121,7 @@ pub async fn revoke(
     responses(
         (status = 200, description = "What the link invites to", body = InvitationPreview),
         (status = 400, response = MalformedJson),
-        (status = 404, description = "Unknown, expired, withdrawn or used link", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = InvalidLink),
         (status = 415, response = NotJson),
         (status = 422, description = "Missing token", body = Problem, content_type = "application/problem+json"),
     )
@@ -152,7 +152,7 @@ pub async fn preview(
         (status = 400, response = MalformedJson),
         (status = 401, response = InvalidToken),
         (status = 403, description = "Signed in as another address than the one invited", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown, expired, withdrawn or used link", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = InvalidLink),
         (status = 409, description = "Already a member, or the address has an account: sign in first", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
         (status = 422, description = "Display name or password missing or too weak", body = Problem, content_type = "application/problem+json"),

@@ -83,7 +83,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The network", body = Network, headers(("ETag" = String))),
         (status = 401, response = InvalidToken),
-        (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NetworkNotFound),
     )
 )]
 #[get("/networks/{id}")]
@@ -106,11 +106,11 @@ pub async fn get(
     request_body = NetworkInput,
     responses(
         (status = 200, description = "Updated", body = Network, headers(("ETag" = String))),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJsonOrIfMatch),
         (status = 401, response = NotSignedIn),
-        (status = 403, description = "Coordinators only", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed by someone else since your read", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = CoordinatorsOnly),
+        (status = 404, response = NetworkNotFound),
+        (status = 412, response = Stale),
         (status = 415, response = NotJson),
         (status = 422, response = InvalidFields),
         (status = 428, response = IfMatchMissing),
@@ -139,7 +139,7 @@ pub async fn update(
     responses(
         (status = 200, description = "Its member organizations; coordinators and observers also see invitations, declines and departures, and an organization's administrators see its own invitation", body = Vec<NetworkMember>),
         (status = 401, response = InvalidToken),
-        (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NetworkNotFound),
     )
 )]
 #[get("/networks/{id}/members")]
@@ -164,8 +164,8 @@ pub async fn members(
         (status = 204, description = "Invited; the organization's administrators answer"),
         (status = 400, response = MalformedJson),
         (status = 401, response = NotSignedIn),
-        (status = 403, description = "Coordinators only", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such network", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = CoordinatorsOnly),
+        (status = 404, response = NetworkNotFound),
         (status = 409, description = "Already a member or invited", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
         (status = 422, description = "Unknown organization", body = Problem, content_type = "application/problem+json"),

@@ -42,7 +42,10 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         responses(
             responses::MalformedJson, responses::BadPage, responses::NotSignedIn, responses::InvalidToken,
             responses::AdminsOnly, responses::OrganizationNotFound, responses::TooLarge, responses::NotJson,
-            responses::InvalidFields, responses::IfMatchMissing,
+            responses::InvalidFields, responses::IfMatchMissing, responses::NetworkNotFound,
+            responses::MissingFields, responses::Stale, responses::OrgAdminsOnly, responses::MalformedJsonOrIfMatch,
+            responses::EmailTaken, responses::InvalidLink, responses::AccountNotFound, responses::ReadersOnly,
+            responses::NotOrgAdmin, responses::CoordinatorsOnly, responses::MalformedIfMatch,
         )
     ),
     modifiers(&Security),

@@ -151,11 +151,11 @@ fn json_bytes(o: &Organization) -> ApiResult<Bytes> {
     )),
     responses(
         (status = 200, description = "Updated", body = Organization, headers(("ETag" = String))),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJsonOrIfMatch),
         (status = 401, response = NotSignedIn),
-        (status = 403, description = "Not an administrator of this organization", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = NotOrgAdmin),
         (status = 404, response = OrganizationNotFound),
-        (status = 412, description = "Changed by someone else since your read", body = Problem, content_type = "application/problem+json"),
+        (status = 412, response = Stale),
         (status = 413, response = TooLarge),
         (status = 415, response = NotJson),
         (status = 422, response = InvalidFields),
@@ -206,11 +206,11 @@ async fn change(
     )),
     responses(
         (status = 200, description = "Decision recorded in the organization's history", body = Organization, headers(("ETag" = String))),
-        (status = 400, description = "Malformed JSON or If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedJsonOrIfMatch),
         (status = 401, response = NotSignedIn),
         (status = 403, response = AdminsOnly),
         (status = 404, response = OrganizationNotFound),
-        (status = 412, description = "Changed since the given ETag", body = Problem, content_type = "application/problem+json"),
+        (status = 412, response = Stale),
         (status = 415, response = NotJson),
         (status = 409, description = "A move the current status cannot make (`invalid_transition` on `status`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Reason missing", body = Problem, content_type = "application/problem+json"),
@@ -237,12 +237,12 @@ pub async fn verify(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Archived: hidden from the directory, kept with its history", body = Organization),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedIfMatch),
         (status = 401, response = NotSignedIn),
-        (status = 403, description = "Not an administrator of this organization", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = NotOrgAdmin),
         (status = 404, response = OrganizationNotFound),
         (status = 409, description = "Already archived", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the given ETag", body = Problem, content_type = "application/problem+json"),
+        (status = 412, response = Stale),
     )
 )]
 #[delete("/organizations/{id}")]
@@ -263,12 +263,12 @@ pub async fn archive(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Back in the directory", body = Organization),
-        (status = 400, description = "Malformed If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = MalformedIfMatch),
         (status = 401, response = NotSignedIn),
         (status = 403, response = AdminsOnly),
         (status = 404, response = OrganizationNotFound),
         (status = 409, description = "Not archived", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since the given ETag", body = Problem, content_type = "application/problem+json"),
+        (status = 412, response = Stale),
     )
 )]
 #[post("/organizations/{id}/restore")]

@@ -48,7 +48,7 @@ pub struct SignupResult {
         (status = 400, response = MalformedJson),
         (status = 413, response = TooLarge),
         (status = 415, response = NotJson),
-        (status = 409, description = "The email is taken (`errors` names `email`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, response = EmailTaken),
         (status = 422, response = InvalidFields),
         (status = 429, description = "Too many sign-ups from this address; try later", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -155,7 +155,7 @@ impl PageParams {
         (status = 200, description = "Accounts, oldest first", body = Page<User>),
         (status = 400, response = BadPage),
         (status = 401, response = NotSignedIn),
-        (status = 403, description = "Platform administrators and observers only", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ReadersOnly),
     )
 )]
 #[get("/users")]
@@ -185,7 +185,7 @@ pub async fn list(
         (status = 401, response = NotSignedIn),
         (status = 403, response = AdminsOnly),
         (status = 415, response = NotJson),
-        (status = 409, description = "The email is taken (`errors` names `email`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, response = EmailTaken),
         (status = 422, response = InvalidFields),
     )
 )]
@@ -220,7 +220,7 @@ pub async fn create(
         (status = 200, description = "The account", body = User),
         (status = 401, response = NotSignedIn),
         (status = 403, description = "Only administrators, observers and the account itself", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = AccountNotFound),
     )
 )]
 #[get("/users/{id}")]
@@ -249,7 +249,7 @@ pub async fn get(
         (status = 400, response = MalformedJson),
         (status = 401, response = NotSignedIn),
         (status = 403, response = AdminsOnly),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = AccountNotFound),
         (status = 409, description = "Would leave no active platform administrator", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
         (status = 422, response = InvalidFields),
@@ -301,7 +301,7 @@ pub async fn members(
     responses(
         (status = 204, description = "Removed"),
         (status = 401, response = NotSignedIn),
-        (status = 403, description = "Only this organization's administrators and platform administrators", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = OrgAdminsOnly),
         (status = 404, description = "No such organization or member", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Would leave the organization without an administrator", body = Problem, content_type = "application/problem+json"),
     )
