@@ -16,6 +16,7 @@ pub mod membership;
 pub mod network;
 pub mod organization;
 pub mod reference;
+pub mod session;
 pub mod version;
 
 pub use context::{read, write, Caller, Ctx, Env};

@@ -8,23 +8,18 @@ use actix_web::post;
 use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::Duration;
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use tashbeek_app::{self as app, Event};
+use tashbeek_app::{self as app, session};
 use tashbeek_domain::auth::{LoginRequest, PasswordChange, RefreshRequest, TokenPair};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
-use tashbeek_persistence::user::{self as users, RefreshRow};
-use tashbeek_persistence::{new_id, throttle, to_db_time, DbConn};
+use tashbeek_persistence::user as users;
 
 use crate::error::responses::*;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{request_id, JsonBody};
+use crate::extract::JsonBody;
 use crate::state::{AppState, Settings};
 
 /// HS256 keys derived from the server secret.
@@ -192,30 +187,14 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-pub(crate) fn token_hash(token: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
-}
-
-pub(crate) fn random_token() -> String {
-    let mut b = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut b);
-    URL_SAFE_NO_PAD.encode(b)
-}
-
-/// Issues an access token and a refresh token in `family` (a new session when `None`).
-pub fn issue_tokens(
-    conn: &mut DbConn,
-    state: &AppState,
-    user_id: &tashbeek_domain::UserId,
-    family: Option<&str>,
-) -> ApiResult<TokenPair> {
+/// The token pair for a session the app layer opened: a signed access token (15 minutes
+/// by default) carrying the account and the session, and the new refresh token.
+pub fn token_pair(state: &AppState, opened: tashbeek_app::session::Opened) -> ApiResult<TokenPair> {
     let now = state.now();
-    let user = users::get_full(conn, user_id)?;
-    let family = family.map(str::to_owned).unwrap_or_else(tashbeek_persistence::new_key);
     let claims = Claims {
-        sub: user_id.clone(),
-        sid: family.clone(),
-        role: user.role.as_str().to_owned(),
+        sub: opened.user.id.clone(),
+        sid: opened.family,
+        role: opened.user.role.as_str().to_owned(),
         iat: now.timestamp(),
         exp: now.timestamp() + state.settings.access_ttl_secs,
     };
@@ -223,27 +202,25 @@ pub fn issue_tokens(
         tracing::error!(error = %e, "token signing failed");
         ApiError::internal()
     })?;
-    let refresh_token = random_token();
-    users::insert_refresh(
-        conn,
-        &RefreshRow {
-            id: new_id(),
-            user_id: user_id.clone(),
-            family_id: family,
-            token_hash: token_hash(&refresh_token),
-            created_at: to_db_time(now),
-            expires_at: to_db_time(now + Duration::days(state.settings.refresh_ttl_days)),
-            used_at: None,
-            revoked_at: None,
-        },
-    )?;
     Ok(TokenPair {
         access_token: access,
         token_type: "Bearer".into(),
         expires_in: state.settings.access_ttl_secs,
-        refresh_token,
-        user,
+        refresh_token: opened.refresh_token,
+        user: opened.user,
     })
+}
+
+fn limits(settings: &Settings) -> session::Limits {
+    session::Limits {
+        window: Duration::seconds(settings.login_window_secs),
+        per_account: settings.login_max_failures_per_account,
+        per_address: settings.login_max_failures_per_address,
+    }
+}
+
+pub(crate) fn refresh_ttl(settings: &Settings) -> Duration {
+    Duration::days(settings.refresh_ttl_days)
 }
 
 /// Whole seconds from `now` until `at` (at least one), for `Retry-After`.
@@ -278,11 +255,6 @@ fn dummy_hash(settings: &Settings) -> &'static str {
     DUMMY.get_or_init(|| hash_password(settings, "not-a-real-password-at-all").unwrap_or_default())
 }
 
-enum LoginOutcome {
-    Ok(Box<TokenPair>),
-    Failed,
-}
-
 #[utoipa::path(
     tag = "auth", operation_id = "login",
     request_body(content = LoginRequest, examples(
@@ -306,82 +278,37 @@ pub async fn login(
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0.validate()?;
-    let addr = client_address(&req, &state.settings);
-    let rid = request_id(&req);
-    let acct_key = format!("acct:{}", input.email);
-    let addr_key = format!("addr:{addr}");
-    // 1. Reserve this attempt under the account's and the address's limits before any
-    //    hashing, in one atomic step: parallel guesses can never exceed the limit.
-    //    The reservation counts as a failure unless the password turns out right.
-    let (st, email, keys) = (state.clone(), input.email.clone(), (acct_key.clone(), addr_key.clone()));
-    let found = state
-        .db(move |conn| {
-            conn.write(|c| {
-                let s = &st.settings;
-                let now = to_db_time(st.now());
-                let window = Duration::seconds(s.login_window_secs);
-                let limits = [
-                    (keys.0.as_str(), s.login_max_failures_per_account),
-                    (keys.1.as_str(), s.login_max_failures_per_address),
-                ];
-                match throttle::reserve(c, &limits, window, now)? {
-                    Err(free_at) => Ok(Err(seconds_until(free_at, now))),
-                    Ok(reserved) => Ok(Ok((users::find_by_email(c, &email)?, reserved))),
-                }
-            })
-        })
+    let address = client_address(&req, &state.settings);
+    // 1. The attempt is counted before any hashing (parallel guesses never pass the limit).
+    let (env, email, lim) = (state.env(None, &req), input.email.clone(), limits(&state.settings));
+    let attempt = state
+        .db(move |conn| Ok(app::write(conn, env, |ctx| session::reserve_login(ctx, &email, &address, &lim))?))
         .await?;
-    let (user, reserved) = match found {
-        Err(wait) => return Err(ApiError::too_many_attempts(wait)),
-        Ok(found) => found,
-    };
-    // 2. Check the password without holding a connection: argon2 takes tens of
+    // 2. The password is checked holding no connection: argon2 takes tens of
     //    milliseconds, and an unknown account costs the same as a wrong password.
     let settings = state.settings.clone();
     let password = input.password;
-    let (ok, user) = web::block(move || {
-        let ok = match &user {
+    let (ok, attempt) = web::block(move || {
+        let ok = match &attempt.user {
             Some(u) => verify_password(&password, &u.password_hash) && !u.disabled,
             None => {
                 verify_password(&password, dummy_hash(&settings));
                 false
             }
         };
-        (ok, user)
+        (ok, attempt)
     })
     .await
     .map_err(|_| ApiError::internal())?;
-    // 3. A failure is already recorded by its reservation; a success clears them.
-    let st = state.clone();
-    let outcome = state
-        .db(move |conn| {
-            let now = st.now();
-            let user = match (ok, user) {
-                (true, Some(u)) => u,
-                _ => {
-                    conn.write(|c| throttle::prune(c, to_db_time(now - Duration::days(1))))?;
-                    return Ok(LoginOutcome::Failed);
-                }
-            };
-            conn.write(|c| {
-                throttle::clear(c, &acct_key)?;
-                throttle::release(c, &reserved)?;
-                let pair = issue_tokens(c, &st, &user.id, None)?;
-                app::event::record(c, now, Some(&user.id), &user.id, rid.as_deref(), &Event::SessionStarted)?;
-                Ok(LoginOutcome::Ok(Box::new(pair)))
-            })
-        })
-        .await?;
-    match outcome {
-        LoginOutcome::Ok(pair) => Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(pair)),
-        LoginOutcome::Failed => Err(ApiError::invalid_credentials()),
+    // 3. A failure stays counted; a success starts the session.
+    let (env, ttl) = (state.env(None, &req), refresh_ttl(&state.settings));
+    if !ok {
+        state.db(move |conn| Ok(app::write(conn, env, session::fail_login)?)).await?;
+        return Err(ApiError::invalid_credentials());
     }
-}
-
-enum RefreshOutcome {
-    Ok(Box<TokenPair>),
-    Invalid,
-    Reused,
+    let opened = state.db(move |conn| Ok(app::write(conn, env, |ctx| session::start(ctx, attempt, ttl))?)).await?;
+    let pair = token_pair(&state, opened)?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(pair))
 }
 
 #[utoipa::path(
@@ -402,46 +329,15 @@ pub async fn refresh(
     body: JsonBody<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let token = body.0.refresh_token;
-    let rid = request_id(&req);
-    let st = state.clone();
-    let outcome = state
-        .db(move |conn| {
-            conn.write(|c| {
-                let now = st.now();
-                let Some(row) = users::find_refresh(c, &token_hash(&token))? else {
-                    return Ok(RefreshOutcome::Invalid);
-                };
-                if row.revoked_at.is_some() || row.expires_at < to_db_time(now) {
-                    return Ok(RefreshOutcome::Invalid);
-                }
-                let user = users::get(c, &row.user_id)?;
-                let fresh = row.used_at.is_none() && users::mark_refresh_used(c, &row.id, to_db_time(now))?;
-                if !fresh || user.disabled {
-                    users::revoke_family(c, &row.family_id, to_db_time(now))?;
-                    app::event::record(
-                        c,
-                        now,
-                        Some(&row.user_id),
-                        &row.user_id,
-                        rid.as_deref(),
-                        &(if fresh {
-                            Event::SessionOfDisabledAccountEnded { family_id: row.family_id.clone() }
-                        } else {
-                            Event::RefreshTokenReused { family_id: row.family_id.clone() }
-                        }),
-                    )?;
-                    return Ok(if fresh { RefreshOutcome::Invalid } else { RefreshOutcome::Reused });
-                }
-                Ok(RefreshOutcome::Ok(Box::new(issue_tokens(c, &st, &row.user_id, Some(&row.family_id))?)))
-            })
-        })
-        .await?;
+    let (env, ttl) = (state.env(None, &req), refresh_ttl(&state.settings));
+    let outcome = state.db(move |conn| Ok(app::write(conn, env, |ctx| session::refresh(ctx, &token, ttl))?)).await?;
     match outcome {
-        RefreshOutcome::Ok(pair) => {
+        session::Refreshed::Continued(opened) => {
+            let pair = token_pair(&state, *opened)?;
             Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(pair))
         }
-        RefreshOutcome::Invalid => Err(ApiError::unauthorized()),
-        RefreshOutcome::Reused => Err(ApiError::new(
+        session::Refreshed::Invalid => Err(ApiError::unauthorized()),
+        session::Refreshed::Reused => Err(ApiError::new(
             actix_web::http::StatusCode::UNAUTHORIZED,
             "refresh_token_reused",
             "استُخدم رمز التجديد هذا من قبل، فأُنهيت الجلسة احتياطًا. سجّل الدخول من جديد.",
@@ -467,28 +363,8 @@ pub async fn logout(
     body: JsonBody<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
     let token = body.0.refresh_token;
-    let rid = request_id(&req);
-    let st = state.clone();
-    state
-        .db(move |conn| {
-            conn.write(|c| -> ApiResult<()> {
-                let now = st.now();
-                if let Some(row) = users::find_refresh(c, &token_hash(&token))? {
-                    if users::revoke_family(c, &row.family_id, to_db_time(now))? > 0 {
-                        app::event::record(
-                            c,
-                            now,
-                            Some(&row.user_id),
-                            &row.user_id,
-                            rid.as_deref(),
-                            &Event::SessionEnded,
-                        )?;
-                    }
-                }
-                Ok(())
-            })
-        })
-        .await?;
+    let env = state.env(None, &req);
+    state.db(move |conn| Ok(app::write(conn, env, |ctx| session::end(ctx, &token))?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -514,62 +390,40 @@ pub async fn change_password(
     body: JsonBody<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
     let input = body.0;
-    let rid = request_id(&req);
-    // 1. The account, and one attempt reserved against it: guesses of the current
-    //    password count like failed logins, so a stolen access token gives no
-    //    unlimited guessing.
-    let st = state.clone();
-    let (user, acct_key, reserved) = state
-        .db(move |conn| {
-            let user = users::get(conn, &actor.id).map_err(|_| ApiError::unauthorized())?;
-            if user.disabled {
-                return Err(ApiError::unauthorized());
-            }
-            let acct_key = format!("acct:{}", user.email);
-            let now = to_db_time(st.now());
-            let window = Duration::seconds(st.settings.login_window_secs);
-            let limit = [(acct_key.as_str(), st.settings.login_max_failures_per_account)];
-            match conn.write(|c| throttle::reserve(c, &limit, window, now))? {
-                Err(free_at) => Err(ApiError::too_many_attempts(seconds_until(free_at, now))),
-                Ok(reserved) => Ok((user, acct_key, reserved)),
-            }
-        })
-        .await?;
-    // 2. Strength check, verification and the new hash hold no connection. A new
-    //    password refused as too weak is no guess: its reservation is given back.
+    // 1. One guess of the current password, counted like a failed sign-in.
+    let (env, lim) = (state.env(Some(actor.clone()), &req), limits(&state.settings));
+    let attempt =
+        state.db(move |conn| Ok(app::write(conn, env, |ctx| session::reserve_password_change(ctx, &lim))?)).await?;
+    // 2. Strength check, verification and the new hash hold no connection.
     let settings = state.settings.clone();
-    let checked = web::block(move || -> Result<_, (bool, ApiError)> {
-        let input = input.validate(&user.email, &user.display_name).map_err(|e| (true, e.into()))?;
-        if !verify_password(&input.current_password, &user.password_hash) {
-            return Err((false, ValidationErrors::single("current_password", Violation::Incorrect).into()));
-        }
-        let hash = hash_password(&settings, &input.new_password).map_err(|e| (false, e))?;
-        Ok((user, hash))
+    let (checked, attempt) = web::block(move || {
+        let checked = (|| -> Result<String, (bool, ApiError)> {
+            let user = attempt.user.as_ref().ok_or((false, ApiError::unauthorized()))?;
+            let input = input.validate(&user.email, &user.display_name).map_err(|e| (true, e.into()))?;
+            if !verify_password(&input.current_password, &user.password_hash) {
+                return Err((false, ValidationErrors::single("current_password", Violation::Incorrect).into()));
+            }
+            hash_password(&settings, &input.new_password).map_err(|e| (false, e))
+        })();
+        (checked, attempt)
     })
     .await
     .map_err(|_| ApiError::internal())?;
-    let (user, hash) = match checked {
-        Ok(done) => done,
+    let env = state.env(Some(actor), &req);
+    match checked {
+        // 3. The new password, every session ended, the event: one transaction.
+        Ok(hash) => {
+            state
+                .db(move |conn| Ok(app::write(conn, env, |ctx| session::change_password(ctx, attempt, &hash))?))
+                .await?
+        }
+        // A new password refused as too weak is no guess: its attempt is given back.
         Err((give_back, e)) => {
             if give_back {
-                state.db(move |conn| Ok(conn.write(|c| throttle::release(c, &reserved))?)).await?;
+                state.db(move |conn| Ok(app::write(conn, env, |ctx| session::give_back(ctx, &attempt))?)).await?;
             }
             return Err(e);
         }
-    };
-    // 3. The new password, every session ended, the event: one transaction.
-    let st = state.clone();
-    state
-        .db(move |conn| {
-            conn.write(|c| -> ApiResult<()> {
-                let now = st.now();
-                throttle::clear(c, &acct_key)?;
-                users::set_password(c, &user.id, &hash, to_db_time(now))?;
-                users::revoke_all_of_user(c, &user.id, to_db_time(now))?;
-                app::event::record(c, now, Some(&user.id), &user.id, rid.as_deref(), &Event::PasswordChanged)?;
-                Ok(())
-            })
-        })
-        .await?;
+    }
     Ok(HttpResponse::NoContent().finish())
 }

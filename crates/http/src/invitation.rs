@@ -14,12 +14,13 @@ use tashbeek_domain::user::{GlobalRole, Member};
 use tashbeek_domain::{InvitationId, OrganizationId};
 
 use crate::auth::hash_password;
-use crate::auth::{random_token, token_hash, Auth, MaybeAuth};
+use crate::auth::{refresh_ttl, token_pair, Auth, MaybeAuth};
 use crate::error::responses::*;
 use crate::error::{ApiResult, Problem};
 use crate::extract::{JsonBody, QueryParams};
 use crate::state::AppState;
 use crate::user::PageParams;
+use tashbeek_app::session::{self, new_token as random_token, token_hash};
 
 #[utoipa::path(
     tag = "organizations", operation_id = "create_invitation",
@@ -176,7 +177,7 @@ pub async fn accept(
     }
     let env = state.env(None, &req);
     let st = state.clone();
-    let pair = state
+    let opened = state
         .db(move |conn| {
             let inv = app::read(conn, env.clone(), |ctx| invitation::open(ctx, &hash))?;
             let (name, password) = input.new_account(&inv.email)?;
@@ -186,9 +187,10 @@ pub async fn accept(
                 let new = NewAccount { email: &inv.email, display_name: &name, password_hash, role: GlobalRole::User };
                 let user_id = account::create_invited(&mut ctx, new)?;
                 invitation::join(&mut ctx, &inv, &user_id)?;
-                crate::auth::issue_tokens(c, &st, &user_id, None)
+                Ok(session::open(&mut ctx, &user_id, None, refresh_ttl(&st.settings))?)
             })
         })
         .await?;
+    let pair = token_pair(&state, opened)?;
     Ok(HttpResponse::Created().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(pair))
 }

@@ -5,7 +5,7 @@ use actix_web::{delete, get, patch, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tashbeek_app::account::{self, NewAccount};
-use tashbeek_app::{self as app, authz, membership, Ctx};
+use tashbeek_app::{self as app, authz, membership, session, Ctx};
 use tashbeek_domain::auth::TokenPair;
 use tashbeek_domain::organization::{DuplicateCandidate, Organization};
 use tashbeek_domain::page::{self, Page};
@@ -16,7 +16,7 @@ use tashbeek_domain::{OrganizationId, UserId};
 use tashbeek_persistence::{throttle, to_db_time};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{client_address, hash_password, issue_tokens, seconds_until, Auth};
+use crate::auth::{client_address, hash_password, refresh_ttl, seconds_until, token_pair, Auth};
 use crate::error::responses::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{JsonBody, QueryParams};
@@ -97,15 +97,17 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
                     role: GlobalRole::User,
                 };
                 let (user_id, created) = account::signup(&mut ctx, new, &input.organization)?;
-                let session = issue_tokens(c, &st, &user_id, None)?;
-                Ok(SignupResult {
-                    session,
-                    organization: created.organization,
-                    possible_duplicates: created.possible_duplicates,
-                })
+                let opened = session::open(&mut ctx, &user_id, None, refresh_ttl(&st.settings))?;
+                Ok((opened, created))
             })
         })
         .await?;
+    let (opened, created) = result;
+    let result = SignupResult {
+        session: token_pair(&state, opened)?,
+        organization: created.organization,
+        possible_duplicates: created.possible_duplicates,
+    };
     Ok(HttpResponse::Created().json(result))
 }
 
