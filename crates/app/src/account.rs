@@ -163,3 +163,13 @@ pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&str>) -> AppResult<Page<Us
         r.into_domain(m)
     })?)
 }
+
+/// Counts one sign-up from `address` against its limit before anything else is done,
+/// so nobody mass-creates accounts, probes e-mail addresses or burns CPU through it.
+pub fn reserve_signup(ctx: &mut Ctx, address: &str, max: i64, window: chrono::Duration) -> AppResult<()> {
+    let now = ctx.db_now();
+    let key = format!("signup:{address}");
+    tashbeek_persistence::throttle::reserve(ctx.conn, &[(key.as_str(), max)], window, now)?
+        .map(|_| ())
+        .map_err(|free_at| AppError::TooManyAttempts((free_at - now).num_seconds().max(1) as u64))
+}

@@ -223,11 +223,6 @@ pub(crate) fn refresh_ttl(settings: &Settings) -> Duration {
     Duration::days(settings.refresh_ttl_days)
 }
 
-/// Whole seconds from `now` until `at` (at least one), for `Retry-After`.
-pub(crate) fn seconds_until(at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> u64 {
-    (at - now).num_seconds().max(1) as u64
-}
-
 /// The client's address as the throttles key it. Behind a trusted proxy it is the last
 /// `X-Forwarded-For` hop (the one that proxy added; earlier ones are whatever the client
 /// wrote). An IPv6 client counts by its /64, which one subscriber usually holds whole.

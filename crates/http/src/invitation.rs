@@ -175,20 +175,25 @@ pub async fn accept(
             state.db(move |conn| Ok(app::write(conn, env, |ctx| invitation::accept(ctx, &hash))?)).await?;
         return Ok(HttpResponse::Ok().json(member));
     }
+    // A new account for the invited address: its password is hashed holding no connection.
     let env = state.env(None, &req);
-    let st = state.clone();
+    let inv = state.db(move |conn| Ok(app::read(conn, env, |ctx| invitation::open(ctx, &hash))?)).await?;
+    let (name, password) = input.new_account(&inv.email)?;
+    let settings = state.settings.clone();
+    let password_hash = web::block(move || hash_password(&settings, &password))
+        .await
+        .map_err(|_| crate::error::ApiError::internal())??;
+    let (env, ttl) = (state.env(None, &req), refresh_ttl(&state.settings));
     let opened = state
         .db(move |conn| {
-            let inv = app::read(conn, env.clone(), |ctx| invitation::open(ctx, &hash))?;
-            let (name, password) = input.new_account(&inv.email)?;
-            let password_hash = hash_password(&st.settings, &password)?;
-            conn.write(|c| {
-                let mut ctx = app::Ctx { conn: c, caller: None, now: env.now, request_id: env.request_id.clone() };
+            Ok(app::write(conn, env, |ctx| {
+                // Opened again inside the transaction: it may have been used or revoked meanwhile.
+                let inv = invitation::open(ctx, &inv.token_hash)?;
                 let new = NewAccount { email: &inv.email, display_name: &name, password_hash, role: GlobalRole::User };
-                let user_id = account::create_invited(&mut ctx, new)?;
-                invitation::join(&mut ctx, &inv, &user_id)?;
-                Ok(session::open(&mut ctx, &user_id, None, refresh_ttl(&st.settings))?)
-            })
+                let user_id = account::create_invited(ctx, new)?;
+                invitation::join(ctx, &inv, &user_id)?;
+                session::open(ctx, &user_id, None, ttl)
+            })?)
         })
         .await?;
     let pair = token_pair(&state, opened)?;

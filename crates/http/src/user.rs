@@ -5,7 +5,7 @@ use actix_web::{delete, get, patch, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tashbeek_app::account::{self, NewAccount};
-use tashbeek_app::{self as app, authz, membership, session, Ctx};
+use tashbeek_app::{self as app, authz, membership, session};
 use tashbeek_domain::auth::TokenPair;
 use tashbeek_domain::organization::{DuplicateCandidate, Organization};
 use tashbeek_domain::page::{self, Page};
@@ -13,10 +13,9 @@ use tashbeek_domain::user::{GlobalRole, Member, NewUser, Signup, User, UserUpdat
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
 use tashbeek_domain::{OrganizationId, UserId};
-use tashbeek_persistence::{throttle, to_db_time};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{client_address, hash_password, refresh_ttl, seconds_until, token_pair, Auth};
+use crate::auth::{client_address, hash_password, refresh_ttl, token_pair, Auth};
 use crate::error::responses::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{JsonBody, QueryParams};
@@ -59,50 +58,37 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
     // Sign-ups per client address are limited (shared by every instance) before any
     // other work — validation, password strength, hashing — so nobody mass-creates
     // accounts, probes e-mails or burns CPU through here.
-    let key = format!("signup:{}", client_address(&req, &state.settings));
-    let st = state.clone();
-    let refused = state
-        .db(move |conn| {
-            conn.write(|c| {
-                let s = &st.settings;
-                let now = to_db_time(st.now());
-                let limit = [(key.as_str(), s.signup_max_per_address)];
-                Ok(throttle::reserve(c, &limit, chrono::Duration::seconds(s.signup_window_secs), now)?
-                    .err()
-                    .map(|free_at| seconds_until(free_at, now)))
-            })
-        })
-        .await?;
-    if let Some(wait) = refused {
-        return Err(ApiError::too_many_attempts(wait));
-    }
+    let address = client_address(&req, &state.settings);
+    let (max, window) =
+        (state.settings.signup_max_per_address, chrono::Duration::seconds(state.settings.signup_window_secs));
+    let env = state.env(None, &req);
+    state.db(move |conn| Ok(app::write(conn, env, |ctx| account::reserve_signup(ctx, &address, max, window))?)).await?;
     // The strength estimator takes milliseconds: off the async executor.
     let year = year(&state);
     let input = web::block(move || body.0.validate(year)).await.map_err(|_| ApiError::internal())??;
-    let st = state.clone();
-    let env = state.env(None, &req);
-    let result = state
+    // Refuse a taken address before spending a hash on it, and hash holding no connection.
+    let (env, email) = (state.env(None, &req), input.email.clone());
+    if state.db(move |conn| Ok(app::read(conn, env, |ctx| account::email_is_taken(ctx, &email))?)).await? {
+        return Err(ValidationErrors::single("email", Violation::Taken).into());
+    }
+    let (settings, password) = (state.settings.clone(), input.password.clone());
+    let password_hash =
+        web::block(move || hash_password(&settings, &password)).await.map_err(|_| ApiError::internal())??;
+    let (env, ttl) = (state.env(None, &req), refresh_ttl(&state.settings));
+    let (opened, created) = state
         .db(move |conn| {
-            // Refuse a taken address before spending a hash on it.
-            if app::read(conn, env.clone(), |ctx| account::email_is_taken(ctx, &input.email))? {
-                return Err(ValidationErrors::single("email", Violation::Taken).into());
-            }
-            let password_hash = hash_password(&st.settings, &input.password)?;
-            conn.write(|c| {
-                let mut ctx = Ctx { conn: c, caller: None, now: env.now, request_id: env.request_id.clone() };
+            Ok(app::write(conn, env, |ctx| {
                 let new = NewAccount {
                     email: &input.email,
                     display_name: &input.display_name,
                     password_hash,
                     role: GlobalRole::User,
                 };
-                let (user_id, created) = account::signup(&mut ctx, new, &input.organization)?;
-                let opened = session::open(&mut ctx, &user_id, None, refresh_ttl(&st.settings))?;
-                Ok((opened, created))
-            })
+                let (user_id, created) = account::signup(ctx, new, &input.organization)?;
+                Ok((session::open(ctx, &user_id, None, ttl)?, created))
+            })?)
         })
         .await?;
-    let (opened, created) = result;
     let result = SignupResult {
         session: token_pair(&state, opened)?,
         organization: created.organization,
