@@ -42,6 +42,11 @@ fn search_is_arabic_aware(s: &TestServer) {
     assert_eq!(names("HOPE shendi"), vec!["Hope Volunteers"]);
     assert_eq!(names("مبادره النور"), vec!["مُبادرةُ النّور"]);
     assert_eq!(names("2030"), vec!["منظمة ٢٠٣٠ للتنمية"]);
+    // Attached clitics on either side: the name has `للتنمية`, the query another form.
+    for q in ["التنمية", "تنمية", "والتنمية", "بالتنمية"] {
+        assert_eq!(names(q), vec!["منظمة ٢٠٣٠ للتنمية"], "query {q}");
+    }
+    assert_eq!(names("بالأمل"), vec!["جمعية الأمل"]);
     assert_eq!(names("مستشفي"), vec!["مستشفى الشفاء الخيري"]);
     assert!(names("زراعة").is_empty());
     assert_eq!(names("").len(), 5);
