@@ -49,3 +49,47 @@ fn openapi_is_served_and_docs_load(s: &TestServer) {
     let docs = s.get("/docs/", None).expect(200);
     assert!(docs.text.contains("swagger"), "the interactive reference is served offline");
 }
+
+/// The dashboard's files: the precompressed copy the browser accepts, hashed names cached
+/// as immutable, `index.html` revalidated, client-side routes answered with `index.html`.
+#[test]
+fn dashboard_files_are_precompressed_and_cached_by_name() {
+    let dir = std::env::temp_dir().join(format!("tashbeek-dash-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(dir.join("fonts")).unwrap();
+    std::fs::write(dir.join("index.html"), "<!DOCTYPE html><html><body>dashboard</body></html>").unwrap();
+    let js = "app-0123456789abcdef.js";
+    std::fs::write(dir.join(js), "console.log('tashbeek');").unwrap();
+    std::fs::write(dir.join(format!("{js}.br")), b"BR").unwrap();
+    std::fs::write(dir.join(format!("{js}.gz")), b"GZ").unwrap();
+    std::fs::write(dir.join("fonts/naskh.woff2"), b"font").unwrap();
+    std::fs::write(dir.join(".secret"), "hidden").unwrap();
+    let s = TestServer::start_with(tashbeek_tests::Backend::Sqlite, |c| c.dashboard_dir = Some(dir.clone()));
+    let get = |path: &str, accept: &str| {
+        s.call("GET", path, Req { headers: vec![("Accept-Encoding", accept.into())], ..Default::default() })
+    };
+    let script = format!("/{js}");
+    let r = get(&script, "gzip, deflate, br");
+    assert_eq!((r.status, r.header("content-encoding")), (200, Some("br")));
+    assert!(r.header("content-type").is_some_and(|t| t.contains("javascript")), "{:?}", r.headers);
+    assert_eq!(r.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    assert!(r.header("vary").is_some_and(|v| v.contains("Accept-Encoding")), "{:?}", r.header("vary"));
+    assert_eq!(get(&script, "gzip").header("content-encoding"), Some("gzip"));
+    assert_eq!(get(&script, "br;q=0, gzip").header("content-encoding"), Some("gzip"));
+    let plain = get(&script, "identity");
+    assert_eq!((plain.header("content-encoding"), plain.text.as_str()), (None, "console.log('tashbeek');"));
+    std::fs::write(dir.join("index.html.gz"), b"GZ").unwrap();
+    let r = get("/", "gzip");
+    assert_eq!((r.header("content-encoding"), r.header("content-disposition")), (Some("gzip"), None));
+    assert!(r.header("content-type").is_some_and(|t| t.starts_with("text/html")), "{:?}", r.headers);
+    for route in ["/", "/organizations/0192f1c4-8a4e-7cc0-9d1e-1c2b3a4d5e6f", "/.secret", "/fonts/../.secret"] {
+        let r = get(route, "identity");
+        assert!(r.text.contains("dashboard"), "{route}: {}", r.text);
+        assert_eq!(r.header("cache-control"), Some("no-cache"), "{route}");
+    }
+    assert_eq!(get("/fonts/naskh.woff2", "br").header("cache-control"), Some("public, max-age=3600"));
+    // The API beside it is untouched.
+    s.get("/api/v1/nothing-here", None).problem(404, "not_found");
+    s.get("/healthz", None).expect(200);
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}
