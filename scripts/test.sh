@@ -86,6 +86,9 @@ fuzz postgres "${TASHBEEK_TEST_DATABASE_URL%/*}/$PGFUZZ_DB" 18182
 
 step "Dashboard: release build (wasm size) and browser tests in headless Chromium"
 scripts/build-dashboard.sh | tee "$ARTIFACTS/dashboard-build.log"
+# The browser tests drive the binary with the dashboard compiled in, run from a directory
+# without one: the one-file install.
+cargo build --locked -p tashbeek --features embed-dashboard
 rm -rf "$ARTIFACTS/screenshots"
 (cd tests/e2e && npm ci --silent --no-audit --no-fund && \
   TASHBEEK_ARTIFACTS="$ARTIFACTS" node --test --test-concurrency=1 i18n.test.mjs dashboard.test.mjs members.test.mjs networks.test.mjs admin.test.mjs) 2>&1 \

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use tashbeek_http::dashboard::Dashboard;
 
 use anyhow::Context;
 use serde::Deserialize;
@@ -40,7 +41,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Browsers reach this server over HTTPS (e.g. through a TLS proxy): send HSTS.
     pub https: bool,
-    /// The built dashboard to serve at `/`; empty serves the API alone.
+    /// A built dashboard directory to serve at `/` (`TASHBEEK_DASHBOARD_DIR`); an empty
+    /// path serves the API alone. `None`: the dashboard compiled into the binary, else
+    /// `frontend/dist` when run from a checkout.
     pub dashboard_dir: Option<PathBuf>,
     /// `text` or `json`.
     pub log_format: String,
@@ -70,7 +73,7 @@ impl Default for Config {
             shutdown_timeout_secs: 30,
             trust_proxy: false,
             https: false,
-            dashboard_dir: Some(PathBuf::from("frontend/dist")),
+            dashboard_dir: None,
             log_format: "text".into(),
             log: "info".into(),
         }
@@ -127,7 +130,7 @@ impl Config {
         parse("TASHBEEK_TRUST_PROXY", &mut c.trust_proxy)?;
         parse("TASHBEEK_HTTPS", &mut c.https)?;
         if let Ok(v) = std::env::var("TASHBEEK_DASHBOARD_DIR") {
-            c.dashboard_dir = Some(v.trim().into()).filter(|p: &PathBuf| !p.as_os_str().is_empty());
+            c.dashboard_dir = Some(v.trim().into());
         }
         parse("TASHBEEK_LOG_FORMAT", &mut c.log_format)?;
         if let Some(v) = env("TASHBEEK_LOG").or_else(|| env("RUST_LOG")) {
@@ -170,12 +173,22 @@ impl Config {
         PoolOptions { max_size: self.db_pool_size, connection_timeout: Duration::from_secs(self.db_timeout_secs) }
     }
 
+    /// The dashboard to serve: the directory named, else the one compiled in, else a
+    /// checkout's `frontend/dist`; `None` when there is none (or an empty path was named).
+    pub fn dashboard(&self) -> Option<Dashboard> {
+        match &self.dashboard_dir {
+            Some(dir) if dir.as_os_str().is_empty() => None,
+            Some(dir) => Dashboard::dir(dir),
+            None => crate::embedded_dashboard().or_else(|| Dashboard::dir(std::path::Path::new("frontend/dist"))),
+        }
+    }
+
     pub fn server(&self) -> ServerOptions {
         ServerOptions {
             workers: self.workers,
             cors_origins: self.cors_origins.clone(),
             shutdown_timeout: self.shutdown_timeout_secs,
-            dashboard_dir: self.dashboard_dir.clone().filter(|d| d.join("index.html").is_file()),
+            dashboard: self.dashboard(),
         }
     }
 }

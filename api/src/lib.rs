@@ -18,6 +18,19 @@ use tashbeek_persistence::{secrets, to_db_time, Backend, DbPool};
 
 pub use config::Config;
 
+#[cfg(feature = "embed-dashboard")]
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/dashboard.rs"));
+}
+
+/// The dashboard compiled into this binary (`--features embed-dashboard`), if it was.
+pub fn embedded_dashboard() -> Option<tashbeek_http::dashboard::Dashboard> {
+    #[cfg(feature = "embed-dashboard")]
+    return Some(tashbeek_http::dashboard::Dashboard::Embedded(embedded::FILES));
+    #[cfg(not(feature = "embed-dashboard"))]
+    None
+}
+
 /// Connects, migrates, and assembles what handlers share.
 pub fn build_state(cfg: &Config) -> anyhow::Result<AppState> {
     let pool = DbPool::connect(&cfg.database_url, &cfg.pool(), true).context("opening the database")?;

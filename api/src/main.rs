@@ -136,13 +136,17 @@ fn main() -> anyhow::Result<()> {
                 "tashbeek listening; API at /api/v1, reference at /docs"
             );
             let opts = cfg.server();
-            match (&opts.dashboard_dir, &cfg.dashboard_dir) {
-                (Some(d), _) => tracing::info!(dir = %d.display(), "serving the dashboard at /"),
+            match (&opts.dashboard, &cfg.dashboard_dir) {
+                (Some(d), _) => tracing::info!(from = %d.describe(), "serving the dashboard at /"),
+                (None, Some(d)) if d.as_os_str().is_empty() => tracing::info!("serving the API only, as configured"),
                 (None, Some(d)) => tracing::warn!(
                     dir = %d.display(),
                     "no built dashboard there (build it with scripts/build-dashboard.sh); serving the API only"
                 ),
-                (None, None) => {}
+                (None, None) => tracing::warn!(
+                    "this binary was built without the dashboard (feature embed-dashboard) and there is no \
+                     frontend/dist here; serving the API only (set TASHBEEK_DASHBOARD_DIR to a built dashboard)"
+                ),
             }
             actix_web::rt::System::new()
                 .block_on(async move { tashbeek_http::server(state, listener, opts)?.await })?;

@@ -23,11 +23,11 @@ export async function start() {
   const env = {
     ...process.env,
     DATABASE_URL: `sqlite://${join(dir, "tashbeek.db")}`,
-    TASHBEEK_DASHBOARD_DIR: join(root, "frontend/dist"),
     TASHBEEK_ARGON2_MEMORY_KIB: "64",
     TASHBEEK_LOG: "warn",
   };
-  const server = spawn(bin, ["serve", "--bind", `127.0.0.1:${port}`], { env, stdio: "inherit" });
+  // Run from the test's own directory: the binary carries the dashboard (embed-dashboard).
+  const server = spawn(bin, ["serve", "--bind", `127.0.0.1:${port}`], { env, stdio: "inherit", cwd: dir });
   for (let i = 0; i < 100; i++) {
     try { if ((await fetch(base + "/readyz")).ok) break; } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cache;
+pub mod dashboard;
 pub mod error;
 pub mod etag;
 pub mod extract;
@@ -18,7 +19,6 @@ pub mod state;
 pub mod user;
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 
 use actix_cors::Cors;
 use actix_web::http::header;
@@ -39,9 +39,9 @@ pub struct ServerOptions {
     pub cors_origins: Vec<String>,
     /// Seconds to let in-flight requests finish on shutdown.
     pub shutdown_timeout: u64,
-    /// The built dashboard (trunk's `dist`), served at `/` with deep links falling back
-    /// to its `index.html`; `None` serves the API alone.
-    pub dashboard_dir: Option<PathBuf>,
+    /// The built dashboard, served at `/` with deep links falling back to its
+    /// `index.html`; `None` serves the API alone.
+    pub dashboard: Option<dashboard::Dashboard>,
 }
 
 fn cors(origins: &[String]) -> Cors {
@@ -138,75 +138,11 @@ async fn docs_redirect() -> actix_web::HttpResponse {
     actix_web::HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/docs/")).finish()
 }
 
-/// Where the built dashboard is, for [`dashboard_file`].
-#[derive(Clone)]
-struct DashboardDir(PathBuf);
-
-/// Serves the dashboard's files. The build writes a brotli and a gzip copy beside each
-/// compressible file (`app.wasm.br`, `app.wasm.gz`); the one the browser accepts is sent
-/// as is, so nothing is compressed per request and slow links get the smallest form.
-/// Hashed names (trunk's `name-<16 hex>.ext`) never change content, so browsers keep them
-/// a year without asking; `index.html` is revalidated on every visit, so a new release is
-/// picked up at once. Any other path is a client-side route and gets `index.html`.
-async fn dashboard_file(
-    req: actix_web::HttpRequest,
-    dir: web::Data<DashboardDir>,
-) -> actix_web::Result<actix_web::HttpResponse> {
-    use actix_web::http::header::{ContentEncoding, HeaderValue};
-    let rel = req.path().trim_start_matches('/');
-    let safe = !rel.split('/').any(|seg| seg == ".." || seg.starts_with('.') || seg.contains('\\'));
-    let mut path = dir.0.join(rel);
-    if rel.is_empty() || !safe || !path.is_file() {
-        path = dir.0.join("index.html");
-    }
-    let accepts = |coding: &str| {
-        req.headers().get_all(header::ACCEPT_ENCODING).filter_map(|v| v.to_str().ok()).any(|v| {
-            v.split(',').any(|c| {
-                let mut parts = c.split(';');
-                parts.next().map(str::trim) == Some(coding)
-                    && !parts
-                        .any(|p| matches!(p.trim().replace(' ', "").as_str(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"))
-            })
-        })
-    };
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-    let mime = actix_files::file_extension_to_mime(path.extension().and_then(|e| e.to_str()).unwrap_or_default());
-    let variants = [("br", ContentEncoding::Brotli), ("gz", ContentEncoding::Gzip)];
-    let mut file = None;
-    for (suffix, coding) in variants {
-        let candidate = path.with_file_name(format!("{name}.{suffix}"));
-        if accepts(if suffix == "br" { "br" } else { "gzip" }) && candidate.is_file() {
-            file = Some(actix_files::NamedFile::open_async(&candidate).await?.set_content_encoding(coding));
-            break;
-        }
-    }
-    let file = match file {
-        Some(f) => f,
-        None => actix_files::NamedFile::open_async(&path).await?,
-    };
-    let mut res = file.set_content_type(mime).disable_content_disposition().into_response(&req);
-    let hashed = name
-        .split('.')
-        .next()
-        .and_then(|stem| stem.rsplit(['-', '_']).find(|part| part.len() == 16))
-        .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
-    let cache = if name == "index.html" {
-        "no-cache"
-    } else if hashed {
-        "public, max-age=31536000, immutable"
-    } else {
-        "public, max-age=3600"
-    };
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
-    res.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    Ok(res)
-}
-
 /// Builds the server on an already-bound listener (tests bind port 0).
 pub fn server(state: AppState, listener: TcpListener, opts: ServerOptions) -> std::io::Result<actix_web::dev::Server> {
     let data = web::Data::new(state);
     let body_limit = data.settings.body_limit;
-    let index = opts.dashboard_dir.as_ref().and_then(|d| std::fs::read_to_string(d.join("index.html")).ok());
+    let index = opts.dashboard.as_ref().and_then(dashboard::Dashboard::index_html);
     let policy = web::Data::new(middleware::HeaderPolicy::for_dashboard(index.as_deref(), data.settings.https));
     let o = opts.clone();
     let mut server = HttpServer::new(move || {
@@ -228,11 +164,11 @@ pub fn server(state: AppState, listener: TcpListener, opts: ServerOptions) -> st
             .configure(operations)
             .into_app()
             .configure(|cfg| {
-                if let Some(dir) = &o.dashboard_dir {
-                    cfg.app_data(web::Data::new(DashboardDir(dir.clone()))).service(
+                if let Some(d) = &o.dashboard {
+                    cfg.app_data(web::Data::new(d.clone())).service(
                         web::resource("/{path:.*}")
-                            .route(web::get().to(dashboard_file))
-                            .route(web::head().to(dashboard_file)),
+                            .route(web::get().to(dashboard::serve))
+                            .route(web::head().to(dashboard::serve)),
                     );
                 }
             })
