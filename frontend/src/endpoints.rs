@@ -9,7 +9,8 @@ use tashbeek_domain::auth::{LoginRequest, TokenPair};
 use tashbeek_domain::invitation::{InvitationCreated, InvitationInput, InvitationPreview};
 use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
 use tashbeek_domain::organization::{
-    DuplicateCandidate, Organization, OrganizationCreated, OrganizationInput, VerificationEvent, VerificationStatus,
+    DuplicateCandidate, Organization, OrganizationCreated, OrganizationInput, OrganizationSummary, VerificationEvent,
+    VerificationStatus,
 };
 use tashbeek_domain::page::Page;
 use tashbeek_domain::reference::{Area, AreaInput, Sector, SectorInput};
@@ -51,11 +52,11 @@ pub mod organizations {
     use super::*;
 
     /// One page of the directory for an already-encoded query string.
-    pub async fn list(query: &str) -> Result<Page<Organization>, ApiError> {
+    pub async fn list(query: &str) -> Result<Page<OrganizationSummary>, ApiError> {
         fetch(&format!("/api/v1/organizations?{query}")).await
     }
 
-    pub async fn search(q: &str, limit: u32) -> Result<Page<Organization>, ApiError> {
+    pub async fn search(q: &str, limit: u32) -> Result<Page<OrganizationSummary>, ApiError> {
         list(&format!("limit={limit}&q={}", enc(q))).await
     }
 

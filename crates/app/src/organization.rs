@@ -3,8 +3,8 @@
 //! restore, history, the directory query and duplicate checks.
 
 use tashbeek_domain::organization::{
-    ContactVisibility, DuplicateCandidate, Organization, OrganizationCreated, OrganizationInput, VerificationEvent,
-    VerificationInput, VerificationStatus,
+    ContactVisibility, DuplicateCandidate, Organization, OrganizationCreated, OrganizationInput, OrganizationSummary,
+    VerificationEvent, VerificationInput, VerificationStatus,
 };
 use tashbeek_domain::page::{Cursor, Page};
 use tashbeek_domain::user::OrgRole;
@@ -274,7 +274,7 @@ pub struct DirectoryQuery {
 
 /// One page of the directory as the caller may see it. An unknown area is a field
 /// error of the `area` parameter.
-pub fn list(ctx: &mut Ctx, q: DirectoryQuery) -> AppResult<Page<Organization>> {
+pub fn list(ctx: &mut Ctx, q: DirectoryQuery) -> AppResult<Page<OrganizationSummary>> {
     let scope = scope(ctx)?;
     let mut area_subtrees = Vec::new();
     for a in &q.areas {
@@ -303,9 +303,8 @@ pub fn list(ctx: &mut Ctx, q: DirectoryQuery) -> AppResult<Page<Organization>> {
     };
     let after = q.after.as_ref().map(|c| (c.k.as_str(), c.id.as_str()));
     let rows = orgs::list(ctx.conn, &filter, q.limit + 1, after)?;
-    let signed_in = ctx.caller.is_some();
     Page::from_rows(rows, q.limit, |r| Cursor { k: orgs::sort_key(r, q.sort), id: r.id.to_string() })
-        .try_map(|r| Ok(present(r.into_domain()?, signed_in)))
+        .try_map(|r| Ok::<_, AppError>(r.into_summary()))
 }
 
 /// Registered organizations the caller may read whose normalized name is `key` and that

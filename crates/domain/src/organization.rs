@@ -419,6 +419,34 @@ pub struct Organization {
     pub version: i64,
 }
 
+/// What a list shows of an organization: enough for a list screen, a phone's list or a
+/// sync client to show it and decide whether to fetch more, without the profile's text,
+/// contacts and resource details (`GET /organizations/{id}` has the whole record). Every
+/// list of a later entity follows the same pattern: a summary per item, the record by id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganizationSummary {
+    pub id: OrganizationId,
+    pub kind: OrganizationKind,
+    pub name_ar: Option<String>,
+    pub name_en: Option<String>,
+    pub acronym: Option<String>,
+    pub verification_status: VerificationStatus,
+    pub archived: bool,
+    /// Sector codes.
+    pub sectors: Vec<String>,
+    /// Area ids where it works.
+    pub areas: Vec<String>,
+    /// The kinds of resources it needs and offers; their details are in the record.
+    pub needs: Vec<ResourceKind>,
+    pub offers: Vec<ResourceKind>,
+    pub members_count: Option<i64>,
+    pub volunteers_count: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+    /// The record's version: a sync client refetches the record when it changed.
+    pub version: i64,
+}
+
 impl Organization {
     /// The profile as a client would send it back (for editing, and for audit snapshots).
     /// Hidden contacts come back empty.

@@ -6,8 +6,8 @@ use actix_web::{delete, get, post, put};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tashbeek_domain::organization::{
-    DuplicateCandidate, Organization, OrganizationCreated, OrganizationInput, OrganizationKind, ResourceKind,
-    VerificationEvent, VerificationInput, VerificationStatus,
+    DuplicateCandidate, Organization, OrganizationCreated, OrganizationInput, OrganizationKind, OrganizationSummary,
+    ResourceKind, VerificationEvent, VerificationInput, VerificationStatus,
 };
 use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::validation::Violation;
@@ -378,7 +378,7 @@ fn parse_enum_list<T>(
     params(ListParams),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "One page of the directory", body = Page<Organization>),
+        (status = 200, description = "One page of the directory: a summary per organization (the record is `GET /organizations/{id}`)", body = Page<OrganizationSummary>),
         (status = 400, description = "A parameter is invalid (unknown value, bad cursor, limit out of range)", body = Problem, content_type = "application/problem+json"),
         (status = 401, response = InvalidToken),
     )

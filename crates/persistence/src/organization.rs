@@ -4,8 +4,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use tashbeek_domain::organization::{
-    ContactVisibility, Contacts, DuplicateCandidate, Organization, OrganizationInput, OrganizationKind, Resource,
-    VerificationEvent, VerificationStatus,
+    ContactVisibility, Contacts, DuplicateCandidate, Organization, OrganizationInput, OrganizationKind,
+    OrganizationSummary, Resource, VerificationEvent, VerificationStatus,
 };
 use tashbeek_domain::{OrganizationId, UserId, VerificationEventId};
 
@@ -152,6 +152,28 @@ impl OrgRow {
             updated_at: from_db_time(self.updated_at),
             version: self.version,
         })
+    }
+
+    /// What a list shows of this organization.
+    pub fn into_summary(self) -> OrganizationSummary {
+        let kinds = |list: Json<Vec<Resource>>| list.into_inner().into_iter().map(|r| r.kind).collect();
+        OrganizationSummary {
+            id: self.id,
+            kind: self.kind,
+            name_ar: self.name_ar,
+            name_en: self.name_en,
+            acronym: self.acronym,
+            verification_status: self.verification_status,
+            archived: self.archived_at.is_some(),
+            sectors: self.sector_codes.into_inner(),
+            areas: self.area_ids.into_inner(),
+            needs: kinds(self.needs),
+            offers: kinds(self.offers),
+            members_count: self.members_count,
+            volunteers_count: self.volunteers_count,
+            updated_at: from_db_time(self.updated_at),
+            version: self.version,
+        }
     }
 
     /// The profile as a client would submit it, for audit before/after snapshots.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use tashbeek_domain::organization::{Organization, OrganizationKind, ResourceKind, VerificationStatus};
+use tashbeek_domain::organization::{OrganizationKind, OrganizationSummary, ResourceKind, VerificationStatus};
 
 use crate::api::{enc, ApiError};
 use crate::endpoints;
@@ -52,7 +52,7 @@ pub fn Directory() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let need = RwSignal::new(String::new());
     let offer = RwSignal::new(String::new());
-    let items = RwSignal::new(Vec::<Organization>::new());
+    let items = RwSignal::new(Vec::<OrganizationSummary>::new());
     let next = RwSignal::new(None::<String>);
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
@@ -194,7 +194,7 @@ pub fn Directory() -> impl IntoView {
 }
 
 #[component]
-fn OrgCard(org: Organization) -> impl IntoView {
+fn OrgCard(org: OrganizationSummary) -> impl IntoView {
     let i18n = use_i18n();
     let reference = use_reference();
     let href = format!("/organizations/{}", org.id);

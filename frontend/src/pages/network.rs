@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
-use tashbeek_domain::organization::Organization;
+use tashbeek_domain::organization::OrganizationSummary;
 
 use crate::api::ApiError;
 use crate::endpoints;
@@ -223,7 +223,7 @@ pub fn NetworkPage() -> impl IntoView {
 fn InviteOrganization(network: String, invited: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let q = RwSignal::new(String::new());
-    let found = RwSignal::new(Vec::<Organization>::new());
+    let found = RwSignal::new(Vec::<OrganizationSummary>::new());
     let error = RwSignal::new(None::<ApiError>);
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

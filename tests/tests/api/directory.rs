@@ -39,6 +39,20 @@ fn search_is_arabic_aware(s: &TestServer) {
         assert_eq!(names(q), vec!["جمعية الأمل"], "query {q}");
     }
     assert_eq!(names("hope"), vec!["Hope Volunteers"]);
+    // List items are summaries; the record by id has the rest.
+    let item = s.get("/api/v1/organizations?q=hope", None).expect(200).body["items"][0].clone();
+    let keys: Vec<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
+    for key in
+        ["id", "kind", "name_ar", "name_en", "verification_status", "sectors", "areas", "needs", "offers", "version"]
+    {
+        assert!(keys.contains(&key), "summary lacks {key}: {item}");
+    }
+    for key in ["description", "contacts", "address", "registration_number"] {
+        assert!(!keys.contains(&key), "summary carries {key}: {item}");
+    }
+    let full = s.get(&format!("/api/v1/organizations/{}", item["id"].as_str().unwrap()), None).expect(200).body;
+    assert_eq!(full["description"], "Youth in Shendi");
+    assert_eq!(full["version"], item["version"]);
     assert_eq!(names("HOPE shendi"), vec!["Hope Volunteers"]);
     assert_eq!(names("مبادره النور"), vec!["مُبادرةُ النّور"]);
     assert_eq!(names("2030"), vec!["منظمة ٢٠٣٠ للتنمية"]);
