@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use serde_json::json;
-use tashbeek_domain::audit::AuditEntry;
+use tashbeek_domain::audit::{AuditEntry, AuditSummary};
 use tashbeek_domain::auth::{LoginRequest, TokenPair};
 use tashbeek_domain::invitation::{InvitationCreated, InvitationInput, InvitationPreview};
 use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
@@ -230,11 +230,16 @@ pub mod audit {
     use super::*;
 
     /// The newest changes, optionally of one action.
-    pub async fn list(action: &str, cursor: Option<&str>) -> Result<Page<AuditEntry>, ApiError> {
+    pub async fn list(action: &str, cursor: Option<&str>) -> Result<Page<AuditSummary>, ApiError> {
         let mut q = page_query(50, cursor);
         if !action.trim().is_empty() {
             q.push_str(&format!("&action={}", enc(action.trim())));
         }
         fetch(&format!("/api/v1/audit?{q}")).await
+    }
+
+    /// One change with its before and after snapshots.
+    pub async fn get(id: &str) -> Result<AuditEntry, ApiError> {
+        fetch(&format!("/api/v1/audit/{id}")).await
     }
 }

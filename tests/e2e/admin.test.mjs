@@ -61,6 +61,15 @@ test("a coordinator manages accounts, sectors and areas, and reads the audit log
     const rows = [...document.querySelectorAll("#audit tbody tr")];
     return rows.length === 1 && rows[0].textContent.includes("sector.create");
   });
+  // An entry opens with the fields the change set.
+  await page.click("#audit .audit-open");
+  await page.waitForFunction(() => {
+    const t = document.querySelector("#audit-changes")?.textContent ?? "";
+    return t.includes("name_ar") && t.includes("الصحة النفسية") && t.includes("mental_health");
+  });
+  await shot(page, "admin-audit-entry");
+  await page.click("#audit-close");
+  await page.locator("#audit-entry").waitFor({ state: "detached" });
   await shot(page, "admin-audit");
   await page.click("#lang-switch");
   await page.waitForFunction(() => document.documentElement.dir === "ltr");

@@ -7,6 +7,7 @@
 //! [`Event`] per state change in the same transaction.
 
 pub mod account;
+pub mod audit;
 pub mod authz;
 pub mod context;
 pub mod error;

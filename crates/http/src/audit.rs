@@ -1,17 +1,19 @@
 //! Reading the audit log (administrators and observers).
 
 use actix_web::get;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use tashbeek_domain::audit::AuditEntry;
-use tashbeek_domain::page::{self, Cursor, Page};
+use tashbeek_app as app;
+use tashbeek_domain::audit::{AuditEntry, AuditSummary};
+use tashbeek_domain::page::{self, Page};
+use tashbeek_domain::AuditEntryId;
 use tashbeek_domain::ValidationErrors;
 use tashbeek_persistence::audit;
 use utoipa::IntoParams;
 
 use crate::auth::Auth;
 use crate::error::responses::*;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::QueryParams;
 use crate::state::AppState;
 
@@ -39,7 +41,7 @@ pub struct AuditParams {
     params(AuditParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Changes, newest first", body = Page<AuditEntry>),
+        (status = 200, description = "Changes, newest first, as summaries (the snapshots are in `GET /audit/{id}`)", body = Page<AuditSummary>),
         (status = 400, response = BadPage),
         (status = 401, response = NotSignedIn),
         (status = 403, response = ReadersOnly),
@@ -48,6 +50,7 @@ pub struct AuditParams {
 #[get("/audit")]
 pub async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
     Auth(actor): Auth,
     QueryParams(p): QueryParams<AuditParams>,
 ) -> ApiResult<HttpResponse> {
@@ -55,16 +58,34 @@ pub async fn list(
     let (limit, cursor) = page::parse(p.limit, p.cursor.as_deref(), &mut e);
     let before = cursor.map(|c| c.id);
     e.into_result().map_err(ApiError::bad_parameter)?;
-    if !actor.reads_all() {
-        return Err(ApiError::forbidden());
-    }
     let filter =
         audit::Filter { object_type: p.object_type, object_id: p.object_id, actor_id: p.actor_id, action: p.action };
+    let env = state.env(Some(actor), &req);
     let page = state
-        .db(move |conn| {
-            let items = audit::list(conn, &filter, limit + 1, before.as_deref())?;
-            Ok(Page::from_rows(items, limit, |e| Cursor::of_id(&e.id)))
-        })
+        .db(move |conn| Ok(app::read(conn, env, |ctx| app::audit::list(ctx, &filter, limit, before.as_deref()))?))
         .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+#[utoipa::path(
+    tag = "audit", operation_id = "get_audit_entry",
+    params(("id" = String, Path, description = "Audit entry id (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The change with the record as it was before and after it", body = AuditEntry),
+        (status = 401, response = NotSignedIn),
+        (status = 403, response = ReadersOnly),
+        (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<AuditEntryId>,
+) -> ApiResult<HttpResponse> {
+    let (env, id) = (state.env(Some(actor), &req), id.into_inner());
+    let entry = state.db(move |conn| Ok(app::read(conn, env, |ctx| app::audit::get(ctx, &id))?)).await?;
+    Ok(HttpResponse::Ok().json(entry))
 }

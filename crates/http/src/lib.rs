@@ -118,6 +118,7 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(reference::create_area)
             .service(reference::rename_area)
             .service(audit::list)
+            .service(audit::get)
             .default_service(web::to(unmatched)),
     );
 }

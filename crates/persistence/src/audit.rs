@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use tashbeek_domain::audit::AuditEntry;
+use tashbeek_domain::audit::{AuditEntry, AuditSummary};
 
 use crate::error::DbResult;
 use crate::schema::audit_log;
@@ -36,6 +36,18 @@ struct Row {
     request_id: Option<String>,
 }
 
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+struct SummaryRow {
+    id: tashbeek_domain::AuditEntryId,
+    at: chrono::NaiveDateTime,
+    actor_id: Option<tashbeek_domain::UserId>,
+    action: String,
+    object_type: String,
+    object_id: String,
+    request_id: Option<String>,
+}
+
 /// Writes one audit row (the same row the bulk loader writes for a change).
 pub fn record(conn: &mut DbConn, c: Change<'_>) -> DbResult<()> {
     let row = crate::bulk::AuditRow::from_change(new_key(), c);
@@ -52,7 +64,7 @@ pub struct Filter {
 }
 
 /// Newest first, keyset-paginated by id (UUIDv7 is time-ordered).
-pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, before_id: Option<&str>) -> DbResult<Vec<AuditEntry>> {
+pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, before_id: Option<&str>) -> DbResult<Vec<AuditSummary>> {
     let mut q = audit_log::table.into_boxed();
     if let Some(t) = &f.object_type {
         q = q.filter(audit_log::object_type.eq(t));
@@ -69,19 +81,35 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, before_id: Option<&str>) 
     if let Some(b) = before_id {
         q = q.filter(audit_log::id.lt(b));
     }
-    let rows: Vec<Row> = q.order(audit_log::id.desc()).limit(limit).select(Row::as_select()).load(conn)?;
+    // The snapshots stay in the table: a page of summaries reads no JSON.
+    let rows: Vec<SummaryRow> =
+        q.order(audit_log::id.desc()).limit(limit).select(SummaryRow::as_select()).load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|r| AuditEntry {
+        .map(|r| AuditSummary {
             id: r.id,
             at: from_db_time(r.at),
             actor_id: r.actor_id,
             action: r.action,
             object_type: r.object_type,
             object_id: r.object_id,
-            before: r.before_json.map(crate::json::Json::into_inner),
-            after: r.after_json.map(crate::json::Json::into_inner),
             request_id: r.request_id,
         })
         .collect())
+}
+
+/// One entry with its snapshots.
+pub fn get(conn: &mut DbConn, id: &tashbeek_domain::AuditEntryId) -> DbResult<AuditEntry> {
+    let r: Row = audit_log::table.find(id).select(Row::as_select()).first(conn)?;
+    Ok(AuditEntry {
+        id: r.id,
+        at: from_db_time(r.at),
+        actor_id: r.actor_id,
+        action: r.action,
+        object_type: r.object_type,
+        object_id: r.object_id,
+        before: r.before_json.map(crate::json::Json::into_inner),
+        after: r.after_json.map(crate::json::Json::into_inner),
+        request_id: r.request_id,
+    })
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use tashbeek_domain::audit::AuditEntry;
+use tashbeek_domain::audit::{AuditEntry, AuditSummary};
 use tashbeek_domain::reference::{AreaInput, AreaLevel, SectorInput};
 use tashbeek_domain::user::{GlobalRole, NewUser, User, UserUpdate};
 
@@ -326,10 +326,19 @@ pub fn ReferencePage() -> impl IntoView {
 pub fn AuditPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let entries = RwSignal::new(Vec::<AuditEntry>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let entries = RwSignal::new(Vec::<AuditSummary>::new());
+    let opened = RwSignal::new(None::<AuditEntry>);
+    let open = move |id: String| {
+        leptos::task::spawn_local(async move {
+            match endpoints::audit::get(&id).await {
+                Ok(entry) => opened.set(Some(entry)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     let next = RwSignal::new(None::<String>);
     let action = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let load = move |cursor: Option<String>| {
         let a = action.get_untracked();
         leptos::task::spawn_local(async move {
@@ -363,20 +372,89 @@ pub fn AuditPage() -> impl IntoView {
                     <tbody>
                         {move || entries.get().into_iter().map(|e| {
                             let at = e.at;
+                            let id = e.id.to_string();
                             view! {
                                 <tr>
                                     <td>{move || i18n.date(at)}</td>
-                                    <td dir="ltr"><code>{e.action.clone()}</code></td>
+                                    <td dir="ltr">
+                                        <button type="button" class="link audit-open" on:click=move |_| open(id.clone())>
+                                            <code>{e.action.clone()}</code>
+                                        </button>
+                                    </td>
                                     <td dir="ltr"><bdi class="small">{format!("{} {}", e.object_type, e.object_id)}</bdi></td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
+                {move || opened.get().map(|entry| view! { <AuditChanges entry=entry close=Callback::new(move |_| opened.set(None))/> })}
                 {move || next.get().map(|c| view! {
                     <button type="button" class="button secondary" id="audit-more" on:click=move |_| load(Some(c.clone()))>{move || i18n.t("admin.more")}</button>
                 })}
             </Show>
+        </section>
+    }
+}
+
+/// The fields a change touched, each with its value before and after (a creation shows
+/// what was set, a removal what was there).
+fn changed_fields(entry: &AuditEntry) -> Vec<(String, String, String)> {
+    use serde_json::Value;
+    let empty = serde_json::Map::new();
+    let obj = |v: &Option<Value>| v.as_ref().and_then(Value::as_object).cloned().unwrap_or_else(|| empty.clone());
+    let (before, after) = (obj(&entry.before), obj(&entry.after));
+    let show = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .map(|k| (k.clone(), show(before.get(k)), show(after.get(k))))
+        .filter(|(_, b, a)| b != a)
+        .collect()
+}
+
+#[component]
+fn AuditChanges(entry: AuditEntry, close: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let changes = changed_fields(&entry);
+    let at = entry.at;
+    let empty = changes.is_empty();
+    view! {
+        <section class="card" id="audit-entry" aria-live="polite">
+            <h2 dir="ltr"><code>{entry.action.clone()}</code></h2>
+            <p class="muted small">
+                {move || i18n.date(at)}" · "
+                <bdi dir="ltr">{format!("{} {}", entry.object_type, entry.object_id)}</bdi>
+            </p>
+            <Show when=move || empty>
+                <p class="muted">{move || i18n.t("admin.no_changes")}</p>
+            </Show>
+            <Show when=move || !empty>
+                <table class="table" id="audit-changes">
+                    <thead><tr>
+                        <th>{move || i18n.t("admin.field")}</th>
+                        <th>{move || i18n.t("admin.before")}</th>
+                        <th>{move || i18n.t("admin.after")}</th>
+                    </tr></thead>
+                    <tbody>
+                        {changes.clone().into_iter().map(|(field, before, after)| view! {
+                            <tr>
+                                <td dir="ltr"><code>{field}</code></td>
+                                <td><bdi>{before}</bdi></td>
+                                <td><bdi>{after}</bdi></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+            <button type="button" class="button secondary" id="audit-close" on:click=move |_| close.run(())>
+                {move || i18n.t("admin.close")}
+            </button>
         </section>
     }
 }

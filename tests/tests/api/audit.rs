@@ -24,12 +24,21 @@ fn audit_log_records_every_change(s: &TestServer) {
         vec!["organization.verification", "organization.update", "organization.create"],
         "newest first"
     );
-    let update = &items[1];
+    // The list holds summaries; each entry has its snapshots.
+    assert!(items.iter().all(|e| e.get("before").is_none() && e.get("after").is_none()), "{items:?}");
+    let entry = |e: &Value| s.get(&format!("/api/v1/audit/{}", e["id"].as_str().unwrap()), Some(&admin)).expect(200);
+    let update = entry(&items[1]).body;
     assert_eq!(update["actor_id"], admin_id.as_str());
     assert_eq!(update["before"]["name_ar"], "جمعية السجل");
     assert_eq!(update["after"]["name_ar"], "جمعية السجل المعدلة");
     assert!(update["request_id"].as_str().is_some());
-    assert_eq!(items[0]["after"]["verification_status"], "verified");
+    assert_eq!(entry(&items[0]).body["after"]["verification_status"], "verified");
+    // Entries are for readers of the whole log only; an unknown one is 404.
+    let (user, _) = s.signup("member@x.org", "جمعية العضو");
+    s.get(&format!("/api/v1/audit/{}", items[0]["id"].as_str().unwrap()), Some(&user)).problem(403, "forbidden");
+    s.get("/api/v1/audit/0192f1c4-8a4e-7cc0-9d1e-1c2b3a4d5e6f", Some(&admin)).problem(404, "not_found");
+    s.get("/api/v1/audit/not-an-id", Some(&admin)).problem(404, "not_found");
+    s.get(&format!("/api/v1/audit/{}", items[0]["id"].as_str().unwrap()), None).problem(401, "unauthorized");
     // Filter by actor and page.
     let r = s.get(&format!("/api/v1/audit?actor_id={admin_id}&limit=2"), Some(&admin)).expect(200);
     assert_eq!(r.body["items"].as_array().unwrap().len(), 2);
