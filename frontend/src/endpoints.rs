@@ -14,7 +14,7 @@ use tashbeek_domain::organization::{
 };
 use tashbeek_domain::page::Page;
 use tashbeek_domain::reference::{Area, AreaInput, Sector, SectorInput};
-use tashbeek_domain::user::{Member, NewUser, User, UserUpdate};
+use tashbeek_domain::user::{Member, NewUser, User, UserSummary, UserUpdate};
 
 use crate::api::{call, enc, get as fetch, ApiError, Method, Reply};
 
@@ -193,7 +193,7 @@ pub mod networks {
 pub mod users {
     use super::*;
 
-    pub async fn list(cursor: Option<&str>) -> Result<Page<User>, ApiError> {
+    pub async fn list(cursor: Option<&str>) -> Result<Page<UserSummary>, ApiError> {
         fetch(&format!("/api/v1/users?{}", page_query(100, cursor))).await
     }
 

@@ -4,7 +4,7 @@
 
 use tashbeek_domain::organization::{OrganizationCreated, OrganizationInput};
 use tashbeek_domain::page::{Cursor, Page};
-use tashbeek_domain::user::{GlobalRole, User, UserUpdate};
+use tashbeek_domain::user::{GlobalRole, User, UserSummary, UserUpdate};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::UserId;
 use tashbeek_domain::ValidationErrors;
@@ -151,17 +151,12 @@ pub fn get(ctx: &mut Ctx, id: &UserId) -> AppResult<User> {
 }
 
 /// Accounts, oldest first: for administrators and observers.
-pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&str>) -> AppResult<Page<User>> {
+pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&str>) -> AppResult<Page<UserSummary>> {
     if !ctx.caller()?.reads_all() {
         return Err(AppError::Forbidden);
     }
     let page = Page::from_rows(users::list(ctx.conn, limit + 1, after)?, limit, |r| Cursor::of_id(&r.id));
-    let ids: Vec<UserId> = page.items.iter().map(|r| r.id.clone()).collect();
-    let mut memberships = users::memberships_of(ctx.conn, &ids)?;
-    Ok(page.try_map(|r| {
-        let m = memberships.remove(&r.id).unwrap_or_default();
-        r.into_domain(m)
-    })?)
+    page.try_map(|r| Ok(r.into_summary()))
 }
 
 /// Counts one sign-up from `address` against its limit before anything else is done,

@@ -9,7 +9,7 @@ use tashbeek_app::{self as app, authz, membership, session};
 use tashbeek_domain::auth::TokenPair;
 use tashbeek_domain::organization::{DuplicateCandidate, Organization};
 use tashbeek_domain::page::{self, Page};
-use tashbeek_domain::user::{GlobalRole, Member, NewUser, Signup, User, UserUpdate};
+use tashbeek_domain::user::{GlobalRole, Member, NewUser, Signup, User, UserSummary, UserUpdate};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
 use tashbeek_domain::{OrganizationId, UserId};
@@ -140,7 +140,7 @@ impl PageParams {
     params(PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Accounts, oldest first", body = Page<User>),
+        (status = 200, description = "Accounts, oldest first, as summaries (memberships are in `GET /users/{id}`)", body = Page<UserSummary>),
         (status = 400, response = BadPage),
         (status = 401, response = NotSignedIn),
         (status = 403, response = ReadersOnly),

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use tashbeek_domain::user::{GlobalRole, Member, Membership, OrgRole, User};
+use tashbeek_domain::user::{GlobalRole, Member, Membership, OrgRole, User, UserSummary};
 use tashbeek_domain::{OrganizationId, UserId};
 
 use crate::error::DbResult;
@@ -27,6 +27,19 @@ pub struct UserRow {
 }
 
 impl UserRow {
+    /// What the users list shows of this account.
+    pub fn into_summary(self) -> UserSummary {
+        UserSummary {
+            id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            role: self.role,
+            disabled: self.disabled,
+            created_at: from_db_time(self.created_at),
+            updated_at: from_db_time(self.updated_at),
+        }
+    }
+
     pub fn into_domain(self, memberships: Vec<Membership>) -> DbResult<User> {
         Ok(User {
             id: self.id,

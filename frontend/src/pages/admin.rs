@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use tashbeek_domain::audit::{AuditEntry, AuditSummary};
 use tashbeek_domain::reference::{AreaInput, AreaLevel, SectorInput};
-use tashbeek_domain::user::{GlobalRole, NewUser, User, UserUpdate};
+use tashbeek_domain::user::{GlobalRole, NewUser, UserSummary, UserUpdate};
 
 use crate::api::ApiError;
 use crate::endpoints;
@@ -38,7 +38,7 @@ fn NotAllowed() -> impl IntoView {
 pub fn UsersPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let users = RwSignal::new(Vec::<User>::new());
+    let users = RwSignal::new(Vec::<UserSummary>::new());
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
     let load = move |cursor: Option<String>| {
@@ -57,7 +57,7 @@ pub fn UsersPage() -> impl IntoView {
             match endpoints::users::update(&id, &change).await {
                 Ok(user) => users.update(|list| {
                     if let Some(u) = list.iter_mut().find(|u| u.id == user.id) {
-                        *u = user;
+                        *u = user.summary();
                     }
                 }),
                 Err(e) => error.set(Some(e)),

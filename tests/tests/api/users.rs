@@ -39,6 +39,12 @@ fn platform_admins_manage_users(s: &TestServer) {
     let page2 = s.get(&format!("/api/v1/users?limit=2&cursor={c}"), Some(&admin)).expect(200);
     assert_eq!(page2.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(page2.body["next_cursor"], Value::Null);
+    // List items are summaries; the account by id has its memberships.
+    let member = &page2.body["items"][0];
+    assert_eq!(member["email"], "user@x.org");
+    assert!(member.get("memberships").is_none(), "{member}");
+    let full = s.get(&format!("/api/v1/users/{}", member["id"].as_str().unwrap()), Some(&admin)).expect(200);
+    assert_eq!(full.body["memberships"][0]["role"], "admin");
 
     // Role changes and the last-admin guard.
     let r = s
