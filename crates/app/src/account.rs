@@ -81,14 +81,19 @@ pub fn signup(ctx: &mut Ctx, account: NewAccount, org: &OrganizationInput) -> Ap
     Ok((row.id, created))
 }
 
+/// An invited address that already has an account signs in to accept.
+pub fn account_exists() -> AppError {
+    AppError::conflict(
+        "account_exists",
+        "لهذا البريد حساب بالفعل: سجّل الدخول به ثم اقبل الدعوة.",
+        "This address already has an account: sign in with it, then accept.",
+    )
+}
+
 /// A new account made from an invitation link (the caller becomes that account).
 pub fn create_invited(ctx: &mut Ctx, account: NewAccount) -> AppResult<UserId> {
     if email_is_taken(ctx, account.email)? {
-        return Err(AppError::conflict(
-            "account_exists",
-            "لهذا البريد حساب بالفعل: سجّل الدخول به ثم اقبل الدعوة.",
-            "This address already has an account: sign in with it, then accept.",
-        ));
+        return Err(account_exists());
     }
     ctx.caller = None;
     Ok(insert(ctx, account)?.id)
@@ -112,6 +117,8 @@ fn state_of(r: &UserRow) -> AppResult<AccountState> {
 /// account's sessions at once.
 pub fn update(ctx: &mut Ctx, id: &UserId, input: &UserUpdate) -> AppResult<User> {
     authz::admin(ctx)?;
+    // Serialized with the account's session changes, so a refresh cannot slip past a disable.
+    users::lock_account(ctx.conn, id)?;
     let mut row = users::get(ctx.conn, id)?;
     let before = state_of(&row)?;
     if let Some(n) = &input.display_name {

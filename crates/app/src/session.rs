@@ -93,7 +93,14 @@ pub fn fail_login(ctx: &mut Ctx) -> AppResult<()> {
 /// A sign-in whose password was right: the account's failures are forgotten, this
 /// attempt is given back, and a new session starts.
 pub fn start(ctx: &mut Ctx, attempt: Attempt, refresh_ttl: Duration) -> AppResult<Opened> {
-    let user = attempt.user.ok_or(AppError::Unauthorized)?;
+    let checked = attempt.user.ok_or(AppError::Unauthorized)?;
+    // The password was checked outside this transaction: the account must still have it,
+    // and still be enabled (a change or a disable meanwhile ends this sign-in).
+    users::lock_account(ctx.conn, &checked.id)?;
+    let user = users::get(ctx.conn, &checked.id)?;
+    if user.disabled || user.password_hash != checked.password_hash {
+        return Err(AppError::Unauthorized);
+    }
     throttle::clear(ctx.conn, &attempt.account_key)?;
     throttle::release(ctx.conn, &attempt.reserved)?;
     let opened = open(ctx, &user.id, None, refresh_ttl)?;
@@ -129,6 +136,8 @@ pub fn open(ctx: &mut Ctx, user_id: &UserId, family: Option<&str>, ttl: Duration
 pub fn refresh(ctx: &mut Ctx, token: &str, ttl: Duration) -> AppResult<Refreshed> {
     let now = ctx.db_now();
     let Some(row) = users::find_refresh(ctx.conn, &token_hash(token))? else { return Ok(Refreshed::Invalid) };
+    users::lock_account(ctx.conn, &row.user_id)?;
+    let Some(row) = users::find_refresh(ctx.conn, &row.token_hash)? else { return Ok(Refreshed::Invalid) };
     if row.revoked_at.is_some() || row.expires_at < now {
         return Ok(Refreshed::Invalid);
     }
@@ -153,6 +162,7 @@ pub fn refresh(ctx: &mut Ctx, token: &str, ttl: Duration) -> AppResult<Refreshed
 pub fn end(ctx: &mut Ctx, token: &str) -> AppResult<()> {
     let now = ctx.db_now();
     if let Some(row) = users::find_refresh(ctx.conn, &token_hash(token))? {
+        users::lock_account(ctx.conn, &row.user_id)?;
         if users::revoke_family(ctx.conn, &row.family_id, now)? > 0 {
             let user = users::get(ctx.conn, &row.user_id)?;
             ctx.caller = Some(Caller { id: user.id, role: user.role });
@@ -181,12 +191,21 @@ pub fn give_back(ctx: &mut Ctx, attempt: &Attempt) -> AppResult<()> {
     Ok(())
 }
 
-/// Stores the new password's hash and ends every session of the account.
+/// Stores the new password's hash and ends every session of the account, if the
+/// password is still the one the caller's current password was checked against (two
+/// changes at once: the second is refused, not silently last).
 pub fn change_password(ctx: &mut Ctx, attempt: Attempt, hash: &str) -> AppResult<()> {
     let user = attempt.user.ok_or(AppError::Unauthorized)?;
     let now = ctx.db_now();
+    users::lock_account(ctx.conn, &user.id)?;
+    if !users::set_password(ctx.conn, &user.id, &user.password_hash, hash, now)? {
+        return Err(AppError::conflict(
+            "password_changed",
+            "تغيّرت كلمة المرور للتو من جلسة أخرى. سجّل الدخول من جديد.",
+            "The password was just changed from another session. Sign in again.",
+        ));
+    }
     throttle::clear(ctx.conn, &attempt.account_key)?;
-    users::set_password(ctx.conn, &user.id, hash, now)?;
     users::revoke_all_of_user(ctx.conn, &user.id, now)?;
     ctx.record(&user.id, Event::PasswordChanged)
 }

@@ -230,7 +230,12 @@ pub(crate) fn client_address(req: &HttpRequest, settings: &Settings) -> String {
     use std::net::IpAddr;
     let forwarded = settings
         .trust_proxy
-        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok()?.rsplit(',').next()?.trim().parse::<IpAddr>().ok())
+        .then(|| {
+            // The last line's last hop: a proxy that adds its own line leaves the client's
+            // (possibly forged) lines before it.
+            let last = req.headers().get_all("x-forwarded-for").last()?;
+            last.to_str().ok()?.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
+        })
         .flatten();
     let ip = forwarded.or_else(|| req.peer_addr().map(|a| a.ip()));
     match ip.map(|ip| ip.to_canonical()) {
@@ -421,4 +426,27 @@ pub async fn change_password(
         }
     }
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn behind_a_proxy_the_address_is_the_hop_the_proxy_added() {
+        let settings = Settings { trust_proxy: true, ..Settings::default() };
+        // The client forged a line; the proxy appended its own: the last line's last hop counts.
+        let req = TestRequest::default()
+            .append_header(("x-forwarded-for", "10.9.9.9"))
+            .append_header(("x-forwarded-for", "203.0.113.7, 198.51.100.4"))
+            .to_http_request();
+        assert_eq!(client_address(&req, &settings), "198.51.100.4");
+        // IPv6 clients count by their /64.
+        let req = TestRequest::default().append_header(("x-forwarded-for", "2001:db8:1:2:3:4:5:6")).to_http_request();
+        assert_eq!(client_address(&req, &settings), "2001:db8:1:2::/64");
+        // Without a trusted proxy the header is ignored.
+        let req = TestRequest::default().append_header(("x-forwarded-for", "203.0.113.7")).to_http_request();
+        assert_ne!(client_address(&req, &Settings::default()), "203.0.113.7");
+    }
 }

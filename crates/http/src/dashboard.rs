@@ -4,8 +4,10 @@
 //! (`app.wasm.br`, `app.wasm.gz`); the one the browser accepts is sent as is, so nothing
 //! is compressed per request and slow links get the smallest form. Hashed names (trunk's
 //! `name-<16 hex>.ext`) never change content, so browsers keep them a year without asking;
-//! `index.html` is revalidated on every visit, so a new release is picked up at once. Any
-//! other path is a client-side route and gets `index.html`.
+//! `index.html` is revalidated on every visit, so a new release is picked up at once once
+//! the server serves it (a new binary, or a new `dist` directory and a restart: the
+//! Content-Security-Policy allows the inline loader of the `index.html` read at startup).
+//! Any other path is a client-side route and gets `index.html`.
 
 use std::path::{Path, PathBuf};
 
@@ -122,9 +124,12 @@ async fn from_dir(req: &HttpRequest, dir: &Path) -> actix_web::Result<HttpRespon
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
     let mime = actix_files::file_extension_to_mime(path.extension().and_then(|e| e.to_str()).unwrap_or_default());
     let mut file = None;
+    // A range of a compressed copy would be labelled `identity` by actix-files: ranges
+    // get the plain file.
+    let ranged = req.headers().contains_key(header::RANGE);
     for (coding, suffix, encoding) in VARIANTS {
         let candidate = path.with_file_name(format!("{name}.{suffix}"));
-        if accepts(req, coding) && candidate.is_file() {
+        if !ranged && accepts(req, coding) && candidate.is_file() {
             file = Some(actix_files::NamedFile::open_async(&candidate).await?.set_content_encoding(encoding));
             break;
         }

@@ -85,14 +85,20 @@ fn entity_tags(list: &str) -> Option<Vec<i64>> {
         return None;
     }
     while !rest.is_empty() {
+        // If-Match compares strongly (RFC 9110 13.1.1): a weak tag matches nothing.
+        let weak = rest.starts_with("W/");
         let quoted = rest.strip_prefix("W/").unwrap_or(rest).strip_prefix('"')?;
         let end = quoted.find('"')?;
         let tag = &quoted[..end];
         if !tag.bytes().all(|b| b == 0x21 || (0x23..=0x7E).contains(&b)) {
             return None;
         }
-        if let Ok(n) = tag.strip_suffix("-public").unwrap_or(tag).parse::<i64>() {
-            versions.push(n);
+        let digits = tag.strip_suffix("-public").unwrap_or(tag);
+        // Only the spelling the server issues: `"03"` or `"+3"` is not `"3"`.
+        if let Ok(n) = digits.parse::<i64>() {
+            if !weak && n.to_string() == digits {
+                versions.push(n);
+            }
         }
         let after = quoted[end + 1..].trim_start_matches([' ', '\t']);
         if !(after.is_empty() || after.starts_with(',')) {
@@ -110,7 +116,9 @@ mod tests {
     #[test]
     fn entity_tag_lists() {
         assert_eq!(entity_tags(r#""3""#), Some(vec![3]));
-        assert_eq!(entity_tags(r#"W/"4-public" , "x", "5""#), Some(vec![4, 5]));
+        assert_eq!(entity_tags(r#""4-public" , "x", "5""#), Some(vec![4, 5]));
+        // Weak tags and other spellings of a number match nothing.
+        assert_eq!(entity_tags(r#"W/"4", "+3", "03""#), Some(vec![]));
         assert_eq!(entity_tags("W/\"a,b\"\t ,\t\"\""), Some(vec![]));
         assert_eq!(entity_tags("null"), None);
         assert_eq!(entity_tags(""), None);

@@ -175,14 +175,27 @@ pub async fn accept(
             state.db(move |conn| Ok(app::write(conn, env, |ctx| invitation::accept(ctx, &hash))?)).await?;
         return Ok(HttpResponse::Ok().json(member));
     }
-    // A new account for the invited address: its password is hashed holding no connection.
+    // A new account for the invited address. An address that has one is refused before any
+    // hashing; the strength check and the hash run off the executor, holding no connection.
     let env = state.env(None, &req);
-    let inv = state.db(move |conn| Ok(app::read(conn, env, |ctx| invitation::open(ctx, &hash))?)).await?;
-    let (name, password) = input.new_account(&inv.email)?;
-    let settings = state.settings.clone();
-    let password_hash = web::block(move || hash_password(&settings, &password))
-        .await
-        .map_err(|_| crate::error::ApiError::internal())??;
+    let inv = state
+        .db(move |conn| {
+            Ok(app::read(conn, env, |ctx| {
+                let inv = invitation::open(ctx, &hash)?;
+                if account::email_is_taken(ctx, &inv.email)? {
+                    return Err(account::account_exists());
+                }
+                Ok(inv)
+            })?)
+        })
+        .await?;
+    let (settings, email) = (state.settings.clone(), inv.email.clone());
+    let (name, password_hash) = web::block(move || -> Result<_, crate::error::ApiError> {
+        let (name, password) = input.new_account(&email)?;
+        Ok((name, hash_password(&settings, &password)?))
+    })
+    .await
+    .map_err(|_| crate::error::ApiError::internal())??;
     let (env, ttl) = (state.env(None, &req), refresh_ttl(&state.settings));
     let opened = state
         .db(move |conn| {

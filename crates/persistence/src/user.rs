@@ -132,11 +132,24 @@ pub fn update_profile(conn: &mut DbConn, row: &UserRow) -> DbResult<()> {
     Ok(())
 }
 
-pub fn set_password(conn: &mut DbConn, id: &str, hash: &str, now: NaiveDateTime) -> DbResult<()> {
+/// Replaces the password hash if it is still `verified` (the one the caller's current
+/// password was checked against); false when another change came first.
+pub fn set_password(conn: &mut DbConn, id: &str, verified: &str, hash: &str, now: NaiveDateTime) -> DbResult<bool> {
     accounts_touched();
-    diesel::update(users::table.find(id))
+    Ok(diesel::update(users::table.find(id).filter(users::password_hash.eq(verified)))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
-        .execute(conn)?;
+        .execute(conn)?
+        == 1)
+}
+
+/// Serializes the session changes of one account (sign-in, refresh, sign-out, password
+/// change) across transactions on PostgreSQL; SQLite's write transactions already are.
+pub fn lock_account(conn: &mut DbConn, id: &str) -> DbResult<()> {
+    if let DbConn::Pg(c) = conn {
+        diesel::sql_query("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(c)?;
+    }
     Ok(())
 }
 
@@ -266,11 +279,17 @@ pub fn find_refresh(conn: &mut DbConn, hash: &str) -> DbResult<Option<RefreshRow
         .optional()?)
 }
 
-/// Marks a token used, only if nobody used it first; false means a concurrent reuse.
+/// Marks a token used, only if nobody used it first and its session was not ended
+/// meanwhile; false means a concurrent reuse or revocation.
 pub fn mark_refresh_used(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> DbResult<bool> {
-    Ok(diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()))
-        .set(refresh_tokens::used_at.eq(now))
-        .execute(conn)?
+    Ok(diesel::update(
+        refresh_tokens::table
+            .find(id)
+            .filter(refresh_tokens::used_at.is_null())
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(now))
+    .execute(conn)?
         == 1)
 }
 
