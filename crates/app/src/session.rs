@@ -103,15 +103,20 @@ pub fn start(ctx: &mut Ctx, attempt: Attempt, refresh_ttl: Duration) -> AppResul
     }
     throttle::clear(ctx.conn, &attempt.account_key)?;
     throttle::release(ctx.conn, &attempt.reserved)?;
-    let opened = open(ctx, &user.id, None, refresh_ttl)?;
     ctx.caller = Some(Caller { id: user.id.clone(), role: user.role });
-    ctx.record(&user.id, Event::SessionStarted)?;
+    begin(ctx, &user.id, refresh_ttl)
+}
+
+/// A new session for `user_id`, recorded as started (sign-in, sign-up and accepting an
+/// invitation by creating an account all start one), the account being the actor.
+pub fn begin(ctx: &mut Ctx, user_id: &UserId, ttl: Duration) -> AppResult<Opened> {
+    let opened = open(ctx, user_id, None, ttl)?;
+    ctx.record(user_id, Event::SessionStarted)?;
     Ok(opened)
 }
 
-/// A refresh token for `user_id` in `family` (a new session when `None`): sign-in,
-/// sign-up and accepting an invitation all end here.
-pub fn open(ctx: &mut Ctx, user_id: &UserId, family: Option<&str>, ttl: Duration) -> AppResult<Opened> {
+/// A refresh token for `user_id` in `family` (a new session when `None`).
+fn open(ctx: &mut Ctx, user_id: &UserId, family: Option<&str>, ttl: Duration) -> AppResult<Opened> {
     let now = ctx.db_now();
     let family = family.map(str::to_owned).unwrap_or_else(new_key);
     let refresh_token = new_token();

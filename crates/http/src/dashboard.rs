@@ -127,9 +127,13 @@ async fn from_dir(req: &HttpRequest, dir: &Path) -> actix_web::Result<HttpRespon
     // A range of a compressed copy would be labelled `identity` by actix-files: ranges
     // get the plain file.
     let ranged = req.headers().contains_key(header::RANGE);
+    // A copy older than its file is left from an earlier build: not served.
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let plain_modified = modified(&path);
     for (coding, suffix, encoding) in VARIANTS {
         let candidate = path.with_file_name(format!("{name}.{suffix}"));
-        if !ranged && accepts(req, coding) && candidate.is_file() {
+        let current = candidate.is_file() && modified(&candidate) >= plain_modified;
+        if !ranged && accepts(req, coding) && current {
             file = Some(actix_files::NamedFile::open_async(&candidate).await?.set_content_encoding(encoding));
             break;
         }

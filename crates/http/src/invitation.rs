@@ -205,7 +205,7 @@ pub async fn accept(
                 let new = NewAccount { email: &inv.email, display_name: &name, password_hash, role: GlobalRole::User };
                 let user_id = account::create_invited(ctx, new)?;
                 invitation::join(ctx, &inv, &user_id)?;
-                session::open(ctx, &user_id, None, ttl)
+                session::begin(ctx, &user_id, ttl)
             })?)
         })
         .await?;

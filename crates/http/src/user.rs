@@ -85,7 +85,7 @@ pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody
                     role: GlobalRole::User,
                 };
                 let (user_id, created) = account::signup(ctx, new, &input.organization)?;
-                Ok((session::open(ctx, &user_id, None, ttl)?, created))
+                Ok((session::begin(ctx, &user_id, ttl)?, created))
             })?)
         })
         .await?;

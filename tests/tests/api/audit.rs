@@ -35,6 +35,10 @@ fn audit_log_records_every_change(s: &TestServer) {
     assert_eq!(entry(&items[0]).body["after"]["verification_status"], "verified");
     // Entries are for readers of the whole log only; an unknown one is 404.
     let (user, _) = s.signup("member@x.org", "جمعية العضو");
+    // A sign-up starts a session, recorded like a sign-in, the new account as actor.
+    let user_id = s.get("/api/v1/me", Some(&user)).body["id"].as_str().unwrap().to_owned();
+    let r = s.get(&format!("/api/v1/audit?action=session.login&object_id={user_id}"), Some(&admin)).expect(200);
+    assert_eq!(r.body["items"][0]["actor_id"], user_id.as_str(), "{}", r.text);
     s.get(&format!("/api/v1/audit/{}", items[0]["id"].as_str().unwrap()), Some(&user)).problem(403, "forbidden");
     s.get("/api/v1/audit/0192f1c4-8a4e-7cc0-9d1e-1c2b3a4d5e6f", Some(&admin)).problem(404, "not_found");
     s.get("/api/v1/audit/not-an-id", Some(&admin)).problem(404, "not_found");

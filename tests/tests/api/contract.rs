@@ -75,6 +75,13 @@ fn dashboard_files_are_precompressed_and_cached_by_name() {
     assert!(r.header("vary").is_some_and(|v| v.contains("Accept-Encoding")), "{:?}", r.header("vary"));
     assert_eq!(get(&script, "gzip").header("content-encoding"), Some("gzip"));
     assert_eq!(get(&script, "br;q=0, gzip").header("content-encoding"), Some("gzip"));
+    // A copy older than its file (left from an earlier build) is not served.
+    let older = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let stale = std::fs::File::options().write(true).open(dir.join(format!("{js}.gz"))).unwrap();
+    stale.set_modified(older).unwrap();
+    drop(stale);
+    // (the plain file is gzipped on the fly instead; the two-byte stale copy is not sent)
+    assert_ne!(get(&script, "gzip").header("content-length"), Some("2"));
     let plain = get(&script, "identity");
     assert_eq!((plain.header("content-encoding"), plain.text.as_str()), (None, "console.log('tashbeek');"));
     std::fs::write(dir.join("index.html.gz"), b"GZ").unwrap();
