@@ -376,6 +376,7 @@ pub async fn logout(
         (status = 204, description = "Password changed; every session of this account is signed out"),
         (status = 400, response = MalformedJson),
         (status = 401, response = NotSignedIn),
+        (status = 409, description = "The password was changed meanwhile from another session (`password_changed`): sign in again", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
         (status = 422, description = "Current password wrong or new one too weak", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords for this account", body = Problem, content_type = "application/problem+json",
