@@ -105,7 +105,7 @@ pub fn create(ctx: &mut Ctx, account: NewAccount) -> AppResult<User> {
     if email_is_taken(ctx, account.email)? {
         return Err(email_taken());
     }
-    Ok(insert(ctx, account)?.into_domain(vec![])?)
+    Ok(insert(ctx, account)?.into_domain(vec![]))
 }
 
 fn state_of(r: &UserRow) -> AppResult<AccountState> {
@@ -159,11 +159,9 @@ pub fn get(ctx: &mut Ctx, id: &UserId) -> AppResult<User> {
 
 /// Accounts, oldest first: for administrators and observers.
 pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&str>) -> AppResult<Page<UserSummary>> {
-    if !ctx.caller()?.reads_all() {
-        return Err(AppError::Forbidden);
-    }
+    authz::reader(ctx)?;
     let page = Page::from_rows(users::list(ctx.conn, limit + 1, after)?, limit, |r| Cursor::of_id(&r.id));
-    page.try_map(|r| Ok(r.into_summary()))
+    Ok(page.map(UserRow::into_summary))
 }
 
 /// Counts one sign-up from `address` against its limit before anything else is done,
@@ -173,5 +171,5 @@ pub fn reserve_signup(ctx: &mut Ctx, address: &str, max: i64, window: chrono::Du
     let key = format!("signup:{address}");
     tashbeek_persistence::throttle::reserve(ctx.conn, &[(key.as_str(), max)], window, now)?
         .map(|_| ())
-        .map_err(|free_at| AppError::TooManyAttempts((free_at - now).num_seconds().max(1) as u64))
+        .map_err(|free_at| AppError::retry_after(free_at, now))
 }

@@ -25,6 +25,15 @@ pub fn admin(ctx: &Ctx) -> AppResult<Caller> {
     Ok(c.clone())
 }
 
+/// Readers of everything: platform administrators and observers.
+pub fn reader(ctx: &Ctx) -> AppResult<Caller> {
+    let c = ctx.caller()?;
+    if !c.reads_all() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(c.clone())
+}
+
 /// Platform administrators, or administrators of organization `org_id`.
 pub fn org_admin(ctx: &mut Ctx, org_id: &str) -> AppResult<Caller> {
     let c = writer(ctx)?;

@@ -54,6 +54,11 @@ impl AppError {
         Self::rejected(409, code, ar, en)
     }
 
+    /// A throttle refused the attempt: retry once `free_at` has passed (429, `Retry-After`).
+    pub fn retry_after(free_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> AppError {
+        AppError::TooManyAttempts((free_at - now).num_seconds().max(1) as u64)
+    }
+
     pub fn rejected(status: u16, code: &'static str, ar: impl Into<String>, en: impl Into<String>) -> AppError {
         AppError::Rejected { status, code, ar: ar.into(), en: en.into() }
     }

@@ -52,7 +52,7 @@ pub fn create(
     if let Err(free_at) =
         throttle::reserve(ctx.conn, &[(key.as_str(), MAX_INVITATIONS_PER_HOUR)], Duration::hours(1), now)?
     {
-        return Err(AppError::TooManyAttempts((free_at - now).num_seconds().max(1) as u64));
+        return Err(AppError::retry_after(free_at, now));
     }
     let replaces = invitations::revoke_pending_for(ctx.conn, org_id, &input.email, now)?;
     let row = InvitationRow {
@@ -78,7 +78,7 @@ pub fn create(
             replaces,
         },
     )?;
-    Ok(row.into_domain(now)?)
+    Ok(row.into_domain(now))
 }
 
 /// An organization's invitations, newest first: for its administrators, platform
@@ -91,7 +91,7 @@ pub fn list(ctx: &mut Ctx, org_id: &OrganizationId, limit: i64, before: Option<&
     }
     let now = ctx.db_now();
     let rows = invitations::list(ctx.conn, org_id, limit + 1, before)?;
-    Ok(Page::from_rows(rows, limit, |r| Cursor::of_id(&r.id)).try_map(|r| r.into_domain(now))?)
+    Ok(Page::from_rows(rows, limit, |r| Cursor::of_id(&r.id)).map(|r| r.into_domain(now)))
 }
 
 /// An administrator withdraws an open invitation: its link stops working.

@@ -29,7 +29,7 @@ fn load(ctx: &mut Ctx, id: &NetworkId, lock: bool) -> AppResult<NetworkRow> {
 
 fn present(ctx: &mut Ctx, row: NetworkRow) -> AppResult<Network> {
     let count = networks::member_counts(ctx.conn, std::slice::from_ref(&row.id))?.get(&row.id).copied().unwrap_or(0);
-    Ok(row.into_domain(count)?)
+    Ok(row.into_domain(count))
 }
 
 pub fn create(ctx: &mut Ctx, input: &NetworkInput) -> AppResult<Network> {
@@ -68,10 +68,10 @@ pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&Cursor>) -> AppResult<Page
     let page = Page::from_rows(rows, limit, |r| Cursor { k: r.sort_name.clone(), id: r.id.to_string() });
     let ids: Vec<NetworkId> = page.items.iter().map(|r| r.id.clone()).collect();
     let counts = networks::member_counts(ctx.conn, &ids)?;
-    Ok(page.try_map(|r| {
+    Ok(page.map(|r| {
         let n = counts.get(&r.id).copied().unwrap_or(0);
         r.into_domain(n)
-    })?)
+    }))
 }
 
 /// A network's organizations: everyone sees its members; coordinators and observers

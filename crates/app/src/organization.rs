@@ -77,7 +77,7 @@ pub fn register(
         users::add_membership(ctx.conn, u, &row.id, OrgRole::Admin, ctx.db_now())?;
         ctx.record(&row.id, Event::MembershipAdded { user_id: u.clone(), role: OrgRole::Admin, invitation_id: None })?;
     }
-    Ok(OrganizationCreated { organization: row.into_domain()?, possible_duplicates: duplicates })
+    Ok(OrganizationCreated { organization: row.into_domain(), possible_duplicates: duplicates })
 }
 
 /// A signed-in writer registers an organization (pending); anyone but a platform
@@ -103,7 +103,7 @@ pub fn load_visible(ctx: &mut Ctx, id: &OrganizationId, lock: bool) -> AppResult
 
 /// One organization as the caller may see it.
 pub fn get(ctx: &mut Ctx, id: &OrganizationId) -> AppResult<Organization> {
-    let org = load_visible(ctx, id, false)?.into_domain()?;
+    let org = load_visible(ctx, id, false)?.into_domain();
     Ok(present(org, ctx.caller.is_some()))
 }
 
@@ -119,7 +119,7 @@ pub fn update(
     let me = authz::org_admin(ctx, id)?;
     expect.check_required(row.version)?;
     check_references(ctx, input)?;
-    let before = row.to_input()?;
+    let before = row.to_input();
     let expected = row.version;
     row.apply(input)?;
     let identity = input.identity_changes(&before);
@@ -151,7 +151,7 @@ pub fn update(
         ctx.record(&row.id, Event::OrganizationReviewRequired { changed: identity })?;
     }
     ctx.record(&row.id, Event::OrganizationUpdated { before: Box::new(before), after: Box::new(input.clone()) })?;
-    Ok(row.into_domain()?)
+    Ok(row.into_domain())
 }
 
 fn state_of(row: &OrgRow) -> AppResult<OrgState> {
@@ -197,7 +197,7 @@ pub fn decide_verification(
     )?;
     let after = state_of(&row)?;
     ctx.record(&row.id, Event::OrganizationVerification { before, after, reason: decision.reason })?;
-    Ok(row.into_domain()?)
+    Ok(row.into_domain())
 }
 
 /// Its administrators (or a platform administrator) archive an organization: hidden
@@ -218,7 +218,7 @@ pub fn archive(ctx: &mut Ctx, id: &OrganizationId, expect: &Expect) -> AppResult
     save_state(ctx, &mut row)?;
     let after = state_of(&row)?;
     ctx.record(&row.id, Event::OrganizationArchived { before, after })?;
-    Ok(row.into_domain()?)
+    Ok(row.into_domain())
 }
 
 /// A platform administrator brings an archived organization back.
@@ -234,7 +234,7 @@ pub fn restore(ctx: &mut Ctx, id: &OrganizationId, expect: &Expect) -> AppResult
     save_state(ctx, &mut row)?;
     let after = state_of(&row)?;
     ctx.record(&row.id, Event::OrganizationRestored { before, after })?;
-    Ok(row.into_domain()?)
+    Ok(row.into_domain())
 }
 
 /// Verification history, oldest first. The public learns when an organization was
@@ -303,8 +303,8 @@ pub fn list(ctx: &mut Ctx, q: DirectoryQuery) -> AppResult<Page<OrganizationSumm
     };
     let after = q.after.as_ref().map(|c| (c.k.as_str(), c.id.as_str()));
     let rows = orgs::list(ctx.conn, &filter, q.limit + 1, after)?;
-    Page::from_rows(rows, q.limit, |r| Cursor { k: orgs::sort_key(r, q.sort), id: r.id.to_string() })
-        .try_map(|r| Ok::<_, AppError>(r.into_summary()))
+    Ok(Page::from_rows(rows, q.limit, |r| Cursor { k: orgs::sort_key(r, q.sort), id: r.id.to_string() })
+        .map(OrgRow::into_summary))
 }
 
 /// Registered organizations the caller may read whose normalized name is `key` and that

@@ -68,10 +68,6 @@ pub enum Refreshed {
     Reused,
 }
 
-fn throttled(free_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> AppError {
-    AppError::TooManyAttempts((free_at - now).num_seconds().max(1) as u64)
-}
-
 /// Reserves one sign-in attempt under the account's and the address's limits before
 /// any password is checked, atomically: parallel guesses never pass the limit.
 pub fn reserve_login(ctx: &mut Ctx, email: &str, address: &str, limits: &Limits) -> AppResult<Attempt> {
@@ -79,8 +75,8 @@ pub fn reserve_login(ctx: &mut Ctx, email: &str, address: &str, limits: &Limits)
     let account_key = format!("acct:{email}");
     let address_key = format!("addr:{address}");
     let keys = [(account_key.as_str(), limits.per_account), (address_key.as_str(), limits.per_address)];
-    let reserved =
-        throttle::reserve(ctx.conn, &keys, limits.window, now)?.map_err(|free_at| throttled(free_at, now))?;
+    let reserved = throttle::reserve(ctx.conn, &keys, limits.window, now)?
+        .map_err(|free_at| AppError::retry_after(free_at, now))?;
     Ok(Attempt { user: users::find_by_email(ctx.conn, email)?, account_key, reserved })
 }
 
@@ -141,6 +137,8 @@ fn open(ctx: &mut Ctx, user_id: &UserId, family: Option<&str>, ttl: Duration) ->
 pub fn refresh(ctx: &mut Ctx, token: &str, ttl: Duration) -> AppResult<Refreshed> {
     let now = ctx.db_now();
     let Some(row) = users::find_refresh(ctx.conn, &token_hash(token))? else { return Ok(Refreshed::Invalid) };
+    // Read again once the account is locked: a logout or password change that committed
+    // while this waited has revoked the token by now.
     users::lock_account(ctx.conn, &row.user_id)?;
     let Some(row) = users::find_refresh(ctx.conn, &row.token_hash)? else { return Ok(Refreshed::Invalid) };
     if row.revoked_at.is_some() || row.expires_at < now {
@@ -185,8 +183,8 @@ pub fn reserve_password_change(ctx: &mut Ctx, limits: &Limits) -> AppResult<Atte
     let now = ctx.db_now();
     let account_key = format!("acct:{}", user.email);
     let keys = [(account_key.as_str(), limits.per_account)];
-    let reserved =
-        throttle::reserve(ctx.conn, &keys, limits.window, now)?.map_err(|free_at| throttled(free_at, now))?;
+    let reserved = throttle::reserve(ctx.conn, &keys, limits.window, now)?
+        .map_err(|free_at| AppError::retry_after(free_at, now))?;
     Ok(Attempt { user: Some(user), account_key, reserved })
 }
 

@@ -92,8 +92,8 @@ impl<T> Page<T> {
     }
 
     /// The same page with each item converted (rows into what the API shows).
-    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
-        Ok(Page { items: self.items.into_iter().map(f).collect::<Result<_, E>>()?, next_cursor: self.next_cursor })
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page { items: self.items.into_iter().map(f).collect(), next_cursor: self.next_cursor }
     }
 }
 

@@ -95,8 +95,8 @@ fn cache_control(name: &str) -> &'static str {
 
 /// The request's path inside `dist`, or `index.html` for client-side routes and for
 /// anything that tries to leave the directory or reach a hidden file.
-fn relative(req: &HttpRequest, exists: impl Fn(&str) -> bool) -> String {
-    let rel = req.path().trim_start_matches('/');
+fn relative(path: &str, exists: impl Fn(&str) -> bool) -> String {
+    let rel = path.trim_start_matches('/');
     let safe = !rel.split('/').any(|seg| seg == ".." || seg.starts_with('.') || seg.contains('\\'));
     if rel.is_empty() || !safe || !exists(rel) {
         "index.html".into()
@@ -119,36 +119,38 @@ pub async fn serve(req: HttpRequest, dashboard: web::Data<Dashboard>) -> actix_w
 }
 
 async fn from_dir(req: &HttpRequest, dir: &Path) -> actix_web::Result<HttpResponse> {
-    let rel = relative(req, |rel| dir.join(rel).is_file());
-    let path = dir.join(&rel);
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-    let mime = actix_files::file_extension_to_mime(path.extension().and_then(|e| e.to_str()).unwrap_or_default());
-    let mut file = None;
-    // A range of a compressed copy would be labelled `identity` by actix-files: ranges
-    // get the plain file.
+    // Which file answers is decided off the executor: it reads the file system.
     let ranged = req.headers().contains_key(header::RANGE);
-    // A copy older than its file is left from an earlier build: not served.
-    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let plain_modified = modified(&path);
-    for (coding, suffix, encoding) in VARIANTS {
-        let candidate = path.with_file_name(format!("{name}.{suffix}"));
-        let current = candidate.is_file() && modified(&candidate) >= plain_modified;
-        if !ranged && accepts(req, coding) && current {
-            file = Some(actix_files::NamedFile::open_async(&candidate).await?.set_content_encoding(encoding));
-            break;
-        }
-    }
-    let file = match file {
-        Some(f) => f,
-        None => actix_files::NamedFile::open_async(&path).await?,
+    let accepted: Vec<_> =
+        VARIANTS.iter().filter(|(coding, _, _)| !ranged && accepts(req, coding)).map(|v| (v.1, v.2)).collect();
+    let (path, dir) = (req.path().to_owned(), dir.to_owned());
+    let (plain, chosen) = web::block(move || {
+        let plain = dir.join(relative(&path, |rel| dir.join(rel).is_file()));
+        // A copy older than its file is left from an earlier build: not served. A range of
+        // a compressed copy would be labelled `identity` by actix-files: ranges get the
+        // plain file (`accepted` is empty then).
+        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        let name = plain.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let chosen = accepted.into_iter().find_map(|(suffix, encoding)| {
+            let copy = plain.with_file_name(format!("{name}.{suffix}"));
+            (copy.is_file() && modified(&copy) >= modified(&plain)).then_some((copy, encoding))
+        });
+        (plain, chosen)
+    })
+    .await?;
+    let file = match chosen {
+        Some((copy, encoding)) => actix_files::NamedFile::open_async(&copy).await?.set_content_encoding(encoding),
+        None => actix_files::NamedFile::open_async(&plain).await?,
     };
+    let name = plain.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let mime = actix_files::file_extension_to_mime(plain.extension().and_then(|e| e.to_str()).unwrap_or_default());
     let mut res = file.set_content_type(mime).disable_content_disposition().into_response(req);
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control(&name)));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control(name)));
     Ok(res)
 }
 
 fn from_binary(req: &HttpRequest, files: &'static [EmbeddedFile]) -> HttpResponse {
-    let rel = relative(req, |rel| find(files, rel).is_some());
+    let rel = relative(req.path(), |rel| find(files, rel).is_some());
     let Some(plain) = find(files, &rel) else { return HttpResponse::NotFound().finish() };
     let name = rel.rsplit('/').next().unwrap_or(&rel);
     let mime = actix_files::file_extension_to_mime(name.rsplit_once('.').map(|(_, e)| e).unwrap_or_default());

@@ -105,7 +105,7 @@ pub async fn get(
             let env = state.env(viewer, &req);
             let org = state
                 .db(move |conn| {
-                    Ok(app::read(conn, env, |ctx| Ok(organization::load_visible(ctx, &id, false)?.into_domain()?))?)
+                    Ok(app::read(conn, env, |ctx| Ok(organization::load_visible(ctx, &id, false)?.into_domain()))?)
                 })
                 .await?;
             let body = json_bytes(&organization::present(org.clone(), signed_in))?;

@@ -24,20 +24,6 @@ pub struct Change<'a> {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = audit_log)]
-struct Row {
-    id: tashbeek_domain::AuditEntryId,
-    at: chrono::NaiveDateTime,
-    actor_id: Option<tashbeek_domain::UserId>,
-    action: String,
-    object_type: String,
-    object_id: String,
-    before_json: Option<crate::json::Json<serde_json::Value>>,
-    after_json: Option<crate::json::Json<serde_json::Value>>,
-    request_id: Option<String>,
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = audit_log)]
 struct SummaryRow {
     id: tashbeek_domain::AuditEntryId,
     at: chrono::NaiveDateTime,
@@ -46,6 +32,20 @@ struct SummaryRow {
     object_type: String,
     object_id: String,
     request_id: Option<String>,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> AuditSummary {
+        AuditSummary {
+            id: self.id,
+            at: from_db_time(self.at),
+            actor_id: self.actor_id,
+            action: self.action,
+            object_type: self.object_type,
+            object_id: self.object_id,
+            request_id: self.request_id,
+        }
+    }
 }
 
 /// Writes one audit row (the same row the bulk loader writes for a change).
@@ -84,32 +84,26 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, before_id: Option<&str>) 
     // The snapshots stay in the table: a page of summaries reads no JSON.
     let rows: Vec<SummaryRow> =
         q.order(audit_log::id.desc()).limit(limit).select(SummaryRow::as_select()).load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AuditSummary {
-            id: r.id,
-            at: from_db_time(r.at),
-            actor_id: r.actor_id,
-            action: r.action,
-            object_type: r.object_type,
-            object_id: r.object_id,
-            request_id: r.request_id,
-        })
-        .collect())
+    Ok(rows.into_iter().map(SummaryRow::into_summary).collect())
 }
 
 /// One entry with its snapshots.
 pub fn get(conn: &mut DbConn, id: &tashbeek_domain::AuditEntryId) -> DbResult<AuditEntry> {
-    let r: Row = audit_log::table.find(id).select(Row::as_select()).first(conn)?;
+    type Snapshot = Option<crate::json::Json<serde_json::Value>>;
+    let (row, before, after): (SummaryRow, Snapshot, Snapshot) = audit_log::table
+        .find(id)
+        .select((SummaryRow::as_select(), audit_log::before_json, audit_log::after_json))
+        .first(conn)?;
+    let s = row.into_summary();
     Ok(AuditEntry {
-        id: r.id,
-        at: from_db_time(r.at),
-        actor_id: r.actor_id,
-        action: r.action,
-        object_type: r.object_type,
-        object_id: r.object_id,
-        before: r.before_json.map(crate::json::Json::into_inner),
-        after: r.after_json.map(crate::json::Json::into_inner),
-        request_id: r.request_id,
+        id: s.id,
+        at: s.at,
+        actor_id: s.actor_id,
+        action: s.action,
+        object_type: s.object_type,
+        object_id: s.object_id,
+        before: before.map(crate::json::Json::into_inner),
+        after: after.map(crate::json::Json::into_inner),
+        request_id: s.request_id,
     })
 }

@@ -36,9 +36,9 @@ impl InvitationRow {
         }
     }
 
-    pub fn into_domain(self, now: NaiveDateTime) -> DbResult<Invitation> {
+    pub fn into_domain(self, now: NaiveDateTime) -> Invitation {
         let status = self.status(now);
-        Ok(Invitation {
+        Invitation {
             id: self.id,
             organization_id: self.organization_id,
             role: self.role,
@@ -48,7 +48,7 @@ impl InvitationRow {
             expires_at: from_db_time(self.expires_at),
             accepted_at: self.accepted_at.map(from_db_time),
             email: self.email,
-        })
+        }
     }
 }
 

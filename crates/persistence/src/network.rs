@@ -59,8 +59,8 @@ impl NetworkRow {
         }
     }
 
-    pub fn into_domain(self, members_count: i64) -> DbResult<Network> {
-        Ok(Network {
+    pub fn into_domain(self, members_count: i64) -> Network {
+        Network {
             id: self.id,
             name_ar: self.name_ar,
             name_en: self.name_en,
@@ -70,7 +70,7 @@ impl NetworkRow {
             created_at: from_db_time(self.created_at),
             updated_at: from_db_time(self.updated_at),
             version: self.version,
-        })
+        }
     }
 }
 

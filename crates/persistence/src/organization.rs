@@ -125,8 +125,8 @@ impl OrgRow {
         self.area_ids.get()
     }
 
-    pub fn into_domain(self) -> DbResult<Organization> {
-        Ok(Organization {
+    pub fn into_domain(self) -> Organization {
+        Organization {
             id: self.id,
             kind: self.kind,
             verification_status: self.verification_status,
@@ -151,7 +151,7 @@ impl OrgRow {
             created_at: from_db_time(self.created_at),
             updated_at: from_db_time(self.updated_at),
             version: self.version,
-        })
+        }
     }
 
     /// What a list shows of this organization.
@@ -177,8 +177,8 @@ impl OrgRow {
     }
 
     /// The profile as a client would submit it, for audit before/after snapshots.
-    pub fn to_input(&self) -> DbResult<OrganizationInput> {
-        Ok(self.clone().into_domain()?.to_input())
+    pub fn to_input(&self) -> OrganizationInput {
+        self.clone().into_domain().to_input()
     }
 }
 

@@ -40,8 +40,8 @@ impl UserRow {
         }
     }
 
-    pub fn into_domain(self, memberships: Vec<Membership>) -> DbResult<User> {
-        Ok(User {
+    pub fn into_domain(self, memberships: Vec<Membership>) -> User {
+        User {
             id: self.id,
             role: self.role,
             email: self.email,
@@ -50,7 +50,7 @@ impl UserRow {
             memberships,
             created_at: from_db_time(self.created_at),
             updated_at: from_db_time(self.updated_at),
-        })
+        }
     }
 }
 
@@ -190,7 +190,7 @@ pub fn memberships_of(conn: &mut DbConn, ids: &[UserId]) -> DbResult<HashMap<Use
 pub fn get_full(conn: &mut DbConn, id: &str) -> DbResult<User> {
     let row = get(conn, id)?;
     let m = memberships_of(conn, std::slice::from_ref(&row.id))?.remove(&row.id).unwrap_or_default();
-    row.into_domain(m)
+    Ok(row.into_domain(m))
 }
 
 pub fn role_in(conn: &mut DbConn, user_id: &str, org_id: &str) -> DbResult<Option<OrgRole>> {
