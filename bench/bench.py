@@ -97,6 +97,25 @@ def wrk(base, requests, connections, duration, workdir):
     r["errors"] = r["non2xx"] + r["socket_errors"]
     return r
 
+def word_index_size(backend, db_url, workdir):
+    """Entries and bytes of the search word index (table and its primary key), and of the
+    whole database, right after seeding."""
+    if backend == "sqlite":
+        import sqlite3
+        db = sqlite3.connect(f"{workdir}/bench.db")
+        entries = db.execute("SELECT count(*) FROM search_words").fetchone()[0]
+        try:
+            size = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name = 'search_words'").fetchone()[0]
+        except sqlite3.OperationalError:
+            size = None  # this Python's SQLite lacks dbstat
+        page = db.execute("PRAGMA page_size").fetchone()[0] * db.execute("PRAGMA page_count").fetchone()[0]
+        db.close()
+        return {"entries": entries, "bytes": size, "database_bytes": page}
+    out = subprocess.run(["psql", db_url, "-Atc", "SELECT count(*), pg_total_relation_size('search_words'), "
+                          "pg_database_size(current_database()) FROM search_words"],
+                         capture_output=True, text=True, check=True).stdout.strip().split("|")
+    return {"entries": int(out[0]), "bytes": int(out[1]), "database_bytes": int(out[2])}
+
 def run_backend(backend, args, binary, workdir):
     res = {"backend": backend, "scenarios": {}}
     log = open(Path(workdir) / f"server-{backend}.log", "w")
@@ -115,6 +134,8 @@ def run_backend(backend, args, binary, workdir):
     subprocess.run([binary, "seed", "--scale", str(args.scale)], env=env, check=True, stdout=log, stderr=log)
     res["seed_seconds"] = round(time.monotonic() - t0, 1)
     print(f"[{backend}] seeded {args.scale} organizations in {res['seed_seconds']} s", flush=True)
+    res["word_index"] = word_index_size(backend, db_url, workdir)
+    print(f"[{backend}] word index: {res['word_index']}", flush=True)
 
     server = Server(binary, db_url, args.port, log)
     res["startup_ms"] = round(server.startup_ms, 1)
@@ -200,9 +221,14 @@ def run_backend(backend, args, binary, workdir):
 def targets(res, wasm_gz):
     s = res["scenarios"]
     noop = s["noop"]["rps"]
+    if res["backend"] == "postgres" and res.get("pgbench_select_tps"):
+        # On PostgreSQL the ceiling is the database's own: pgbench -S at the same concurrency.
+        ceiling, name, share = res["pgbench_select_tps"], "pgbench -S", 0.6
+    else:
+        ceiling, name, share = noop, "no-op", 0.5
     rows = [
-        ("single GET (anonymous) >= 50% of no-op req/s", f"{s['get_anonymous']['rps']:.0f} vs {noop:.0f} ({s['get_anonymous']['rps'] / noop:.0%})", s["get_anonymous"]["rps"] >= 0.5 * noop),
-        ("single GET (signed in) >= 50% of no-op req/s", f"{s['get_authenticated']['rps']:.0f} vs {noop:.0f} ({s['get_authenticated']['rps'] / noop:.0%})", s["get_authenticated"]["rps"] >= 0.5 * noop),
+        (f"single GET ({who}) >= {share:.0%} of {name}", f"{s[k]['rps']:.0f} vs {ceiling:.0f} ({s[k]['rps'] / ceiling:.0%})", s[k]["rps"] >= share * ceiling)
+        for k, who in [("get_anonymous", "anonymous"), ("get_authenticated", "signed in")]
     ]
     for k in ["list", "list_filters", "list_deep_cursor", "search_common", "search_rare", "search_1_common",
               "search_2_common", "search_3_common", "search_1_rare", "search_2_rare", "search_3_rare", "search_filters"]:

@@ -156,6 +156,10 @@ fn main() -> anyhow::Result<()> {
             let mut conn = tashbeek_persistence::db::establish(&cfg.database_url)?;
             let n = conn.migrate()?;
             println!("applied {n} migration(s) on {}", conn.backend().name());
+            let rebuilt = tashbeek_persistence::organization::rebuild_search(&mut conn)?;
+            if rebuilt > 0 {
+                println!("rebuilt the search index of {rebuilt} organization(s)");
+            }
         }
         Command::Admin { command: AdminCommand::Create { email, name, password_stdin } } => {
             let state = build_state(&cfg)?;

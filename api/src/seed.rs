@@ -379,6 +379,12 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
                 });
                 users += 1;
             }
+            b.words.extend(tashbeek_persistence::search::rows(
+                tashbeek_persistence::search::Entity::Organization,
+                &id,
+                &row.sort_name,
+                &input.search_doc(),
+            ));
             b.organizations.push(row);
         }
         bulk::insert(&mut conn, &b)?;

@@ -57,11 +57,12 @@ fn every_page(s: &TestServer, token: &str, path: &str) -> Vec<Value> {
     }
 }
 
-/// A search walks the directory in order first and turns to the text index when the
-/// page is not full after a while: with more organizations than that walk, common,
-/// middling and rare terms must all give exactly what a full scan finds, page by page.
+/// A search walks the word index for its rarest term (a rare prefix whole, a common
+/// one word by word, a prefix of very many words through the directory's own order):
+/// with more organizations than a common term's threshold, every plan must give
+/// exactly what a full scan finds, page by page, with and without filters.
 fn search_pages_agree_with_a_full_scan(s: &TestServer) {
-    use tashbeek_domain::text::{normalize, query_terms};
+    use tashbeek_domain::text::{query_terms, text_matches, SearchDoc};
     tashbeek::seed::run(&s.state, 2600, 11).expect("seed");
     let admin = s.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     let everything = every_page(s, &admin, "/api/v1/organizations?limit=200");
@@ -79,30 +80,57 @@ fn search_pages_agree_with_a_full_scan(s: &TestServer) {
             .expect("full scan");
         rows.into_iter()
             .map(|(id, ar, en, acronym, description)| {
-                let t = [ar, en, acronym, description].iter().flatten().map(|f| normalize(f)).collect::<Vec<_>>();
-                (id, t.join(" \u{1} "))
+                let titles = [&ar, &en, &acronym].into_iter().flatten().map(String::as_str);
+                (id, SearchDoc::new(titles, description.as_deref()).text())
             })
             .collect()
     };
     let text = |o: &Value| texts[o["id"].as_str().expect("id")].clone();
-    // "المجتمع" is in nearly every generated description: enough matches for SQLite's
-    // plan for common terms (checked below); the others take the plan for rarer ones.
-    for q in ["المجتمع", "جمعية", "جمعيه الامل", "الأيادي البيضاء", "شندي", "مبادرة", "سوريا", "نا", "xyz-nothing"]
-    {
+    let has = |o: &Value, key: &str, value: &str| o[key].as_array().unwrap().iter().any(|v| v == value);
+    // "المجتمع" is in nearly every generated description (a common word: walked word
+    // by word); "ا" starts very many words (the directory's order); the rest are rarer
+    // prefixes, read whole.
+    let queries = ["المجتمع", "جمعية", "جمعيه الامل", "الأيادي البيضاء", "شندي", "مبادرة", "سوريا", "ا", "نا", "xyz"];
+    type Keep<'a> = &'a dyn Fn(&Value) -> bool;
+    let filters: [(&str, Keep); 3] = [
+        ("", &|_| true),
+        ("&kind=ngo", &|o| o["kind"] == "ngo"),
+        ("&sector=health&status=verified", &|o| has(o, "sectors", "health") && o["verification_status"] == "verified"),
+    ];
+    let mut plans_seen = std::collections::HashSet::new();
+    for q in queries {
         let terms = query_terms(q);
-        let expected: Vec<&Value> = everything
-            .iter()
-            .filter(|o| {
-                let t = text(o);
-                terms.iter().all(|term| t.contains(term.as_str()))
-            })
-            .map(|o| &o["id"])
-            .collect();
-        if q == "المجتمع" {
-            assert!(expected.len() >= 2000, "a common term: {} matches", expected.len());
+        for (params, keep) in &filters {
+            let expected: Vec<&Value> = everything
+                .iter()
+                .filter(|o| keep(o) && terms.iter().all(|term| text_matches(&text(o), term)))
+                .map(|o| &o["id"])
+                .collect();
+            if q == "المجتمع" && params.is_empty() {
+                assert!(expected.len() >= 1000, "a common term: {} matches", expected.len());
+            }
+            let path = format!("/api/v1/organizations?limit=37&q={}{params}", urlencode(q));
+            let got: Vec<Value> = every_page(s, &admin, &path).into_iter().map(|o| o["id"].clone()).collect();
+            assert_eq!(
+                got.iter().collect::<Vec<_>>(),
+                expected,
+                "q={q}{params}: {} found, {} expected",
+                got.len(),
+                expected.len()
+            );
+            // In update order the same records come, each once.
+            let path = format!("/api/v1/organizations?limit=37&sort=updated&q={}{params}", urlencode(q));
+            let mut by_update: Vec<Value> = every_page(s, &admin, &path).into_iter().map(|o| o["id"].clone()).collect();
+            by_update.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            let mut expected: Vec<Value> = expected.into_iter().cloned().collect();
+            expected.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            assert_eq!(by_update, expected, "q={q}{params}, sort=updated");
         }
-        let path = format!("/api/v1/organizations?limit=37&q={}", urlencode(q));
-        let got: Vec<Value> = every_page(s, &admin, &path).into_iter().map(|o| o["id"].clone()).collect();
-        assert_eq!(got.iter().collect::<Vec<_>>(), expected, "q={q}: {} found, {} expected", got.len(), expected.len());
+        let mut conn = s.state.pool.get().expect("connection");
+        let (_, plan) =
+            tashbeek_persistence::search::plan(&mut conn, tashbeek_persistence::search::Entity::Organization, &terms)
+                .expect("plan");
+        plans_seen.insert(std::mem::discriminant(&plan));
     }
+    assert_eq!(plans_seen.len(), 4, "the queries cover every plan (empty, prefix, words, scan)");
 }

@@ -120,6 +120,7 @@ pub fn update(
     expect.check_required(row.version)?;
     check_references(ctx, input)?;
     let before = row.to_input();
+    let search_before = (row.sort_name.clone(), row.search_text.clone());
     let expected = row.version;
     row.apply(input)?;
     let identity = input.identity_changes(&before);
@@ -130,7 +131,14 @@ pub fn update(
     }
     row.updated_at = ctx.db_now();
     row.version += 1;
-    if !orgs::replace(ctx.conn, &row, input, expected, orgs::links_differ(&before, input))? {
+    if !orgs::replace(
+        ctx.conn,
+        &row,
+        input,
+        expected,
+        orgs::links_differ(&before, input),
+        (&search_before.0, &search_before.1),
+    )? {
         return Err(AppError::VersionMismatch);
     }
     if back_to_review {

@@ -317,14 +317,11 @@ impl OrganizationInput {
         changed
     }
 
-    /// Text the directory search matches against, already normalized.
-    pub fn search_text(&self) -> String {
-        [&self.name_ar, &self.name_en, &self.acronym, &self.description]
-            .into_iter()
-            .flatten()
-            .map(|s| crate::text::normalize(s))
-            .collect::<Vec<_>>()
-            .join(" \u{1} ")
+    /// What the directory search finds this organization by: its names and acronym,
+    /// and the start of its description.
+    pub fn search_doc(&self) -> crate::text::SearchDoc {
+        let titles = [&self.name_ar, &self.name_en, &self.acronym].into_iter().flatten().map(String::as_str);
+        crate::text::SearchDoc::new(titles, self.description.as_deref())
     }
 
     /// The key two registrations of the same organization would share.

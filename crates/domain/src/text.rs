@@ -25,10 +25,41 @@ fn fold(c: char) -> Option<char> {
         '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
         '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
         c if c.is_whitespace() => ' ',
+        // Latin letters with accents fold to their base letter (`é` → `e`, `Ş` → `s`).
+        '\u{00C0}'..='\u{017F}' => return Some(fold_latin(c)),
         c if c.is_alphanumeric() => return Some(c.to_lowercase().next().unwrap_or(c)),
         // Punctuation separates words.
         _ => ' ',
     })
+}
+
+/// The base letter of an accented Latin letter (Latin-1 Supplement and Latin Extended-A),
+/// lowercased; other characters there are lowercased as they are.
+fn fold_latin(c: char) -> char {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    match lower {
+        'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
+        'ď' | 'đ' => 'd',
+        'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
+        'ĥ' | 'ħ' => 'h',
+        'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => 'i',
+        'ĵ' => 'j',
+        'ķ' => 'k',
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => 'l',
+        'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
+        'ò'..='ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => 'o',
+        'ŕ' | 'ŗ' | 'ř' => 'r',
+        'ś' | 'ŝ' | 'ş' | 'š' => 's',
+        'ţ' | 'ť' | 'ŧ' => 't',
+        'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
+        'ŵ' => 'w',
+        'ý' | 'ÿ' | 'ŷ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        other if other.is_alphanumeric() => other,
+        _ => ' ',
+    }
 }
 
 /// Normalizes text for matching: folds Arabic spelling variants, drops diacritics and
@@ -76,25 +107,113 @@ pub fn stem(word: &str) -> &str {
     word
 }
 
-/// The words a text is found by: each normalized word, and its stem where that differs,
-/// without repeats, in order. A query term matches a text when it is the start of one of
-/// these (see [`query_terms`]).
-pub fn search_words(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for word in normalize(text).split(' ').filter(|w| !w.is_empty()) {
-        for form in [word, stem(word)] {
-            if !out.iter().any(|w| w == form) {
-                out.push(form.to_owned());
+/// Characters of a word that count for search; longer words are cut here on both sides
+/// (stored and queried), so one long token cannot bloat the index.
+pub const MAX_FORM_CHARS: usize = 24;
+
+/// Distinct words of a record's body text (a description) that it is found by. Names
+/// are short and indexed whole; descriptions can be long, and their first words say
+/// what the record is about: this bounds each record's share of the word index.
+pub const MAX_BODY_WORDS: usize = 24;
+
+/// The forms a normalized word is found by: the word itself and the word without each
+/// leading clitic that leaves at least [`MIN_STEM`] letters (`والامل` → `والامل`,
+/// `الامل`, `امل`). Keeping the intermediate forms lets a partly typed query that
+/// stems differently (`والا` → `الا`) still find the word.
+pub fn word_forms(word: &str) -> Vec<&str> {
+    let mut forms = vec![word];
+    for clitic in CLITICS {
+        if let Some(rest) = word.strip_prefix(clitic) {
+            if rest.chars().count() >= MIN_STEM && !forms.contains(&rest) {
+                forms.push(rest);
             }
         }
     }
-    out
+    forms
 }
 
-/// Splits a query into its terms: normalized, each without its clitic. Every term must
-/// match in a result.
+/// Cuts a normalized word to [`MAX_FORM_CHARS`] characters.
+fn cut(word: &str) -> &str {
+    match word.char_indices().nth(MAX_FORM_CHARS) {
+        Some((at, _)) => &word[..at],
+        None => word,
+    }
+}
+
+/// What a record is found by: the [`word_forms`] of every word of its titles (names,
+/// acronym) and of the first [`MAX_BODY_WORDS`] distinct words of its body, without
+/// repeats. Every searchable entity builds one; its forms go to the word index and
+/// [`SearchDoc::text`] to the record's `search_text`, so both answer the same question.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchDoc {
+    forms: Vec<String>,
+}
+
+impl SearchDoc {
+    pub fn new<'a>(titles: impl IntoIterator<Item = &'a str>, body: Option<&str>) -> Self {
+        let mut doc = SearchDoc::default();
+        for title in titles {
+            for word in normalize(title).split(' ').filter(|w| !w.is_empty()) {
+                doc.add(word);
+            }
+        }
+        if let Some(body) = body {
+            let mut seen: Vec<String> = Vec::new();
+            for word in normalize(body).split(' ').filter(|w| !w.is_empty()) {
+                if seen.len() == MAX_BODY_WORDS {
+                    break;
+                }
+                if !seen.iter().any(|s| s == word) {
+                    seen.push(word.to_owned());
+                    doc.add(word);
+                }
+            }
+        }
+        doc
+    }
+
+    fn add(&mut self, word: &str) {
+        for form in word_forms(cut(word)) {
+            if !self.forms.iter().any(|f| f == form) {
+                self.forms.push(form.to_owned());
+            }
+        }
+    }
+
+    /// The distinct forms, in order of appearance.
+    pub fn forms(&self) -> &[String] {
+        &self.forms
+    }
+
+    /// The forms as stored in `search_text`: space-separated with a space at each end,
+    /// so `' ' + term` occurs in it exactly when the term starts a form ([`text_matches`]).
+    pub fn text(&self) -> String {
+        let mut out = String::from(" ");
+        for f in &self.forms {
+            out.push_str(f);
+            out.push(' ');
+        }
+        out
+    }
+}
+
+/// Whether a query term (from [`query_terms`]) starts one of the forms of a record's
+/// `search_text` ([`SearchDoc::text`]). The database tests the same with `instr`/`strpos`.
+pub fn text_matches(search_text: &str, term: &str) -> bool {
+    search_text.contains(&format!(" {term}"))
+}
+
+/// Splits a query into its terms: normalized, each without its clitic, cut like stored
+/// words, without repeats. Every term must start a form of a result (in any order).
 pub fn query_terms(query: &str) -> Vec<String> {
-    normalize(query).split(' ').filter(|w| !w.is_empty()).map(|w| stem(w).to_owned()).collect()
+    let mut out: Vec<String> = Vec::new();
+    for word in normalize(query).split(' ').filter(|w| !w.is_empty()) {
+        let term = cut(stem(word)).to_owned();
+        if !out.contains(&term) {
+            out.push(term);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -110,10 +229,14 @@ mod tests {
         assert_eq!(normalize("مؤسسة رئيسية"), "موسسه رييسيه");
     }
 
-    /// Whether every term of `query` starts one of the words `text` is found by.
+    /// Whether every term of `query` starts one of the forms `text` is found by.
     fn finds(text: &str, query: &str) -> bool {
-        let words = search_words(text);
-        query_terms(query).iter().all(|t| words.iter().any(|w| w.starts_with(t.as_str())))
+        let doc = SearchDoc::new([text], None);
+        let terms = query_terms(query);
+        let by_text = terms.iter().all(|t| text_matches(&doc.text(), t));
+        let by_forms = terms.iter().all(|t| doc.forms().iter().any(|f| f.starts_with(t.as_str())));
+        assert_eq!(by_text, by_forms, "search_text and the forms agree for {text} / {query}");
+        by_text
     }
 
     #[test]
@@ -200,7 +323,50 @@ mod tests {
     }
 
     #[test]
+    fn partly_typed_words_are_found_while_typing() {
+        // Every prefix of a name's word, typed with or without its clitic, finds it.
+        for word in ["والامل", "بالخرطوم", "للتنميه", "الشباب", "شندي"] {
+            let name = format!("جمعيه {word}");
+            for end in 1..=word.chars().count() {
+                let typed: String = word.chars().take(end).collect();
+                assert!(finds(&name, &typed), "name {name}, typed {typed}");
+            }
+        }
+    }
+
+    #[test]
+    fn latin_accents_case_and_punctuation_fold() {
+        assert_eq!(normalize("Société Générale d'Égypte"), "societe generale d egypte");
+        assert_eq!(normalize("ŞEHİR Çocuk"), "sehir cocuk");
+        assert!(finds("Association Espérance", "esperance"));
+        assert!(finds("Association Esperance", "espérance"));
+        assert!(finds("Al-Amal Charity", "amal"));
+        assert!(finds("Al-Amal Charity", "AL AMAL"));
+    }
+
+    #[test]
+    fn descriptions_count_their_first_distinct_words_only() {
+        let words: Vec<String> = (0..30).map(|i| format!("كلمه{i}")).collect();
+        // Repeats do not use up the allowance.
+        let body = format!("{} {} {}", words[0], words[0], words.join(" "));
+        let doc = SearchDoc::new(["جمعيه"], Some(&body));
+        let text = doc.text();
+        assert!(text_matches(&text, "كلمه23"));
+        assert!(!text_matches(&text, "كلمه24"), "the 25th distinct word is past the bound");
+        assert!(text_matches(&text, "جمعيه"));
+    }
+
+    #[test]
+    fn long_words_are_cut_the_same_way_on_both_sides() {
+        let long = "ا".repeat(40);
+        let doc = SearchDoc::new([long.as_str()], None);
+        assert!(doc.forms().iter().all(|f| f.chars().count() <= MAX_FORM_CHARS));
+        assert!(text_matches(&doc.text(), &query_terms(&long)[0]));
+    }
+
+    #[test]
     fn query_terms_split_on_words_without_clitics() {
+        assert_eq!(query_terms("الأمل الامل امل"), vec!["امل"]);
         assert_eq!(query_terms(" الأمل  شندي"), vec!["امل", "شندي"]);
         assert!(query_terms("  ،، ").is_empty());
     }

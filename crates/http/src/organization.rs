@@ -322,8 +322,13 @@ pub enum SortParam {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
-    /// Free text over names, acronym and description; Arabic spelling variants match.
-    /// At most 200 characters and 10 distinct words.
+    /// Words to find, in any order; each must start a word of the Arabic or English
+    /// name, the acronym or the first 24 distinct words of the description. Arabic
+    /// spelling variants match (hamza and alef forms, ة/ه, ى/ي, ؤ/و, ئ/ي, diacritics,
+    /// tatweel, Arabic-Indic digits), and so do words with or without an attached
+    /// article, preposition or conjunction (ال، و، ف، ب، ك، ل، وال، بال، فال، كال، لل);
+    /// Latin letters fold case and accents, and punctuation separates words. Results
+    /// keep the list's order. At most 200 characters and 10 distinct words.
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Kinds, e.g. `ngo,volunteer_team`.

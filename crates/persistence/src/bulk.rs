@@ -100,6 +100,7 @@ pub struct Batch {
     pub events: Vec<Event>,
     pub memberships: Vec<MembershipRow>,
     pub audit: Vec<AuditRow>,
+    pub words: Vec<crate::search::WordRow>,
 }
 
 /// Rows per statement: organizations have 27 columns, and 400 × 27 stays under both
@@ -131,6 +132,7 @@ pub fn insert(conn: &mut DbConn, b: &Batch) -> DbResult<()> {
         insert_rows!(c, verification_events::table, b.events);
         insert_rows!(c, memberships::table, b.memberships);
         insert_rows!(c, audit_log::table, b.audit);
+        insert_rows!(c, crate::schema::search_words::table, b.words);
         Ok(())
     })
 }

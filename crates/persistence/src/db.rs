@@ -68,6 +68,8 @@ pub fn establish(url: &str) -> DbResult<DbConn> {
             }
             let mut c = diesel::sqlite::SqliteConnection::establish(&target)
                 .map_err(|e| DbError::Unavailable(format!("sqlite {target}: {e}")))?;
+            // NORMAL: commits do not sync inside SQLite; `write` acknowledges a commit
+            // only after a shared sync of the WAL covers it (see `durable`).
             c.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
                  PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;",
@@ -138,7 +140,7 @@ impl DbConn {
             DbConn::Sqlite(c) => {
                 // SQLite has one writer at a time. Queueing writers on a mutex here is fair
                 // and immediate, where SQLite's busy handler makes them sleep and retry.
-                let _writer = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
+                let writer = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
                 // Through diesel's transaction manager, so nested transactions (diesel's
                 // own batch inserts among them) become savepoints.
                 AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE").map_err(|e| E::from(e.into()))?;
@@ -150,6 +152,15 @@ impl DbConn {
                     if let Err(e) = AnsiTransactionManager::commit_transaction(c) {
                         guard.done = false;
                         return Err(E::from(e.into()));
+                    }
+                    // The commit is in the WAL but not yet on disk: it is acknowledged
+                    // only once a sync covers it, shared with the writers committing
+                    // meanwhile (the next one already holds the lock).
+                    let wal = crate::durable::wal_of(c).map_err(|e| E::from(e))?;
+                    let ticket = wal.as_ref().map(|w| w.committed());
+                    drop(writer);
+                    if let (Some(w), Some(t)) = (wal, ticket) {
+                        w.sync_through(t).map_err(|e| E::from(e))?;
                     }
                 }
                 result
@@ -242,6 +253,10 @@ impl DbPool {
             let n = first.migrate()?;
             if n > 0 {
                 tracing::info!(migrations = n, backend = backend.name(), "applied migrations");
+            }
+            let rebuilt = crate::organization::rebuild_search(&mut first)?;
+            if rebuilt > 0 {
+                tracing::info!(organizations = rebuilt, "rebuilt the search index");
             }
         }
         drop(first);

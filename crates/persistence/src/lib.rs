@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod bulk;
 pub mod db;
+pub mod durable;
 pub mod error;
 pub mod invitation;
 pub mod json;
@@ -13,6 +14,7 @@ pub mod network;
 pub mod organization;
 pub mod reference;
 pub mod schema;
+pub mod search;
 pub mod secrets;
 pub mod throttle;
 pub mod user;

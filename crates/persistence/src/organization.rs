@@ -14,6 +14,7 @@ use crate::json::Json;
 use crate::schema::{
     organization_areas, organization_resources, organization_sectors, organizations, verification_events,
 };
+use crate::search::{self, Entity, Plan};
 use crate::{from_db_time, new_id, DbConn};
 
 /// One organizations row, as stored.
@@ -114,7 +115,7 @@ impl OrgRow {
         self.sector_codes = Json::new(i.sectors.clone())?;
         self.area_ids = Json::new(i.areas.clone())?;
         self.contact_visibility = i.contact_visibility;
-        self.search_text = i.search_text();
+        self.search_text = i.search_doc().text();
         self.sort_name = i.sort_name();
         self.name_key_ar = i.name_ar.as_deref().map(tashbeek_domain::text::normalize);
         self.name_key_en = i.name_en.as_deref().map(tashbeek_domain::text::normalize);
@@ -265,6 +266,7 @@ pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbR
     let row = &with_facets(conn, row, input)?;
     diesel::insert_into(organizations::table).values(row).execute(conn)?;
     write_links(conn, &row.id, input, true)?;
+    search::update(conn, Entity::Organization, &row.id, None, (&row.sort_name, &row.search_text))?;
     add_verification_event(
         conn,
         &row.id,
@@ -279,13 +281,15 @@ pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbR
 /// Replaces the profile if the stored version is still `expected_version`; returns
 /// false when someone else changed it first. `links_changed` (see [`links_differ`])
 /// says whether sectors, areas, needs or offers changed; when not, the links and facets
-/// stay as they are.
+/// stay as they are. `search_before` is the stored (sort name, search text): the word
+/// index changes by the difference.
 pub fn replace(
     conn: &mut DbConn,
     row: &OrgRow,
     input: &OrganizationInput,
     expected_version: i64,
     links_changed: bool,
+    search_before: (&str, &str),
 ) -> DbResult<bool> {
     let row = &if links_changed { with_facets(conn, row, input)? } else { row.clone() };
     let changed = diesel::update(
@@ -299,6 +303,7 @@ pub fn replace(
     if links_changed {
         write_links(conn, &row.id, input, false)?;
     }
+    search::update(conn, Entity::Organization, &row.id, Some(search_before), (&row.sort_name, &row.search_text))?;
     Ok(true)
 }
 
@@ -433,44 +438,40 @@ pub fn sort_key(row: &OrgRow, sort: Sort) -> String {
     }
 }
 
-/// FTS5 matches beyond which a search term counts as common on SQLite.
-const COMMON_TERM_MATCHES: i64 = 2000;
-
 /// One page of the directory after `after` (sort key, id), at most `limit` rows.
+///
+/// A search walks the word index for its rarest term in directory order (see
+/// [`search`]) and tests the other terms and the filters on each candidate; a term
+/// that starts very many words, or the update order, walks the directory's own index.
 pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str)>) -> DbResult<Vec<OrgRow>> {
+    use organizations as o;
     let backend = conn.backend();
-    let fts = match backend {
-        crate::Backend::Sqlite => fts_query(&f.terms),
-        crate::Backend::Postgres => None,
-    };
-    // A trigram index yields every match of a term in rowid order, and a page sorted by
-    // name needs them all. For a rare term SQLite reads those few rows and sorts them;
-    // for a common one (thousands of matches) reading them all costs hundreds of
-    // milliseconds, so it walks the sort index instead and checks each entry's rowid
-    // against the set of matches (the index entry carries the rowid: no table reads).
-    let common = match &fts {
-        Some(expr) => {
-            let matches: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>(
-                "SELECT count(*) FROM (SELECT rowid FROM organization_search WHERE organization_search MATCH ",
-            )
-            .bind::<diesel::sql_types::Text, _>(expr.clone())
-            .sql(" LIMIT ")
-            .bind::<diesel::sql_types::BigInt, _>(COMMON_TERM_MATCHES)
-            .sql(")")
-            .get_result(conn)?;
-            matches >= COMMON_TERM_MATCHES
-        }
-        None => false,
-    };
     let by_facets = !(f.sectors.is_empty() && f.areas.is_empty() && f.needs.is_empty() && f.offers.is_empty());
-    load_page(conn, filtered(backend, f, after, fts.as_deref(), common)?.limit(limit), by_facets)
-}
-
-/// The FTS5 query for the terms the trigram index can answer (three characters or more).
-fn fts_query(terms: &[String]) -> Option<String> {
-    let indexed: Vec<String> =
-        terms.iter().filter(|t| t.chars().count() >= 3).map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
-    (!indexed.is_empty()).then(|| indexed.join(" AND "))
+    if f.terms.is_empty() {
+        return load_page(conn, filtered(backend, f, &[], after)?.limit(limit), by_facets);
+    }
+    let (driver, plan) = search::plan(conn, Entity::Organization, &f.terms)?;
+    match (&plan, f.sort) {
+        (Plan::Empty, _) => Ok(vec![]),
+        (Plan::Prefix(_) | Plan::Words(_), Sort::Name) => {
+            let others: Vec<String> =
+                f.terms.iter().enumerate().filter(|(i, _)| *i != driver).map(|(_, t)| t.clone()).collect();
+            let test = |c: &mut DbConn, ids: &[String]| -> DbResult<std::collections::HashSet<String>> {
+                let pass: Vec<OrganizationId> =
+                    conditions(backend, f, &others).filter(o::id.eq_any(ids.to_vec())).select(o::id).load(c)?;
+                Ok(pass.into_iter().map(|id| id.to_string()).collect())
+            };
+            let limit = usize::try_from(limit).unwrap_or(0);
+            let page = search::page(conn, Entity::Organization, &plan, after, test, limit)?;
+            load_ids(conn, page.into_iter().map(|(_, id)| id).collect())
+        }
+        // In update order (sync clients), a rare term's few records are read and sorted.
+        (Plan::Prefix(term), Sort::Updated) => {
+            let ids = search::prefix_ids(Entity::Organization, term);
+            load_page(conn, filtered(backend, f, &f.terms, after)?.filter(o::id.eq_any(ids)).limit(limit), by_facets)
+        }
+        _ => load_page(conn, filtered(backend, f, &f.terms, after)?.limit(limit), by_facets),
+    }
 }
 
 /// Reads the rows a directory query selects, in its order.
@@ -486,14 +487,23 @@ fn load_page(conn: &mut DbConn, q: organizations::BoxedQuery<'static, Db>, by_fa
         // a filter on an INCLUDE column: the ids come from an index-only scan first,
         // then only their rows are read (one more round trip, so only for facet filters).
         crate::Backend::Postgres => {
-            let ids: Vec<String> = q.select(o::id).load(conn)?;
-            let mut rows: Vec<OrgRow> = o::table.filter(o::id.eq_any(&ids)).select(OrgRow::as_select()).load(conn)?;
-            let position: std::collections::HashMap<&str, usize> =
-                ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-            rows.sort_by_key(|r| position.get(r.id.as_str()).copied());
-            Ok(rows)
+            let ids: Vec<OrganizationId> = q.select(o::id).load(conn)?;
+            load_ids(conn, ids.into_iter().map(|id| id.to_string()).collect())
         }
     }
+}
+
+/// The rows of `ids`, in that order.
+fn load_ids(conn: &mut DbConn, ids: Vec<String>) -> DbResult<Vec<OrgRow>> {
+    use organizations as o;
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut rows: Vec<OrgRow> = o::table.filter(o::id.eq_any(&ids)).select(OrgRow::as_select()).load(conn)?;
+    let position: std::collections::HashMap<&str, usize> =
+        ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    rows.sort_by_key(|r| position.get(r.id.as_str()).copied());
+    Ok(rows)
 }
 
 /// `(sort key, id) > (key, id)` under `sort`, as one row-value comparison: one range of
@@ -522,14 +532,28 @@ fn after_key(sort: Sort, key: &str, id: &str) -> DbResult<Predicate> {
     })
 }
 
-/// The directory query for `f` after `after`, in directory order, without a limit.
+/// The directory query for `f` with `terms` after `after`, in directory order,
+/// without a limit.
 fn filtered(
     backend: crate::Backend,
     f: &Filter,
+    terms: &[String],
     after: Option<(&str, &str)>,
-    fts: Option<&str>,
-    common: bool,
 ) -> DbResult<organizations::BoxedQuery<'static, Db>> {
+    use organizations as o;
+    let mut q = conditions(backend, f, terms);
+    if let Some((k, id)) = after {
+        q = q.filter(after_key(f.sort, k, id)?);
+    }
+    Ok(match f.sort {
+        Sort::Name => q.order((o::sort_name.asc(), o::id.asc())),
+        Sort::Updated => q.order((o::updated_at.asc(), o::id.asc())),
+    })
+}
+
+/// The organizations `f` selects whose search text has every one of `terms` at the
+/// start of a word, in no particular order.
+fn conditions(backend: crate::Backend, f: &Filter, terms: &[String]) -> organizations::BoxedQuery<'static, Db> {
     use organizations as o;
     let mut q = o::table.into_boxed();
     match &f.scope {
@@ -544,23 +568,16 @@ fn filtered(
     if !f.include_archived {
         q = q.filter(o::archived_at.is_null());
     }
-    // SQLite answers terms of three or more characters from its FTS5 trigram index;
-    // shorter terms (and PostgreSQL, through its pg_trgm index) use LIKE.
-    if let Some(expr) = fts {
-        // `+rowid` keeps SQLite from driving the query by the match set, so it walks the
-        // sort index (see `list`).
-        let test = if common { "+organizations.rowid IN (" } else { "organizations.rowid IN (" };
+    let position = match backend {
+        crate::Backend::Sqlite => "instr(organizations.search_text, ",
+        crate::Backend::Postgres => "strpos(organizations.search_text, ",
+    };
+    for t in terms {
         q = q.filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>(test)
-                .sql("SELECT rowid FROM organization_search WHERE organization_search MATCH ")
-                .bind::<diesel::sql_types::Text, _>(expr.to_owned())
-                .sql(")"),
+            diesel::dsl::sql::<diesel::sql_types::Bool>(position)
+                .bind::<diesel::sql_types::Text, _>(format!(" {t}"))
+                .sql(") > 0"),
         );
-    }
-    for t in &f.terms {
-        if fts.is_none() || t.chars().count() < 3 {
-            q = q.filter(o::search_text.like(format!("%{t}%")));
-        }
     }
     if !f.kinds.is_empty() {
         q = q.filter(o::kind.eq_any(f.kinds.clone()));
@@ -600,13 +617,7 @@ fn filtered(
     if let Some(since) = f.updated_since {
         q = q.filter(o::updated_at.ge(since));
     }
-    if let Some((k, id)) = after {
-        q = q.filter(after_key(f.sort, k, id)?);
-    }
-    Ok(match f.sort {
-        Sort::Name => q.order((o::sort_name.asc(), o::id.asc())),
-        Sort::Updated => q.order((o::updated_at.asc(), o::id.asc())),
-    })
+    q
 }
 
 type Db = <DbConn as diesel::Connection>::Backend;
@@ -675,4 +686,49 @@ pub fn duplicates(
 
 pub fn count(conn: &mut DbConn) -> DbResult<i64> {
     Ok(organizations::table.count().get_result(conn)?)
+}
+
+/// Rewrites every organization's word-index entries and search text when they predate
+/// the indexing rules ([`search::VERSION`]), as one transaction; a no-op otherwise.
+/// Runs at startup after the migrations, so an upgraded database searches by the new
+/// rules before it serves.
+pub fn rebuild_search(conn: &mut DbConn) -> DbResult<usize> {
+    use organizations as o;
+    if search::version(conn, Entity::Organization)? >= search::VERSION {
+        return Ok(0);
+    }
+    conn.write(|c| -> DbResult<usize> {
+        // Instances starting together on one PostgreSQL database rebuild one at a time.
+        if let DbConn::Pg(pg) = c {
+            diesel::sql_query("LOCK TABLE search_index_state IN EXCLUSIVE MODE").execute(pg)?;
+        }
+        if search::version(c, Entity::Organization)? >= search::VERSION {
+            return Ok(0);
+        }
+        search::clear(c, Entity::Organization)?;
+        let mut done = 0;
+        let mut after: Option<OrganizationId> = None;
+        loop {
+            let mut q = o::table.select(OrgRow::as_select()).order(o::id).limit(1000).into_boxed();
+            if let Some(a) = &after {
+                q = q.filter(o::id.gt(a.clone()));
+            }
+            let rows: Vec<OrgRow> = q.load(c)?;
+            let Some(last) = rows.last() else { break };
+            after = Some(last.id.clone());
+            let mut words = Vec::new();
+            for r in &rows {
+                let doc = r.to_input().search_doc();
+                let text = doc.text();
+                if text != r.search_text {
+                    diesel::update(o::table.find(&r.id)).set(o::search_text.eq(&text)).execute(c)?;
+                }
+                words.extend(search::rows(Entity::Organization, &r.id, &r.sort_name, &doc));
+            }
+            search::insert(c, &words)?;
+            done += rows.len();
+        }
+        search::set_version(c, Entity::Organization)?;
+        Ok(done)
+    })
 }

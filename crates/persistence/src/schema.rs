@@ -202,6 +202,22 @@ diesel::joinable!(organization_sectors -> organizations (organization_id));
 diesel::joinable!(organization_areas -> organizations (organization_id));
 diesel::joinable!(organization_areas -> areas (area_id));
 diesel::joinable!(organization_resources -> organizations (organization_id));
+diesel::table! {
+    search_words (entity, word, sort_name, record_id) {
+        entity -> Text,
+        word -> Text,
+        sort_name -> Text,
+        record_id -> Text,
+    }
+}
+
+diesel::table! {
+    search_index_state (entity) {
+        entity -> Text,
+        version -> Integer,
+    }
+}
+
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(verification_events -> organizations (organization_id));
@@ -226,4 +242,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     networks,
     network_members,
+    search_words,
+    search_index_state,
 );

@@ -8,6 +8,7 @@ on_both_backends!(
     hundred_organizations_page_without_gaps_or_repeats,
     filters_by_kind_sector_area_status_needs_offers,
     updated_since_returns_what_changed_after_it,
+    the_word_index_is_rebuilt_when_its_rules_change,
 );
 
 fn org(name_ar: &str) -> Value {
@@ -231,4 +232,37 @@ fn updated_since_returns_what_changed_after_it(s: &TestServer) {
     // The same clock ends sessions: an access token lives 15 minutes.
     s.clock.set(at("2026-03-01T08:30:00Z"));
     s.get("/api/v1/me", Some(&admin)).problem(401, "unauthorized");
+}
+
+/// A database whose word index predates the current rules (or has none, as after the
+/// upgrade from the trigram indexes) is rebuilt at startup, in one transaction, once.
+fn the_word_index_is_rebuilt_when_its_rules_change(s: &TestServer) {
+    use diesel::prelude::*;
+    use tashbeek_persistence::organization::rebuild_search;
+    use tashbeek_persistence::schema::{organizations, search_index_state, search_words};
+    let admin = s.admin();
+    let id = s.create_org(&admin, org("جمعية الأمل الخيرية"));
+    s.verify(&admin, &id);
+    let found = |q: &str| {
+        s.get(&format!("/api/v1/organizations?q={}", urlencode(q)), None).expect(200).body["items"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(found("الخيرية"), 1);
+    let mut conn = s.state.pool.get().expect("connection");
+    // What the previous release left: no entries, no version, its own search text.
+    diesel::delete(search_words::table).execute(&mut *conn).unwrap();
+    diesel::delete(search_index_state::table).execute(&mut *conn).unwrap();
+    diesel::update(organizations::table)
+        .set(organizations::search_text.eq("جمعيه الامل الخيريه"))
+        .execute(&mut *conn)
+        .unwrap();
+    assert_eq!(found("الخيرية"), 0, "nothing to find without entries");
+    assert_eq!(rebuild_search(&mut conn).unwrap(), 1);
+    assert_eq!(rebuild_search(&mut conn).unwrap(), 0, "once is enough");
+    drop(conn);
+    for q in ["الخيرية", "خيريه", "الامل جمعيه", "بالأمل"] {
+        assert_eq!(found(q), 1, "query {q}");
+    }
 }

@@ -12,6 +12,7 @@ on_both_backends!(
     bad_input_is_refused_and_nothing_is_stored,
     messages_follow_accept_language,
     duplicates_are_reported_on_create,
+    concurrent_writes_commit_or_fail_alone,
 );
 
 fn org(name_ar: &str) -> Value {
@@ -375,4 +376,66 @@ fn duplicates_are_reported_on_create(s: &TestServer) {
     assert_eq!(r.body.as_array().unwrap().len(), 2);
     s.get("/api/v1/organizations/duplicates?name=x", None).problem(401, "unauthorized");
     s.get("/api/v1/organizations/duplicates", Some(&admin)).problem(400, "invalid_parameter");
+}
+
+/// Writes that arrive together share the disk sync on SQLite (and run side by side on
+/// PostgreSQL); each commits or fails alone: the failing ones leave nothing behind,
+/// the others are all there with their audit entries.
+fn concurrent_writes_commit_or_fail_alone(s: &TestServer) {
+    let admin = s.admin();
+    let target = s.create_org(&admin, org("جمعية الهدف"));
+    let created = |s: &TestServer| -> usize {
+        s.get("/api/v1/audit?action=organization.create&limit=200", Some(&admin)).expect(200).body["items"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = created(s);
+    let statuses: Vec<(usize, u16)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..24)
+            .map(|i| {
+                let admin = &admin;
+                let target = &target;
+                scope.spawn(move || {
+                    let r = match i % 4 {
+                        // A stale version: refused inside the transaction, after the read.
+                        1 => s.put(
+                            &format!("/api/v1/organizations/{target}"),
+                            Some(admin),
+                            Some("\"7\""),
+                            org(&format!("جمعية متزامنة فاشلة {i}")),
+                        ),
+                        // An area that does not exist: refused inside the transaction.
+                        2 => s.post(
+                            "/api/v1/organizations",
+                            Some(admin),
+                            OrgBuilder::new(&format!("جمعية متزامنة فاشلة {i}")).in_area("SD-NOWHERE").body(),
+                        ),
+                        _ => s.post("/api/v1/organizations", Some(admin), org(&format!("جمعية متزامنة {i}"))),
+                    };
+                    (i, r.status)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (i, status) in &statuses {
+        let expected = match i % 4 {
+            1 => 412,
+            2 => 422,
+            _ => 201,
+        };
+        assert_eq!(*status, expected, "request {i}: {statuses:?}");
+    }
+    let find = |q: &str| {
+        s.get(&format!("/api/v1/organizations?limit=100&q={}", urlencode(q)), Some(&admin)).expect(200).body["items"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(find("متزامنة"), 12, "every successful write is there");
+    assert_eq!(find("فاشلة"), 0, "no failed write left anything");
+    assert_eq!(created(s), before + 12, "one audit entry per successful create, none for the failures");
+    let t = s.get(&format!("/api/v1/organizations/{target}"), Some(&admin)).expect(200);
+    assert_eq!((t.body["name_ar"].as_str(), t.body["version"].as_i64()), (Some("جمعية الهدف"), Some(1)));
 }
