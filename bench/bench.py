@@ -134,7 +134,10 @@ def run_backend(backend, args, binary, workdir):
     subprocess.run([binary, "seed", "--scale", str(args.scale)], env=env, check=True, stdout=log, stderr=log)
     res["seed_seconds"] = round(time.monotonic() - t0, 1)
     print(f"[{backend}] seeded {args.scale} organizations in {res['seed_seconds']} s", flush=True)
-    res["word_index"] = word_index_size(backend, db_url, workdir)
+    try:
+        res["word_index"] = word_index_size(backend, db_url, workdir)
+    except Exception as e:  # a binary from before the word index
+        res["word_index"] = None
     print(f"[{backend}] word index: {res['word_index']}", flush=True)
 
     server = Server(binary, db_url, args.port, log)

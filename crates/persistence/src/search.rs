@@ -31,6 +31,11 @@ pub const VERSION: i32 = 1;
 /// Entries from which a prefix counts as common.
 pub const COMMON: i64 = 1000;
 
+/// Entries counted per term to pick the rarest: matches cluster in list order (all the
+/// `جمعيه الامل …` sort together), so walking a common term while a rarer one is
+/// tested can read thousands of entries before the first match.
+const COUNT_CAP: i64 = 20_000;
+
 /// Whole words a common prefix may stand for and still be walked word by word.
 pub const MAX_WORDS: usize = 24;
 
@@ -196,7 +201,7 @@ pub enum Plan {
 }
 
 /// Picks the term to walk and how: the one with the fewest entries (counted up to
-/// [`COMMON`]), so the walk is as short as the rarest term allows. Returns the index of
+/// [`COUNT_CAP`]), so the walk is as short as the rarest term allows. Returns the index of
 /// that term in `terms` with its plan.
 pub fn plan(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<(usize, Plan)> {
     let mut best: Option<(usize, i64)> = None;
@@ -217,7 +222,7 @@ pub fn plan(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<(us
     Ok((i, words_starting(conn, entity, term)?.map(Plan::Words).unwrap_or(Plan::Scan)))
 }
 
-/// Entries whose word starts with `term`, counted up to [`COMMON`].
+/// Entries whose word starts with `term`, counted up to [`COUNT_CAP`].
 fn count(conn: &mut DbConn, entity: Entity, term: &str) -> DbResult<i64> {
     let q = diesel::dsl::sql::<BigInt>("(SELECT count(*) FROM (SELECT 1 FROM search_words WHERE entity = ")
         .bind::<Text, _>(entity.code().to_owned())
@@ -226,7 +231,7 @@ fn count(conn: &mut DbConn, entity: Entity, term: &str) -> DbResult<i64> {
         .sql(" AND word < ")
         .bind::<Text, _>(range_end(term))
         .sql(" LIMIT ")
-        .bind::<BigInt, _>(COMMON)
+        .bind::<BigInt, _>(COUNT_CAP)
         .sql(") AS capped)");
     Ok(diesel::select(q).get_result(conn)?)
 }
@@ -300,16 +305,19 @@ fn walk(
                     .sql(")"),
             );
         }
-        let candidates: Vec<(String, String)> = q
+        // No DISTINCT: it makes SQLite read the whole range before the first row. One
+        // word's entries are distinct already; a prefix's repeats (a record with two
+        // words that start with it) come out next to each other and are dropped here.
+        let mut candidates: Vec<(String, String)> = q
             .select((w::sort_name, w::record_id))
-            .distinct()
             .order((w::sort_name, w::record_id))
             .limit(i64::try_from(chunk).unwrap_or(i64::MAX))
             .load(conn)?;
         let Some(last) = candidates.last().cloned() else { break };
+        let exhausted = candidates.len() < chunk;
+        candidates.dedup();
         let ids: Vec<String> = candidates.iter().map(|(_, id)| id.clone()).collect();
         let pass = test(conn, &ids)?;
-        let exhausted = candidates.len() < chunk;
         out.extend(candidates.into_iter().filter(|(_, id)| pass.contains(id)).take(limit - out.len()));
         if exhausted {
             break;
