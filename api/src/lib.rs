@@ -45,10 +45,18 @@ pub fn build_state(cfg: &Config) -> anyhow::Result<AppState> {
             })?
         }
     };
-    // Only where this process sees every write (see tashbeek_http::cache).
-    let org_cache = (pool.backend() == Backend::Sqlite && cfg.org_cache_entries > 0)
-        .then(|| Arc::new(OrgCache::new(cfg.org_cache_entries)));
-    let session_cache = (pool.backend() == Backend::Sqlite).then(|| Arc::new(SessionCache::new(10_000)));
+    // Only while this process hears of every write (see tashbeek_http::cache): on
+    // PostgreSQL they start off and follow the change listener.
+    let org_cache = (cfg.org_cache_entries > 0).then(|| Arc::new(OrgCache::new(cfg.org_cache_entries)));
+    let session_cache = Arc::new(SessionCache::new(10_000));
+    if pool.backend() == Backend::Postgres {
+        if let Some(c) = &org_cache {
+            c.set_enabled(false);
+        }
+        session_cache.set_enabled(false);
+        listen_for_changes(&cfg.database_url, org_cache.as_ref(), &session_cache)?;
+    }
+    let session_cache = Some(session_cache);
     Ok(AppState {
         pool,
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
@@ -57,6 +65,45 @@ pub fn build_state(cfg: &Config) -> anyhow::Result<AppState> {
         org_cache,
         session_cache,
     })
+}
+
+/// Keeps this instance's caches in step with changes committed by any instance on the
+/// same PostgreSQL database; the listener ends when the caches are dropped.
+fn listen_for_changes(url: &str, orgs: Option<&Arc<OrgCache>>, sessions: &Arc<SessionCache>) -> anyhow::Result<()> {
+    use tashbeek_persistence::changes::{listen, Heard};
+    let orgs = orgs.map(Arc::downgrade);
+    let sessions = Arc::downgrade(sessions);
+    listen(url.to_owned(), move |heard| {
+        let Some(sessions) = sessions.upgrade() else { return false };
+        let orgs = match &orgs {
+            Some(weak) => match weak.upgrade() {
+                Some(c) => Some(c),
+                None => return false,
+            },
+            None => None,
+        };
+        match heard {
+            Heard::Listening | Heard::Lost => {
+                let on = heard == Heard::Listening;
+                if !on {
+                    tracing::warn!("lost the change listener's link: caches off until it is back");
+                }
+                sessions.set_enabled(on);
+                if let Some(c) = orgs {
+                    c.set_enabled(on);
+                }
+            }
+            Heard::Organization(id) => {
+                if let Some(c) = orgs {
+                    c.invalidate(&id);
+                }
+            }
+            Heard::Accounts => tashbeek_persistence::user::accounts_changed_elsewhere(),
+        }
+        true
+    })
+    .context("starting the change listener")?;
+    Ok(())
 }
 
 /// Makes sure one process at a time serves a SQLite database: the writer queue and the

@@ -249,7 +249,9 @@ pub struct TestServer {
     handle: actix_web::dev::ServerHandle,
     thread: Option<JoinHandle<()>>,
     agent: ureq::Agent,
-    _db: TestDb,
+    db_url: String,
+    /// The database this server made (dropped with it); `None` for a server beside another.
+    _db: Option<TestDb>,
 }
 
 pub const ADMIN_EMAIL: &str = "admin@tashbeek.test";
@@ -263,8 +265,19 @@ impl TestServer {
     /// Starts a server after letting the test adjust its configuration.
     pub fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestServer {
         let db = TestDb::create(backend);
+        let url = db.url().to_owned();
+        Self::start_on(backend, url, Some(db), tweak)
+    }
+
+    /// Another instance serving the same database as `other` (PostgreSQL: instances
+    /// behind a load balancer). Drop it before `other`.
+    pub fn beside(other: &TestServer) -> TestServer {
+        Self::start_on(other.backend, other.db_url.clone(), None, |_| {})
+    }
+
+    fn start_on(backend: Backend, url: String, db: Option<TestDb>, tweak: impl FnOnce(&mut Config)) -> TestServer {
         let mut cfg = Config {
-            database_url: db.url().to_owned(),
+            database_url: url.clone(),
             // Cheap hashes keep the suite fast; production uses the default cost.
             argon2_memory_kib: 64,
             db_pool_size: 4,
@@ -290,7 +303,7 @@ impl TestServer {
         });
         let handle = rx.recv().expect("server started");
         let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(30)).build();
-        TestServer { base, backend, state, clock, handle, thread: Some(thread), agent, _db: db }
+        TestServer { base, backend, state, clock, handle, thread: Some(thread), agent, db_url: url, _db: db }
     }
 
     pub fn call(&self, method: &str, path: &str, r: Req<'_>) -> Resp {

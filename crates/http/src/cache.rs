@@ -1,12 +1,15 @@
 //! Per-process caches: public organizations for single-record reads, and who a signed-in
 //! session belongs to.
 //!
-//! Only safe where this process sees every write: the SQLite deployment, which is one
-//! process per database file (the binary takes a lock on the file to make sure). With
-//! PostgreSQL several instances may write, so the cache is off there.
+//! Safe only while this process hears of every write: on SQLite it sees them all (one
+//! process per database file; the binary takes a lock on the file to make sure); on
+//! PostgreSQL every instance announces its changes and each listens
+//! (`tashbeek_persistence::changes`), and the caches are off whenever the listener is not
+//! linked. A read on one instance may then trail a change committed on another by the
+//! listener's poll interval (milliseconds); on the instance that made the change, never.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use actix_web::web::Bytes;
@@ -25,6 +28,8 @@ pub struct CachedOrg {
 pub struct OrgCache {
     entries: RwLock<HashMap<String, Arc<CachedOrg>>>,
     capacity: usize,
+    /// Off while changes might go unheard (PostgreSQL before listening, or link lost).
+    enabled: AtomicBool,
     /// Bumped by every invalidation: a read that started before a change committed
     /// must not store what it read.
     generation: AtomicU64,
@@ -32,11 +37,28 @@ pub struct OrgCache {
 
 impl OrgCache {
     pub fn new(capacity: usize) -> OrgCache {
-        OrgCache { entries: RwLock::new(HashMap::new()), capacity, generation: AtomicU64::new(0) }
+        OrgCache {
+            entries: RwLock::new(HashMap::new()),
+            capacity,
+            enabled: AtomicBool::new(true),
+            generation: AtomicU64::new(0),
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<Arc<CachedOrg>> {
+        if !self.enabled.load(Ordering::Acquire) {
+            return None;
+        }
         self.entries.read().ok()?.get(id).cloned()
+    }
+
+    /// Turns the cache on or off; either way it starts empty, and reads under way
+    /// cannot store what they read.
+    pub fn set_enabled(&self, on: bool) {
+        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.clear();
+        self.enabled.store(on, Ordering::Release);
     }
 
     /// Taken before reading from the database, handed back to [`OrgCache::store`].
@@ -51,7 +73,7 @@ impl OrgCache {
             return;
         }
         let Ok(mut entries) = self.entries.write() else { return };
-        if self.generation.load(Ordering::Acquire) != seen {
+        if self.generation.load(Ordering::Acquire) != seen || !self.enabled.load(Ordering::Acquire) {
             return;
         }
         if entries.len() >= self.capacity {
@@ -79,18 +101,31 @@ impl OrgCache {
 /// ask the database who its caller is. An entry counts only while the accounts
 /// generation ([`tashbeek_persistence::user::accounts_generation`]) is the one it was
 /// read under: any change to an account or session (role, disabling, password, logout)
-/// makes every entry stale at once. Like [`OrgCache`], SQLite only.
+/// makes every entry stale at once (on PostgreSQL, changes heard from other instances
+/// too). Off, like [`OrgCache`], while changes might go unheard.
 pub struct SessionCache {
     entries: RwLock<HashMap<(String, String), (GlobalRole, u64)>>,
     capacity: usize,
+    enabled: AtomicBool,
 }
 
 impl SessionCache {
     pub fn new(capacity: usize) -> SessionCache {
-        SessionCache { entries: RwLock::new(HashMap::new()), capacity }
+        SessionCache { entries: RwLock::new(HashMap::new()), capacity, enabled: AtomicBool::new(true) }
+    }
+
+    /// Turns the cache on or off; either way it starts empty.
+    pub fn set_enabled(&self, on: bool) {
+        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        tashbeek_persistence::user::accounts_changed_elsewhere();
+        entries.clear();
+        self.enabled.store(on, Ordering::Release);
     }
 
     pub fn get(&self, user_id: &str, session_id: &str) -> Option<GlobalRole> {
+        if !self.enabled.load(Ordering::Acquire) {
+            return None;
+        }
         let now = tashbeek_persistence::user::accounts_generation();
         let entries = self.entries.read().ok()?;
         // The tuple key needs owned strings; sessions are few, so this stays cheap.
@@ -106,6 +141,9 @@ impl SessionCache {
             return;
         }
         let Ok(mut entries) = self.entries.write() else { return };
+        if !self.enabled.load(Ordering::Acquire) {
+            return;
+        }
         if entries.len() >= self.capacity {
             entries.clear();
         }

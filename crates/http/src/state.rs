@@ -94,10 +94,10 @@ pub struct AppState {
     pub keys: Arc<JwtKeys>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
-    /// Public organizations by id, for single-record reads; `None` where other
-    /// processes may write to the same database (PostgreSQL).
+    /// Public organizations by id, for single-record reads (see `cache` for when it is
+    /// safe); `None` when configured off.
     pub org_cache: Option<Arc<crate::cache::OrgCache>>,
-    /// Who each live session belongs to, for signed-in reads; `None` on PostgreSQL.
+    /// Who each live session belongs to, for signed-in reads.
     pub session_cache: Option<Arc<crate::cache::SessionCache>>,
 }
 

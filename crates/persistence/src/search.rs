@@ -34,7 +34,7 @@ pub const COMMON: i64 = 1000;
 /// Entries counted per term to pick the rarest: matches cluster in list order (all the
 /// `جمعيه الامل …` sort together), so walking a common term while a rarer one is
 /// tested can read thousands of entries before the first match.
-const COUNT_CAP: i64 = 20_000;
+const COUNT_CAP: i64 = 5_000;
 
 /// Whole words a common prefix may stand for and still be walked word by word.
 pub const MAX_WORDS: usize = 24;
@@ -200,30 +200,58 @@ pub enum Plan {
     Scan,
 }
 
+/// How a search is answered: which term is walked and how, the words each other term
+/// stands for (probed in the index for every walked entry), and the terms too broad to
+/// probe, which the caller tests on the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    pub plan: Plan,
+    probes: Vec<Vec<String>>,
+    /// Terms the caller must test on each candidate record (`search_text`).
+    pub unprobed: Vec<String>,
+}
+
 /// Picks the term to walk and how: the one with the fewest entries (counted up to
-/// [`COUNT_CAP`]), so the walk is as short as the rarest term allows. Returns the index of
-/// that term in `terms` with its plan.
-pub fn plan(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<(usize, Plan)> {
+/// [`COUNT_CAP`] when there is a choice), so the walk is as short as the rarest term
+/// allows; the other terms become probes.
+pub fn plan(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<Search> {
+    let empty = Search { plan: Plan::Empty, probes: vec![], unprobed: vec![] };
+    let scan = Search { plan: Plan::Scan, probes: vec![], unprobed: terms.to_vec() };
+    let cap = if terms.len() == 1 { COMMON } else { COUNT_CAP };
     let mut best: Option<(usize, i64)> = None;
     for (i, t) in terms.iter().enumerate() {
-        let n = count(conn, entity, t)?;
+        let n = count(conn, entity, t, cap)?;
         if n == 0 {
-            return Ok((i, Plan::Empty));
+            return Ok(empty);
         }
         if best.is_none_or(|(_, m)| n < m) {
             best = Some((i, n));
         }
     }
-    let Some((i, n)) = best else { return Ok((0, Plan::Scan)) };
-    let term = &terms[i];
-    if n < COMMON {
-        return Ok((i, Plan::Prefix(term.clone())));
+    let Some((driver, n)) = best else { return Ok(scan) };
+    let term = &terms[driver];
+    let plan = if n < COMMON {
+        Plan::Prefix(term.clone())
+    } else {
+        match words_starting(conn, entity, term)? {
+            Some(words) => Plan::Words(words),
+            None => return Ok(scan),
+        }
+    };
+    let mut search = Search { plan, probes: vec![], unprobed: vec![] };
+    for (i, t) in terms.iter().enumerate() {
+        if i != driver {
+            match words_starting(conn, entity, t)? {
+                Some(words) => search.probes.push(words),
+                None => search.unprobed.push(t.clone()),
+            }
+        }
     }
-    Ok((i, words_starting(conn, entity, term)?.map(Plan::Words).unwrap_or(Plan::Scan)))
+    Ok(search)
 }
 
-/// Entries whose word starts with `term`, counted up to [`COUNT_CAP`].
-fn count(conn: &mut DbConn, entity: Entity, term: &str) -> DbResult<i64> {
+/// Entries whose word starts with `term`, counted up to `cap`.
+fn count(conn: &mut DbConn, entity: Entity, term: &str, cap: i64) -> DbResult<i64> {
     let q = diesel::dsl::sql::<BigInt>("(SELECT count(*) FROM (SELECT 1 FROM search_words WHERE entity = ")
         .bind::<Text, _>(entity.code().to_owned())
         .sql(" AND word >= ")
@@ -231,7 +259,7 @@ fn count(conn: &mut DbConn, entity: Entity, term: &str) -> DbResult<i64> {
         .sql(" AND word < ")
         .bind::<Text, _>(range_end(term))
         .sql(" LIMIT ")
-        .bind::<BigInt, _>(COUNT_CAP)
+        .bind::<BigInt, _>(cap)
         .sql(") AS capped)");
     Ok(diesel::select(q).get_result(conn)?)
 }
@@ -282,6 +310,7 @@ fn walk(
     conn: &mut DbConn,
     entity: Entity,
     range: Range<'_>,
+    probes: &[Vec<String>],
     after: Option<(&str, &str)>,
     test: &mut Test<'_>,
     limit: usize,
@@ -296,6 +325,9 @@ fn walk(
             Range::Word(word) => q.filter(w::word.eq(word.to_owned())),
             Range::Prefix(p) => q.filter(w::word.ge(p.to_owned())).filter(w::word.lt(range_end(p))),
         };
+        for words in probes {
+            q = q.filter(has_any(entity, words));
+        }
         if let Some((key, id)) = &from {
             q = q.filter(
                 diesel::dsl::sql::<Bool>("(search_words.sort_name, search_words.record_id) > (")
@@ -328,26 +360,47 @@ fn walk(
     Ok(out)
 }
 
+type Predicate = Box<dyn BoxableExpression<search_words::table, Db, SqlType = Bool>>;
+type Db = <DbConn as diesel::Connection>::Backend;
+
+/// Whether the walked entry's record also has one of `words`: one primary-key probe
+/// per word (the entry carries the record's sort key, the probe's second key column).
+fn has_any(entity: Entity, words: &[String]) -> Predicate {
+    let probe = |word: &str| {
+        diesel::dsl::sql::<Bool>("EXISTS (SELECT 1 FROM search_words p WHERE p.entity = ")
+            .bind::<Text, _>(entity.code().to_owned())
+            .sql(" AND p.word = ")
+            .bind::<Text, _>(word.to_owned())
+            .sql(" AND p.sort_name = search_words.sort_name AND p.record_id = search_words.record_id)")
+    };
+    let mut p: Predicate = Box::new(diesel::dsl::sql::<Bool>("1 = 0"));
+    for word in words {
+        p = Box::new(probe(word).or(p));
+    }
+    p
+}
+
 /// One page of records (sort name, id) in list order for a [`Plan::Prefix`] or
 /// [`Plan::Words`]; `test` keeps the candidate ids that pass the other terms and the
 /// filters.
 pub fn page(
     conn: &mut DbConn,
     entity: Entity,
-    plan: &Plan,
+    search: &Search,
     after: Option<(&str, &str)>,
     mut test: impl FnMut(&mut DbConn, &[String]) -> DbResult<HashSet<String>>,
     limit: usize,
 ) -> DbResult<Vec<(String, String)>> {
-    match plan {
+    let probes = &search.probes;
+    match &search.plan {
         Plan::Empty | Plan::Scan => Ok(vec![]),
-        Plan::Prefix(p) => walk(conn, entity, Range::Prefix(p), after, &mut test, limit),
+        Plan::Prefix(p) => walk(conn, entity, Range::Prefix(p), probes, after, &mut test, limit),
         Plan::Words(words) => {
             // Each word's first `limit` survivors in order; a record in the page's first
             // `limit` is among the first `limit` of every word it has.
             let mut all: Vec<(String, String)> = Vec::new();
             for word in words {
-                all.extend(walk(conn, entity, Range::Word(word), after, &mut test, limit)?);
+                all.extend(walk(conn, entity, Range::Word(word), probes, after, &mut test, limit)?);
             }
             all.sort();
             all.dedup();

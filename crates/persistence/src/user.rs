@@ -89,9 +89,16 @@ pub fn accounts_generation() -> u64 {
     ACCOUNTS_GENERATION.load(Ordering::Acquire)
 }
 
-fn accounts_touched() {
+fn accounts_touched(conn: &mut DbConn) -> DbResult<()> {
     ACCOUNTS_GENERATION.fetch_add(1, Ordering::AcqRel);
     ACCOUNTS_TOUCHED.with(|t| t.set(true));
+    crate::changes::notify(conn, crate::changes::ACCOUNTS, "")
+}
+
+/// Another instance changed an account or a session (heard through
+/// [`crate::changes::listen`]): every cached session answer is stale.
+pub fn accounts_changed_elsewhere() {
+    ACCOUNTS_GENERATION.fetch_add(1, Ordering::AcqRel);
 }
 
 /// Called by [`DbConn::write`] when a transaction ends.
@@ -120,7 +127,7 @@ pub fn session_role(conn: &mut DbConn, user_id: &str, session_id: &str) -> DbRes
 }
 
 pub fn update_profile(conn: &mut DbConn, row: &UserRow) -> DbResult<()> {
-    accounts_touched();
+    accounts_touched(conn)?;
     diesel::update(users::table.find(&row.id))
         .set((
             users::display_name.eq(&row.display_name),
@@ -135,7 +142,7 @@ pub fn update_profile(conn: &mut DbConn, row: &UserRow) -> DbResult<()> {
 /// Replaces the password hash if it is still `verified` (the one the caller's current
 /// password was checked against); false when another change came first.
 pub fn set_password(conn: &mut DbConn, id: &str, verified: &str, hash: &str, now: NaiveDateTime) -> DbResult<bool> {
-    accounts_touched();
+    accounts_touched(conn)?;
     Ok(diesel::update(users::table.find(id).filter(users::password_hash.eq(verified)))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
         .execute(conn)?
@@ -294,7 +301,7 @@ pub fn mark_refresh_used(conn: &mut DbConn, id: &str, now: NaiveDateTime) -> DbR
 }
 
 pub fn revoke_family(conn: &mut DbConn, family_id: &str, now: NaiveDateTime) -> DbResult<usize> {
-    accounts_touched();
+    accounts_touched(conn)?;
     Ok(diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family_id))
@@ -305,7 +312,7 @@ pub fn revoke_family(conn: &mut DbConn, family_id: &str, now: NaiveDateTime) -> 
 }
 
 pub fn revoke_all_of_user(conn: &mut DbConn, user_id: &str, now: NaiveDateTime) -> DbResult<usize> {
-    accounts_touched();
+    accounts_touched(conn)?;
     Ok(diesel::update(
         refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()),
     )

@@ -6,6 +6,7 @@ mod auth;
 mod contract;
 mod directory;
 mod hardening;
+mod instances;
 mod members;
 mod network;
 mod organizations;
