@@ -91,8 +91,20 @@ fn search_pages_agree_with_a_full_scan(s: &TestServer) {
     // "المجتمع" is in nearly every generated description (a common word: walked word
     // by word); "ا" starts very many words (the directory's order); the rest are rarer
     // prefixes, read whole.
-    let queries =
-        ["المجتمع", "جمعية", "جمعيه الامل", "الأيادي البيضاء", "شندي", "مبادرة", "سوريا", "ا", "نا", "مبادرة ا", "xyz"];
+    let queries = [
+        "المجتمع",
+        "المحلي والمجتمع",
+        "جمعية",
+        "جمعيه الامل",
+        "الأيادي البيضاء",
+        "شندي",
+        "مبادرة",
+        "سوريا",
+        "ا",
+        "نا",
+        "مبادرة ا",
+        "xyz",
+    ];
     type Keep<'a> = &'a dyn Fn(&Value) -> bool;
     let filters: [(&str, Keep); 3] = [
         ("", &|_| true),

@@ -455,6 +455,17 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
         return load_page(conn, filtered(backend, f, &[], after)?.limit(limit), by_facets);
     }
     let found = search::plan(conn, Entity::Organization, &f.terms)?;
+    // Every term common and the records filtered: the directory's own order, whose
+    // index entries carry what the filters test, probing each term's words for the
+    // entries that pass (a common term's walk would test thousands of records).
+    let filtered_by_record = by_facets || !f.kinds.is_empty() || !f.statuses.is_empty();
+    if let (Some(all), Sort::Name, true) = (found.common_words(), f.sort, filtered_by_record) {
+        let mut q = filtered(backend, f, &found.unprobed, after)?;
+        for words in all {
+            q = q.filter(has_any_word(words));
+        }
+        return load_page(conn, q.limit(limit), by_facets);
+    }
     match (&found.plan, f.sort) {
         (Plan::Empty, _) => Ok(vec![]),
         (Plan::Prefix(_) | Plan::Words(_), Sort::Name) => {
@@ -636,6 +647,23 @@ fn conditions(backend: crate::Backend, f: &Filter, terms: &[String]) -> organiza
 
 type Db = <DbConn as diesel::Connection>::Backend;
 type Predicate = Box<dyn BoxableExpression<organizations::table, Db, SqlType = diesel::sql_types::Bool>>;
+
+/// Whether the organization has one of `words` in the search index: a primary-key probe
+/// per word (the entry's second key column is the row's own sort name).
+fn has_any_word(words: &[String]) -> Predicate {
+    let probe = |word: &str| {
+        diesel::dsl::sql::<diesel::sql_types::Bool>("EXISTS (SELECT 1 FROM search_words p WHERE p.entity = ")
+            .bind::<diesel::sql_types::Text, _>(Entity::Organization.code().to_owned())
+            .sql(" AND p.word = ")
+            .bind::<diesel::sql_types::Text, _>(word.to_owned())
+            .sql(" AND p.sort_name = organizations.sort_name AND p.record_id = organizations.id)")
+    };
+    let mut p: Predicate = Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
+    for word in words {
+        p = Box::new(probe(word).or(p));
+    }
+    p
+}
 
 /// Whether a row's facets hold any of `codes` under `prefix`; for a row whose facets
 /// overflowed, whether `fallback` (the link-table probe) holds.

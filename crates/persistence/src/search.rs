@@ -31,11 +31,6 @@ pub const VERSION: i32 = 1;
 /// Entries from which a prefix counts as common.
 pub const COMMON: i64 = 1000;
 
-/// Entries counted per term to pick the rarest: matches cluster in list order (all the
-/// `جمعيه الامل …` sort together), so walking a common term while a rarer one is
-/// tested can read thousands of entries before the first match.
-const COUNT_CAP: i64 = 5_000;
-
 /// Whole words a common prefix may stand for and still be walked word by word.
 pub const MAX_WORDS: usize = 24;
 
@@ -200,54 +195,72 @@ pub enum Plan {
     Scan,
 }
 
-/// How a search is answered: which term is walked and how, the words each other term
+/// How a search is answered: which terms are walked and how, the words each other term
 /// stands for (probed in the index for every walked entry), and the terms too broad to
 /// probe, which the caller tests on the record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Search {
+    /// How the (first) walked term is read; `Empty` and `Scan` need no walk.
     pub plan: Plan,
-    probes: Vec<Vec<String>>,
+    drivers: Vec<Driver>,
     /// Terms the caller must test on each candidate record (`search_text`).
     pub unprobed: Vec<String>,
 }
 
-/// Picks the term to walk and how: the one with the fewest entries (counted up to
-/// [`COUNT_CAP`] when there is a choice), so the walk is as short as the rarest term
-/// allows; the other terms become probes.
+impl Search {
+    /// When every term is common: the words each probed term stands for, for a walk of
+    /// the entity's own list order that probes them all.
+    pub fn common_words(&self) -> Option<Vec<&[String]>> {
+        let first = self.drivers.first()?;
+        let Plan::Words(words) = &first.plan else { return None };
+        let mut all = vec![words.as_slice()];
+        all.extend(first.probes.iter().map(Vec::as_slice));
+        Some(all)
+    }
+}
+
+/// One term walked in list order, the others probed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Driver {
+    plan: Plan,
+    probes: Vec<Vec<String>>,
+}
+
+/// Picks what to walk. A rare term (under [`COMMON`] entries) is walked alone: its few
+/// entries bound the work. When every term is common, which one finds a page soonest
+/// depends on where the matches fall in list order (all the `جمعيه الامل …` sort
+/// together), which no count tells: each common term is walked, side by side, and the
+/// first to finish answers — at most a few times the work of the best choice, never
+/// the worst case of a wrong one.
 pub fn plan(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<Search> {
-    let empty = Search { plan: Plan::Empty, probes: vec![], unprobed: vec![] };
-    let scan = Search { plan: Plan::Scan, probes: vec![], unprobed: terms.to_vec() };
-    let cap = if terms.len() == 1 { COMMON } else { COUNT_CAP };
-    let mut best: Option<(usize, i64)> = None;
-    for (i, t) in terms.iter().enumerate() {
-        let n = count(conn, entity, t, cap)?;
+    let empty = Search { plan: Plan::Empty, drivers: vec![], unprobed: vec![] };
+    let scan = Search { plan: Plan::Scan, drivers: vec![], unprobed: terms.to_vec() };
+    let mut counts = Vec::with_capacity(terms.len());
+    for t in terms {
+        let n = count(conn, entity, t, COMMON)?;
         if n == 0 {
             return Ok(empty);
         }
-        if best.is_none_or(|(_, m)| n < m) {
-            best = Some((i, n));
-        }
+        counts.push(n);
     }
-    let Some((driver, n)) = best else { return Ok(scan) };
-    let term = &terms[driver];
-    let plan = if n < COMMON {
-        Plan::Prefix(term.clone())
-    } else {
-        match words_starting(conn, entity, term)? {
-            Some(words) => Plan::Words(words),
-            None => return Ok(scan),
-        }
+    let mut words = Vec::with_capacity(terms.len());
+    for t in terms {
+        words.push(words_starting(conn, entity, t)?);
+    }
+    let unprobed: Vec<String> = terms.iter().zip(&words).filter(|(_, w)| w.is_none()).map(|(t, _)| t.clone()).collect();
+    let probes_but = |i: usize| -> Vec<Vec<String>> {
+        words.iter().enumerate().filter(|(j, _)| *j != i).filter_map(|(_, w)| w.clone()).collect()
     };
-    let mut search = Search { plan, probes: vec![], unprobed: vec![] };
-    for (i, t) in terms.iter().enumerate() {
-        if i != driver {
-            match words_starting(conn, entity, t)? {
-                Some(words) => search.probes.push(words),
-                None => search.unprobed.push(t.clone()),
-            }
-        }
-    }
-    Ok(search)
+    let rarest = (0..terms.len()).min_by_key(|&i| counts[i]).unwrap_or(0);
+    let drivers: Vec<Driver> = if counts[rarest] < COMMON {
+        vec![Driver { plan: Plan::Prefix(terms[rarest].clone()), probes: probes_but(rarest) }]
+    } else {
+        (0..terms.len())
+            .filter_map(|i| words[i].clone().map(|w| Driver { plan: Plan::Words(w), probes: probes_but(i) }))
+            .collect()
+    };
+    let Some(first) = drivers.first() else { return Ok(scan) };
+    Ok(Search { plan: first.plan.clone(), drivers, unprobed })
 }
 
 /// Entries whose word starts with `term`, counted up to `cap`.
@@ -265,32 +278,36 @@ fn count(conn: &mut DbConn, entity: Entity, term: &str, cap: i64) -> DbResult<i6
 }
 
 /// The distinct words that start with `term`, or `None` when there are more than
-/// [`MAX_WORDS`]: each found by one index seek past the previous one.
+/// [`MAX_WORDS`]: a recursive query, each step one index seek past the previous word
+/// (one round trip however many words).
 fn words_starting(conn: &mut DbConn, entity: Entity, term: &str) -> DbResult<Option<Vec<String>>> {
-    use search_words as w;
-    let end = range_end(term);
-    let mut words: Vec<String> = Vec::new();
-    let mut from: Option<String> = None;
-    loop {
-        let mut q = w::table
-            .filter(w::entity.eq(entity.code()))
-            .filter(w::word.lt(end.clone()))
-            .select(w::word)
-            .order(w::word)
-            .limit(1)
-            .into_boxed();
-        q = match &from {
-            None => q.filter(w::word.ge(term.to_owned())),
-            Some(prev) => q.filter(w::word.gt(prev.clone())),
-        };
-        let Some(word) = q.first::<String>(conn).optional()? else { break };
-        if words.len() == MAX_WORDS {
-            return Ok(None);
-        }
-        from = Some(word.clone());
-        words.push(word);
+    #[derive(QueryableByName)]
+    struct Word {
+        #[diesel(sql_type = Text)]
+        word: String,
     }
-    Ok(Some(words))
+    const SQL: &str = "WITH RECURSIVE v(word) AS (\
+        SELECT min(word) FROM search_words WHERE entity = #1 AND word >= #2 AND word < #3 \
+        UNION ALL \
+        SELECT (SELECT min(w.word) FROM search_words w WHERE w.entity = #1 AND w.word > v.word AND w.word < #3) \
+        FROM v WHERE v.word IS NOT NULL) \
+        SELECT word FROM v WHERE word IS NOT NULL LIMIT #4";
+    let (code, end, max) = (entity.code(), range_end(term), i64::try_from(MAX_WORDS + 1).unwrap_or(i64::MAX));
+    let words: Vec<Word> = match conn {
+        DbConn::Sqlite(c) => diesel::sql_query(SQL.replace('#', "?"))
+            .bind::<Text, _>(code)
+            .bind::<Text, _>(term)
+            .bind::<Text, _>(&end)
+            .bind::<BigInt, _>(max)
+            .load(c)?,
+        DbConn::Pg(c) => diesel::sql_query(SQL.replace('#', "$"))
+            .bind::<Text, _>(code)
+            .bind::<Text, _>(term)
+            .bind::<Text, _>(&end)
+            .bind::<BigInt, _>(max)
+            .load(c)?,
+    };
+    Ok((words.len() <= MAX_WORDS).then(|| words.into_iter().map(|w| w.word).collect()))
 }
 
 /// Keeps the candidate record ids that pass the rest of a search (other terms, filters).
@@ -302,62 +319,123 @@ enum Range<'a> {
     Prefix(&'a str),
 }
 
-/// Up to `limit` records (sort name, id) in list order after `after` whose entries
-/// fall in `range` and that `test` keeps. Entries are read in growing chunks and
-/// `test` (given a chunk's record ids, it returns those that pass) decides in one
-/// query per chunk, so a walk that finds its page early stops early.
-fn walk(
+/// The next `chunk` entries (sort name, id) of `range` after `from`, in list order,
+/// each with whether its record also has every probe's words. A chunk is a fixed number
+/// of entries read, matching or not, so a round of a walk costs the same whatever the
+/// term. No DISTINCT: it makes SQLite read the whole range before the first row; a
+/// prefix's repeats (a record with two words that start with it) come out next to each
+/// other and the caller's set drops them.
+fn read_chunk(
     conn: &mut DbConn,
     entity: Entity,
-    range: Range<'_>,
+    range: &Range<'_>,
     probes: &[Vec<String>],
-    after: Option<(&str, &str)>,
-    test: &mut Test<'_>,
-    limit: usize,
-) -> DbResult<Vec<(String, String)>> {
+    from: Option<&(String, String)>,
+    chunk: usize,
+) -> DbResult<Vec<(String, String, bool)>> {
     use search_words as w;
-    let mut out = Vec::new();
-    let mut from: Option<(String, String)> = after.map(|(k, id)| (k.to_owned(), id.to_owned()));
-    let mut chunk = (limit * 2).max(100);
-    while out.len() < limit {
-        let mut q = w::table.filter(w::entity.eq(entity.code())).into_boxed();
-        q = match range {
-            Range::Word(word) => q.filter(w::word.eq(word.to_owned())),
-            Range::Prefix(p) => q.filter(w::word.ge(p.to_owned())).filter(w::word.lt(range_end(p))),
-        };
-        for words in probes {
-            q = q.filter(has_any(entity, words));
-        }
-        if let Some((key, id)) = &from {
-            q = q.filter(
-                diesel::dsl::sql::<Bool>("(search_words.sort_name, search_words.record_id) > (")
-                    .bind::<Text, _>(key.clone())
-                    .sql(", ")
-                    .bind::<Text, _>(id.clone())
-                    .sql(")"),
-            );
-        }
-        // No DISTINCT: it makes SQLite read the whole range before the first row. One
-        // word's entries are distinct already; a prefix's repeats (a record with two
-        // words that start with it) come out next to each other and are dropped here.
-        let mut candidates: Vec<(String, String)> = q
-            .select((w::sort_name, w::record_id))
-            .order((w::sort_name, w::record_id))
-            .limit(i64::try_from(chunk).unwrap_or(i64::MAX))
-            .load(conn)?;
-        let Some(last) = candidates.last().cloned() else { break };
-        let exhausted = candidates.len() < chunk;
-        candidates.dedup();
-        let ids: Vec<String> = candidates.iter().map(|(_, id)| id.clone()).collect();
-        let pass = test(conn, &ids)?;
-        out.extend(candidates.into_iter().filter(|(_, id)| pass.contains(id)).take(limit - out.len()));
-        if exhausted {
-            break;
-        }
-        from = Some(last);
-        chunk = (chunk * 2).min(4000);
+    let mut q = w::table.filter(w::entity.eq(entity.code())).into_boxed();
+    q = match range {
+        Range::Word(word) => q.filter(w::word.eq(word.to_string())),
+        Range::Prefix(p) => q.filter(w::word.ge(p.to_string())).filter(w::word.lt(range_end(p))),
+    };
+    let mut hit: Predicate = Box::new(diesel::dsl::sql::<Bool>("1 = 1"));
+    for words in probes {
+        hit = Box::new(has_any(entity, words).and(hit));
     }
-    Ok(out)
+    if let Some((key, id)) = from {
+        q = q.filter(
+            diesel::dsl::sql::<Bool>("(search_words.sort_name, search_words.record_id) > (")
+                .bind::<Text, _>(key.clone())
+                .sql(", ")
+                .bind::<Text, _>(id.clone())
+                .sql(")"),
+        );
+    }
+    Ok(q.select((w::sort_name, w::record_id, hit))
+        .order((w::sort_name, w::record_id))
+        .limit(i64::try_from(chunk).unwrap_or(i64::MAX))
+        .load(conn)?)
+}
+
+/// A walk of some ranges in list order after a cursor, toward `limit` records with an
+/// entry in one of the ranges that the caller's test keeps: the ranges are read side by
+/// side in growing chunks and merged; what is known complete (up to the least advanced
+/// open range) is tested in one query per round, so a page found early stops early, and
+/// many small ranges cost one test, not one each.
+struct Walk<'a> {
+    ranges: Vec<Range<'a>>,
+    probes: &'a [Vec<String>],
+    /// Per range: how far it has been read, and whether it is exhausted.
+    read: Vec<(Option<(String, String)>, bool)>,
+    pending: std::collections::BTreeSet<(String, String)>,
+    out: Vec<(String, String)>,
+    chunk: usize,
+    limit: usize,
+}
+
+impl<'a> Walk<'a> {
+    fn new(driver: &'a Driver, after: Option<(&str, &str)>, limit: usize) -> Walk<'a> {
+        let ranges: Vec<Range<'a>> = match &driver.plan {
+            Plan::Prefix(p) => vec![Range::Prefix(p)],
+            Plan::Words(words) => words.iter().map(|w| Range::Word(w)).collect(),
+            Plan::Empty | Plan::Scan => vec![],
+        };
+        let start: Option<(String, String)> = after.map(|(k, id)| (k.to_owned(), id.to_owned()));
+        Walk {
+            read: ranges.iter().map(|_| (start.clone(), false)).collect(),
+            ranges,
+            probes: &driver.probes,
+            pending: Default::default(),
+            out: Vec::new(),
+            chunk: (limit * 2).max(100),
+            limit,
+        }
+    }
+
+    /// One round; true once the page is complete (full, or every range exhausted).
+    fn step(&mut self, conn: &mut DbConn, entity: Entity, test: &mut Test<'_>) -> DbResult<bool> {
+        let least = |read: &[(Option<(String, String)>, bool)]| {
+            read.iter().filter(|(_, done)| !done).map(|(from, _)| from.clone()).min()
+        };
+        // Read on from every open range that is the least advanced.
+        let horizon = least(&self.read);
+        for (i, range) in self.ranges.iter().enumerate() {
+            let (from, done) = &self.read[i];
+            if *done || Some(from) != horizon.as_ref() {
+                continue;
+            }
+            let rows = read_chunk(conn, entity, range, self.probes, from.as_ref(), self.chunk)?;
+            let done = rows.len() < self.chunk;
+            let from = rows.last().map(|(k, id, _)| (k.clone(), id.clone())).or_else(|| from.clone());
+            self.pending.extend(rows.into_iter().filter(|(_, _, hit)| *hit).map(|(k, id, _)| (k, id)));
+            self.read[i] = (from, done);
+        }
+        // Everything up to the least advanced open range is complete.
+        let horizon = least(&self.read);
+        let ready: Vec<(String, String)> = match &horizon {
+            None => std::mem::take(&mut self.pending).into_iter().collect(),
+            Some(None) => vec![],
+            Some(Some(h)) => {
+                let rest = self.pending.split_off(&(h.0.clone(), format!("{}\u{0}", h.1)));
+                std::mem::replace(&mut self.pending, rest).into_iter().collect()
+            }
+        };
+        if !ready.is_empty() {
+            let ids: Vec<String> = ready.iter().map(|(_, id)| id.clone()).collect();
+            let pass = test(conn, &ids)?;
+            for c in ready {
+                if pass.contains(&c.1) {
+                    self.out.push(c);
+                    if self.out.len() == self.limit {
+                        return Ok(true);
+                    }
+                }
+            }
+        }
+        self.chunk = (self.chunk * 2).min(4000);
+        Ok(horizon.is_none())
+    }
 }
 
 type Predicate = Box<dyn BoxableExpression<search_words::table, Db, SqlType = Bool>>;
@@ -380,9 +458,9 @@ fn has_any(entity: Entity, words: &[String]) -> Predicate {
     p
 }
 
-/// One page of records (sort name, id) in list order for a [`Plan::Prefix`] or
-/// [`Plan::Words`]; `test` keeps the candidate ids that pass the other terms and the
-/// filters.
+/// One page of records (sort name, id) in list order; `test` keeps the candidate ids
+/// that pass the filters and the terms the index cannot probe. With several walked
+/// terms (see [`plan`]) they take turns, and the first to complete answers.
 pub fn page(
     conn: &mut DbConn,
     entity: Entity,
@@ -391,21 +469,15 @@ pub fn page(
     mut test: impl FnMut(&mut DbConn, &[String]) -> DbResult<HashSet<String>>,
     limit: usize,
 ) -> DbResult<Vec<(String, String)>> {
-    let probes = &search.probes;
-    match &search.plan {
-        Plan::Empty | Plan::Scan => Ok(vec![]),
-        Plan::Prefix(p) => walk(conn, entity, Range::Prefix(p), probes, after, &mut test, limit),
-        Plan::Words(words) => {
-            // Each word's first `limit` survivors in order; a record in the page's first
-            // `limit` is among the first `limit` of every word it has.
-            let mut all: Vec<(String, String)> = Vec::new();
-            for word in words {
-                all.extend(walk(conn, entity, Range::Word(word), probes, after, &mut test, limit)?);
+    let mut walks: Vec<Walk<'_>> = search.drivers.iter().map(|d| Walk::new(d, after, limit)).collect();
+    if walks.is_empty() {
+        return Ok(vec![]);
+    }
+    loop {
+        for walk in &mut walks {
+            if walk.step(conn, entity, &mut test)? {
+                return Ok(std::mem::take(&mut walk.out));
             }
-            all.sort();
-            all.dedup();
-            all.truncate(limit);
-            Ok(all)
         }
     }
 }
