@@ -462,7 +462,7 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     if let (Some(all), Sort::Name, true) = (found.common_words(), f.sort, filtered_by_record) {
         let mut q = filtered(backend, f, &found.unprobed, after)?;
         for words in all {
-            q = q.filter(has_any_word(words));
+            q = q.filter(has_any_word(backend, words));
         }
         return load_page(conn, q.limit(limit), by_facets);
     }
@@ -650,13 +650,17 @@ type Predicate = Box<dyn BoxableExpression<organizations::table, Db, SqlType = d
 
 /// Whether the organization has one of `words` in the search index: a primary-key probe
 /// per word (the entry's second key column is the row's own sort name).
-fn has_any_word(words: &[String]) -> Predicate {
+fn has_any_word(backend: crate::Backend, words: &[String]) -> Predicate {
+    let end = format!(
+        " AND p.sort_name = organizations.sort_name AND p.record_id = organizations.id{})",
+        search::fence(backend)
+    );
     let probe = |word: &str| {
         diesel::dsl::sql::<diesel::sql_types::Bool>("EXISTS (SELECT 1 FROM search_words p WHERE p.entity = ")
             .bind::<diesel::sql_types::Text, _>(Entity::Organization.code().to_owned())
             .sql(" AND p.word = ")
             .bind::<diesel::sql_types::Text, _>(word.to_owned())
-            .sql(" AND p.sort_name = organizations.sort_name AND p.record_id = organizations.id)")
+            .sql(&end)
     };
     let mut p: Predicate = Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
     for word in words {

@@ -334,6 +334,7 @@ fn read_chunk(
     chunk: usize,
 ) -> DbResult<Vec<(String, String, bool)>> {
     use search_words as w;
+    let backend = conn.backend();
     let mut q = w::table.filter(w::entity.eq(entity.code())).into_boxed();
     q = match range {
         Range::Word(word) => q.filter(w::word.eq(word.to_string())),
@@ -341,7 +342,7 @@ fn read_chunk(
     };
     let mut hit: Predicate = Box::new(diesel::dsl::sql::<Bool>("1 = 1"));
     for words in probes {
-        hit = Box::new(has_any(entity, words).and(hit));
+        hit = Box::new(has_any(backend, entity, words).and(hit));
     }
     if let Some((key, id)) = from {
         q = q.filter(
@@ -439,17 +440,31 @@ impl<'a> Walk<'a> {
 }
 
 type Predicate = Box<dyn BoxableExpression<search_words::table, Db, SqlType = Bool>>;
+
+/// Ends a probe subquery so that it stays a probe: PostgreSQL would otherwise turn
+/// `EXISTS` into a hash of the word's whole range, built for every query (`OFFSET 0`
+/// keeps the subquery as it is). SQLite probes as written.
+pub fn fence(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Postgres => " OFFSET 0",
+        crate::Backend::Sqlite => "",
+    }
+}
 type Db = <DbConn as diesel::Connection>::Backend;
 
 /// Whether the walked entry's record also has one of `words`: one primary-key probe
 /// per word (the entry carries the record's sort key, the probe's second key column).
-fn has_any(entity: Entity, words: &[String]) -> Predicate {
+fn has_any(backend: crate::Backend, entity: Entity, words: &[String]) -> Predicate {
+    let end = format!(
+        " AND p.sort_name = search_words.sort_name AND p.record_id = search_words.record_id{})",
+        fence(backend)
+    );
     let probe = |word: &str| {
         diesel::dsl::sql::<Bool>("EXISTS (SELECT 1 FROM search_words p WHERE p.entity = ")
             .bind::<Text, _>(entity.code().to_owned())
             .sql(" AND p.word = ")
             .bind::<Text, _>(word.to_owned())
-            .sql(" AND p.sort_name = search_words.sort_name AND p.record_id = search_words.record_id)")
+            .sql(&end)
     };
     let mut p: Predicate = Box::new(diesel::dsl::sql::<Bool>("1 = 0"));
     for word in words {
