@@ -74,14 +74,13 @@ fn listen_for_changes(url: &str, orgs: Option<&Arc<OrgCache>>, sessions: &Arc<Se
     let orgs = orgs.map(Arc::downgrade);
     let sessions = Arc::downgrade(sessions);
     listen(url.to_owned(), move |heard| {
+        // Either cache gone: the server is gone, and so is the need to listen.
         let Some(sessions) = sessions.upgrade() else { return false };
-        let orgs = match &orgs {
-            Some(weak) => match weak.upgrade() {
-                Some(c) => Some(c),
-                None => return false,
-            },
-            None => None,
-        };
+        let orgs = orgs.as_ref().map(std::sync::Weak::upgrade);
+        if matches!(orgs, Some(None)) {
+            return false;
+        }
+        let orgs = orgs.flatten();
         match heard {
             Heard::Listening | Heard::Lost => {
                 let on = heard == Heard::Listening;

@@ -462,7 +462,12 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     if let (Some(all), Sort::Name, true) = (found.common_words(), f.sort, filtered_by_record) {
         let mut q = filtered(backend, f, &found.unprobed, after)?;
         for words in all {
-            q = q.filter(has_any_word(backend, words));
+            q = q.filter(search::has_any(
+                backend,
+                Entity::Organization,
+                ("organizations.sort_name", "organizations.id"),
+                words,
+            ));
         }
         return load_page(conn, q.limit(limit), by_facets);
     }
@@ -647,27 +652,6 @@ fn conditions(backend: crate::Backend, f: &Filter, terms: &[String]) -> organiza
 
 type Db = <DbConn as diesel::Connection>::Backend;
 type Predicate = Box<dyn BoxableExpression<organizations::table, Db, SqlType = diesel::sql_types::Bool>>;
-
-/// Whether the organization has one of `words` in the search index: a primary-key probe
-/// per word (the entry's second key column is the row's own sort name).
-fn has_any_word(backend: crate::Backend, words: &[String]) -> Predicate {
-    let end = format!(
-        " AND p.sort_name = organizations.sort_name AND p.record_id = organizations.id{})",
-        search::fence(backend)
-    );
-    let probe = |word: &str| {
-        diesel::dsl::sql::<diesel::sql_types::Bool>("EXISTS (SELECT 1 FROM search_words p WHERE p.entity = ")
-            .bind::<diesel::sql_types::Text, _>(Entity::Organization.code().to_owned())
-            .sql(" AND p.word = ")
-            .bind::<diesel::sql_types::Text, _>(word.to_owned())
-            .sql(&end)
-    };
-    let mut p: Predicate = Box::new(diesel::dsl::sql::<diesel::sql_types::Bool>("1 = 0"));
-    for word in words {
-        p = Box::new(probe(word).or(p));
-    }
-    p
-}
 
 /// Whether a row's facets hold any of `codes` under `prefix`; for a row whose facets
 /// overflowed, whether `fallback` (the link-table probe) holds.

@@ -57,17 +57,20 @@ pub struct WordRow {
     pub record_id: String,
 }
 
-/// The entries of one record.
-pub fn rows(entity: Entity, record_id: &str, sort_name: &str, doc: &SearchDoc) -> Vec<WordRow> {
-    doc.forms()
-        .iter()
-        .map(|w| WordRow {
+impl WordRow {
+    fn new(entity: Entity, word: &str, sort_name: &str, record_id: &str) -> WordRow {
+        WordRow {
             entity: entity.code().to_owned(),
-            word: w.clone(),
+            word: word.to_owned(),
             sort_name: sort_name.to_owned(),
             record_id: record_id.to_owned(),
-        })
-        .collect()
+        }
+    }
+}
+
+/// The entries of one record.
+pub fn rows(entity: Entity, record_id: &str, sort_name: &str, doc: &SearchDoc) -> Vec<WordRow> {
+    doc.forms().iter().map(|w| WordRow::new(entity, w, sort_name, record_id)).collect()
 }
 
 /// The forms a stored `search_text` holds.
@@ -113,15 +116,8 @@ pub fn update(
         .execute(conn)?;
     }
     if !added.is_empty() {
-        let rows: Vec<WordRow> = added
-            .into_iter()
-            .map(|word| WordRow {
-                entity: entity.code().to_owned(),
-                word: word.to_owned(),
-                sort_name: sort_name.to_owned(),
-                record_id: record_id.to_owned(),
-            })
-            .collect();
+        let rows: Vec<WordRow> =
+            added.into_iter().map(|word| WordRow::new(entity, word, sort_name, record_id)).collect();
         insert(conn, &rows)?;
     }
     Ok(())
@@ -243,16 +239,19 @@ pub fn plan(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<Sea
         }
         counts.push(n);
     }
+    let rarest = (0..terms.len()).min_by_key(|&i| counts[i]).unwrap_or(0);
+    // A rare term is walked through its prefix range: only the others need their words.
+    let rare = counts[rarest] < COMMON;
     let mut words = Vec::with_capacity(terms.len());
-    for t in terms {
-        words.push(words_starting(conn, entity, t)?);
+    for (i, t) in terms.iter().enumerate() {
+        words.push(if rare && i == rarest { None } else { words_starting(conn, entity, t)? });
     }
-    let unprobed: Vec<String> = terms.iter().zip(&words).filter(|(_, w)| w.is_none()).map(|(t, _)| t.clone()).collect();
+    let unprobed: Vec<String> =
+        (0..terms.len()).filter(|&i| words[i].is_none() && !(rare && i == rarest)).map(|i| terms[i].clone()).collect();
     let probes_but = |i: usize| -> Vec<Vec<String>> {
         words.iter().enumerate().filter(|(j, _)| *j != i).filter_map(|(_, w)| w.clone()).collect()
     };
-    let rarest = (0..terms.len()).min_by_key(|&i| counts[i]).unwrap_or(0);
-    let drivers: Vec<Driver> = if counts[rarest] < COMMON {
+    let drivers: Vec<Driver> = if rare {
         vec![Driver { plan: Plan::Prefix(terms[rarest].clone()), probes: probes_but(rarest) }]
     } else {
         (0..terms.len())
@@ -342,7 +341,7 @@ fn read_chunk(
     };
     let mut hit: Predicate = Box::new(diesel::dsl::sql::<Bool>("1 = 1"));
     for words in probes {
-        hit = Box::new(has_any(backend, entity, words).and(hit));
+        hit = Box::new(has_any(backend, entity, ("search_words.sort_name", "search_words.record_id"), words).and(hit));
     }
     if let Some((key, id)) = from {
         q = q.filter(
@@ -452,13 +451,17 @@ pub fn fence(backend: crate::Backend) -> &'static str {
 }
 type Db = <DbConn as diesel::Connection>::Backend;
 
-/// Whether the walked entry's record also has one of `words`: one primary-key probe
-/// per word (the entry carries the record's sort key, the probe's second key column).
-fn has_any(backend: crate::Backend, entity: Entity, words: &[String]) -> Predicate {
-    let end = format!(
-        " AND p.sort_name = search_words.sort_name AND p.record_id = search_words.record_id{})",
-        fence(backend)
-    );
+/// Whether the record of the row being read also has one of `words`: one primary-key
+/// probe per word. `key` names the row's sort-key and id columns (`search_words.sort_name`,
+/// `search_words.record_id` for a walk of the index; the entity's own columns for a walk
+/// of its list order): with the word, they are the whole key of the probed entry.
+pub fn has_any<QS: 'static>(
+    backend: crate::Backend,
+    entity: Entity,
+    key: (&str, &str),
+    words: &[String],
+) -> Box<dyn BoxableExpression<QS, Db, SqlType = Bool>> {
+    let end = format!(" AND p.sort_name = {} AND p.record_id = {}{})", key.0, key.1, fence(backend));
     let probe = |word: &str| {
         diesel::dsl::sql::<Bool>("EXISTS (SELECT 1 FROM search_words p WHERE p.entity = ")
             .bind::<Text, _>(entity.code().to_owned())
@@ -466,7 +469,7 @@ fn has_any(backend: crate::Backend, entity: Entity, words: &[String]) -> Predica
             .bind::<Text, _>(word.to_owned())
             .sql(&end)
     };
-    let mut p: Predicate = Box::new(diesel::dsl::sql::<Bool>("1 = 0"));
+    let mut p: Box<dyn BoxableExpression<QS, Db, SqlType = Bool>> = Box::new(diesel::dsl::sql::<Bool>("1 = 0"));
     for word in words {
         p = Box::new(probe(word).or(p));
     }
