@@ -168,12 +168,8 @@ pub async fn call<T: DeserializeOwned>(
     }
     let etag = resp.headers().get("etag");
     let text = resp.text().await.map_err(|_| network_error())?;
-    let value: serde_json::Value = if text.is_empty() {
-        serde_json::Value::Null
-    } else {
-        serde_json::from_str(&text).map_err(|_| network_error())?
-    };
-    let body = serde_json::from_value(value).map_err(|_| network_error())?;
+    // An empty body (204) reads as `null`: `()` and `Option` accept it.
+    let body = serde_json::from_str(if text.is_empty() { "null" } else { &text }).map_err(|_| network_error())?;
     Ok(Reply { body, etag })
 }
 

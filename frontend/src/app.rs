@@ -18,13 +18,14 @@ use crate::pages::{
     organization::OrgPage,
 };
 use crate::session::{use_session, Session};
+use crate::shell::Elsewhere;
 
 /// Organizations the last create reported as possible duplicates, shown once.
 #[derive(Clone, Copy)]
 pub struct Flash(pub RwSignal<Vec<tashbeek_domain::organization::DuplicateCandidate>>);
 
-#[component]
-pub fn App() -> impl IntoView {
+/// What every page reads from context: language, session, flash, reference data.
+fn provide_contexts() {
     let i18n = I18n::init();
     let session = Session::init();
     provide_context(i18n);
@@ -32,6 +33,12 @@ pub fn App() -> impl IntoView {
     provide_context(Flash(RwSignal::new(vec![])));
     crate::api::init(session, i18n.locale);
     provide_context(crate::reference::Reference::load());
+}
+
+/// The whole dashboard.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_contexts();
     view! {
         <Router>
             <Header/>
@@ -49,6 +56,25 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/reference") view=ReferencePage/>
                     <Route path=path!("/admin/audit") view=AuditPage/>
                     <Route path=path!("/networks/:id") view=NetworkPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The public directory alone (see `crate::shell`): the same header and pages, and any
+/// other address reloads into the whole dashboard.
+#[component]
+pub fn PublicApp() -> impl IntoView {
+    provide_contexts();
+    view! {
+        <Router>
+            <Header/>
+            <main id="main" class="container">
+                <Routes fallback=|| view! { <Elsewhere/> }>
+                    <Route path=path!("/") view=Directory/>
+                    <Route path=path!("/organizations/new") view=Elsewhere/>
+                    <Route path=path!("/organizations/:id") view=OrgPage/>
                 </Routes>
             </main>
         </Router>

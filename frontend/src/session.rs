@@ -22,7 +22,7 @@ pub fn storage_remove(key: &str) {
     }
 }
 
-const SESSION_KEY: &str = "tashbeek.session";
+pub const SESSION_KEY: &str = "tashbeek.session";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stored {
@@ -45,9 +45,12 @@ impl Session {
     pub fn init() -> Session {
         let stored = storage_get(SESSION_KEY).and_then(|s| serde_json::from_str::<Stored>(&s).ok());
         let signal = RwSignal::new(stored);
-        Effect::new(move |_| match signal.get() {
-            Some(s) => storage_set(SESSION_KEY, &serde_json::to_string(&s).unwrap_or_default()),
-            None => storage_remove(SESSION_KEY),
+        Effect::new(move |_| {
+            match signal.get() {
+                Some(s) => storage_set(SESSION_KEY, &serde_json::to_string(&s).unwrap_or_default()),
+                None => storage_remove(SESSION_KEY),
+            }
+            crate::shell::remember_signed_in(signal.with(Option::is_some));
         });
         Session(signal)
     }

@@ -65,6 +65,45 @@ test("an anonymous visitor sees only verified organizations, in Arabic, right to
   await shot(page, "public-directory");
 });
 
+/** The build (`tashbeek-public` or `tashbeek-frontend`) whose code runs in `page`. */
+const build = (page) => page.evaluate(() =>
+  performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).find((p) => p.endsWith(".wasm"))
+    ?.match(/^\/(tashbeek-[a-z]+)-/)?.[1]);
+
+test("an anonymous visit loads the public directory alone; signing in hands over to the whole dashboard", async () => {
+  const page = await app.newPage(DESKTOP);
+  await page.goto(app.base + "/");
+  await page.locator("#results .org-name").first().waitFor();
+  assert.equal(await build(page), "tashbeek-public");
+  // An organization's page stays in the public build; signing in leaves it.
+  await page.locator("#results .org-name").first().click();
+  await page.locator("#org-title").waitFor();
+  assert.equal(await build(page), "tashbeek-public");
+  await page.click("header a[href='/login']");
+  await page.locator("#email").waitFor();
+  assert.equal(await build(page), "tashbeek-frontend");
+  await page.fill("#email", ADMIN.email);
+  await page.fill("#password", ADMIN.password);
+  await page.click("#login-submit");
+  await page.locator("#who").waitFor();
+  // Signed in, every address gets the whole dashboard, the directory included.
+  await page.goto(app.base + "/");
+  await page.locator("#who").waitFor();
+  assert.equal(await build(page), "tashbeek-frontend");
+  assert.ok(await page.locator("#nav-admin").isVisible(), "the administration is one click away");
+  // A session stored without the cookie (signed in before this release): handed over too.
+  await page.context().clearCookies();
+  await page.goto(app.base + "/");
+  await page.locator("#who").waitFor();
+  assert.equal(await build(page), "tashbeek-frontend");
+  // Signed out, the directory is the public build again.
+  await page.click("#sign-out");
+  await page.goto(app.base + "/");
+  await page.locator("#results .org-name").first().waitFor();
+  assert.equal(await build(page), "tashbeek-public");
+  assert.equal(await page.locator("#who").count(), 0);
+});
+
 test("a wrong password is refused with a clear message", async () => {
   const page = await app.newPage();
   await page.goto(app.base + "/login");

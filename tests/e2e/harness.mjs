@@ -14,8 +14,9 @@ export const shots = join(process.env.TASHBEEK_ARTIFACTS ?? join(root, "artifact
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
-/** Starts a server and a browser; `close()` stops both and removes the database. */
-export async function start() {
+/** Starts a server and a browser; `close()` stops both and removes the database.
+ *  `demo`: the server starts with the Arabic demo data. */
+export async function start({ demo = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "tashbeek-e2e-"));
   mkdirSync(shots, { recursive: true });
   const port = 18800 + Math.floor(Math.random() * 800);
@@ -27,7 +28,7 @@ export async function start() {
     TASHBEEK_LOG: "warn",
   };
   // Run from the test's own directory: the binary carries the dashboard (embed-dashboard).
-  const server = spawn(bin, ["serve", "--bind", `127.0.0.1:${port}`], { env, stdio: "inherit", cwd: dir });
+  const server = spawn(bin, ["serve", "--bind", `127.0.0.1:${port}`, ...(demo ? ["--demo"] : [])], { env, stdio: "inherit", cwd: dir });
   for (let i = 0; i < 100; i++) {
     try { if ((await fetch(base + "/readyz")).ok) break; } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));

@@ -7,7 +7,10 @@
 //! `index.html` is revalidated on every visit, so a new release is picked up at once once
 //! the server serves it (a new binary, or a new `dist` directory and a restart: the
 //! Content-Security-Policy allows the inline loader of the `index.html` read at startup).
-//! Any other path is a client-side route and gets `index.html`.
+//! Any other path is a client-side route and gets a page: `public.html` (the public
+//! directory alone, a small first download) for `/` and `/organizations/<uuid>` when the
+//! browser does not say it holds a session (cookie `tashbeek_shell=full`, a hint the
+//! dashboard keeps, never a credential), `index.html` (the whole dashboard) otherwise.
 
 use std::path::{Path, PathBuf};
 
@@ -39,14 +42,18 @@ impl Dashboard {
         path.join("index.html").is_file().then(|| Dashboard::Dir(path.to_owned()))
     }
 
-    /// `index.html`, whose inline loader the Content-Security-Policy allows by hash.
+    /// The pages (`index.html`, then `public.html` when built), whose inline loaders the
+    /// Content-Security-Policy allows by hash.
     pub fn index_html(&self) -> Option<String> {
-        match self {
-            Dashboard::Dir(dir) => std::fs::read_to_string(dir.join("index.html")).ok(),
-            Dashboard::Embedded(files) => {
-                find(files, "index.html").and_then(|f| String::from_utf8(f.bytes.to_vec()).ok())
-            }
-        }
+        let read = |page: &str| match self {
+            Dashboard::Dir(dir) => std::fs::read_to_string(dir.join(page)).ok(),
+            Dashboard::Embedded(files) => find(files, page).and_then(|f| String::from_utf8(f.bytes.to_vec()).ok()),
+        };
+        let index = read(INDEX)?;
+        Some(match read(PUBLIC) {
+            Some(public) => format!("{index}\n{public}"),
+            None => index,
+        })
     }
 
     /// Where it is, for the startup log.
@@ -84,7 +91,7 @@ fn cache_control(name: &str) -> &'static str {
         stem.rsplit(['-', '_'])
             .any(|part| (10..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()))
     });
-    if name == "index.html" {
+    if name == INDEX || name == PUBLIC {
         "no-cache"
     } else if hashed {
         "public, max-age=31536000, immutable"
@@ -93,15 +100,39 @@ fn cache_control(name: &str) -> &'static str {
     }
 }
 
-/// The request's path inside `dist`, or `index.html` for client-side routes and for
-/// anything that tries to leave the directory or reach a hidden file.
-fn relative(path: &str, exists: impl Fn(&str) -> bool) -> String {
+const INDEX: &str = "index.html";
+const PUBLIC: &str = "public.html";
+
+/// Addresses the public build serves (its router must match every one of them, or the
+/// browser would be sent back and forth: see the frontend's `shell`).
+fn public_route(path: &str) -> bool {
+    path == "/"
+        || path.strip_prefix("/organizations/").is_some_and(|id| uuid::Uuid::try_parse(id).is_ok() && id.len() == 36)
+}
+
+/// Whether the request is for the public build: a public address, from a browser that
+/// does not say it holds a session.
+fn wants_public(req: &HttpRequest) -> bool {
+    let signed_in = req
+        .headers()
+        .get_all(header::COOKIE)
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(';').any(|c| c.trim() == "tashbeek_shell=full"));
+    public_route(req.path()) && !signed_in
+}
+
+/// The request's path inside `dist`; for client-side routes and for anything that tries to
+/// leave the directory or reach a hidden file, the page that serves the route.
+fn relative(path: &str, public: bool, exists: impl Fn(&str) -> bool) -> String {
     let rel = path.trim_start_matches('/');
     let safe = !rel.split('/').any(|seg| seg == ".." || seg.starts_with('.') || seg.contains('\\'));
-    if rel.is_empty() || !safe || !exists(rel) {
-        "index.html".into()
+    if !rel.is_empty() && safe && exists(rel) {
+        return rel.to_owned();
+    }
+    if public && exists(PUBLIC) {
+        PUBLIC.into()
     } else {
-        rel.to_owned()
+        INDEX.into()
     }
 }
 
@@ -114,7 +145,10 @@ pub async fn serve(req: HttpRequest, dashboard: web::Data<Dashboard>) -> actix_w
         Dashboard::Dir(dir) => from_dir(&req, dir).await?,
         Dashboard::Embedded(files) => from_binary(&req, files),
     };
-    res.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    // Pages depend on the cookie too; hashed files must not (a sign-in would refetch them).
+    let page = res.headers().get(header::CACHE_CONTROL).is_some_and(|v| v == "no-cache");
+    let vary = if page { "Accept-Encoding, Cookie" } else { "Accept-Encoding" };
+    res.headers_mut().insert(header::VARY, HeaderValue::from_static(vary));
     Ok(res)
 }
 
@@ -123,9 +157,9 @@ async fn from_dir(req: &HttpRequest, dir: &Path) -> actix_web::Result<HttpRespon
     let ranged = req.headers().contains_key(header::RANGE);
     let accepted: Vec<_> =
         VARIANTS.iter().filter(|(coding, _, _)| !ranged && accepts(req, coding)).map(|v| (v.1, v.2)).collect();
-    let (path, dir) = (req.path().to_owned(), dir.to_owned());
+    let (path, public, dir) = (req.path().to_owned(), wants_public(req), dir.to_owned());
     let (plain, chosen) = web::block(move || {
-        let plain = dir.join(relative(&path, |rel| dir.join(rel).is_file()));
+        let plain = dir.join(relative(&path, public, |rel| dir.join(rel).is_file()));
         // A copy older than its file is left from an earlier build: not served. A range of
         // a compressed copy would be labelled `identity` by actix-files: ranges get the
         // plain file (`accepted` is empty then).
@@ -150,7 +184,7 @@ async fn from_dir(req: &HttpRequest, dir: &Path) -> actix_web::Result<HttpRespon
 }
 
 fn from_binary(req: &HttpRequest, files: &'static [EmbeddedFile]) -> HttpResponse {
-    let rel = relative(req.path(), |rel| find(files, rel).is_some());
+    let rel = relative(req.path(), wants_public(req), |rel| find(files, rel).is_some());
     let Some(plain) = find(files, &rel) else { return HttpResponse::NotFound().finish() };
     let name = rel.rsplit('/').next().unwrap_or(&rel);
     let mime = actix_files::file_extension_to_mime(name.rsplit_once('.').map(|(_, e)| e).unwrap_or_default());
@@ -185,6 +219,7 @@ mod tests {
 
     static FILES: &[EmbeddedFile] = &[
         EmbeddedFile { path: "index.html", bytes: b"<html>dashboard</html>", etag: "\"i1\"" },
+        EmbeddedFile { path: "public.html", bytes: b"<html>directory</html>", etag: "\"p1\"" },
         EmbeddedFile { path: "app-0123456789abcdef.js", bytes: b"console.log(1)", etag: "\"j1\"" },
         EmbeddedFile { path: "app-0123456789abcdef.js.br", bytes: b"BR", etag: "\"j2\"" },
         EmbeddedFile { path: "fonts/naskh.woff2", bytes: b"font", etag: "\"f1\"" },
@@ -192,7 +227,14 @@ mod tests {
     ];
 
     async fn get(path: &str, accept: &str, etag: Option<&str>) -> HttpResponse {
+        get_with(path, accept, etag, None).await
+    }
+
+    async fn get_with(path: &str, accept: &str, etag: Option<&str>, cookie: Option<&str>) -> HttpResponse {
         let mut req = TestRequest::get().uri(path).insert_header((header::ACCEPT_ENCODING, accept));
+        if let Some(c) = cookie {
+            req = req.insert_header((header::COOKIE, c));
+        }
         if let Some(t) = etag {
             req = req.insert_header((header::IF_NONE_MATCH, t));
         }
@@ -215,7 +257,7 @@ mod tests {
         assert!(h(&res, header::CONTENT_TYPE).is_some_and(|t| t.contains("javascript")));
         // Revalidation, client-side routes, hidden paths.
         assert_eq!(get("/app-0123456789abcdef.js", "br", Some("\"j2\"")).await.status(), 304);
-        for route in ["/", "/organizations/x", "/../Cargo.toml", "/.env"] {
+        for route in ["/login", "/organizations/x", "/../Cargo.toml", "/.env"] {
             let res = get(route, "", None).await;
             assert_eq!((res.status().as_u16(), h(&res, header::CACHE_CONTROL)), (200, Some("no-cache")), "{route}");
             assert_eq!(h(&res, header::ETAG), Some("\"i1\""));
@@ -228,7 +270,38 @@ mod tests {
         let wasm = get("/tashbeek-frontend-da72b2a389fee64_bg.wasm", "", None).await;
         assert_eq!(h(&wasm, header::CACHE_CONTROL), Some("public, max-age=31536000, immutable"));
         assert_eq!(h(&wasm, header::CONTENT_TYPE), Some("application/wasm"));
-        assert_eq!(Dashboard::Embedded(FILES).index_html().as_deref(), Some("<html>dashboard</html>"));
+        assert_eq!(
+            Dashboard::Embedded(FILES).index_html().as_deref(),
+            Some("<html>dashboard</html>\n<html>directory</html>")
+        );
+    }
+
+    #[actix_web::test]
+    async fn anonymous_visits_to_the_directory_get_the_public_build() {
+        let org = "/organizations/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6";
+        let page = |res: &HttpResponse| h(res, header::ETAG).map(str::to_owned);
+        for route in ["/", org] {
+            let res = get(route, "br", None).await;
+            assert_eq!(page(&res).as_deref(), Some("\"p1\""), "{route}");
+            assert_eq!(h(&res, header::VARY), Some("Accept-Encoding, Cookie"));
+            assert_eq!(h(&res, header::CACHE_CONTROL), Some("no-cache"));
+            // Signed in (other cookies beside it): the whole dashboard.
+            let res = get_with(route, "br", None, Some("lang=ar; tashbeek_shell=full")).await;
+            assert_eq!(page(&res).as_deref(), Some("\"i1\""), "{route}");
+            let res = get_with(route, "br", None, Some("tashbeek_shell=")).await;
+            assert_eq!(page(&res).as_deref(), Some("\"p1\""), "{route}");
+        }
+        for route in ["/login", "/organizations/new", &format!("{org}/edit"), "/networks", "/admin/users", "/x/"] {
+            assert_eq!(page(&get(route, "br", None).await).as_deref(), Some("\"i1\""), "{route}");
+        }
+        // Hashed files do not vary with the cookie.
+        let res = get_with("/app-0123456789abcdef.js", "br", None, Some("tashbeek_shell=full")).await;
+        assert_eq!(h(&res, header::VARY), Some("Accept-Encoding"));
+        // Without a public build, everything gets the whole dashboard.
+        let only: &'static [EmbeddedFile] = &FILES[..1];
+        let req = TestRequest::get().uri("/").to_http_request();
+        let res = serve(req, web::Data::new(Dashboard::Embedded(only))).await.unwrap();
+        assert_eq!(page(&res).as_deref(), Some("\"i1\""));
     }
 
     #[test]
