@@ -1,6 +1,6 @@
-//! Both backends' migrations end with the same tables and columns (apart from SQLite's
-//! full-text index, `organization_search*`, which PostgreSQL does with pg_trgm), and the committed
-//! `openapi.yaml` is exactly what the code generates.
+//! Both backends' migrations end with the same tables and columns, the committed
+//! `openapi.yaml` is exactly what the code generates, and a write is whole on both even
+//! when its last statements wait for its end (PostgreSQL: `persistence::later`).
 
 use std::collections::BTreeMap;
 
@@ -63,4 +63,63 @@ fn openapi_yaml_matches_the_code() {
         committed == generated,
         "openapi.yaml is out of date: run `cargo run -p tashbeek -- openapi > openapi.yaml` (or UPDATE_OPENAPI=1 cargo test)"
     );
+}
+
+/// A write on PostgreSQL sends its inserts that nothing reads back together at its end
+/// (`persistence::later`); SQLite runs them at once. Either way a write is whole: when a
+/// waiting insert fails, the write fails and what it did before is gone too; when it
+/// succeeds, everything it wrote is there.
+#[test]
+fn a_write_is_whole_when_its_last_statements_wait() {
+    use tashbeek_domain::organization::VerificationStatus;
+    use tashbeek_domain::reference::SectorInput;
+    use tashbeek_persistence::{audit, organization, reference, DbError};
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let db = TestDb::create(backend);
+        let mut conn = establish(db.url()).expect("connect");
+        let now = tashbeek_persistence::to_db_time(chrono::Utc::now());
+        let sector = |code: &str| SectorInput {
+            code: code.into(),
+            name_ar: "قطاع تجريبي".into(),
+            name_en: "Test sector".into(),
+        };
+        let failed: Result<(), DbError> = conn.write(|c| {
+            reference::insert_sector(c, &sector("left_behind"), now)?;
+            // No such organization: its history entry breaks a foreign key.
+            organization::add_verification_event(
+                c,
+                "no-such-organization",
+                None,
+                VerificationStatus::Pending,
+                None,
+                None,
+                now,
+            )
+        });
+        assert!(failed.is_err(), "{backend:?}: the write fails");
+        assert!(
+            matches!(reference::get_sector(&mut conn, "left_behind"), Err(DbError::NotFound)),
+            "{backend:?}: nothing of a failed write stays"
+        );
+        conn.write(|c| {
+            reference::insert_sector(c, &sector("kept"), now)?;
+            audit::record(
+                c,
+                audit::Change {
+                    at: chrono::Utc::now(),
+                    actor_id: None,
+                    action: "sector.create",
+                    object_type: "sector",
+                    object_id: "kept",
+                    before: None,
+                    after: None,
+                    request_id: None,
+                },
+            )
+        })
+        .expect("the write commits");
+        assert!(reference::get_sector(&mut conn, "kept").is_ok(), "{backend:?}");
+        let filter = audit::Filter { object_id: Some("kept".into()), ..Default::default() };
+        assert_eq!(audit::list(&mut conn, &filter, 10, None).expect("audit").len(), 1, "{backend:?}: its audit row");
+    }
 }

@@ -41,21 +41,22 @@ pub fn present(mut o: Organization, signed_in: bool) -> Organization {
 }
 
 /// Checks sector codes and area ids against reference data.
-fn check_references(ctx: &mut Ctx, input: &OrganizationInput) -> AppResult<()> {
+/// Refuses unknown sectors and areas (naming each); returns the areas' paths.
+fn check_references(ctx: &mut Ctx, input: &OrganizationInput) -> AppResult<Vec<String>> {
     let mut e = ValidationErrors::default();
-    let bad_sectors = reference::unknown_sectors(ctx.conn, &input.sectors)?;
+    let resolved = reference::resolve(ctx.conn, &input.sectors, &input.areas)?;
     for (i, s) in input.sectors.iter().enumerate() {
-        if bad_sectors.contains(s) {
+        if resolved.unknown_sectors.contains(s) {
             e.add(format!("sectors[{i}]"), Violation::UnknownValue);
         }
     }
-    let bad_areas = reference::unknown_areas(ctx.conn, &input.areas)?;
     for (i, a) in input.areas.iter().enumerate() {
-        if bad_areas.contains(a) {
+        if resolved.unknown_areas.contains(a) {
             e.add(format!("areas[{i}]"), Violation::UnknownValue);
         }
     }
-    Ok(e.into_result()?)
+    e.into_result()?;
+    Ok(resolved.area_paths)
 }
 
 /// Stores a validated organization with its history and event; makes `admin_user`
@@ -66,12 +67,12 @@ pub fn register(
     input: &OrganizationInput,
     admin_user: Option<&UserId>,
 ) -> AppResult<OrganizationCreated> {
-    check_references(ctx, input)?;
+    let area_paths = check_references(ctx, input)?;
     let scope = scope(ctx)?;
     let duplicates = orgs::duplicates(ctx.conn, &input.name_keys(), &input.areas, None, &scope)?;
     let actor = ctx.caller.as_ref().map(|c| c.id.clone());
     let row = OrgRow::new(input, actor.as_ref(), ctx.db_now())?;
-    orgs::insert(ctx.conn, &row, input)?;
+    orgs::insert(ctx.conn, &row, input, &area_paths)?;
     ctx.record(&row.id, Event::OrganizationCreated(Box::new(input.clone())))?;
     if let Some(u) = admin_user {
         users::add_membership(ctx.conn, u, &row.id, OrgRole::Admin, ctx.db_now())?;
@@ -118,7 +119,7 @@ pub fn update(
     let mut row = load_visible(ctx, id, true)?;
     let me = authz::org_admin(ctx, id)?;
     expect.check_required(row.version)?;
-    check_references(ctx, input)?;
+    let area_paths = check_references(ctx, input)?;
     let before = row.to_input();
     let search_before = (row.sort_name.clone(), row.search_text.clone());
     let expected = row.version;
@@ -136,7 +137,7 @@ pub fn update(
         &row,
         input,
         expected,
-        orgs::links_differ(&before, input),
+        orgs::links_differ(&before, input).then_some((&before, area_paths.as_slice())),
         (&search_before.0, &search_before.1),
     )? {
         return Err(AppError::VersionMismatch);

@@ -119,7 +119,6 @@ macro_rules! insert_rows {
         }
     };
 }
-pub(crate) use insert_rows;
 
 /// Inserts a batch in one transaction.
 pub fn insert(conn: &mut DbConn, b: &Batch) -> DbResult<()> {

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
 use crate::error::DbResult;
 use crate::DbConn;
@@ -29,7 +28,7 @@ const POLL: Duration = Duration::from_millis(5);
 /// Announces a change to listening instances when the caller's transaction commits.
 pub fn notify(conn: &mut DbConn, channel: &str, payload: &str) -> DbResult<()> {
     if let DbConn::Pg(c) = conn {
-        diesel::sql_query("SELECT pg_notify($1, $2)").bind::<Text, _>(channel).bind::<Text, _>(payload).execute(c)?;
+        crate::later::notify(c, channel, payload)?;
     }
     Ok(())
 }

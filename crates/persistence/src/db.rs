@@ -119,9 +119,15 @@ impl DbConn {
     {
         match self {
             DbConn::Pg(_) => {
+                // Inserts nothing reads back wait and go in one statement before the commit.
+                let collecting = crate::later::begin();
+                let _end = Ended(collecting);
                 let mut out = None;
                 let r: Result<(), TxAbort> = self.transaction(|c| match f(c) {
                     Ok(v) => {
+                        if let (true, DbConn::Pg(pg)) = (collecting, &mut *c) {
+                            crate::later::send(pg)?;
+                        }
                         out = Some(Ok(v));
                         Ok(())
                     }
@@ -165,6 +171,17 @@ impl DbConn {
                 }
                 result
             }
+        }
+    }
+}
+
+/// Stops the collecting of [`crate::later`] however the write ends (a panic included).
+struct Ended(bool);
+
+impl Drop for Ended {
+    fn drop(&mut self) {
+        if self.0 {
+            crate::later::end();
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod durable;
 pub mod error;
 pub mod invitation;
 pub mod json;
+pub mod later;
 pub mod network;
 pub mod organization;
 pub mod reference;

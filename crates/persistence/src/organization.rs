@@ -214,11 +214,11 @@ pub fn facets(input: &OrganizationInput, area_paths: &[String]) -> String {
     }
 }
 
-/// `row` with the facets of `input` (whose areas are already known to exist).
-fn with_facets(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbResult<OrgRow> {
+/// `row` with the facets of `input`, whose areas exist and have `area_paths`.
+fn with_facets(row: &OrgRow, input: &OrganizationInput, area_paths: &[String]) -> OrgRow {
     let mut row = row.clone();
-    row.facets = facets(input, &crate::reference::area_paths(conn, &input.areas)?);
-    Ok(row)
+    row.facets = facets(input, area_paths);
+    row
 }
 
 /// Whether two profiles differ in what the link tables and facets hold.
@@ -230,42 +230,80 @@ pub fn links_differ(a: &OrganizationInput, b: &OrganizationInput) -> bool {
         || kinds(&a.offers) != kinds(&b.offers)
 }
 
-/// Stores the sector, area and resource links of `input`, replacing any earlier ones
-/// unless the organization is `fresh`: one statement per table.
-fn write_links(conn: &mut DbConn, id: &str, input: &OrganizationInput, fresh: bool) -> DbResult<()> {
-    use crate::bulk::{OrgArea, OrgResource, OrgSector};
-    if !fresh {
-        diesel::delete(organization_sectors::table.filter(organization_sectors::organization_id.eq(id)))
-            .execute(conn)?;
-        diesel::delete(organization_areas::table.filter(organization_areas::organization_id.eq(id))).execute(conn)?;
-        diesel::delete(organization_resources::table.filter(organization_resources::organization_id.eq(id)))
-            .execute(conn)?;
-    }
-    let sectors: Vec<OrgSector> =
-        input.sectors.iter().map(|s| OrgSector { organization_id: id.to_owned(), sector_code: s.clone() }).collect();
-    let areas: Vec<OrgArea> =
-        input.areas.iter().map(|a| OrgArea { organization_id: id.to_owned(), area_id: a.clone() }).collect();
-    let resources: Vec<OrgResource> = [("offer", &input.offers), ("need", &input.needs)]
+/// The link rows of a profile: sectors, areas, (direction, resource kind).
+fn links(input: &OrganizationInput) -> (Vec<String>, Vec<String>, Vec<(String, String)>) {
+    let mut resources: Vec<(String, String)> = [("offer", &input.offers), ("need", &input.needs)]
         .into_iter()
-        .flat_map(|(direction, list)| {
-            list.iter().map(move |r| OrgResource {
-                organization_id: id.to_owned(),
-                direction: direction.into(),
-                kind: r.kind.as_str().into(),
-            })
-        })
+        .flat_map(|(direction, list)| list.iter().map(move |r| (direction.to_owned(), r.kind.as_str().to_owned())))
         .collect();
-    crate::bulk::insert_rows!(conn, organization_sectors::table, sectors);
-    crate::bulk::insert_rows!(conn, organization_areas::table, areas);
-    crate::bulk::insert_rows!(conn, organization_resources::table, resources);
+    resources.dedup();
+    (input.sectors.clone(), input.areas.clone(), resources)
+}
+
+/// Stores the sector, area and resource links of `input`; with `before` (the stored
+/// profile), only the difference: rows removed and rows added never share a key, so on
+/// PostgreSQL all of it goes with the write's last statement (see [`crate::later`]).
+fn write_links(
+    conn: &mut DbConn,
+    id: &str,
+    input: &OrganizationInput,
+    before: Option<&OrganizationInput>,
+) -> DbResult<()> {
+    use crate::bulk::{OrgArea, OrgResource, OrgSector};
+    use organization_areas as oa;
+    use organization_resources as or;
+    use organization_sectors as os;
+    let (sectors, areas, resources) = links(input);
+    let (old_sectors, old_areas, old_resources) = before.map(links).unwrap_or_default();
+    let gone = |old: &[String], new: &[String]| old.iter().filter(|o| !new.contains(o)).cloned().collect::<Vec<_>>();
+    let (gone_sectors, gone_areas) = (gone(&old_sectors, &sectors), gone(&old_areas, &areas));
+    if !gone_sectors.is_empty() {
+        let q = os::table.filter(os::organization_id.eq(id.to_owned())).filter(os::sector_code.eq_any(gone_sectors));
+        crate::later::statement(conn, diesel::delete(q))?;
+    }
+    if !gone_areas.is_empty() {
+        let q = oa::table.filter(oa::organization_id.eq(id.to_owned())).filter(oa::area_id.eq_any(gone_areas));
+        crate::later::statement(conn, diesel::delete(q))?;
+    }
+    for direction in ["offer", "need"] {
+        let kinds = |list: &[(String, String)]| {
+            list.iter().filter(|(d, _)| d == direction).map(|(_, k)| k.clone()).collect::<Vec<_>>()
+        };
+        let gone_kinds = gone(&kinds(&old_resources), &kinds(&resources));
+        if !gone_kinds.is_empty() {
+            let q = or::table
+                .filter(or::organization_id.eq(id.to_owned()))
+                .filter(or::direction.eq(direction))
+                .filter(or::kind.eq_any(gone_kinds));
+            crate::later::statement(conn, diesel::delete(q))?;
+        }
+    }
+    let sectors: Vec<OrgSector> = sectors
+        .into_iter()
+        .filter(|s| !old_sectors.contains(s))
+        .map(|s| OrgSector { organization_id: id.to_owned(), sector_code: s })
+        .collect();
+    let areas: Vec<OrgArea> = areas
+        .into_iter()
+        .filter(|a| !old_areas.contains(a))
+        .map(|a| OrgArea { organization_id: id.to_owned(), area_id: a })
+        .collect();
+    let resources: Vec<OrgResource> = resources
+        .into_iter()
+        .filter(|r| !old_resources.contains(r))
+        .map(|(direction, kind)| OrgResource { organization_id: id.to_owned(), direction, kind })
+        .collect();
+    crate::later::insert_later!(conn, os::table, sectors);
+    crate::later::insert_later!(conn, oa::table, areas);
+    crate::later::insert_later!(conn, or::table, resources);
     Ok(())
 }
 
 /// Stores a new organization with its links and first history entry.
-pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbResult<()> {
-    let row = &with_facets(conn, row, input)?;
+pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput, area_paths: &[String]) -> DbResult<()> {
+    let row = &with_facets(row, input, area_paths);
     diesel::insert_into(organizations::table).values(row).execute(conn)?;
-    write_links(conn, &row.id, input, true)?;
+    write_links(conn, &row.id, input, None)?;
     search::update(conn, Entity::Organization, &row.id, None, (&row.sort_name, &row.search_text))?;
     add_verification_event(
         conn,
@@ -279,19 +317,22 @@ pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput) -> DbR
 }
 
 /// Replaces the profile if the stored version is still `expected_version`; returns
-/// false when someone else changed it first. `links_changed` (see [`links_differ`])
-/// says whether sectors, areas, needs or offers changed; when not, the links and facets
-/// stay as they are. `search_before` is the stored (sort name, search text): the word
-/// index changes by the difference.
+/// false when someone else changed it first. `links_changed` is the stored profile and
+/// the new areas' paths when sectors, areas, needs or offers changed (see
+/// [`links_differ`]); when `None`, the links and facets stay as they are. `search_before`
+/// is the stored (sort name, search text): the word index changes by the difference.
 pub fn replace(
     conn: &mut DbConn,
     row: &OrgRow,
     input: &OrganizationInput,
     expected_version: i64,
-    links_changed: bool,
+    links_changed: Option<(&OrganizationInput, &[String])>,
     search_before: (&str, &str),
 ) -> DbResult<bool> {
-    let row = &if links_changed { with_facets(conn, row, input)? } else { row.clone() };
+    let row = &match links_changed {
+        Some((_, paths)) => with_facets(row, input, paths),
+        None => row.clone(),
+    };
     let changed = diesel::update(
         organizations::table.filter(organizations::id.eq(&row.id)).filter(organizations::version.eq(expected_version)),
     )
@@ -300,8 +341,8 @@ pub fn replace(
     if changed == 0 {
         return Ok(false);
     }
-    if links_changed {
-        write_links(conn, &row.id, input, false)?;
+    if let Some((before, _)) = links_changed {
+        write_links(conn, &row.id, input, Some(before))?;
     }
     search::update(conn, Entity::Organization, &row.id, Some(search_before), (&row.sort_name, &row.search_text))?;
     crate::changes::notify(conn, crate::changes::ORGANIZATIONS, &row.id)?;
@@ -349,17 +390,17 @@ pub fn add_verification_event(
     actor: Option<&UserId>,
     at: NaiveDateTime,
 ) -> DbResult<()> {
-    diesel::insert_into(verification_events::table)
-        .values((
-            verification_events::id.eq(new_id::<VerificationEventId>()),
-            verification_events::organization_id.eq(org_id),
-            verification_events::from_status.eq(from),
-            verification_events::to_status.eq(to),
-            verification_events::reason.eq(reason),
-            verification_events::actor_id.eq(actor),
-            verification_events::at.eq(at),
-        ))
-        .execute(conn)?;
+    let event = crate::bulk::Event {
+        id: new_id::<VerificationEventId>().to_string(),
+        organization_id: org_id.to_owned(),
+        from_status: from.map(|s| s.as_str().to_owned()),
+        to_status: to.as_str().to_owned(),
+        reason: reason.map(str::to_owned),
+        actor_id: actor.map(|a| a.to_string()),
+        at,
+    };
+    // Read back by nothing in the write: it goes with its last statement.
+    crate::later::insert_later!(conn, verification_events::table, vec![event]);
     Ok(())
 }
 

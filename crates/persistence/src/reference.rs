@@ -109,15 +109,6 @@ pub fn subtree_ids(conn: &mut DbConn, id: &str) -> DbResult<Vec<String>> {
     Ok(areas::table.filter(areas::path.like(format!("{path}%"))).select(areas::id).load(conn)?)
 }
 
-/// Which of `codes` are not known sectors.
-pub fn unknown_sectors(conn: &mut DbConn, codes: &[String]) -> DbResult<Vec<String>> {
-    if codes.is_empty() {
-        return Ok(vec![]);
-    }
-    let known: Vec<String> = sectors::table.filter(sectors::code.eq_any(codes)).select(sectors::code).load(conn)?;
-    Ok(codes.iter().filter(|c| !known.contains(c)).cloned().collect())
-}
-
 /// Which of `ids` are not known areas.
 pub fn unknown_areas(conn: &mut DbConn, ids: &[String]) -> DbResult<Vec<String>> {
     if ids.is_empty() {
@@ -127,12 +118,40 @@ pub fn unknown_areas(conn: &mut DbConn, ids: &[String]) -> DbResult<Vec<String>>
     Ok(ids.iter().filter(|c| !known.contains(c)).cloned().collect())
 }
 
-/// The materialized paths of those of `ids` that exist.
-pub fn area_paths(conn: &mut DbConn, ids: &[String]) -> DbResult<Vec<String>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
+/// What a profile's references resolve to: which sectors and areas are unknown, and the
+/// materialized paths of the known areas (for the facets).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Resolved {
+    pub unknown_sectors: Vec<String>,
+    pub unknown_areas: Vec<String>,
+    pub area_paths: Vec<String>,
+}
+
+/// Resolves `sectors` and `areas` in one query (one round trip on PostgreSQL).
+pub fn resolve(conn: &mut DbConn, sector_codes: &[String], area_ids: &[String]) -> DbResult<Resolved> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Nullable, Text};
+    if sector_codes.is_empty() && area_ids.is_empty() {
+        return Ok(Resolved::default());
     }
-    Ok(areas::table.filter(areas::id.eq_any(ids)).select(areas::path).load(conn)?)
+    // Sectors come with no path, areas with theirs.
+    // The multi-backend connection has no UNION: the same query on each backend.
+    let query = || {
+        sectors::table
+            .filter(sectors::code.eq_any(sector_codes))
+            .select((sectors::code, sql::<Nullable<Text>>("NULL")))
+            .union_all(areas::table.filter(areas::id.eq_any(area_ids)).select((areas::id, areas::path.nullable())))
+    };
+    let known: Vec<(String, Option<String>)> = match conn {
+        DbConn::Sqlite(c) => query().load(c)?,
+        DbConn::Pg(c) => query().load(c)?,
+    };
+    let has = |id: &str, area: bool| known.iter().any(|(k, path)| k == id && path.is_some() == area);
+    Ok(Resolved {
+        unknown_sectors: sector_codes.iter().filter(|c| !has(c, false)).cloned().collect(),
+        unknown_areas: area_ids.iter().filter(|a| !has(a, true)).cloned().collect(),
+        area_paths: known.into_iter().filter_map(|(_, path)| path).collect(),
+    })
 }
 
 /// Every area's materialized path, by id (the data generator computes facets from it).

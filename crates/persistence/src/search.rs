@@ -106,19 +106,25 @@ pub fn update(
         }
     };
     if let (Some((old_sort, _)), false) = (before, removed.is_empty()) {
-        diesel::delete(
-            w::table
-                .filter(w::entity.eq(entity.code()))
-                .filter(w::word.eq_any(removed))
-                .filter(w::sort_name.eq(old_sort))
-                .filter(w::record_id.eq(record_id)),
-        )
-        .execute(conn)?;
+        let removed: Vec<String> = removed.into_iter().map(str::to_owned).collect();
+        let q = w::table
+            .filter(w::entity.eq(entity.code()))
+            .filter(w::word.eq_any(removed))
+            .filter(w::sort_name.eq(old_sort.to_owned()))
+            .filter(w::record_id.eq(record_id.to_owned()));
+        crate::later::statement(conn, diesel::delete(q))?;
     }
     if !added.is_empty() {
         let rows: Vec<WordRow> =
             added.into_iter().map(|word| WordRow::new(entity, word, sort_name, record_id)).collect();
-        insert(conn, &rows)?;
+        // Never an entry the delete above removes (another word or sort key), and read by
+        // nothing in the write: both go with the write's last statement on PostgreSQL.
+        match conn {
+            DbConn::Sqlite(_) => insert(conn, &rows)?,
+            DbConn::Pg(c) => {
+                crate::later::run(c, diesel::insert_into(search_words::table).values(rows).on_conflict_do_nothing())?
+            }
+        }
     }
     Ok(())
 }
