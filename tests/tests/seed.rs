@@ -88,9 +88,9 @@ fn search_pages_agree_with_a_full_scan(s: &TestServer) {
     };
     let text = |o: &Value| texts[o["id"].as_str().expect("id")].clone();
     let has = |o: &Value, key: &str, value: &str| o[key].as_array().unwrap().iter().any(|v| v == value);
-    // "المجتمع" is in nearly every generated description (a common word: walked word
-    // by word); "ا" starts very many words (the directory's order); the rest are rarer
-    // prefixes, read whole.
+    // "المجتمع" is in nearly every generated description (a common word); terms of few
+    // words are intersected word by word (leapfrog); "ا" starts very many words (the
+    // directory's order); "4" starts many words with few entries (its prefix read whole).
     let queries = [
         "المجتمع",
         "المحلي والمجتمع",
@@ -103,6 +103,10 @@ fn search_pages_agree_with_a_full_scan(s: &TestServer) {
         "ا",
         "نا",
         "مبادرة ا",
+        // Digits start many words (names' numbers) but few entries: a rare prefix read
+        // whole, alone and with a common term probed.
+        "4",
+        "جمعية 4",
         "xyz",
     ];
     type Keep<'a> = &'a dyn Fn(&Value) -> bool;

@@ -485,9 +485,10 @@ pub fn sort_key(row: &OrgRow, sort: Sort) -> String {
 
 /// One page of the directory after `after` (sort key, id), at most `limit` rows.
 ///
-/// A search walks the word index for its rarest term in directory order (see
-/// [`search`]) and tests the other terms and the filters on each candidate; a term
-/// that starts very many words, or the update order, walks the directory's own index.
+/// A search in name order intersects its terms' word lists in the word index (see
+/// [`search`]) and probes the filters for each record found in the directory's sort
+/// index, in one statement; a rare term of very many words is read whole; a common
+/// one, or the update order, walks the directory's own index.
 pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str)>) -> DbResult<Vec<OrgRow>> {
     use organizations as o;
     let backend = conn.backend();
@@ -496,34 +497,34 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
         return load_page(conn, filtered(backend, f, &[], after)?.limit(limit), by_facets);
     }
     let found = search::plan(conn, Entity::Organization, &f.terms)?;
-    // Every term common and the records filtered: the directory's own order, whose
-    // index entries carry what the filters test, probing each term's words for the
-    // entries that pass (a common term's walk would test thousands of records).
-    let filtered_by_record = by_facets || !f.kinds.is_empty() || !f.statuses.is_empty();
-    if let (Some(all), Sort::Name, true) = (found.common_words(), f.sort, filtered_by_record) {
-        let mut q = filtered(backend, f, &found.unprobed, after)?;
-        for words in all {
-            q = q.filter(search::has_any(
-                backend,
-                Entity::Organization,
-                ("organizations.sort_name", "organizations.id"),
-                words,
-            ));
-        }
-        return load_page(conn, q.limit(limit), by_facets);
+    // An administrator's plain search (every organization, archived ones too) has
+    // nothing to test on the records.
+    let open = matches!(f.scope, Scope::All)
+        && f.include_archived
+        && !by_facets
+        && f.kinds.is_empty()
+        && f.statuses.is_empty()
+        && f.updated_since.is_none()
+        && found.unprobed.is_empty();
+    if let (Plan::Words(_), Sort::Name) = (&found.plan, f.sort) {
+        // The record test, probed in the directory's sort index by the entry's own sort
+        // key and id: it holds what the filters read. SQLite would rather take the
+        // id's unique index and read the table row for every candidate.
+        let test = |s: &str, id: &str| -> search::Fragment<'static> {
+            let on = match backend {
+                crate::Backend::Sqlite => format!("organizations.sort_name = {s} AND +organizations.id = {id}"),
+                crate::Backend::Postgres => format!("organizations.sort_name = {s} AND organizations.id = {id}"),
+            };
+            Box::new(conditions(backend, f, &found.unprobed).filter(search::Outer(on)).select(o::id))
+        };
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let test: Option<search::RecordTest<'_, 'static>> = if open { None } else { Some(&test) };
+        let page = search::page_words(conn, Entity::Organization, &found, after, test, limit)?;
+        return load_ids(conn, page.into_iter().map(|(_, id)| id).collect());
     }
     match (&found.plan, f.sort) {
         (Plan::Empty, _) => Ok(vec![]),
-        (Plan::Prefix(_) | Plan::Words(_), Sort::Name) => {
-            // An administrator's plain search (every organization, archived ones too)
-            // has nothing to test on the records.
-            let open = matches!(f.scope, Scope::All)
-                && f.include_archived
-                && !by_facets
-                && f.kinds.is_empty()
-                && f.statuses.is_empty()
-                && f.updated_since.is_none()
-                && found.unprobed.is_empty();
+        (Plan::Prefix(_), Sort::Name) => {
             let test = |c: &mut DbConn, ids: &[String]| -> DbResult<std::collections::HashSet<String>> {
                 if open {
                     return Ok(ids.iter().cloned().collect());

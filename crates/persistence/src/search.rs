@@ -8,15 +8,21 @@
 //! filters, are tested on each candidate record (`search_text` holds the same forms,
 //! so `' ' + term` occurs in it exactly when the term starts a form).
 //!
-//! How one term is walked depends on how many entries start with it (see [`plan`]):
-//! a rare prefix (under [`COMMON`] entries) is read whole and sorted; a common one is
-//! a handful of whole words (`جمعيه`, `جمعيات`) whose ordered ranges are walked side
-//! by side and merged; a prefix of very many words (`ج`) matches so densely that the
-//! entity's own sort index is walked instead.
+//! A search is answered by [`plan`] and [`page_words`]: each term that starts at most
+//! [`MAX_WORDS`] words is the sorted union of its words' ranges, and a page is the
+//! intersection of these lists, found in one statement by leapfrogging (every list
+//! seeks, in turn, to the furthest key reached so far), with the entity's record test
+//! (filters, visibility) probed on each key found, by its sort key and id. The cost
+//! follows how often the lists alternate, not how long they are: terms whose records
+//! cluster in list order (`جمعيه الامل الخيريه`) cost a few seeks per result. A term of
+//! more words is tested on the record, or, when it is rare (under [`COMMON`] entries),
+//! its prefix range is read whole with the other terms probed ([`page`]); a query of
+//! only such terms that are all common walks the entity's own list order.
 
 use std::collections::HashSet;
 
 use diesel::prelude::*;
+use diesel::query_builder::QueryFragment;
 use diesel::sql_types::{BigInt, Bool, Text};
 use tashbeek_domain::text::SearchDoc;
 
@@ -205,20 +211,11 @@ pub struct Search {
     /// How the (first) walked term is read; `Empty` and `Scan` need no walk.
     pub plan: Plan,
     drivers: Vec<Driver>,
+    /// With `Plan::Words`: the words of every term that has few enough of them, one
+    /// list per term; a page is their intersection, found by leapfrogging (see [`page_words`]).
+    lists: Vec<Vec<String>>,
     /// Terms the caller must test on each candidate record (`search_text`).
     pub unprobed: Vec<String>,
-}
-
-impl Search {
-    /// When every term is common: the words each probed term stands for, for a walk of
-    /// the entity's own list order that probes them all.
-    pub fn common_words(&self) -> Option<Vec<&[String]>> {
-        let first = self.drivers.first()?;
-        let Plan::Words(words) = &first.plan else { return None };
-        let mut all = vec![words.as_slice()];
-        all.extend(first.probes.iter().map(Vec::as_slice));
-        Some(all)
-    }
 }
 
 /// One term walked in list order, the others probed.
@@ -228,44 +225,87 @@ struct Driver {
     probes: Vec<Vec<String>>,
 }
 
-/// Picks what to walk. A rare term (under [`COMMON`] entries) is walked alone: its few
-/// entries bound the work. When every term is common, which one finds a page soonest
-/// depends on where the matches fall in list order (all the `جمعيه الامل …` sort
-/// together), which no count tells: each common term is walked, side by side, and the
-/// first to finish answers — at most a few times the work of the best choice, never
-/// the worst case of a wrong one.
+/// Picks how to answer. Every term that starts at most [`MAX_WORDS`] words is a
+/// sorted list (the union of its words' ranges, each in list order): the page is the
+/// intersection of these lists, found by leapfrogging (each list seeks to the furthest
+/// key any other has reached), so its cost follows how often the lists alternate,
+/// not how long they are. Terms of more words are tested on the record; when one of
+/// them is rare (under [`COMMON`] entries) its prefix range is read whole instead.
 pub fn plan(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<Search> {
-    let empty = Search { plan: Plan::Empty, drivers: vec![], unprobed: vec![] };
-    let scan = Search { plan: Plan::Scan, drivers: vec![], unprobed: terms.to_vec() };
-    let mut counts = Vec::with_capacity(terms.len());
-    for t in terms {
-        let n = count(conn, entity, t, COMMON)?;
+    let empty = Search { plan: Plan::Empty, drivers: vec![], lists: vec![], unprobed: vec![] };
+    let words = words_of_terms(conn, entity, terms)?;
+    if words.iter().any(|w| matches!(w, Some(list) if list.is_empty())) {
+        return Ok(empty);
+    }
+    let lists: Vec<Vec<String>> = words.iter().flatten().cloned().collect();
+    let broad: Vec<usize> = (0..terms.len()).filter(|&i| words[i].is_none()).collect();
+    // A broad term (too many words to seek) that is still rare: walk its prefix range.
+    let mut rare: Option<usize> = None;
+    let mut least = COMMON;
+    for &i in &broad {
+        let n = count(conn, entity, &terms[i], COMMON)?;
         if n == 0 {
             return Ok(empty);
         }
-        counts.push(n);
+        if n < least {
+            least = n;
+            rare = Some(i);
+        }
     }
-    let rarest = (0..terms.len()).min_by_key(|&i| counts[i]).unwrap_or(0);
-    // A rare term is walked through its prefix range: only the others need their words.
-    let rare = counts[rarest] < COMMON;
-    let mut words = Vec::with_capacity(terms.len());
+    if let Some(r) = rare {
+        let unprobed = broad.iter().filter(|&&i| i != r).map(|&i| terms[i].clone()).collect();
+        let driver = Driver { plan: Plan::Prefix(terms[r].clone()), probes: lists };
+        return Ok(Search { plan: driver.plan.clone(), drivers: vec![driver], lists: vec![], unprobed });
+    }
+    let unprobed: Vec<String> = broad.iter().map(|&i| terms[i].clone()).collect();
+    match lists.first() {
+        None => Ok(Search { plan: Plan::Scan, drivers: vec![], lists: vec![], unprobed: terms.to_vec() }),
+        Some(first) => Ok(Search { plan: Plan::Words(first.clone()), drivers: vec![], lists, unprobed }),
+    }
+}
+
+/// The distinct words that start with each term, in one statement: per term, `None`
+/// when there are more than [`MAX_WORDS`] (a recursive query per term, each step one
+/// index seek past the previous word).
+fn words_of_terms(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<Vec<Option<Vec<String>>>> {
+    if terms.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut q: Raw<'_, (BigInt, Text)> = Raw::new();
+    q.sql("WITH RECURSIVE ");
     for (i, t) in terms.iter().enumerate() {
-        words.push(if rare && i == rarest { None } else { words_starting(conn, entity, t)? });
+        if i > 0 {
+            q.sql(", ");
+        }
+        let end = range_end(t);
+        q.sql(&format!("v{i}(word) AS (SELECT min(word) FROM search_words WHERE entity = "));
+        q.text(entity.code()).sql(" AND word >= ").text(t).sql(" AND word < ").text(&end);
+        q.sql(" UNION ALL SELECT (SELECT min(w.word) FROM search_words w WHERE w.entity = ").text(entity.code());
+        q.sql(&format!(" AND w.word > v{i}.word AND w.word < ")).text(&end);
+        q.sql(&format!(") FROM v{i} WHERE v{i}.word IS NOT NULL)"));
     }
-    let unprobed: Vec<String> =
-        (0..terms.len()).filter(|&i| words[i].is_none() && !(rare && i == rarest)).map(|i| terms[i].clone()).collect();
-    let probes_but = |i: usize| -> Vec<Vec<String>> {
-        words.iter().enumerate().filter(|(j, _)| *j != i).filter_map(|(_, w)| w.clone()).collect()
-    };
-    let drivers: Vec<Driver> = if rare {
-        vec![Driver { plan: Plan::Prefix(terms[rarest].clone()), probes: probes_but(rarest) }]
-    } else {
-        (0..terms.len())
-            .filter_map(|i| words[i].clone().map(|w| Driver { plan: Plan::Words(w), probes: probes_but(i) }))
-            .collect()
-    };
-    let Some(first) = drivers.first() else { return Ok(scan) };
-    Ok(Search { plan: first.plan.clone(), drivers, unprobed })
+    for i in 0..terms.len() {
+        if i > 0 {
+            q.sql(" UNION ALL ");
+        }
+        q.sql(&format!(
+            "SELECT CAST({i} AS BIGINT), a{i}.word FROM (SELECT word FROM v{i} WHERE word IS NOT NULL LIMIT {}) AS a{i}",
+            MAX_WORDS + 1
+        ));
+    }
+    let rows: Vec<(i64, String)> = q.load(conn)?;
+    let mut out: Vec<Option<Vec<String>>> = vec![Some(vec![]); terms.len()];
+    for (i, word) in rows {
+        if let Some(Some(list)) = usize::try_from(i).ok().and_then(|i| out.get_mut(i)) {
+            list.push(word);
+        }
+    }
+    for w in &mut out {
+        if w.as_ref().is_some_and(|l| l.len() > MAX_WORDS) {
+            *w = None;
+        }
+    }
+    Ok(out)
 }
 
 /// Entries whose word starts with `term`, counted up to `cap`.
@@ -280,39 +320,6 @@ fn count(conn: &mut DbConn, entity: Entity, term: &str, cap: i64) -> DbResult<i6
         .bind::<BigInt, _>(cap)
         .sql(") AS capped)");
     Ok(diesel::select(q).get_result(conn)?)
-}
-
-/// The distinct words that start with `term`, or `None` when there are more than
-/// [`MAX_WORDS`]: a recursive query, each step one index seek past the previous word
-/// (one round trip however many words).
-fn words_starting(conn: &mut DbConn, entity: Entity, term: &str) -> DbResult<Option<Vec<String>>> {
-    #[derive(QueryableByName)]
-    struct Word {
-        #[diesel(sql_type = Text)]
-        word: String,
-    }
-    const SQL: &str = "WITH RECURSIVE v(word) AS (\
-        SELECT min(word) FROM search_words WHERE entity = #1 AND word >= #2 AND word < #3 \
-        UNION ALL \
-        SELECT (SELECT min(w.word) FROM search_words w WHERE w.entity = #1 AND w.word > v.word AND w.word < #3) \
-        FROM v WHERE v.word IS NOT NULL) \
-        SELECT word FROM v WHERE word IS NOT NULL LIMIT #4";
-    let (code, end, max) = (entity.code(), range_end(term), i64::try_from(MAX_WORDS + 1).unwrap_or(i64::MAX));
-    let words: Vec<Word> = match conn {
-        DbConn::Sqlite(c) => diesel::sql_query(SQL.replace('#', "?"))
-            .bind::<Text, _>(code)
-            .bind::<Text, _>(term)
-            .bind::<Text, _>(&end)
-            .bind::<BigInt, _>(max)
-            .load(c)?,
-        DbConn::Pg(c) => diesel::sql_query(SQL.replace('#', "$"))
-            .bind::<Text, _>(code)
-            .bind::<Text, _>(term)
-            .bind::<Text, _>(&end)
-            .bind::<BigInt, _>(max)
-            .load(c)?,
-    };
-    Ok((words.len() <= MAX_WORDS).then(|| words.into_iter().map(|w| w.word).collect()))
 }
 
 /// Keeps the candidate record ids that pass the rest of a search (other terms, filters).
@@ -522,4 +529,259 @@ pub fn prefix_ids(entity: Entity, term: &str) -> PrefixIds {
         .filter(w::word.ge(term.to_owned()))
         .filter(w::word.lt(range_end(term)))
         .select(w::record_id)
+}
+
+/// A fragment of a statement built by the caller (an entity's record test).
+pub type Fragment<'a> = Box<dyn QueryFragment<Db> + Send + 'a>;
+
+/// An entity's record test for a key found in the word index: `test(s, id)` is a
+/// subquery selecting the record whose sort key and id are the SQL `s` and `id` if it
+/// passes (see [`page_words`]).
+pub type RecordTest<'t, 'a> = &'t dyn Fn(&str, &str) -> Fragment<'a>;
+
+enum Part<'a> {
+    Sql(String),
+    Text(String),
+    Frag(Fragment<'a>),
+}
+
+/// A statement assembled from SQL text, bound values and diesel fragments: the same
+/// text for the same shape of search (words and filters are bound), so each connection
+/// prepares it once when no fragment forbids it.
+pub struct Raw<'a, ST = ()> {
+    parts: Vec<Part<'a>>,
+    _st: std::marker::PhantomData<ST>,
+}
+
+impl<ST> Default for Raw<'_, ST> {
+    fn default() -> Self {
+        Raw { parts: vec![], _st: std::marker::PhantomData }
+    }
+}
+
+impl<'a, ST> Raw<'a, ST> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn sql(&mut self, s: &str) -> &mut Self {
+        if let Some(Part::Sql(last)) = self.parts.last_mut() {
+            last.push_str(s);
+        } else {
+            self.parts.push(Part::Sql(s.to_owned()));
+        }
+        self
+    }
+    pub fn text(&mut self, v: &str) -> &mut Self {
+        self.parts.push(Part::Text(v.to_owned()));
+        self
+    }
+    pub fn frag(&mut self, f: Fragment<'a>) -> &mut Self {
+        self.parts.push(Part::Frag(f));
+        self
+    }
+    fn load<U>(self, conn: &mut DbConn) -> DbResult<Vec<U>>
+    where
+        ST: 'static,
+        Db: diesel::backend::Backend + diesel::sql_types::HasSqlType<ST>,
+        U: diesel::deserialize::FromSqlRow<ST, Db> + 'static,
+        Self: diesel::query_dsl::LoadQuery<'a, DbConn, U>,
+    {
+        Ok(RunQueryDsl::load(self, conn)?)
+    }
+}
+
+impl<ST> QueryFragment<Db> for Raw<'_, ST> {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, Db>) -> QueryResult<()> {
+        for p in &self.parts {
+            match p {
+                Part::Sql(s) => out.push_sql(s),
+                Part::Text(v) => out.push_bind_param::<Text, String>(v)?,
+                Part::Frag(f) => f.walk_ast(out.reborrow())?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<ST> diesel::query_builder::QueryId for Raw<'_, ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<ST> diesel::query_builder::Query for Raw<'_, ST> {
+    type SqlType = ST;
+}
+
+impl<ST> RunQueryDsl<DbConn> for Raw<'_, ST> {}
+
+/// The backend's spelling of what a leapfrog statement needs.
+struct Dialect {
+    /// A list key `sort_name ␁ record_id` of the entry `sw`, as one comparable value.
+    key: &'static str,
+    /// The sort name and the id of a key.
+    split: fn(&str) -> (String, String),
+    /// A key of no entry (the first row's "previous key").
+    none: &'static str,
+    /// The separator of a key's two parts (sorts below any character of a sort name).
+    sep: &'static str,
+    /// What makes a built key compare as the stored ones do.
+    collate: &'static str,
+}
+
+fn dialect(backend: crate::Backend) -> Dialect {
+    match backend {
+        crate::Backend::Sqlite => Dialect {
+            key: "sw.sort_name || char(1) || sw.record_id",
+            split: |x| {
+                (format!("substr({x}, 1, instr({x}, char(1)) - 1)"), format!("substr({x}, instr({x}, char(1)) + 1)"))
+            },
+            none: "NULL",
+            sep: "char(1)",
+            collate: "",
+        },
+        crate::Backend::Postgres => Dialect {
+            key: "(sw.sort_name || chr(1) || sw.record_id) COLLATE \"C\"",
+            split: |x| (format!("split_part({x}, chr(1), 1)"), format!("split_part({x}, chr(1), 2)")),
+            none: "CAST(NULL AS TEXT) COLLATE \"C\"",
+            sep: "chr(1)",
+            collate: " COLLATE \"C\"",
+        },
+    }
+}
+
+/// Appends the first key of `words` (one term's list) after `from`: `from` is SQL for a
+/// key (`None`: from the start), `strict` SQL for whether the key itself is skipped.
+fn seek<ST>(q: &mut Raw<'_, ST>, d: &Dialect, entity: Entity, words: &[String], from: Option<(&str, &str)>) {
+    let one = |q: &mut Raw<'_, ST>, word: &str| {
+        q.sql(&format!("(SELECT {} FROM search_words sw WHERE sw.entity = ", d.key)).text(entity.code());
+        q.sql(" AND sw.word = ").text(word);
+        if let Some((x, strict)) = from {
+            let (s, id) = (d.split)(x);
+            q.sql(&format!(
+                " AND (sw.sort_name, sw.record_id) >= ({s}, {id}) AND NOT ({strict} AND sw.sort_name = {s} AND sw.record_id = {id})"
+            ));
+        }
+        q.sql(" ORDER BY sw.sort_name, sw.record_id LIMIT 1)");
+    };
+    if let [word] = words {
+        one(q, word);
+        return;
+    }
+    q.sql("(SELECT min(k) FROM (");
+    for (n, word) in words.iter().enumerate() {
+        q.sql(if n == 0 { "SELECT " } else { " UNION ALL SELECT " });
+        one(q, word);
+        q.sql(" AS k");
+    }
+    q.sql(") AS u)");
+}
+
+/// One page (sort name, id) of the records on every list of `search` after `after`, in
+/// list order, that `test` keeps: `test(s, id)` is a subquery selecting the record whose
+/// sort key and id are the SQL `s` and `id` if it passes, `None` when every record does.
+///
+/// One statement. A single one-word list is read as its range. Otherwise a recursive
+/// query leapfrogs: each row seeks the next list (round robin) to the first key at or
+/// after the last one found; when every list in a row has landed on the same key it is
+/// a result, and the next seek passes it. A list that runs out ends the walk. The
+/// statement stops as soon as the page is full.
+pub fn page_words<'a>(
+    conn: &mut DbConn,
+    entity: Entity,
+    search: &Search,
+    after: Option<(&str, &str)>,
+    test: Option<RecordTest<'_, 'a>>,
+    limit: usize,
+) -> DbResult<Vec<(String, String)>> {
+    let lists = &search.lists;
+    if lists.is_empty() || limit == 0 {
+        return Ok(vec![]);
+    }
+    let backend = conn.backend();
+    let fence = fence(backend);
+    let mut q: Raw<'a, (Text, Text)> = Raw::new();
+    if let [only] = lists.as_slice() {
+        if let [word] = only.as_slice() {
+            q.sql("SELECT sw.sort_name, sw.record_id FROM search_words sw WHERE sw.entity = ").text(entity.code());
+            q.sql(" AND sw.word = ").text(word);
+            if let Some((k, id)) = after {
+                q.sql(" AND (sw.sort_name, sw.record_id) > (").text(k).sql(", ").text(id).sql(")");
+            }
+            if let Some(test) = test {
+                q.sql(" AND EXISTS (").frag(test("sw.sort_name", "sw.record_id")).sql(fence).sql(")");
+            }
+            q.sql(&format!(" ORDER BY sw.sort_name, sw.record_id LIMIT {limit}"));
+            return q.load(conn);
+        }
+    }
+    let d = dialect(backend);
+    let t = lists.len();
+    let agreed = "(CASE WHEN lf.x = lf.p THEN lf.c + 1 ELSE 1 END)";
+    // Rows (p, x, i, c): x is where list i landed seeking from p, the key before it;
+    // c counts the lists in a row that landed on p. The first row is the cursor (or
+    // the start), as if every list had landed there when there is a cursor, so the
+    // first seek passes it.
+    let cursor = |q: &mut Raw<'a, (Text, Text)>, k: &str, id: &str| {
+        q.sql("(CAST(").text(k).sql(&format!(" AS TEXT) || {} || CAST(", d.sep)).text(id).sql(" AS TEXT))");
+        q.sql(d.collate);
+    };
+    q.sql("WITH RECURSIVE lf(p, x, i, c) AS (SELECT ");
+    match after {
+        None => {
+            q.sql(d.none).sql(", ");
+            cursor(&mut q, "", "");
+            q.sql(", 0, 0");
+        }
+        Some((k, id)) => {
+            cursor(&mut q, k, id);
+            q.sql(", ");
+            cursor(&mut q, k, id);
+            q.sql(&format!(", 0, {}", t - 1));
+        }
+    }
+    q.sql(" UNION ALL SELECT lf.x, CASE (lf.i % ");
+    q.sql(&format!("{t}) + 1"));
+    let strict = format!("{agreed} >= {t}");
+    for (j, words) in lists.iter().enumerate() {
+        q.sql(&format!(" WHEN {} THEN ", j + 1));
+        seek(&mut q, &d, entity, words, Some(("lf.x", &strict)));
+    }
+    q.sql(&format!(" END, (lf.i % {t}) + 1, {agreed} FROM lf WHERE lf.x IS NOT NULL) "));
+    let (s, id) = (d.split)("lf.x");
+    q.sql(&format!(
+        "SELECT m.s, m.id FROM (SELECT {s} AS s, {id} AS id FROM lf WHERE lf.i > 0 AND lf.x IS NOT NULL AND {agreed} >= {t}) AS m"
+    ));
+    if let Some(test) = test {
+        q.sql(" WHERE EXISTS (").frag(test("m.s", "m.id")).sql(fence).sql(")");
+    }
+    q.sql(&format!(" LIMIT {limit}"));
+    q.load(conn)
+}
+
+/// SQL text naming columns of an enclosing query (a record test correlated with the
+/// walk), as a condition: unlike a `sql` literal it leaves the statement cacheable.
+#[derive(Debug, Clone)]
+pub struct Outer(pub String);
+
+impl diesel::expression::Expression for Outer {
+    type SqlType = Bool;
+}
+
+impl<QS> diesel::expression::AppearsOnTable<QS> for Outer {}
+impl<QS> diesel::expression::SelectableExpression<QS> for Outer {}
+
+impl diesel::expression::ValidGrouping<()> for Outer {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl QueryFragment<Db> for Outer {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, Db>) -> QueryResult<()> {
+        out.push_sql(&self.0);
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::QueryId for Outer {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
 }
