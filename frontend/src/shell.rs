@@ -43,17 +43,6 @@ fn current_path() -> String {
     window().location().pathname().unwrap_or_default()
 }
 
-/// The addresses the public build serves: the same rule as the server's.
-pub fn public_route(path: &str) -> bool {
-    let uuid = |id: &str| {
-        id.len() == 36
-            && id
-                .char_indices()
-                .all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
-    };
-    path == "/" || path.strip_prefix("/organizations/").is_some_and(uuid)
-}
-
 /// Loads `target` (a path) from the server, replacing the current history entry, once per
 /// address and tab: `false` when it already tried (the server answered it with the public
 /// build again).
@@ -77,7 +66,7 @@ pub fn follow_links_elsewhere() {
         let Some(anchor) = anchor else { return };
         let Some(href) = anchor.get_attribute("href") else { return };
         let path = href.split(['?', '#']).next().unwrap_or_default();
-        if path.starts_with('/') && !path.starts_with("//") && !public_route(path) {
+        if path.starts_with('/') && !path.starts_with("//") && !tashbeek_domain::dashboard::public_route(path) {
             let _ = anchor.set_attribute("rel", "external");
         }
     });

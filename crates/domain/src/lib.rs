@@ -33,6 +33,7 @@ macro_rules! text_sql {
 
 pub mod audit;
 pub mod auth;
+pub mod dashboard;
 pub mod id;
 pub mod invitation;
 pub mod network;

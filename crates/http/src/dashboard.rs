@@ -103,13 +103,6 @@ fn cache_control(name: &str) -> &'static str {
 const INDEX: &str = "index.html";
 const PUBLIC: &str = "public.html";
 
-/// Addresses the public build serves (its router must match every one of them, or the
-/// browser would be sent back and forth: see the frontend's `shell`).
-fn public_route(path: &str) -> bool {
-    path == "/"
-        || path.strip_prefix("/organizations/").is_some_and(|id| uuid::Uuid::try_parse(id).is_ok() && id.len() == 36)
-}
-
 /// Whether the request is for the public build: a public address, from a browser that
 /// does not say it holds a session.
 fn wants_public(req: &HttpRequest) -> bool {
@@ -118,7 +111,7 @@ fn wants_public(req: &HttpRequest) -> bool {
         .get_all(header::COOKIE)
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.split(';').any(|c| c.trim() == "tashbeek_shell=full"));
-    public_route(req.path()) && !signed_in
+    tashbeek_domain::dashboard::public_route(req.path()) && !signed_in
 }
 
 /// The request's path inside `dist`; for client-side routes and for anything that tries to

@@ -506,7 +506,7 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
         && f.statuses.is_empty()
         && f.updated_since.is_none()
         && found.unprobed.is_empty();
-    if let (Plan::Words(_), Sort::Name) = (&found.plan, f.sort) {
+    if let (Plan::Words, Sort::Name) = (&found.plan, f.sort) {
         // The record test, probed in the directory's sort index by the entry's own sort
         // key and id: it holds what the filters read. SQLite would rather take the
         // id's unique index and read the table row for every candidate.

@@ -197,32 +197,23 @@ pub enum Plan {
     Empty,
     /// Few entries start with `term`: read them all, test, sort.
     Prefix(String),
-    /// Many entries, under few words: walk each word's range in order and merge.
-    Words(Vec<String>),
+    /// Every term of few words: their word lists are intersected ([`page_words`]).
+    Words,
     /// A prefix of very many words: walk the entity's own list order.
     Scan,
 }
 
-/// How a search is answered: which terms are walked and how, the words each other term
-/// stands for (probed in the index for every walked entry), and the terms too broad to
-/// probe, which the caller tests on the record.
+/// How a search is answered: the plan, the words each term of few words stands for,
+/// and the terms too broad to look up, which the caller tests on the record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Search {
-    /// How the (first) walked term is read; `Empty` and `Scan` need no walk.
     pub plan: Plan,
-    drivers: Vec<Driver>,
-    /// With `Plan::Words`: the words of every term that has few enough of them, one
-    /// list per term; a page is their intersection, found by leapfrogging (see [`page_words`]).
+    /// The words of every term that has few enough of them, one list per term: with
+    /// `Plan::Words` a page is their intersection ([`page_words`]); with `Plan::Prefix`
+    /// they are probed for each entry of the prefix's range ([`page`]).
     lists: Vec<Vec<String>>,
     /// Terms the caller must test on each candidate record (`search_text`).
     pub unprobed: Vec<String>,
-}
-
-/// One term walked in list order, the others probed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Driver {
-    plan: Plan,
-    probes: Vec<Vec<String>>,
 }
 
 /// Picks how to answer. Every term that starts at most [`MAX_WORDS`] words is a
@@ -232,7 +223,7 @@ struct Driver {
 /// not how long they are. Terms of more words are tested on the record; when one of
 /// them is rare (under [`COMMON`] entries) its prefix range is read whole instead.
 pub fn plan(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<Search> {
-    let empty = Search { plan: Plan::Empty, drivers: vec![], lists: vec![], unprobed: vec![] };
+    let empty = Search { plan: Plan::Empty, lists: vec![], unprobed: vec![] };
     let words = words_of_terms(conn, entity, terms)?;
     if words.iter().any(|w| matches!(w, Some(list) if list.is_empty())) {
         return Ok(empty);
@@ -254,13 +245,12 @@ pub fn plan(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<Sea
     }
     if let Some(r) = rare {
         let unprobed = broad.iter().filter(|&&i| i != r).map(|&i| terms[i].clone()).collect();
-        let driver = Driver { plan: Plan::Prefix(terms[r].clone()), probes: lists };
-        return Ok(Search { plan: driver.plan.clone(), drivers: vec![driver], lists: vec![], unprobed });
+        return Ok(Search { plan: Plan::Prefix(terms[r].clone()), lists, unprobed });
     }
     let unprobed: Vec<String> = broad.iter().map(|&i| terms[i].clone()).collect();
     match lists.first() {
-        None => Ok(Search { plan: Plan::Scan, drivers: vec![], lists: vec![], unprobed: terms.to_vec() }),
-        Some(first) => Ok(Search { plan: Plan::Words(first.clone()), drivers: vec![], lists, unprobed }),
+        None => Ok(Search { plan: Plan::Scan, lists, unprobed: terms.to_vec() }),
+        Some(_) => Ok(Search { plan: Plan::Words, lists, unprobed }),
     }
 }
 
@@ -325,33 +315,27 @@ fn count(conn: &mut DbConn, entity: Entity, term: &str, cap: i64) -> DbResult<i6
 /// Keeps the candidate record ids that pass the rest of a search (other terms, filters).
 pub type Test<'a> = dyn FnMut(&mut DbConn, &[String]) -> DbResult<HashSet<String>> + 'a;
 
-/// Which entries a walk reads.
-enum Range<'a> {
-    Word(&'a str),
-    Prefix(&'a str),
-}
-
-/// The next `chunk` entries (sort name, id) of `range` after `from`, in list order,
-/// each with whether its record also has every probe's words. A chunk is a fixed number
-/// of entries read, matching or not, so a round of a walk costs the same whatever the
-/// term. No DISTINCT: it makes SQLite read the whole range before the first row; a
-/// prefix's repeats (a record with two words that start with it) come out next to each
-/// other and the caller's set drops them.
+/// The next `chunk` entries (sort name, id) of the words starting with `term` after
+/// `from`, in list order, each with whether its record also has every probe's words. A
+/// chunk is a fixed number of entries read, matching or not, so a round of a walk costs
+/// the same whatever the term. No DISTINCT: it makes SQLite read the whole range before
+/// the first row; a record with two words of the prefix has two entries, next to each
+/// other, and the walk drops the repeat.
 fn read_chunk(
     conn: &mut DbConn,
     entity: Entity,
-    range: &Range<'_>,
+    term: &str,
     probes: &[Vec<String>],
     from: Option<&(String, String)>,
     chunk: usize,
 ) -> DbResult<Vec<(String, String, bool)>> {
     use search_words as w;
     let backend = conn.backend();
-    let mut q = w::table.filter(w::entity.eq(entity.code())).into_boxed();
-    q = match range {
-        Range::Word(word) => q.filter(w::word.eq(word.to_string())),
-        Range::Prefix(p) => q.filter(w::word.ge(p.to_string())).filter(w::word.lt(range_end(p))),
-    };
+    let mut q = w::table
+        .filter(w::entity.eq(entity.code()))
+        .filter(w::word.ge(term.to_owned()))
+        .filter(w::word.lt(range_end(term)))
+        .into_boxed();
     let mut hit: Predicate = Box::new(diesel::dsl::sql::<Bool>("1 = 1"));
     for words in probes {
         hit = Box::new(has_any(backend, entity, ("search_words.sort_name", "search_words.record_id"), words).and(hit));
@@ -371,69 +355,30 @@ fn read_chunk(
         .load(conn)?)
 }
 
-/// A walk of some ranges in list order after a cursor, toward `limit` records with an
-/// entry in one of the ranges that the caller's test keeps: the ranges are read side by
-/// side in growing chunks and merged; what is known complete (up to the least advanced
-/// open range) is tested in one query per round, so a page found early stops early, and
-/// many small ranges cost one test, not one each.
+/// A walk of a rare prefix's range in list order after a cursor, toward `limit` records
+/// that the caller's test keeps: read in growing chunks, each chunk's hits tested in one
+/// query, so a page found early stops early.
 struct Walk<'a> {
-    ranges: Vec<Range<'a>>,
+    term: &'a str,
     probes: &'a [Vec<String>],
-    /// Per range: how far it has been read, and whether it is exhausted.
-    read: Vec<(Option<(String, String)>, bool)>,
-    pending: std::collections::BTreeSet<(String, String)>,
+    /// How far the range has been read.
+    from: Option<(String, String)>,
     out: Vec<(String, String)>,
     chunk: usize,
     limit: usize,
 }
 
-impl<'a> Walk<'a> {
-    fn new(driver: &'a Driver, after: Option<(&str, &str)>, limit: usize) -> Walk<'a> {
-        let ranges: Vec<Range<'a>> = match &driver.plan {
-            Plan::Prefix(p) => vec![Range::Prefix(p)],
-            Plan::Words(words) => words.iter().map(|w| Range::Word(w)).collect(),
-            Plan::Empty | Plan::Scan => vec![],
-        };
-        let start: Option<(String, String)> = after.map(|(k, id)| (k.to_owned(), id.to_owned()));
-        Walk {
-            read: ranges.iter().map(|_| (start.clone(), false)).collect(),
-            ranges,
-            probes: &driver.probes,
-            pending: Default::default(),
-            out: Vec::new(),
-            chunk: (limit * 2).max(100),
-            limit,
-        }
-    }
-
-    /// One round; true once the page is complete (full, or every range exhausted).
+impl Walk<'_> {
+    /// One round; true once the page is complete (full, or the range exhausted).
     fn step(&mut self, conn: &mut DbConn, entity: Entity, test: &mut Test<'_>) -> DbResult<bool> {
-        let least = |read: &[(Option<(String, String)>, bool)]| {
-            read.iter().filter(|(_, done)| !done).map(|(from, _)| from.clone()).min()
-        };
-        // Read on from every open range that is the least advanced.
-        let horizon = least(&self.read);
-        for (i, range) in self.ranges.iter().enumerate() {
-            let (from, done) = &self.read[i];
-            if *done || Some(from) != horizon.as_ref() {
-                continue;
-            }
-            let rows = read_chunk(conn, entity, range, self.probes, from.as_ref(), self.chunk)?;
-            let done = rows.len() < self.chunk;
-            let from = rows.last().map(|(k, id, _)| (k.clone(), id.clone())).or_else(|| from.clone());
-            self.pending.extend(rows.into_iter().filter(|(_, _, hit)| *hit).map(|(k, id, _)| (k, id)));
-            self.read[i] = (from, done);
+        let rows = read_chunk(conn, entity, self.term, self.probes, self.from.as_ref(), self.chunk)?;
+        let exhausted = rows.len() < self.chunk;
+        if let Some((k, id, _)) = rows.last() {
+            self.from = Some((k.clone(), id.clone()));
         }
-        // Everything up to the least advanced open range is complete.
-        let horizon = least(&self.read);
-        let ready: Vec<(String, String)> = match &horizon {
-            None => std::mem::take(&mut self.pending).into_iter().collect(),
-            Some(None) => vec![],
-            Some(Some(h)) => {
-                let rest = self.pending.split_off(&(h.0.clone(), format!("{}\u{0}", h.1)));
-                std::mem::replace(&mut self.pending, rest).into_iter().collect()
-            }
-        };
+        // The cursor is strictly after the last entry read, so a repeat never spans chunks.
+        let mut ready: Vec<(String, String)> = rows.into_iter().filter(|r| r.2).map(|(k, id, _)| (k, id)).collect();
+        ready.dedup();
         if !ready.is_empty() {
             let ids: Vec<String> = ready.iter().map(|(_, id)| id.clone()).collect();
             let pass = test(conn, &ids)?;
@@ -447,7 +392,7 @@ impl<'a> Walk<'a> {
             }
         }
         self.chunk = (self.chunk * 2).min(4000);
-        Ok(horizon.is_none())
+        Ok(exhausted)
     }
 }
 
@@ -489,9 +434,8 @@ pub fn has_any<QS: 'static>(
     p
 }
 
-/// One page of records (sort name, id) in list order; `test` keeps the candidate ids
-/// that pass the filters and the terms the index cannot probe. With several walked
-/// terms (see [`plan`]) they take turns, and the first to complete answers.
+/// With `Plan::Prefix`: one page of records (sort name, id) in list order; `test` keeps
+/// the candidate ids that pass the filters and the terms the index cannot probe.
 pub fn page(
     conn: &mut DbConn,
     entity: Entity,
@@ -500,17 +444,17 @@ pub fn page(
     mut test: impl FnMut(&mut DbConn, &[String]) -> DbResult<HashSet<String>>,
     limit: usize,
 ) -> DbResult<Vec<(String, String)>> {
-    let mut walks: Vec<Walk<'_>> = search.drivers.iter().map(|d| Walk::new(d, after, limit)).collect();
-    if walks.is_empty() {
-        return Ok(vec![]);
-    }
-    loop {
-        for walk in &mut walks {
-            if walk.step(conn, entity, &mut test)? {
-                return Ok(std::mem::take(&mut walk.out));
-            }
-        }
-    }
+    let Plan::Prefix(term) = &search.plan else { return Ok(vec![]) };
+    let mut walk = Walk {
+        term,
+        probes: &search.lists,
+        from: after.map(|(k, id)| (k.to_owned(), id.to_owned())),
+        out: Vec::new(),
+        chunk: (limit * 2).max(100),
+        limit,
+    };
+    while !walk.step(conn, entity, &mut test)? {}
+    Ok(walk.out)
 }
 
 type EntityWords = diesel::dsl::Filter<search_words::table, diesel::dsl::Eq<search_words::entity, &'static str>>;
