@@ -313,7 +313,7 @@ pub fn list(ctx: &mut Ctx, q: DirectoryQuery) -> AppResult<Page<OrganizationSumm
     let after = q.after.as_ref().map(|c| (c.k.as_str(), c.id.as_str()));
     let rows = orgs::list(ctx.conn, &filter, q.limit + 1, after)?;
     Ok(Page::from_rows(rows, q.limit, |r| Cursor { k: orgs::sort_key(r, q.sort), id: r.id.to_string() })
-        .map(OrgRow::into_summary))
+        .map(orgs::SummaryRow::into_summary))
 }
 
 /// Registered organizations the caller may read whose normalized name is `key` and that

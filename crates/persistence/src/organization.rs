@@ -155,6 +155,36 @@ impl OrgRow {
         }
     }
 
+    /// The profile as a client would submit it, for audit before/after snapshots.
+    pub fn to_input(&self) -> OrganizationInput {
+        self.clone().into_domain().to_input()
+    }
+}
+
+/// The columns a list reads: what a summary shows and the cursor's keys. Lists never
+/// read the description, contacts or search text, which are most of a row's bytes.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organizations)]
+pub struct SummaryRow {
+    pub id: OrganizationId,
+    pub kind: OrganizationKind,
+    pub name_ar: Option<String>,
+    pub name_en: Option<String>,
+    pub acronym: Option<String>,
+    pub members_count: Option<i64>,
+    pub volunteers_count: Option<i64>,
+    pub offers: Json<Vec<Resource>>,
+    pub needs: Json<Vec<Resource>>,
+    pub sector_codes: Json<Vec<String>>,
+    pub area_ids: Json<Vec<String>>,
+    pub verification_status: VerificationStatus,
+    pub archived_at: Option<NaiveDateTime>,
+    pub sort_name: String,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+impl SummaryRow {
     /// What a list shows of this organization.
     pub fn into_summary(self) -> OrganizationSummary {
         let kinds = |list: Json<Vec<Resource>>| list.into_inner().into_iter().map(|r| r.kind).collect();
@@ -175,11 +205,6 @@ impl OrgRow {
             updated_at: from_db_time(self.updated_at),
             version: self.version,
         }
-    }
-
-    /// The profile as a client would submit it, for audit before/after snapshots.
-    pub fn to_input(&self) -> OrganizationInput {
-        self.clone().into_domain().to_input()
     }
 }
 
@@ -476,7 +501,7 @@ pub struct Filter {
 }
 
 /// The sort key of a row under `sort`, as the cursor carries it.
-pub fn sort_key(row: &OrgRow, sort: Sort) -> String {
+pub fn sort_key(row: &SummaryRow, sort: Sort) -> String {
     match sort {
         Sort::Name => row.sort_name.clone(),
         Sort::Updated => row.updated_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
@@ -489,7 +514,7 @@ pub fn sort_key(row: &OrgRow, sort: Sort) -> String {
 /// [`search`]) and probes the filters for each record found in the directory's sort
 /// index, in one statement; a rare term of very many words is read whole; a common
 /// one, or the update order, walks the directory's own index.
-pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str)>) -> DbResult<Vec<OrgRow>> {
+pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str)>) -> DbResult<Vec<SummaryRow>> {
     use organizations as o;
     let backend = conn.backend();
     let by_facets = !(f.sectors.is_empty() && f.areas.is_empty() && f.needs.is_empty() && f.offers.is_empty());
@@ -547,14 +572,18 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
 }
 
 /// Reads the rows a directory query selects, in its order.
-fn load_page(conn: &mut DbConn, q: organizations::BoxedQuery<'static, Db>, by_facets: bool) -> DbResult<Vec<OrgRow>> {
+fn load_page(
+    conn: &mut DbConn,
+    q: organizations::BoxedQuery<'static, Db>,
+    by_facets: bool,
+) -> DbResult<Vec<SummaryRow>> {
     use organizations as o;
     match conn.backend() {
         // SQLite checks every condition it can on the index entry and reads the table
         // only for the entries that pass; so does PostgreSQL when nothing is filtered on
         // facets (status, kind and archive state are index keys).
-        crate::Backend::Sqlite => Ok(q.select(OrgRow::as_select()).load(conn)?),
-        crate::Backend::Postgres if !by_facets => Ok(q.select(OrgRow::as_select()).load(conn)?),
+        crate::Backend::Sqlite => Ok(q.select(SummaryRow::as_select()).load(conn)?),
+        crate::Backend::Postgres if !by_facets => Ok(q.select(SummaryRow::as_select()).load(conn)?),
         // PostgreSQL reads the heap for every entry an index scan visits before applying
         // a filter on an INCLUDE column: the ids come from an index-only scan first,
         // then only their rows are read (one more round trip, so only for facet filters).
@@ -566,12 +595,21 @@ fn load_page(conn: &mut DbConn, q: organizations::BoxedQuery<'static, Db>, by_fa
 }
 
 /// The rows of `ids`, in that order.
-fn load_ids(conn: &mut DbConn, ids: Vec<String>) -> DbResult<Vec<OrgRow>> {
+fn load_ids(conn: &mut DbConn, ids: Vec<String>) -> DbResult<Vec<SummaryRow>> {
     use organizations as o;
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut rows: Vec<OrgRow> = o::table.filter(o::id.eq_any(&ids)).select(OrgRow::as_select()).load(conn)?;
+    let q = o::table.select(SummaryRow::as_select());
+    let mut rows: Vec<SummaryRow> = match conn.backend() {
+        // One bound JSON array instead of a list of binds, which diesel never caches.
+        crate::Backend::Sqlite => {
+            let list = serde_json::to_string(&ids).map_err(|e| DbError::Corrupt(e.to_string()))?;
+            q.filter(search::Cond::new("organizations.id IN (SELECT value FROM json_each(").text(&list).sql("))"))
+                .load(conn)?
+        }
+        crate::Backend::Postgres => q.filter(o::id.eq_any(&ids)).load(conn)?,
+    };
     let position: std::collections::HashMap<&str, usize> =
         ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
     rows.sort_by_key(|r| position.get(r.id.as_str()).copied());
@@ -584,11 +622,7 @@ fn after_key(sort: Sort, key: &str, id: &str) -> DbResult<Predicate> {
     use diesel::sql_types::{Bool, Text as SqlText, Timestamp};
     Ok(match sort {
         Sort::Name => Box::new(
-            diesel::dsl::sql::<Bool>("(organizations.sort_name, organizations.id) > (")
-                .bind::<SqlText, _>(key.to_owned())
-                .sql(", ")
-                .bind::<SqlText, _>(id.to_owned())
-                .sql(")"),
+            search::Cond::new("(organizations.sort_name, organizations.id) > (").text(key).sql(", ").text(id).sql(")"),
         ),
         Sort::Updated => {
             let t = NaiveDateTime::parse_from_str(key, "%Y-%m-%dT%H:%M:%S%.f")
@@ -645,17 +679,13 @@ fn conditions(backend: crate::Backend, f: &Filter, terms: &[String]) -> organiza
         crate::Backend::Postgres => "strpos(organizations.search_text, ",
     };
     for t in terms {
-        q = q.filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>(position)
-                .bind::<diesel::sql_types::Text, _>(format!(" {t}"))
-                .sql(") > 0"),
-        );
+        q = q.filter(search::Cond::new(position).text(&format!(" {t}")).sql(") > 0"));
     }
     if !f.kinds.is_empty() {
-        q = q.filter(o::kind.eq_any(f.kinds.clone()));
+        q = q.filter(any_of("organizations.kind", &f.kinds));
     }
     if !f.statuses.is_empty() {
-        q = q.filter(o::verification_status.eq_any(f.statuses.clone()));
+        q = q.filter(any_of("organizations.verification_status", &f.statuses));
     }
     // Sectors, areas, needs and offers are matched in `facets`, which the sort index
     // carries: the scan walks the index in name order and stops after one page.
@@ -692,6 +722,16 @@ fn conditions(backend: crate::Backend, f: &Filter, terms: &[String]) -> organiza
     q
 }
 
+/// `column` equals one of `values`, spelled out (`IN` with a list of binds would make
+/// diesel prepare the statement again for every request on SQLite).
+fn any_of(column: &str, values: &[String]) -> search::Cond {
+    let mut c = search::Cond::new("(");
+    for (i, v) in values.iter().enumerate() {
+        c = c.sql(if i == 0 { "" } else { " OR " }).sql(column).sql(" = ").text(v);
+    }
+    c.sql(")")
+}
+
 type Db = <DbConn as diesel::Connection>::Backend;
 type Predicate = Box<dyn BoxableExpression<organizations::table, Db, SqlType = diesel::sql_types::Bool>>;
 
@@ -705,12 +745,7 @@ fn any_facet(backend: crate::Backend, prefix: &str, codes: &[String], fallback: 
     let mut p: Predicate = Box::new(organizations::facets.eq(FACETS_OVERFLOW).and(fallback));
     for code in codes.iter().rev() {
         let token = format!("|{prefix}:{code}|");
-        p = Box::new(
-            diesel::dsl::sql::<diesel::sql_types::Bool>(position)
-                .bind::<diesel::sql_types::Text, _>(token)
-                .sql(") > 0")
-                .or(p),
-        );
+        p = Box::new(search::Cond::new(position).text(&token).sql(") > 0").or(p));
     }
     p
 }

@@ -729,3 +729,46 @@ impl diesel::query_builder::QueryId for Outer {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
+
+/// A condition written as SQL text with bound text values. Unlike `dsl::sql`, which
+/// diesel never caches, it leaves the statement cacheable: the same text for the same
+/// shape of query, so each connection prepares it once.
+pub struct Cond(Raw<'static, ()>);
+
+impl Cond {
+    pub fn new(sql: &str) -> Self {
+        let mut r = Raw::new();
+        r.sql(sql);
+        Cond(r)
+    }
+    pub fn sql(mut self, s: &str) -> Self {
+        self.0.sql(s);
+        self
+    }
+    pub fn text(mut self, v: &str) -> Self {
+        self.0.text(v);
+        self
+    }
+}
+
+impl diesel::expression::Expression for Cond {
+    type SqlType = Bool;
+}
+
+impl<QS> diesel::expression::AppearsOnTable<QS> for Cond {}
+impl<QS> diesel::expression::SelectableExpression<QS> for Cond {}
+
+impl diesel::expression::ValidGrouping<()> for Cond {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl QueryFragment<Db> for Cond {
+    fn walk_ast<'b>(&'b self, out: diesel::query_builder::AstPass<'_, 'b, Db>) -> QueryResult<()> {
+        self.0.walk_ast(out)
+    }
+}
+
+impl diesel::query_builder::QueryId for Cond {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
