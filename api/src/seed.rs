@@ -379,12 +379,7 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
                 });
                 users += 1;
             }
-            b.words.extend(tashbeek_persistence::search::rows(
-                tashbeek_persistence::search::Entity::Organization,
-                &id,
-                &row.sort_name,
-                &input.search_doc(),
-            ));
+            b.words.extend(orgs::word_rows(&id, &row.sort_name, &input, &area_paths));
             b.organizations.push(row);
         }
         bulk::insert(&mut conn, &b)?;

@@ -1,7 +1,7 @@
 //! The benchmark data generator: deterministic, and the data it loads is usable through
 //! the API like any other (on both backends).
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use tashbeek_tests::{on_both_backends, urlencode, Backend, TestServer};
 
 on_both_backends!(seeded_data_is_deterministic_and_usable, search_pages_agree_with_a_full_scan);
@@ -65,6 +65,23 @@ fn search_pages_agree_with_a_full_scan(s: &TestServer) {
     use tashbeek_domain::text::{query_terms, text_matches, SearchDoc};
     tashbeek::seed::run(&s.state, 2600, 11).expect("seed");
     let admin = s.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
+    // Edits move organizations between filters (kind, sectors, areas, needs, offers) and
+    // in name order: the index's filter words follow them.
+    let first = every_page(s, &admin, "/api/v1/organizations?limit=200");
+    for (n, o) in first.iter().step_by(97).enumerate() {
+        let id = o["id"].as_str().expect("id");
+        let edit = match n % 3 {
+            0 => json!({"kind": "initiative", "name_ar": format!("مبادرة أولى {n}"), "sectors": ["health"],
+                        "areas": ["SD-RN-SHN"], "needs": [{"kind": "funding"}]}),
+            1 => json!({"kind": "ngo", "name_ar": o["name_ar"], "name_en": o["name_en"], "sectors": [],
+                        "areas": ["SY"], "offers": [{"kind": "training"}]}),
+            _ => {
+                json!({"kind": "volunteer_team", "name_ar": format!("فريق الأمل {n}"), "sectors": ["education", "health"]})
+            }
+        };
+        let r = s.put(&format!("/api/v1/organizations/{id}"), Some(&admin), Some("*"), edit);
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
     let everything = every_page(s, &admin, "/api/v1/organizations?limit=200");
     assert_eq!(everything.len(), 2600);
     let with_archived = every_page(s, &admin, "/api/v1/organizations?limit=200&include_archived=true");
@@ -108,12 +125,25 @@ fn search_pages_agree_with_a_full_scan(s: &TestServer) {
         "4",
         "جمعية 4",
         "xyz",
+        // No terms: the filters alone.
+        "",
     ];
     type Keep<'a> = &'a dyn Fn(&Value) -> bool;
-    let filters: [(&str, Keep); 3] = [
+    let in_area = |o: &Value, area: &str| {
+        let below = format!("{area}-");
+        o["areas"].as_array().unwrap().iter().any(|a| a == area || a.as_str().unwrap().starts_with(&below))
+    };
+    let filters: [(&str, Keep); 6] = [
         ("", &|_| true),
         ("&kind=ngo", &|o| o["kind"] == "ngo"),
         ("&sector=health&status=verified", &|o| has(o, "sectors", "health") && o["verification_status"] == "verified"),
+        ("&kind=ngo,initiative&area=SD-RN", &|o| {
+            (o["kind"] == "ngo" || o["kind"] == "initiative") && in_area(o, "SD-RN")
+        }),
+        ("&sector=health,education&need=funding", &|o| {
+            (has(o, "sectors", "health") || has(o, "sectors", "education")) && has(o, "needs", "funding")
+        }),
+        ("&area=SY&offer=training", &|o| in_area(o, "SY") && has(o, "offers", "training")),
     ];
     let mut plans_seen = std::collections::HashSet::new();
     for q in queries {
@@ -127,7 +157,11 @@ fn search_pages_agree_with_a_full_scan(s: &TestServer) {
             if q == "المجتمع" && params.is_empty() {
                 assert!(expected.len() >= 1000, "a common term: {} matches", expected.len());
             }
-            let path = format!("/api/v1/organizations?limit=37&q={}{params}", urlencode(q));
+            if q.is_empty() && !params.is_empty() {
+                assert!(expected.len() >= 10, "{params}: only {} match", expected.len());
+            }
+            let search = if q.is_empty() { String::new() } else { format!("&q={}", urlencode(q)) };
+            let path = format!("/api/v1/organizations?limit=37{search}{params}");
             let got: Vec<Value> = every_page(s, &admin, &path).into_iter().map(|o| o["id"].clone()).collect();
             assert_eq!(
                 got.iter().collect::<Vec<_>>(),
@@ -137,7 +171,7 @@ fn search_pages_agree_with_a_full_scan(s: &TestServer) {
                 expected.len()
             );
             // In update order the same records come, each once.
-            let path = format!("/api/v1/organizations?limit=37&sort=updated&q={}{params}", urlencode(q));
+            let path = format!("/api/v1/organizations?limit=37&sort=updated{search}{params}");
             let mut by_update: Vec<Value> = every_page(s, &admin, &path).into_iter().map(|o| o["id"].clone()).collect();
             by_update.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
             let mut expected: Vec<Value> = expected.into_iter().cloned().collect();
@@ -151,7 +185,10 @@ fn search_pages_agree_with_a_full_scan(s: &TestServer) {
             .filter(|o| terms.iter().all(|t| text_matches(&text(o), t)))
             .map(|o| &o["id"])
             .collect();
-        let path = format!("/api/v1/organizations?limit=37&include_archived=true&q={}", urlencode(q));
+        let path = format!(
+            "/api/v1/organizations?limit=37&include_archived=true{}",
+            if q.is_empty() { String::new() } else { format!("&q={}", urlencode(q)) }
+        );
         let got: Vec<Value> = every_page(s, &admin, &path).into_iter().map(|o| o["id"].clone()).collect();
         assert_eq!(got.iter().collect::<Vec<_>>(), expected, "q={q}, archived included");
         let mut conn = s.state.pool.get().expect("connection");

@@ -121,7 +121,7 @@ pub fn update(
     expect.check_required(row.version)?;
     let area_paths = check_references(ctx, input)?;
     let before = row.to_input();
-    let search_before = (row.sort_name.clone(), row.search_text.clone());
+    let stored = orgs::Indexed::of(&row);
     let expected = row.version;
     row.apply(input)?;
     let identity = input.identity_changes(&before);
@@ -138,7 +138,7 @@ pub fn update(
         input,
         expected,
         orgs::links_differ(&before, input).then_some((&before, area_paths.as_slice())),
-        (&search_before.0, &search_before.1),
+        &stored,
     )? {
         return Err(AppError::VersionMismatch);
     }

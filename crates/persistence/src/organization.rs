@@ -222,6 +222,19 @@ const MAX_FACETS_LEN: usize = 1500;
 /// of probing a link table per entry. The link tables stay: they answer the other way
 /// round (who works in this area), which later coverage and matching queries need.
 pub fn facets(input: &OrganizationInput, area_paths: &[String]) -> String {
+    let joined = facet_tokens(input, area_paths).into_iter().collect::<Vec<_>>().join("|");
+    if joined.is_empty() {
+        NO_FACETS.into()
+    } else if joined.len() > MAX_FACETS_LEN {
+        FACETS_OVERFLOW.into()
+    } else {
+        format!("|{joined}|")
+    }
+}
+
+/// The filter values of a profile whose areas have `area_paths`: `s:health`, `a:SD` (each
+/// area and every area above it), `n:funding`, `o:training`.
+fn facet_tokens(input: &OrganizationInput, area_paths: &[String]) -> std::collections::BTreeSet<String> {
     let mut tokens = std::collections::BTreeSet::new();
     tokens.extend(input.sectors.iter().map(|s| format!("s:{s}")));
     for path in area_paths {
@@ -229,13 +242,58 @@ pub fn facets(input: &OrganizationInput, area_paths: &[String]) -> String {
     }
     tokens.extend(input.needs.iter().map(|r| format!("n:{}", r.kind.as_str())));
     tokens.extend(input.offers.iter().map(|r| format!("o:{}", r.kind.as_str())));
-    let joined = tokens.into_iter().collect::<Vec<_>>().join("|");
-    if joined.is_empty() {
-        NO_FACETS.into()
-    } else if joined.len() > MAX_FACETS_LEN {
-        FACETS_OVERFLOW.into()
-    } else {
-        format!("|{joined}|")
+    tokens
+}
+
+/// The word of one filter value in the word index (`|s:health|`).
+pub fn filter_word(prefix: &str, code: &str) -> String {
+    format!("|{prefix}:{code}|")
+}
+
+/// An organization's filter values as words of the word index: its kind (`|k:ngo|`) and
+/// its facets (`|s:health|`, `|a:SD|`, …), whatever their length. In the index each value
+/// is a list in directory order, so a filtered page is an intersection of lists like a
+/// search's terms ([`search::page_words`]) instead of a walk that tests every entry. No
+/// search term holds `|` (the tokenizer splits on it), so no search finds them.
+pub fn filter_words(input: &OrganizationInput, area_paths: &[String]) -> Vec<String> {
+    let mut words = vec![filter_word("k", input.kind.as_str())];
+    words.extend(facet_tokens(input, area_paths).into_iter().map(|t| format!("|{t}|")));
+    words
+}
+
+/// The filter words of a stored row (kind and facets), when its facets did not overflow.
+fn stored_filter_words(kind: OrganizationKind, facets: &str) -> Option<Vec<String>> {
+    if facets == FACETS_OVERFLOW {
+        return None;
+    }
+    let mut words = vec![filter_word("k", kind.as_str())];
+    words.extend(facets.split('|').filter(|t| !t.is_empty()).map(|t| format!("|{t}|")));
+    Some(words)
+}
+
+/// Every word-index entry of an organization: the forms of its words and its filter words.
+pub fn word_rows(id: &str, sort_name: &str, input: &OrganizationInput, area_paths: &[String]) -> Vec<search::WordRow> {
+    let mut rows = search::rows(Entity::Organization, id, sort_name, &input.search_doc());
+    rows.extend(search::word_rows(Entity::Organization, id, sort_name, &filter_words(input, area_paths)));
+    rows
+}
+
+/// What the word index holds of a stored organization, to change it by the difference.
+pub struct Indexed {
+    pub sort_name: String,
+    pub search_text: String,
+    pub kind: OrganizationKind,
+    pub facets: String,
+}
+
+impl Indexed {
+    pub fn of(row: &OrgRow) -> Indexed {
+        Indexed {
+            sort_name: row.sort_name.clone(),
+            search_text: row.search_text.clone(),
+            kind: row.kind,
+            facets: row.facets.clone(),
+        }
     }
 }
 
@@ -329,7 +387,8 @@ pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput, area_p
     let row = &with_facets(row, input, area_paths);
     diesel::insert_into(organizations::table).values(row).execute(conn)?;
     write_links(conn, &row.id, input, None)?;
-    search::update(conn, Entity::Organization, &row.id, None, (&row.sort_name, &row.search_text))?;
+    let words = indexed_words(&row.search_text, filter_words(input, area_paths));
+    search::update(conn, Entity::Organization, &row.id, None, (&row.sort_name, &words))?;
     add_verification_event(
         conn,
         &row.id,
@@ -344,19 +403,43 @@ pub fn insert(conn: &mut DbConn, row: &OrgRow, input: &OrganizationInput, area_p
 /// Replaces the profile if the stored version is still `expected_version`; returns
 /// false when someone else changed it first. `links_changed` is the stored profile and
 /// the new areas' paths when sectors, areas, needs or offers changed (see
-/// [`links_differ`]); when `None`, the links and facets stay as they are. `search_before`
-/// is the stored (sort name, search text): the word index changes by the difference.
+/// [`links_differ`]); when `None`, the links and facets stay as they are. `stored` is
+/// what the word index holds of the stored row: it changes by the difference.
 pub fn replace(
     conn: &mut DbConn,
     row: &OrgRow,
     input: &OrganizationInput,
     expected_version: i64,
     links_changed: Option<(&OrganizationInput, &[String])>,
-    search_before: (&str, &str),
+    stored: &Indexed,
 ) -> DbResult<bool> {
     let row = &match links_changed {
         Some((_, paths)) => with_facets(row, input, paths),
         None => row.clone(),
+    };
+    // The filter words before and after; unchanged links keep all but the kind's.
+    let stored_words = stored_filter_words(stored.kind, &stored.facets);
+    let (words_before, words_after) = match (links_changed, stored_words) {
+        (None, Some(before)) => {
+            let mut after = before.clone();
+            after[0] = filter_word("k", input.kind.as_str());
+            (before, after)
+        }
+        (Some((_, paths)), Some(before)) => (before, filter_words(input, paths)),
+        (links, None) => {
+            // Facets too long to store: the stored profile's words are worked out again.
+            let before_input = links.map(|(b, _)| b.clone()).unwrap_or_else(|| {
+                let mut b = input.clone();
+                b.kind = stored.kind;
+                b
+            });
+            let before_paths = crate::reference::resolve(conn, &[], &before_input.areas)?.area_paths;
+            let after = match links {
+                Some((_, paths)) => filter_words(input, paths),
+                None => filter_words(input, &before_paths),
+            };
+            (filter_words(&before_input, &before_paths), after)
+        }
     };
     let changed = diesel::update(
         organizations::table.filter(organizations::id.eq(&row.id)).filter(organizations::version.eq(expected_version)),
@@ -369,9 +452,22 @@ pub fn replace(
     if let Some((before, _)) = links_changed {
         write_links(conn, &row.id, input, Some(before))?;
     }
-    search::update(conn, Entity::Organization, &row.id, Some(search_before), (&row.sort_name, &row.search_text))?;
+    let before = indexed_words(&stored.search_text, words_before);
+    let after = indexed_words(&row.search_text, words_after);
+    search::update(conn, Entity::Organization, &row.id, Some((&stored.sort_name, &before)), (&row.sort_name, &after))?;
     crate::changes::notify(conn, crate::changes::ORGANIZATIONS, &row.id)?;
     Ok(true)
+}
+
+/// The words an organization has in the index, space-separated as [`search::update`]
+/// takes them: the forms of its `search_text` and its filter words.
+fn indexed_words(search_text: &str, filter_words: Vec<String>) -> String {
+    let mut words = search_text.to_owned();
+    for w in filter_words {
+        words.push(' ');
+        words.push_str(&w);
+    }
+    words
 }
 
 /// Changes status or archive state with the same optimistic check as `replace`.
@@ -518,29 +614,53 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     use organizations as o;
     let backend = conn.backend();
     let by_facets = !(f.sectors.is_empty() && f.areas.is_empty() && f.needs.is_empty() && f.offers.is_empty());
-    if f.terms.is_empty() {
+    let lists = filter_lists(f);
+    if f.terms.is_empty() && (lists.is_empty() || f.sort != Sort::Name) {
         return load_page(conn, filtered(backend, f, &[], after)?.limit(limit), by_facets);
     }
-    let found = search::plan(conn, Entity::Organization, &f.terms)?;
-    // An administrator's plain search (every organization, archived ones too) has
-    // nothing to test on the records.
-    let open = matches!(f.scope, Scope::All)
-        && f.include_archived
-        && !by_facets
-        && f.kinds.is_empty()
-        && f.statuses.is_empty()
-        && f.updated_since.is_none()
+    let (found, in_lists) = if f.terms.is_empty() {
+        (search::Search::of_lists(lists), true)
+    } else {
+        let mut found = search::plan(conn, Entity::Organization, &f.terms)?;
+        let added = f.sort == Sort::Name && found.and_lists(lists);
+        (found, added)
+    };
+    // What the records must still pass: the filters not answered by the lists.
+    let rest = if in_lists {
+        Filter {
+            kinds: vec![],
+            sectors: vec![],
+            areas: vec![],
+            area_subtrees: vec![],
+            needs: vec![],
+            offers: vec![],
+            ..f.clone()
+        }
+    } else {
+        f.clone()
+    };
+    // An administrator's search (every organization, archived ones too) with nothing
+    // else to check has nothing to test on the records.
+    let open = matches!(rest.scope, Scope::All)
+        && rest.include_archived
+        && rest.kinds.is_empty()
+        && rest.sectors.is_empty()
+        && rest.areas.is_empty()
+        && rest.needs.is_empty()
+        && rest.offers.is_empty()
+        && rest.statuses.is_empty()
+        && rest.updated_since.is_none()
         && found.unprobed.is_empty();
     if let (Plan::Words, Sort::Name) = (&found.plan, f.sort) {
         // The record test, probed in the directory's sort index by the entry's own sort
-        // key and id: it holds what the filters read. SQLite would rather take the
-        // id's unique index and read the table row for every candidate.
+        // key and id. SQLite would rather take the id's unique index and read the table
+        // row for every candidate.
         let test = |s: &str, id: &str| -> search::Fragment<'static> {
             let on = match backend {
                 crate::Backend::Sqlite => format!("organizations.sort_name = {s} AND +organizations.id = {id}"),
                 crate::Backend::Postgres => format!("organizations.sort_name = {s} AND organizations.id = {id}"),
             };
-            Box::new(conditions(backend, f, &found.unprobed).filter(search::Outer(on)).select(o::id))
+            Box::new(conditions(backend, &rest, &found.unprobed).filter(search::Outer(on)).select(o::id))
         };
         let limit = usize::try_from(limit).unwrap_or(0);
         let test: Option<search::RecordTest<'_, 'static>> = if open { None } else { Some(&test) };
@@ -564,11 +684,20 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
         }
         // In update order (sync clients), a rare term's few records are read and sorted.
         (Plan::Prefix(term), Sort::Updated) => {
-            let ids = search::prefix_ids(Entity::Organization, term);
-            load_page(conn, filtered(backend, f, &f.terms, after)?.filter(o::id.eq_any(ids)).limit(limit), by_facets)
+            let has = search::has_prefix(backend, Entity::Organization, "organizations.id", term);
+            load_page(conn, filtered(backend, f, &f.terms, after)?.filter(has).limit(limit), by_facets)
         }
         _ => load_page(conn, filtered(backend, f, &f.terms, after)?.limit(limit), by_facets),
     }
+}
+
+/// The filter words a record must have, one list per filter (any of its values).
+fn filter_lists(f: &Filter) -> Vec<Vec<String>> {
+    [("k", &f.kinds), ("s", &f.sectors), ("a", &f.areas), ("n", &f.needs), ("o", &f.offers)]
+        .into_iter()
+        .filter(|(_, codes)| !codes.is_empty())
+        .map(|(prefix, codes)| codes.iter().map(|c| filter_word(prefix, c)).collect())
+        .collect()
 }
 
 /// Reads the rows a directory query selects, in its order.
@@ -813,6 +942,7 @@ pub fn rebuild_search(conn: &mut DbConn) -> DbResult<usize> {
             return Ok(0);
         }
         search::clear(c, Entity::Organization)?;
+        let paths = crate::reference::all_area_paths(c)?;
         let mut done = 0;
         let mut after: Option<OrganizationId> = None;
         loop {
@@ -825,12 +955,13 @@ pub fn rebuild_search(conn: &mut DbConn) -> DbResult<usize> {
             after = Some(last.id.clone());
             let mut words = Vec::new();
             for r in &rows {
-                let doc = r.to_input().search_doc();
-                let text = doc.text();
+                let input = r.to_input();
+                let text = input.search_doc().text();
                 if text != r.search_text {
                     diesel::update(o::table.find(&r.id)).set(o::search_text.eq(&text)).execute(c)?;
                 }
-                words.extend(search::rows(Entity::Organization, &r.id, &r.sort_name, &doc));
+                let area_paths: Vec<String> = input.areas.iter().filter_map(|a| paths.get(a).cloned()).collect();
+                words.extend(word_rows(&r.id, &r.sort_name, &input, &area_paths));
             }
             search::insert(c, &words)?;
             done += rows.len();

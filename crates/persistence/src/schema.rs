@@ -203,11 +203,10 @@ diesel::joinable!(organization_areas -> organizations (organization_id));
 diesel::joinable!(organization_areas -> areas (area_id));
 diesel::joinable!(organization_resources -> organizations (organization_id));
 diesel::table! {
-    search_words (entity, word, sort_name, record_id) {
+    search_words (entity, word, list_key) {
         entity -> Text,
         word -> Text,
-        sort_name -> Text,
-        record_id -> Text,
+        list_key -> Text,
     }
 }
 

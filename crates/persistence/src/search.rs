@@ -1,7 +1,8 @@
 //! The word index every searchable entity shares.
 //!
 //! A record is found by the forms of its words ([`SearchDoc`]): one `search_words`
-//! entry per form, `(entity, word, sort_name, record_id)`. Because the entry carries
+//! entry per form, `(entity, word, list_key)`, where the list key is the record's sort
+//! key and id in one value ([`list_key`]). Because the entry carries
 //! the record's sort key, the entries of one word are already in list order: a page of
 //! a search is a walk of one index range that stops once a page has passed the
 //! record's other conditions. Terms other than the one walked, and the entity's
@@ -32,7 +33,7 @@ use crate::DbConn;
 
 /// The version of the indexing rules ([`SearchDoc`]); raising it makes startup rebuild
 /// every entity's entries and `search_text`.
-pub const VERSION: i32 = 1;
+pub const VERSION: i32 = 2;
 
 /// Entries from which a prefix counts as common.
 pub const COMMON: i64 = 1000;
@@ -59,24 +60,37 @@ impl Entity {
 pub struct WordRow {
     pub entity: String,
     pub word: String,
-    pub sort_name: String,
-    pub record_id: String,
+    pub list_key: String,
 }
 
 impl WordRow {
     fn new(entity: Entity, word: &str, sort_name: &str, record_id: &str) -> WordRow {
-        WordRow {
-            entity: entity.code().to_owned(),
-            word: word.to_owned(),
-            sort_name: sort_name.to_owned(),
-            record_id: record_id.to_owned(),
-        }
+        WordRow { entity: entity.code().to_owned(), word: word.to_owned(), list_key: list_key(sort_name, record_id) }
     }
 }
 
 /// The entries of one record.
 pub fn rows(entity: Entity, record_id: &str, sort_name: &str, doc: &SearchDoc) -> Vec<WordRow> {
     doc.forms().iter().map(|w| WordRow::new(entity, w, sort_name, record_id)).collect()
+}
+
+/// A record's place in every list of the index: its sort name, U+0001 (below every
+/// character of a sort name, so keys order as `(sort_name, id)` do) and its id.
+pub fn list_key(sort_name: &str, id: &str) -> String {
+    format!("{sort_name}\u{1}{id}")
+}
+
+/// The sort name and id of a list key.
+pub fn split_key(key: &str) -> (String, String) {
+    match key.split_once('\u{1}') {
+        Some((s, id)) => (s.to_owned(), id.to_owned()),
+        None => (key.to_owned(), String::new()),
+    }
+}
+
+/// Entries for words an entity derives itself (its filter values, say).
+pub fn word_rows(entity: Entity, record_id: &str, sort_name: &str, words: &[String]) -> Vec<WordRow> {
+    words.iter().map(|w| WordRow::new(entity, w, sort_name, record_id)).collect()
 }
 
 /// The forms a stored `search_text` holds.
@@ -116,8 +130,7 @@ pub fn update(
         let q = w::table
             .filter(w::entity.eq(entity.code()))
             .filter(w::word.eq_any(removed))
-            .filter(w::sort_name.eq(old_sort.to_owned()))
-            .filter(w::record_id.eq(record_id.to_owned()));
+            .filter(w::list_key.eq(list_key(old_sort, record_id)));
         crate::later::statement(conn, diesel::delete(q))?;
     }
     if !added.is_empty() {
@@ -214,6 +227,24 @@ pub struct Search {
     lists: Vec<Vec<String>>,
     /// Terms the caller must test on each candidate record (`search_text`).
     pub unprobed: Vec<String>,
+}
+
+impl Search {
+    /// A page of records that each have a word of every list (an entity's filter values
+    /// kept as words), with no search terms: answered like terms ([`page_words`]).
+    pub fn of_lists(lists: Vec<Vec<String>>) -> Search {
+        Search { plan: Plan::Words, lists, unprobed: vec![] }
+    }
+
+    /// Adds such lists to a search answered by intersecting lists; false (and nothing
+    /// added) for any other plan, whose caller tests what the lists stand for itself.
+    pub fn and_lists(&mut self, lists: Vec<Vec<String>>) -> bool {
+        if self.plan != Plan::Words {
+            return false;
+        }
+        self.lists.extend(lists);
+        true
+    }
 }
 
 /// Picks how to answer. Every term that starts at most [`MAX_WORDS`] words is a
@@ -338,21 +369,20 @@ fn read_chunk(
         .into_boxed();
     let mut hit: Predicate = Box::new(diesel::dsl::sql::<Bool>("1 = 1"));
     for words in probes {
-        hit = Box::new(has_any(backend, entity, ("search_words.sort_name", "search_words.record_id"), words).and(hit));
+        hit = Box::new(has_any(backend, entity, "search_words.list_key", words).and(hit));
     }
     if let Some((key, id)) = from {
-        q = q.filter(
-            diesel::dsl::sql::<Bool>("(search_words.sort_name, search_words.record_id) > (")
-                .bind::<Text, _>(key.clone())
-                .sql(", ")
-                .bind::<Text, _>(id.clone())
-                .sql(")"),
-        );
+        q = q.filter(w::list_key.gt(list_key(key, id)));
     }
-    Ok(q.select((w::sort_name, w::record_id, hit))
-        .order((w::sort_name, w::record_id))
-        .limit(i64::try_from(chunk).unwrap_or(i64::MAX))
-        .load(conn)?)
+    let rows: Vec<(String, bool)> =
+        q.select((w::list_key, hit)).order(w::list_key).limit(i64::try_from(chunk).unwrap_or(i64::MAX)).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(k, hit)| {
+            let (s, id) = split_key(&k);
+            (s, id, hit)
+        })
+        .collect())
 }
 
 /// A walk of a rare prefix's range in list order after a cursor, toward `limit` records
@@ -410,16 +440,15 @@ pub fn fence(backend: crate::Backend) -> &'static str {
 type Db = <DbConn as diesel::Connection>::Backend;
 
 /// Whether the record of the row being read also has one of `words`: one primary-key
-/// probe per word. `key` names the row's sort-key and id columns (`search_words.sort_name`,
-/// `search_words.record_id` for a walk of the index; the entity's own columns for a walk
-/// of its list order): with the word, they are the whole key of the probed entry.
+/// probe per word. `key` is SQL for the row's list key: with the word, it is the whole
+/// key of the probed entry.
 pub fn has_any<QS: 'static>(
     backend: crate::Backend,
     entity: Entity,
-    key: (&str, &str),
+    key: &str,
     words: &[String],
 ) -> Box<dyn BoxableExpression<QS, Db, SqlType = Bool>> {
-    let end = format!(" AND p.sort_name = {} AND p.record_id = {}{})", key.0, key.1, fence(backend));
+    let end = format!(" AND p.list_key = {key}{})", fence(backend));
     let probe = |word: &str| {
         diesel::dsl::sql::<Bool>("EXISTS (SELECT 1 FROM search_words p WHERE p.entity = ")
             .bind::<Text, _>(entity.code().to_owned())
@@ -457,22 +486,16 @@ pub fn page(
     Ok(walk.out)
 }
 
-type EntityWords = diesel::dsl::Filter<search_words::table, diesel::dsl::Eq<search_words::entity, &'static str>>;
-type PrefixRange = diesel::dsl::Filter<
-    diesel::dsl::Filter<EntityWords, diesel::dsl::GtEq<search_words::word, String>>,
-    diesel::dsl::Lt<search_words::word, String>,
->;
-/// The subquery of [`prefix_ids`].
-pub type PrefixIds = diesel::dsl::Select<PrefixRange, search_words::record_id>;
-
-/// The records with an entry starting with `term`, as a subquery (for `IN`).
-pub fn prefix_ids(entity: Entity, term: &str) -> PrefixIds {
-    use search_words as w;
-    w::table
-        .filter(w::entity.eq(entity.code()))
-        .filter(w::word.ge(term.to_owned()))
-        .filter(w::word.lt(range_end(term)))
-        .select(w::record_id)
+/// Whether the record whose id is the SQL `id` has an entry starting with `term`.
+pub fn has_prefix(backend: crate::Backend, entity: Entity, id: &str, term: &str) -> Cond {
+    let (_, of_key) = (dialect(backend).split)("w.list_key");
+    Cond::new(&format!("{id} IN (SELECT {of_key} FROM search_words w WHERE w.entity = "))
+        .text(entity.code())
+        .sql(" AND w.word >= ")
+        .text(term)
+        .sql(" AND w.word < ")
+        .text(&range_end(term))
+        .sql(")")
 }
 
 /// A fragment of a statement built by the caller (an entity's record test).
@@ -560,14 +583,10 @@ impl<ST> RunQueryDsl<DbConn> for Raw<'_, ST> {}
 
 /// The backend's spelling of what a leapfrog statement needs.
 struct Dialect {
-    /// A list key `sort_name ␁ record_id` of the entry `sw`, as one comparable value.
-    key: &'static str,
     /// The sort name and the id of a key.
     split: fn(&str) -> (String, String),
     /// A key of no entry (the first row's "previous key").
     none: &'static str,
-    /// The separator of a key's two parts (sorts below any character of a sort name).
-    sep: &'static str,
     /// What makes a built key compare as the stored ones do.
     collate: &'static str,
 }
@@ -575,37 +594,29 @@ struct Dialect {
 fn dialect(backend: crate::Backend) -> Dialect {
     match backend {
         crate::Backend::Sqlite => Dialect {
-            key: "sw.sort_name || char(1) || sw.record_id",
             split: |x| {
                 (format!("substr({x}, 1, instr({x}, char(1)) - 1)"), format!("substr({x}, instr({x}, char(1)) + 1)"))
             },
             none: "NULL",
-            sep: "char(1)",
             collate: "",
         },
         crate::Backend::Postgres => Dialect {
-            key: "(sw.sort_name || chr(1) || sw.record_id) COLLATE \"C\"",
             split: |x| (format!("split_part({x}, chr(1), 1)"), format!("split_part({x}, chr(1), 2)")),
             none: "CAST(NULL AS TEXT) COLLATE \"C\"",
-            sep: "chr(1)",
             collate: " COLLATE \"C\"",
         },
     }
 }
 
-/// Appends the first key of `words` (one term's list) after `from`: `from` is SQL for a
-/// key (`None`: from the start), `strict` SQL for whether the key itself is skipped.
-fn seek<ST>(q: &mut Raw<'_, ST>, d: &Dialect, entity: Entity, words: &[String], from: Option<(&str, &str)>) {
+/// Appends the first key of `words` (one term's list) at or after `x` (SQL for a key),
+/// past `x` itself when the SQL condition `strict` holds.
+fn seek<ST>(q: &mut Raw<'_, ST>, entity: Entity, words: &[String], x: &str, strict: &str) {
     let one = |q: &mut Raw<'_, ST>, word: &str| {
-        q.sql(&format!("(SELECT {} FROM search_words sw WHERE sw.entity = ", d.key)).text(entity.code());
+        q.sql("(SELECT sw.list_key FROM search_words sw WHERE sw.entity = ").text(entity.code());
         q.sql(" AND sw.word = ").text(word);
-        if let Some((x, strict)) = from {
-            let (s, id) = (d.split)(x);
-            q.sql(&format!(
-                " AND (sw.sort_name, sw.record_id) >= ({s}, {id}) AND NOT ({strict} AND sw.sort_name = {s} AND sw.record_id = {id})"
-            ));
-        }
-        q.sql(" ORDER BY sw.sort_name, sw.record_id LIMIT 1)");
+        q.sql(&format!(
+            " AND sw.list_key >= {x} AND NOT ({strict} AND sw.list_key = {x}) ORDER BY sw.list_key LIMIT 1)"
+        ));
     };
     if let [word] = words {
         one(q, word);
@@ -643,43 +654,45 @@ pub fn page_words<'a>(
     }
     let backend = conn.backend();
     let fence = fence(backend);
-    let mut q: Raw<'a, (Text, Text)> = Raw::new();
+    let d = dialect(backend);
+    let mut q: Raw<'a, Text> = Raw::new();
     if let [only] = lists.as_slice() {
         if let [word] = only.as_slice() {
-            q.sql("SELECT sw.sort_name, sw.record_id FROM search_words sw WHERE sw.entity = ").text(entity.code());
+            q.sql("SELECT sw.list_key FROM search_words sw WHERE sw.entity = ").text(entity.code());
             q.sql(" AND sw.word = ").text(word);
             if let Some((k, id)) = after {
-                q.sql(" AND (sw.sort_name, sw.record_id) > (").text(k).sql(", ").text(id).sql(")");
+                q.sql(" AND sw.list_key > ").text(&list_key(k, id));
             }
             if let Some(test) = test {
-                q.sql(" AND EXISTS (").frag(test("sw.sort_name", "sw.record_id")).sql(fence).sql(")");
+                let (s, id) = (d.split)("sw.list_key");
+                q.sql(" AND EXISTS (").frag(test(&s, &id)).sql(fence).sql(")");
             }
-            q.sql(&format!(" ORDER BY sw.sort_name, sw.record_id LIMIT {limit}"));
-            return q.load(conn);
+            q.sql(&format!(" ORDER BY sw.list_key LIMIT {limit}"));
+            let keys: Vec<String> = q.load(conn)?;
+            return Ok(keys.iter().map(|k| split_key(k)).collect());
         }
     }
-    let d = dialect(backend);
     let t = lists.len();
     let agreed = "(CASE WHEN lf.x = lf.p THEN lf.c + 1 ELSE 1 END)";
     // Rows (p, x, i, c): x is where list i landed seeking from p, the key before it;
     // c counts the lists in a row that landed on p. The first row is the cursor (or
     // the start), as if every list had landed there when there is a cursor, so the
     // first seek passes it.
-    let cursor = |q: &mut Raw<'a, (Text, Text)>, k: &str, id: &str| {
-        q.sql("(CAST(").text(k).sql(&format!(" AS TEXT) || {} || CAST(", d.sep)).text(id).sql(" AS TEXT))");
-        q.sql(d.collate);
+    let cursor = |q: &mut Raw<'a, Text>, key: &str| {
+        q.sql("CAST(").text(key).sql(" AS TEXT)").sql(d.collate);
     };
     q.sql("WITH RECURSIVE lf(p, x, i, c) AS (SELECT ");
     match after {
         None => {
             q.sql(d.none).sql(", ");
-            cursor(&mut q, "", "");
+            cursor(&mut q, "");
             q.sql(", 0, 0");
         }
         Some((k, id)) => {
-            cursor(&mut q, k, id);
+            let key = list_key(k, id);
+            cursor(&mut q, &key);
             q.sql(", ");
-            cursor(&mut q, k, id);
+            cursor(&mut q, &key);
             q.sql(&format!(", 0, {}", t - 1));
         }
     }
@@ -688,18 +701,19 @@ pub fn page_words<'a>(
     let strict = format!("{agreed} >= {t}");
     for (j, words) in lists.iter().enumerate() {
         q.sql(&format!(" WHEN {} THEN ", j + 1));
-        seek(&mut q, &d, entity, words, Some(("lf.x", &strict)));
+        seek(&mut q, entity, words, "lf.x", &strict);
     }
     q.sql(&format!(" END, (lf.i % {t}) + 1, {agreed} FROM lf WHERE lf.x IS NOT NULL) "));
-    let (s, id) = (d.split)("lf.x");
     q.sql(&format!(
-        "SELECT m.s, m.id FROM (SELECT {s} AS s, {id} AS id FROM lf WHERE lf.i > 0 AND lf.x IS NOT NULL AND {agreed} >= {t}) AS m"
+        "SELECT m.k FROM (SELECT lf.x AS k FROM lf WHERE lf.i > 0 AND lf.x IS NOT NULL AND {agreed} >= {t}) AS m"
     ));
     if let Some(test) = test {
-        q.sql(" WHERE EXISTS (").frag(test("m.s", "m.id")).sql(fence).sql(")");
+        let (s, id) = (d.split)("m.k");
+        q.sql(" WHERE EXISTS (").frag(test(&s, &id)).sql(fence).sql(")");
     }
     q.sql(&format!(" LIMIT {limit}"));
-    q.load(conn)
+    let keys: Vec<String> = q.load(conn)?;
+    Ok(keys.iter().map(|k| split_key(k)).collect())
 }
 
 /// SQL text naming columns of an enclosing query (a record test correlated with the

@@ -207,6 +207,34 @@ fn filters_by_kind_sector_area_status_needs_offers(s: &TestServer) {
     assert_eq!(ids("area=SD&sector=water_sanitation&need=transport"), vec![wide.clone()]);
     assert_eq!(ids("kind=volunteer_team&area=OM"), Vec::<String>::new());
     assert_eq!(ids("sector=health"), vec![damascus.clone()]);
+
+    // Edits of such an organization move it between filters too: its kind alone, then
+    // its places and sectors.
+    let etag = |id: &str| {
+        s.get(&format!("/api/v1/organizations/{id}"), Some(&admin)).expect(200).header("etag").unwrap().to_owned()
+    };
+    s.put(
+        &format!("/api/v1/organizations/{wide}"),
+        Some(&admin),
+        Some(&etag(&wide)),
+        json!({"kind": "initiative", "name_ar": "فريق القرى", "areas": many, "sectors": ["water_sanitation"],
+        "needs": [{"kind": "transport"}]}),
+    )
+    .expect(200);
+    assert_eq!(ids("kind=initiative&area=SD-RN-VILLAGE-WITH-A-RATHER-LONG-CODE-44"), vec![wide.clone()]);
+    assert_eq!(ids("kind=volunteer_team&need=transport"), Vec::<String>::new());
+    s.put(
+        &format!("/api/v1/organizations/{wide}"),
+        Some(&admin),
+        Some(&etag(&wide)),
+        json!({"kind": "initiative", "name_ar": "فريق القرى", "areas": many[..44], "sectors": ["health"],
+        "needs": [{"kind": "transport"}]}),
+    )
+    .expect(200);
+    assert_eq!(ids("area=SD-RN-VILLAGE-WITH-A-RATHER-LONG-CODE-44"), Vec::<String>::new());
+    assert_eq!(ids("area=SD-RN-VILLAGE-WITH-A-RATHER-LONG-CODE-00&sector=health"), vec![wide.clone()]);
+    assert_eq!(ids("sector=water_sanitation"), Vec::<String>::new());
+    assert_eq!(ids("sector=health&kind=initiative&need=transport"), vec![wide.clone()]);
 }
 
 /// Delta sync: a client that last synced at T gets exactly what changed at or after T.
