@@ -615,7 +615,11 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     let backend = conn.backend();
     let by_facets = !(f.sectors.is_empty() && f.areas.is_empty() && f.needs.is_empty() && f.offers.is_empty());
     let lists = filter_lists(f);
-    if f.terms.is_empty() && (lists.is_empty() || f.sort != Sort::Name) {
+    // Filters alone: SQLite intersects their lists; PostgreSQL, whose every leapfrog step
+    // costs several times SQLite's, walks the sort index, which holds the facets (an
+    // index-only scan): measured at 100k, 59 ms p95 walking against 141 ms intersecting.
+    let walk = f.sort != Sort::Name || lists.is_empty() || backend == crate::Backend::Postgres;
+    if f.terms.is_empty() && walk {
         return load_page(conn, filtered(backend, f, &[], after)?.limit(limit), by_facets);
     }
     let (found, in_lists) = if f.terms.is_empty() {
