@@ -647,11 +647,7 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
     // else to check has nothing to test on the records.
     let open = matches!(rest.scope, Scope::All)
         && rest.include_archived
-        && rest.kinds.is_empty()
-        && rest.sectors.is_empty()
-        && rest.areas.is_empty()
-        && rest.needs.is_empty()
-        && rest.offers.is_empty()
+        && filter_lists(&rest).is_empty()
         && rest.statuses.is_empty()
         && rest.updated_since.is_none()
         && found.unprobed.is_empty();
@@ -664,7 +660,7 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<(&str, &str
                 crate::Backend::Sqlite => format!("organizations.sort_name = {s} AND +organizations.id = {id}"),
                 crate::Backend::Postgres => format!("organizations.sort_name = {s} AND organizations.id = {id}"),
             };
-            Box::new(conditions(backend, &rest, &found.unprobed).filter(search::Outer(on)).select(o::id))
+            Box::new(conditions(backend, &rest, &found.unprobed).filter(search::Cond::new(&on)).select(o::id))
         };
         let limit = usize::try_from(limit).unwrap_or(0);
         let test: Option<search::RecordTest<'_, 'static>> = if open { None } else { Some(&test) };
@@ -877,8 +873,7 @@ fn any_facet(backend: crate::Backend, prefix: &str, codes: &[String], fallback: 
     };
     let mut p: Predicate = Box::new(organizations::facets.eq(FACETS_OVERFLOW).and(fallback));
     for code in codes.iter().rev() {
-        let token = format!("|{prefix}:{code}|");
-        p = Box::new(search::Cond::new(position).text(&token).sql(") > 0").or(p));
+        p = Box::new(search::Cond::new(position).text(&filter_word(prefix, code)).sql(") > 0").or(p));
     }
     p
 }

@@ -71,7 +71,7 @@ impl WordRow {
 
 /// The entries of one record.
 pub fn rows(entity: Entity, record_id: &str, sort_name: &str, doc: &SearchDoc) -> Vec<WordRow> {
-    doc.forms().iter().map(|w| WordRow::new(entity, w, sort_name, record_id)).collect()
+    word_rows(entity, record_id, sort_name, doc.forms())
 }
 
 /// A record's place in every list of the index: its sort name, U+0001 (below every
@@ -431,7 +431,7 @@ type Predicate = Box<dyn BoxableExpression<search_words::table, Db, SqlType = Bo
 /// Ends a probe subquery so that it stays a probe: PostgreSQL would otherwise turn
 /// `EXISTS` into a hash of the word's whole range, built for every query (`OFFSET 0`
 /// keeps the subquery as it is). SQLite probes as written.
-pub fn fence(backend: crate::Backend) -> &'static str {
+fn fence(backend: crate::Backend) -> &'static str {
     match backend {
         crate::Backend::Postgres => " OFFSET 0",
         crate::Backend::Sqlite => "",
@@ -442,7 +442,7 @@ type Db = <DbConn as diesel::Connection>::Backend;
 /// Whether the record of the row being read also has one of `words`: one primary-key
 /// probe per word. `key` is SQL for the row's list key: with the word, it is the whole
 /// key of the probed entry.
-pub fn has_any<QS: 'static>(
+fn has_any<QS: 'static>(
     backend: crate::Backend,
     entity: Entity,
     key: &str,
@@ -716,35 +716,8 @@ pub fn page_words<'a>(
     Ok(keys.iter().map(|k| split_key(k)).collect())
 }
 
-/// SQL text naming columns of an enclosing query (a record test correlated with the
-/// walk), as a condition: unlike a `sql` literal it leaves the statement cacheable.
-#[derive(Debug, Clone)]
-pub struct Outer(pub String);
-
-impl diesel::expression::Expression for Outer {
-    type SqlType = Bool;
-}
-
-impl<QS> diesel::expression::AppearsOnTable<QS> for Outer {}
-impl<QS> diesel::expression::SelectableExpression<QS> for Outer {}
-
-impl diesel::expression::ValidGrouping<()> for Outer {
-    type IsAggregate = diesel::expression::is_aggregate::Never;
-}
-
-impl QueryFragment<Db> for Outer {
-    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, Db>) -> QueryResult<()> {
-        out.push_sql(&self.0);
-        Ok(())
-    }
-}
-
-impl diesel::query_builder::QueryId for Outer {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
-/// A condition written as SQL text with bound text values. Unlike `dsl::sql`, which
+/// A condition written as SQL text with bound text values (or none: columns of an
+/// enclosing query, for a record test correlated with a walk). Unlike `dsl::sql`, which
 /// diesel never caches, it leaves the statement cacheable: the same text for the same
 /// shape of query, so each connection prepares it once.
 pub struct Cond(Raw<'static, ()>);
