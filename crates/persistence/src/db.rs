@@ -69,10 +69,12 @@ pub fn establish(url: &str) -> DbResult<DbConn> {
             let mut c = diesel::sqlite::SqliteConnection::establish(&target)
                 .map_err(|e| DbError::Unavailable(format!("sqlite {target}: {e}")))?;
             // NORMAL: commits do not sync inside SQLite; `write` acknowledges a commit
-            // only after a shared sync of the WAL covers it (see `durable`).
+            // only after a shared sync of the WAL covers it (see `durable`). A 4 MB page
+            // cache per connection holds the upper index levels a search touches; the file
+            // itself stays in the OS cache (8 MB each took peak RSS to 148 MB of 150).
             c.batch_execute(
                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                 PRAGMA busy_timeout = 10000; PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;",
+                 PRAGMA busy_timeout = 10000; PRAGMA cache_size = -4000; PRAGMA temp_store = MEMORY;",
             )?;
             Ok(DbConn::Sqlite(c))
         }

@@ -287,7 +287,9 @@ pub fn plan(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<Sea
 
 /// The distinct words that start with each term, in one statement: per term, `None`
 /// when there are more than [`MAX_WORDS`] (a recursive query per term, each step one
-/// index seek past the previous word).
+/// index seek past the previous word). Each seek is `ORDER BY word LIMIT 1`, not
+/// `min(word)`: PostgreSQL's plan for `min` follows its estimate of the range, and for a
+/// word it thinks rare it aggregated the whole range (8,059 entries for `امل`, 1 ms).
 fn words_of_terms(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResult<Vec<Option<Vec<String>>>> {
     if terms.is_empty() {
         return Ok(vec![]);
@@ -299,11 +301,11 @@ fn words_of_terms(conn: &mut DbConn, entity: Entity, terms: &[String]) -> DbResu
             q.sql(", ");
         }
         let end = range_end(t);
-        q.sql(&format!("v{i}(word) AS (SELECT min(word) FROM search_words WHERE entity = "));
+        q.sql(&format!("v{i}(word) AS (SELECT (SELECT word FROM search_words WHERE entity = "));
         q.text(entity.code()).sql(" AND word >= ").text(t).sql(" AND word < ").text(&end);
-        q.sql(" UNION ALL SELECT (SELECT min(w.word) FROM search_words w WHERE w.entity = ").text(entity.code());
-        q.sql(&format!(" AND w.word > v{i}.word AND w.word < ")).text(&end);
-        q.sql(&format!(") FROM v{i} WHERE v{i}.word IS NOT NULL)"));
+        q.sql(" ORDER BY word LIMIT 1) UNION ALL SELECT (SELECT w.word FROM search_words w WHERE w.entity = ");
+        q.text(entity.code()).sql(&format!(" AND w.word > v{i}.word AND w.word < ")).text(&end);
+        q.sql(&format!(" ORDER BY w.word LIMIT 1) FROM v{i} WHERE v{i}.word IS NOT NULL)"));
     }
     for i in 0..terms.len() {
         if i > 0 {
