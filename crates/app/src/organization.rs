@@ -281,10 +281,13 @@ pub struct DirectoryQuery {
     pub after: Option<Cursor>,
 }
 
-/// One page of the directory as the caller may see it. An unknown area is a field
-/// error of the `area` parameter.
+/// One page of the directory as the caller may see it. An unknown sector or area is a
+/// field error of the `sector` or `area` parameter.
 pub fn list(ctx: &mut Ctx, q: DirectoryQuery) -> AppResult<Page<OrganizationSummary>> {
     let scope = scope(ctx)?;
+    if !q.sectors.is_empty() && !reference::resolve(ctx.conn, &q.sectors, &[])?.unknown_sectors.is_empty() {
+        return Err(AppError::InvalidParameter(ValidationErrors::single("sector", Violation::UnknownValue)));
+    }
     let mut area_subtrees = Vec::new();
     for a in &q.areas {
         match reference::subtree_ids(ctx.conn, a) {

@@ -8,10 +8,14 @@
 /// Folds one character to its search form, or `None` to drop it.
 fn fold(c: char) -> Option<char> {
     Some(match c {
-        // Diacritics (tashkeel), Quranic marks, superscript alef, tatweel.
-        '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{0640}' => {
-            return None
-        }
+        // Diacritics (tashkeel), Quranic marks, superscript alef, tatweel, and the Latin
+        // combining accents of decomposed text (`e` + U+0301 is `é`, which folds to `e`).
+        '\u{0610}'..='\u{061A}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{06D6}'..='\u{06ED}'
+        | '\u{0640}'
+        | '\u{0300}'..='\u{036F}' => return None,
         // Alef variants: madda, hamza above/below, wasla.
         'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
         'ة' => 'ه',
@@ -107,7 +111,7 @@ pub fn stem(word: &str) -> &str {
     word
 }
 
-/// Characters of a word that count for search; longer words are cut here on both sides
+/// Characters of a word that count for search; longer forms are cut here on both sides
 /// (stored and queried), so one long token cannot bloat the index.
 pub const MAX_FORM_CHARS: usize = 24;
 
@@ -116,16 +120,24 @@ pub const MAX_FORM_CHARS: usize = 24;
 /// what the record is about: this bounds each record's share of the word index.
 pub const MAX_BODY_WORDS: usize = 24;
 
-/// The forms a normalized word is found by: the word itself and the word without each
-/// leading clitic that leaves at least [`MIN_STEM`] letters (`والامل` → `والامل`,
-/// `الامل`, `امل`). Keeping the intermediate forms lets a partly typed query that
-/// stems differently (`والا` → `الا`) still find the word.
+/// The forms a normalized word is found by: the word itself and every form left by
+/// taking leading clitics off it, one after another, while at least [`MIN_STEM`]
+/// letters remain (`والامل` → `والامل`, `الامل`, `امل`; `البريمي` → `البريمي`,
+/// `بريمي`, `ريمي`). A query term is [`stem`]med once, and the word it stands for may
+/// itself begin with a clitic letter (`بريمي`, typed without the article of
+/// `البريمي`, is queried as `ريمي`): every form a single strip can reach from any
+/// form is kept, so each spelling of the word finds it. The intermediate forms also let
+/// a partly typed query that stems differently (`والا` → `الا`) still find the word.
 pub fn word_forms(word: &str) -> Vec<&str> {
     let mut forms = vec![word];
-    for clitic in CLITICS {
-        if let Some(rest) = word.strip_prefix(clitic) {
-            if rest.chars().count() >= MIN_STEM && !forms.contains(&rest) {
-                forms.push(rest);
+    let mut next = 0;
+    while let Some(&form) = forms.get(next) {
+        next += 1;
+        for clitic in CLITICS {
+            if let Some(rest) = form.strip_prefix(clitic) {
+                if rest.chars().count() >= MIN_STEM && !forms.contains(&rest) {
+                    forms.push(rest);
+                }
             }
         }
     }
@@ -172,8 +184,11 @@ impl SearchDoc {
         doc
     }
 
+    /// Each form is cut after the clitics are taken off, as a query term is, so a long
+    /// word is found by its first letters with or without its clitic.
     fn add(&mut self, word: &str) {
-        for form in word_forms(cut(word)) {
+        for form in word_forms(word) {
+            let form = cut(form);
             if !self.forms.iter().any(|f| f == form) {
                 self.forms.push(form.to_owned());
             }
@@ -204,7 +219,7 @@ pub fn text_matches(search_text: &str, term: &str) -> bool {
 }
 
 /// Splits a query into its terms: normalized, each without its clitic, cut like stored
-/// words, without repeats. Every term must start a form of a result (in any order).
+/// forms, without repeats. Every term must start a form of a result (in any order).
 pub fn query_terms(query: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for word in normalize(query).split(' ').filter(|w| !w.is_empty()) {
@@ -264,6 +279,31 @@ mod tests {
         // One clitic form in the name, another in the query.
         assert!(finds("مستشفى بالخرطوم", "الخرطوم"));
         assert!(finds("جمعية للتنمية", "والتنمية"));
+        // A word that itself begins with a clitic letter, stored with the article (or
+        // another clitic) and queried bare, or the other way round: the query is stemmed
+        // (`بريمي` → `ريمي`), so the stored word must be found by that form too.
+        let words = [
+            ("البريمي", "بريمي"),
+            ("الوفاء", "وفاء"),
+            ("الوسطى", "وسطى"),
+            ("اللاذقية", "لاذقية"),
+            ("الباحة", "باحة"),
+            ("البحيرة", "بحيرة"),
+            ("الوطني", "وطني"),
+            ("اللجنة", "لجنة"),
+            ("الفلسطينية", "فلسطينية"),
+            ("بالبريمي", "بريمي"),
+            ("والوفاء", "وفاء"),
+        ];
+        for (stored, bare) in words {
+            assert!(finds(&format!("جمعية {stored}"), bare), "name {stored}, query {bare}");
+            assert!(finds(&format!("جمعية {bare}"), stored), "name {bare}, query {stored}");
+            assert!(finds(&format!("جمعية {stored}"), stored), "name and query {stored}");
+        }
+        // While typing, every prefix of three letters or more keeps finding it.
+        for typed in ["بري", "بريم", "بريمي", "البري", "البريم"] {
+            assert!(finds("فندق البريمي", typed), "typed {typed}");
+        }
     }
 
     #[test]
@@ -335,6 +375,14 @@ mod tests {
     }
 
     #[test]
+    fn decomposed_accents_fold_like_composed_ones() {
+        assert_eq!(normalize("Espe\u{301}rance"), "esperance");
+        assert_eq!(normalize("Espérance"), "esperance");
+        assert!(finds("Espe\u{301}rance Association", "esperance"));
+        assert!(finds("Espérance", "Espe\u{301}rance"));
+    }
+
+    #[test]
     fn latin_accents_case_and_punctuation_fold() {
         assert_eq!(normalize("Société Générale d'Égypte"), "societe generale d egypte");
         assert_eq!(normalize("ŞEHİR Çocuk"), "sehir cocuk");
@@ -362,6 +410,12 @@ mod tests {
         let doc = SearchDoc::new([long.as_str()], None);
         assert!(doc.forms().iter().all(|f| f.chars().count() <= MAX_FORM_CHARS));
         assert!(text_matches(&doc.text(), &query_terms(&long)[0]));
+        // A long word with a clitic, queried whole, with or without its article.
+        let name = "جمعية الاستشاراتهندسيةوتقنيةمتقدمة";
+        for query in ["الاستشاراتهندسيةوتقنيةمتقدمة", "استشاراتهندسيةوتقنيةمتقدمة", name]
+        {
+            assert!(finds(name, query), "query {query}");
+        }
     }
 
     #[test]

@@ -233,6 +233,10 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
         let r = serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
             let path = e.path().to_string();
             let msg = e.into_inner().to_string();
+            // A parameter given twice is named by the parser only in its message.
+            if let Some(name) = msg.strip_prefix("duplicate field `").and_then(|m| m.split('`').next()) {
+                return ApiError::bad_parameter(ValidationErrors::single(name, Violation::Duplicate)).into();
+            }
             let mut errs = classify(path, msg);
             // Query parameters are named at top level; a nameless error is about the string.
             if errs.0.first().is_some_and(|(f, _)| f == "body") {

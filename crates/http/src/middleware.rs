@@ -47,17 +47,31 @@ fn fallback(status: StatusCode, err: Option<&actix_web::Error>) -> ApiError {
     }
 }
 
+/// Where a NUL (`%00`) is: `path`, the query parameter whose value holds it, or `query`
+/// (in a parameter's name); `None` when there is none.
+fn nul_field(uri: &actix_web::http::Uri) -> Option<String> {
+    let has_nul = |s: &str| s.as_bytes().windows(3).any(|w| w == b"%00");
+    if has_nul(uri.path()) {
+        return Some("path".to_owned());
+    }
+    let query = uri.query().filter(|q| has_nul(q))?;
+    let field = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        .filter(|(k, _)| !k.contains('\0'))
+        .map(|(k, _)| k.into_owned());
+    Some(field.unwrap_or_else(|| "query".to_owned()))
+}
+
 pub async fn context(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let rid = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     // NUL in a path or query can never name anything and PostgreSQL text refuses it.
-    let has_nul = |s: &str| s.as_bytes().windows(3).any(|w| w == b"%00");
-    if has_nul(req.uri().path()) || req.uri().query().is_some_and(has_nul) {
+    if let Some(field) = nul_field(req.uri()) {
         let lang = lang(req.request());
         let err = ApiError::bad_parameter(tashbeek_domain::ValidationErrors::single(
-            "query",
+            field,
             tashbeek_domain::validation::Violation::InvalidFormat("NUL (U+0000)".into()),
         ));
         let mut res = req.into_response(err.respond(lang, Some(&rid)));

@@ -334,10 +334,11 @@ pub struct ListParams {
     /// Kinds, e.g. `ngo,volunteer_team`.
     #[param(value_type = Option<Vec<OrganizationKind>>, style = Form, explode = false, max_items = 50)]
     pub kind: Option<String>,
-    /// Sector codes.
+    /// Sector codes (`GET /api/v1/sectors`); an unknown code is a 400 naming `sector`.
     #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
     pub sector: Option<String>,
-    /// Area ids; each includes everything below it (a state includes its localities).
+    /// Area ids (`GET /api/v1/areas`); each includes everything below it (a state includes its
+    /// localities). An unknown id is a 400 naming `area`.
     #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
     pub area: Option<String>,
     /// Verification statuses (others than `verified` only show what you may see).

@@ -923,8 +923,9 @@ pub fn count(conn: &mut DbConn) -> DbResult<i64> {
     Ok(organizations::table.count().get_result(conn)?)
 }
 
-/// Rewrites every organization's word-index entries and search text when they predate
-/// the indexing rules ([`search::VERSION`]), as one transaction; a no-op otherwise.
+/// Rewrites every organization's word-index entries, search text, and the keys the
+/// same normalization derives (sort name, duplicate keys) when they predate the
+/// indexing rules ([`search::VERSION`]), as one transaction; a no-op otherwise.
 /// Runs at startup after the migrations, so an upgraded database searches by the new
 /// rules before it serves.
 pub fn rebuild_search(conn: &mut DbConn) -> DbResult<usize> {
@@ -956,11 +957,25 @@ pub fn rebuild_search(conn: &mut DbConn) -> DbResult<usize> {
             for r in &rows {
                 let input = r.to_input();
                 let text = input.search_doc().text();
-                if text != r.search_text {
-                    diesel::update(o::table.find(&r.id)).set(o::search_text.eq(&text)).execute(c)?;
+                let sort_name = input.sort_name();
+                let key_ar = input.name_ar.as_deref().map(tashbeek_domain::text::normalize);
+                let key_en = input.name_en.as_deref().map(tashbeek_domain::text::normalize);
+                if text != r.search_text
+                    || sort_name != r.sort_name
+                    || key_ar != r.name_key_ar
+                    || key_en != r.name_key_en
+                {
+                    diesel::update(o::table.find(&r.id))
+                        .set((
+                            o::search_text.eq(&text),
+                            o::sort_name.eq(&sort_name),
+                            o::name_key_ar.eq(&key_ar),
+                            o::name_key_en.eq(&key_en),
+                        ))
+                        .execute(c)?;
                 }
                 let area_paths: Vec<String> = input.areas.iter().filter_map(|a| paths.get(a).cloned()).collect();
-                words.extend(word_rows(&r.id, &r.sort_name, &input, &area_paths));
+                words.extend(word_rows(&r.id, &sort_name, &input, &area_paths));
             }
             search::insert(c, &words)?;
             done += rows.len();

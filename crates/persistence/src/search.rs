@@ -33,7 +33,7 @@ use crate::DbConn;
 
 /// The version of the indexing rules ([`SearchDoc`]); raising it makes startup rebuild
 /// every entity's entries and `search_text`.
-pub const VERSION: i32 = 2;
+pub const VERSION: i32 = 3;
 
 /// Entries from which a prefix counts as common.
 pub const COMMON: i64 = 1000;

@@ -62,6 +62,22 @@ fn search_is_arabic_aware(s: &TestServer) {
         assert_eq!(names(q), vec!["منظمة ٢٠٣٠ للتنمية"], "query {q}");
     }
     assert_eq!(names("بالأمل"), vec!["جمعية الأمل"]);
+    // A word that begins with a clitic letter itself, named with the article and typed
+    // without it (the query is stemmed: `وفاء` → `فاء`), and a long word typed whole.
+    let wafa = s.create_org(&admin, org("جمعية الوفاء بالبريمي"));
+    s.verify(&admin, &wafa);
+    let long = s.create_org(&admin, org("شركة الاستشاراتالهندسيةوالتقنيةالمتقدمة"));
+    s.verify(&admin, &long);
+    for q in ["وفاء", "الوفاء", "بريمي", "البريمي", "والوفاء بريمي"] {
+        assert_eq!(names(q), vec!["جمعية الوفاء بالبريمي"], "query {q}");
+    }
+    for q in ["الاستشاراتالهندسيةوالتقنيةالمتقدمة", "استشاراتالهندسيةوالتقنيةالمتقدمة"]
+    {
+        assert_eq!(names(q), vec!["شركة الاستشاراتالهندسيةوالتقنيةالمتقدمة"], "query {q}");
+    }
+    for id in [&wafa, &long] {
+        s.delete(&format!("/api/v1/organizations/{id}"), Some(&admin)).expect(200);
+    }
     assert_eq!(names("مستشفي"), vec!["مستشفى الشفاء الخيري"]);
     assert!(names("زراعة").is_empty());
     assert_eq!(names("").len(), 5);
@@ -235,6 +251,20 @@ fn filters_by_kind_sector_area_status_needs_offers(s: &TestServer) {
     assert_eq!(ids("area=SD-RN-VILLAGE-WITH-A-RATHER-LONG-CODE-00&sector=health"), vec![wide.clone()]);
     assert_eq!(ids("sector=water_sanitation"), Vec::<String>::new());
     assert_eq!(ids("sector=health&kind=initiative&need=transport"), vec![wide.clone()]);
+
+    // A sector or area that does not exist is refused, naming the parameter, in either
+    // order (a value holding the index's separator included); so are unknown kinds.
+    for (query, field) in [
+        ("sector=astrology", "sector"),
+        ("sector=health%7Cs:education", "sector"),
+        ("sector=health,astrology&sort=updated", "sector"),
+        ("area=ATLANTIS", "area"),
+        ("area=SD%7Ca:SY&sort=updated", "area"),
+        ("kind=spaceship", "kind"),
+    ] {
+        let r = s.get(&format!("/api/v1/organizations?{query}"), None).problem(400, "invalid_parameter");
+        assert_eq!(r.field_code(field).as_deref(), Some("unknown_value"), "{query}: {}", r.text);
+    }
 }
 
 /// Delta sync: a client that last synced at T gets exactly what changed at or after T.

@@ -302,9 +302,12 @@ fn bad_input_is_refused_and_nothing_is_stored(s: &TestServer) {
     let huge = format!("{{\"kind\":\"ngo\",\"name_ar\":\"س\",\"description\":\"{}\"}}", "ا".repeat(300_000));
     raw("application/json", huge.as_bytes()).problem(413, "payload_too_large");
     raw("application/json", "{\"kind\":\"ngo\",\"name_ar\":\"س\\u0000\"}".as_bytes()).problem(422, "validation_failed");
-    s.get("/api/v1/organizations?area=SD%00", None).problem(400, "invalid_parameter");
-    s.put("/api/v1/sectors/health%00", Some(&admin), None, json!({"name_ar": "س", "name_en": "x"}))
+    let r = s.get("/api/v1/organizations?area=SD%00", None).problem(400, "invalid_parameter");
+    assert_eq!(r.fields(), vec!["area"], "{}", r.text);
+    let r = s
+        .put("/api/v1/sectors/health%00", Some(&admin), None, json!({"name_ar": "س", "name_en": "x"}))
         .problem(400, "invalid_parameter");
+    assert_eq!(r.fields(), vec!["path"], "{}", r.text);
     // Bad query parameters are 400s naming the parameter.
     for (q, field) in [
         ("limit=0", "limit"),
@@ -319,6 +322,9 @@ fn bad_input_is_refused_and_nothing_is_stored(s: &TestServer) {
         ("sort=random", "sort"),
         ("updated_since=yesterday", "updated_since"),
         ("bogus=1", "bogus"),
+        ("sector=astrology", "sector"),
+        ("q=a&q=b", "q"),
+        ("limit=1&limit=2", "limit"),
     ] {
         let r = s.get(&format!("/api/v1/organizations?{q}"), None).problem(400, "invalid_parameter");
         assert_eq!(r.fields(), vec![field], "{q}: {}", r.text);
