@@ -270,19 +270,9 @@ mod tests {
             ("بشندي", "شندي"),
             ("كمساعد", "مساعد"),
             ("لذوي", "ذوي"),
-        ];
-        for (with_clitic, bare) in cases {
-            assert!(finds(&format!("جمعية {with_clitic}"), bare), "name {with_clitic}, query {bare}");
-            assert!(finds(&format!("جمعية {bare}"), with_clitic), "name {bare}, query {with_clitic}");
-            assert!(finds(&format!("جمعية {with_clitic}"), with_clitic), "name and query {with_clitic}");
-        }
-        // One clitic form in the name, another in the query.
-        assert!(finds("مستشفى بالخرطوم", "الخرطوم"));
-        assert!(finds("جمعية للتنمية", "والتنمية"));
-        // A word that itself begins with a clitic letter, stored with the article (or
-        // another clitic) and queried bare, or the other way round: the query is stemmed
-        // (`بريمي` → `ريمي`), so the stored word must be found by that form too.
-        let words = [
+            // A word that itself begins with a clitic letter, with the article (or another
+            // clitic) on one side only: the query is stemmed (`بريمي` → `ريمي`), so the
+            // stored word must be found by that form too.
             ("البريمي", "بريمي"),
             ("الوفاء", "وفاء"),
             ("الوسطى", "وسطى"),
@@ -295,11 +285,14 @@ mod tests {
             ("بالبريمي", "بريمي"),
             ("والوفاء", "وفاء"),
         ];
-        for (stored, bare) in words {
-            assert!(finds(&format!("جمعية {stored}"), bare), "name {stored}, query {bare}");
-            assert!(finds(&format!("جمعية {bare}"), stored), "name {bare}, query {stored}");
-            assert!(finds(&format!("جمعية {stored}"), stored), "name and query {stored}");
+        for (with_clitic, bare) in cases {
+            assert!(finds(&format!("جمعية {with_clitic}"), bare), "name {with_clitic}, query {bare}");
+            assert!(finds(&format!("جمعية {bare}"), with_clitic), "name {bare}, query {with_clitic}");
+            assert!(finds(&format!("جمعية {with_clitic}"), with_clitic), "name and query {with_clitic}");
         }
+        // One clitic form in the name, another in the query.
+        assert!(finds("مستشفى بالخرطوم", "الخرطوم"));
+        assert!(finds("جمعية للتنمية", "والتنمية"));
         // While typing, every prefix of three letters or more keeps finding it.
         for typed in ["بري", "بريم", "بريمي", "البري", "البريم"] {
             assert!(finds("فندق البريمي", typed), "typed {typed}");

@@ -115,11 +115,24 @@ impl OrgRow {
         self.sector_codes = Json::new(i.sectors.clone())?;
         self.area_ids = Json::new(i.areas.clone())?;
         self.contact_visibility = i.contact_visibility;
-        self.search_text = i.search_doc().text();
-        self.sort_name = i.sort_name();
-        self.name_key_ar = i.name_ar.as_deref().map(tashbeek_domain::text::normalize);
-        self.name_key_en = i.name_en.as_deref().map(tashbeek_domain::text::normalize);
+        self.derive(i);
         Ok(())
+    }
+
+    /// Sets what search and duplicate checks derive from `i` by the normalization rules
+    /// (search text, sort name, name keys); true when any of it changed.
+    fn derive(&mut self, i: &OrganizationInput) -> bool {
+        let search_text = i.search_doc().text();
+        let sort_name = i.sort_name();
+        let name_key_ar = i.name_ar.as_deref().map(tashbeek_domain::text::normalize);
+        let name_key_en = i.name_en.as_deref().map(tashbeek_domain::text::normalize);
+        let changed = search_text != self.search_text
+            || sort_name != self.sort_name
+            || name_key_ar != self.name_key_ar
+            || name_key_en != self.name_key_en;
+        (self.search_text, self.sort_name, self.name_key_ar, self.name_key_en) =
+            (search_text, sort_name, name_key_ar, name_key_en);
+        changed
     }
 
     pub fn area_list(&self) -> &[String] {
@@ -950,32 +963,24 @@ pub fn rebuild_search(conn: &mut DbConn) -> DbResult<usize> {
             if let Some(a) = &after {
                 q = q.filter(o::id.gt(a.clone()));
             }
-            let rows: Vec<OrgRow> = q.load(c)?;
+            let mut rows: Vec<OrgRow> = q.load(c)?;
             let Some(last) = rows.last() else { break };
             after = Some(last.id.clone());
             let mut words = Vec::new();
-            for r in &rows {
+            for r in &mut rows {
                 let input = r.to_input();
-                let text = input.search_doc().text();
-                let sort_name = input.sort_name();
-                let key_ar = input.name_ar.as_deref().map(tashbeek_domain::text::normalize);
-                let key_en = input.name_en.as_deref().map(tashbeek_domain::text::normalize);
-                if text != r.search_text
-                    || sort_name != r.sort_name
-                    || key_ar != r.name_key_ar
-                    || key_en != r.name_key_en
-                {
+                if r.derive(&input) {
                     diesel::update(o::table.find(&r.id))
                         .set((
-                            o::search_text.eq(&text),
-                            o::sort_name.eq(&sort_name),
-                            o::name_key_ar.eq(&key_ar),
-                            o::name_key_en.eq(&key_en),
+                            o::search_text.eq(&r.search_text),
+                            o::sort_name.eq(&r.sort_name),
+                            o::name_key_ar.eq(&r.name_key_ar),
+                            o::name_key_en.eq(&r.name_key_en),
                         ))
                         .execute(c)?;
                 }
                 let area_paths: Vec<String> = input.areas.iter().filter_map(|a| paths.get(a).cloned()).collect();
-                words.extend(word_rows(&r.id, &sort_name, &input, &area_paths));
+                words.extend(word_rows(&r.id, &r.sort_name, &input, &area_paths));
             }
             search::insert(c, &words)?;
             done += rows.len();
