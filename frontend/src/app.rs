@@ -16,6 +16,7 @@ use crate::pages::{
     network::{NetworkPage, NetworksPage},
     not_found::NotFound,
     organization::OrgPage,
+    partnership::{PartnershipForm, PartnershipPage, PartnershipsPage},
 };
 use crate::session::{use_session, Session};
 use crate::shell::Elsewhere;
@@ -56,6 +57,27 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/reference") view=ReferencePage/>
                     <Route path=path!("/admin/audit") view=AuditPage/>
                     <Route path=path!("/networks/:id") view=NetworkPage/>
+
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The coordination screens alone (see `crate::shell`): the same header; any other
+/// address is loaded from the server.
+#[component]
+pub fn CoordinationApp() -> impl IntoView {
+    provide_contexts();
+    view! {
+        <Router>
+            <Header/>
+            <main id="main" class="container">
+                <Routes fallback=|| view! { <Elsewhere/> }>
+                    <Route path=path!("/partnerships") view=PartnershipsPage/>
+                    <Route path=path!("/partnerships/new") view=|| view! { <PartnershipForm edit=false/> }/>
+                    <Route path=path!("/partnerships/:id") view=PartnershipPage/>
+                    <Route path=path!("/partnerships/:id/edit") view=|| view! { <PartnershipForm edit=true/> }/>
                 </Routes>
             </main>
         </Router>
@@ -104,6 +126,7 @@ fn Header() -> impl IntoView {
                 <nav aria-label=move || i18n.t("nav.main") class="nav">
                     <A href="/">{move || i18n.t("nav.directory")}</A>
                     <A href="/networks">{move || i18n.t("nav.networks")}</A>
+                    <A href="/partnerships" attr:id="nav-partnerships">{move || i18n.t("nav.partnerships")}</A>
                     <Show when=move || session.can_write()>
                         <A href="/organizations/new">{move || i18n.t("nav.new_org")}</A>
                     </Show>

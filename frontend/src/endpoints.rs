@@ -13,6 +13,10 @@ use tashbeek_domain::organization::{
     VerificationStatus,
 };
 use tashbeek_domain::page::Page;
+use tashbeek_domain::partnership::{
+    Partnership, PartnershipAmended, PartnershipHistoryEntry, PartnershipInput, PartnershipRecord, PartnershipSummary,
+    PartyAnswer,
+};
 use tashbeek_domain::reference::{Area, AreaInput, Sector, SectorInput};
 use tashbeek_domain::user::{Member, NewUser, User, UserSummary, UserUpdate};
 
@@ -241,5 +245,47 @@ pub mod audit {
     /// One change with its before and after snapshots.
     pub async fn get(id: &str) -> Result<AuditEntry, ApiError> {
         fetch(&format!("/api/v1/audit/{id}")).await
+    }
+}
+
+pub mod partnerships {
+    use super::*;
+
+    /// One page for an already-encoded query (`organization=…&status=…&awaiting=true`).
+    pub async fn list(query: &str) -> Result<Page<PartnershipSummary>, ApiError> {
+        fetch(&format!("/api/v1/partnerships?{query}")).await
+    }
+
+    /// The partnership with its ETag (for amendments and endings).
+    pub async fn get(id: &str) -> Result<Reply<Partnership>, ApiError> {
+        call(Method::Get, &format!("/api/v1/partnerships/{id}"), None, None).await
+    }
+
+    pub async fn propose(input: &PartnershipInput) -> Result<Partnership, ApiError> {
+        call(Method::Post, "/api/v1/partnerships", body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn amend(id: &str, input: &PartnershipInput, etag: Option<&str>) -> Result<PartnershipAmended, ApiError> {
+        call(Method::Put, &format!("/api/v1/partnerships/{id}"), body(input), etag).await.map(|r| r.body)
+    }
+
+    pub async fn answer(id: &str, organization_id: &str, answer: &PartyAnswer) -> Result<Partnership, ApiError> {
+        call(Method::Put, &format!("/api/v1/partnerships/{id}/parties/{organization_id}"), body(answer), None)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn end(id: &str, reason: String, etag: Option<&str>) -> Result<Partnership, ApiError> {
+        call(Method::Post, &format!("/api/v1/partnerships/{id}/end"), Some(json!({"reason": reason})), etag)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn history(id: &str) -> Result<Vec<PartnershipHistoryEntry>, ApiError> {
+        fetch(&format!("/api/v1/partnerships/{id}/history")).await
+    }
+
+    pub async fn record(organization_id: &str) -> Result<PartnershipRecord, ApiError> {
+        fetch(&format!("/api/v1/organizations/{organization_id}/partnership-record")).await
     }
 }

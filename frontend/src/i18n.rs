@@ -85,6 +85,20 @@ impl I18n {
         tr(self.locale.get(), key)
     }
 
+    /// The text for `key` as a signal that follows the locale. Every call site shares this
+    /// one type, so a screen's labels cost one instantiation of the view code instead of
+    /// one per `move || i18n.t(…)` closure (the wasm budget).
+    pub fn text(&self, key: &'static str) -> Signal<String> {
+        let locale = self.locale;
+        Signal::derive(move || tr(locale.get(), key))
+    }
+
+    /// [`I18n::text`] for a key built at run time (`status.{…}`).
+    pub fn text_owned(&self, key: String) -> Signal<String> {
+        let locale = self.locale;
+        Signal::derive(move || tr(locale.get(), &key))
+    }
+
     /// Translation with `{name}` placeholders filled in.
     pub fn t_with(&self, key: &str, args: &[(&str, String)]) -> String {
         let mut s = self.t(key);

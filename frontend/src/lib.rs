@@ -1,10 +1,10 @@
 //! Tashbeek's dashboard: a Leptos single-page app that talks only to the public API.
 //!
-//! Built twice from this library: the whole dashboard (`tashbeek-frontend`), and the
-//! public directory alone (`tashbeek-public`: the list and an organization's page), which
-//! is what an anonymous first visit downloads. Offices work over slow links; the first
-//! screen carries only its own code, and the server hands signed-in browsers and every
-//! other address to the whole dashboard (see `shell`).
+//! Built three times from this library: the main dashboard (`tashbeek-frontend`), the
+//! public directory alone (`tashbeek-public`: the list and an organization's page, what an
+//! anonymous first visit downloads), and the coordination screens
+//! (`tashbeek-coordination`: partnerships). Offices work over slow links and each download
+//! stays within its budget; the server picks the build by address (see `shell`).
 
 mod api;
 mod app;
@@ -15,10 +15,18 @@ mod reference;
 mod session;
 mod shell;
 
-/// Mounts the whole dashboard.
+/// Mounts the main dashboard.
 pub fn dashboard() {
     shell::entered_dashboard();
+    shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::Main);
     leptos::mount::mount_to_body(app::App);
+}
+
+/// Mounts the coordination screens (partnerships).
+pub fn coordination() {
+    shell::entered_dashboard();
+    shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::Coordination);
+    leptos::mount::mount_to_body(app::CoordinationApp);
 }
 
 /// Mounts the public directory, or hands the page to the whole dashboard when this
@@ -27,6 +35,6 @@ pub fn public_directory() {
     if shell::hand_over_if_signed_in() {
         return;
     }
-    shell::follow_links_elsewhere();
+    shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::Public);
     leptos::mount::mount_to_body(app::PublicApp);
 }

@@ -102,6 +102,23 @@ impl Session {
             })
     }
 
+    /// The organizations whose administrator the user is (platform roles aside): the
+    /// parties they may answer and propose for.
+    pub fn admin_orgs(&self) -> Vec<String> {
+        self.0.with(|s| {
+            s.as_ref()
+                .map(|s| {
+                    s.user
+                        .memberships
+                        .iter()
+                        .filter(|m| m.role == OrgRole::Admin)
+                        .map(|m| m.organization_id.to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    }
+
     pub fn sign_out(&self) {
         self.0.set(None);
     }

@@ -1,4 +1,7 @@
-//! Which of the two builds runs in this tab.
+//! Which of the three builds runs in this tab (`tashbeek_domain::dashboard`).
+//!
+//! Coordination screens (`/partnerships…`) are their own build, `coordination.html`, for
+//! everyone; links between it and the others are followed by the browser.
 //!
 //! The server answers `/` and `/organizations/<uuid>` with the public directory's page
 //! (`public.html`) unless the browser sends the cookie `tashbeek_shell=full`, and every
@@ -10,6 +13,7 @@
 //! disagreement between server and router from reloading forever.
 
 use leptos::prelude::*;
+use tashbeek_domain::dashboard::Build;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 const COOKIE: &str = "tashbeek_shell";
@@ -57,16 +61,17 @@ fn load_once(target: &str) -> bool {
     window().location().replace(target).is_ok()
 }
 
-/// In the public build: links to addresses it does not serve are marked `rel="external"`
-/// as they are clicked (before the router sees the click), so the browser follows them.
-pub fn follow_links_elsewhere() {
-    let on_click = Closure::<dyn Fn(web_sys::Event)>::new(|ev: web_sys::Event| {
+/// Links to addresses this build does not show are marked `rel="external"` as they are
+/// clicked (before the router sees the click), so the browser follows them and the server
+/// answers with the build that shows them.
+pub fn follow_links_elsewhere(build: Build) {
+    let on_click = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
         let anchor =
             ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("a").ok().flatten());
         let Some(anchor) = anchor else { return };
         let Some(href) = anchor.get_attribute("href") else { return };
         let path = href.split(['?', '#']).next().unwrap_or_default();
-        if path.starts_with('/') && !path.starts_with("//") && !tashbeek_domain::dashboard::public_route(path) {
+        if path.starts_with('/') && !path.starts_with("//") && !build.routes(path) {
             let _ = anchor.set_attribute("rel", "external");
         }
     });

@@ -44,10 +44,10 @@ export async function start({ demo = false } = {}) {
     env,
     errors,
     /** A JSON request; `{status, body}`. */
-    async api(method, path, token, body) {
+    async api(method, path, token, body, headers = {}) {
       const res = await fetch(base + path, {
         method,
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();

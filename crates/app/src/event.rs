@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use tashbeek_domain::network::{NetworkInput, NetworkMemberStatus};
 use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
+use tashbeek_domain::partnership::{PartnershipInput, PartyAnswerKind};
 use tashbeek_domain::reference::{Area, Sector};
 use tashbeek_domain::user::{GlobalRole, OrgRole};
 use tashbeek_domain::{InvitationId, OrganizationId, UserId};
@@ -120,6 +121,22 @@ pub enum Event {
     NetworkMemberLeft {
         organization_id: OrganizationId,
     },
+    PartnershipProposed(Box<PartnershipInput>),
+    /// New terms; `reconfirmation` lists the parties awaited again.
+    PartnershipAmended {
+        before: Box<PartnershipInput>,
+        after: Box<PartnershipInput>,
+        reconfirmation: Vec<OrganizationId>,
+    },
+    PartnershipAnswered {
+        organization_id: OrganizationId,
+        answer: PartyAnswerKind,
+        comment: Option<String>,
+        terms_version: i64,
+    },
+    PartnershipEnded {
+        reason: String,
+    },
 }
 
 fn value(v: &impl Serialize) -> Result<Value, DbError> {
@@ -156,6 +173,10 @@ impl Event {
             Event::NetworkMemberInvited { .. } => "network.member_invite",
             Event::NetworkMemberAnswered { .. } => "network.member_answer",
             Event::NetworkMemberLeft { .. } => "network.member_leave",
+            Event::PartnershipProposed(_) => "partnership.propose",
+            Event::PartnershipAmended { .. } => "partnership.amend",
+            Event::PartnershipAnswered { .. } => "partnership.answer",
+            Event::PartnershipEnded { .. } => "partnership.end",
         }
     }
 
@@ -186,6 +207,10 @@ impl Event {
             | Event::NetworkMemberInvited { .. }
             | Event::NetworkMemberAnswered { .. }
             | Event::NetworkMemberLeft { .. } => "network",
+            Event::PartnershipProposed(_)
+            | Event::PartnershipAmended { .. }
+            | Event::PartnershipAnswered { .. }
+            | Event::PartnershipEnded { .. } => "partnership",
         }
     }
 
@@ -248,6 +273,22 @@ impl Event {
             Event::NetworkMemberLeft { organization_id } => {
                 (None, Some(json!({"organization_id": organization_id, "status": NetworkMemberStatus::Left})))
             }
+            Event::PartnershipProposed(input) => (None, Some(value(input)?)),
+            Event::PartnershipAmended { before, after, reconfirmation } => {
+                let mut after = value(after)?;
+                after["reconfirmation"] = value(reconfirmation)?;
+                (Some(value(before)?), Some(after))
+            }
+            Event::PartnershipAnswered { organization_id, answer, comment, terms_version } => (
+                None,
+                Some(json!({
+                    "organization_id": organization_id,
+                    "answer": answer,
+                    "comment": comment,
+                    "terms_version": terms_version,
+                })),
+            ),
+            Event::PartnershipEnded { reason } => (None, Some(json!({"reason": reason}))),
         })
     }
 

@@ -16,6 +16,7 @@ pub mod invitation;
 pub mod membership;
 pub mod network;
 pub mod organization;
+pub mod partnership;
 pub mod reference;
 pub mod session;
 pub mod version;

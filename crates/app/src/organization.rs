@@ -158,6 +158,7 @@ pub fn update(
             now,
         )?;
         ctx.record(&row.id, Event::OrganizationReviewRequired { changed: identity })?;
+        tashbeek_persistence::partnership::refresh_public_of(ctx.conn, &row.id)?;
     }
     ctx.record(&row.id, Event::OrganizationUpdated { before: Box::new(before), after: Box::new(input.clone()) })?;
     Ok(row.into_domain())
@@ -175,6 +176,8 @@ fn save_state(ctx: &mut Ctx, row: &mut OrgRow) -> AppResult<()> {
     if !orgs::update_state(ctx.conn, row, expected)? {
         return Err(AppError::VersionMismatch);
     }
+    // Its partnerships are public only while every party is a verified organization.
+    tashbeek_persistence::partnership::refresh_public_of(ctx.conn, &row.id)?;
     Ok(())
 }
 

@@ -1,5 +1,40 @@
-//! Addresses of the dashboard that its public build serves (the server picks the page,
-//! the public build's router follows the same rule: see `frontend/src/shell.rs`).
+//! Which build of the dashboard serves an address. The dashboard is built three times
+//! from one crate, so no download carries every screen: the public directory (a small
+//! first visit), the coordination screens (partnerships, and the meetings and
+//! recommendations to come), and the main dashboard (everything else). The server picks
+//! the page by these rules; each build's router follows them, handing other addresses to
+//! the browser (see `frontend/src/shell.rs`).
+
+/// A build of the dashboard, named by its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// `public.html`: the directory and an organization's page, for anonymous visits.
+    Public,
+    /// `coordination.html`: partnerships.
+    Coordination,
+    /// `index.html`: every other screen.
+    Main,
+}
+
+impl Build {
+    pub fn page(self) -> &'static str {
+        match self {
+            Build::Public => "public.html",
+            Build::Coordination => "coordination.html",
+            Build::Main => "index.html",
+        }
+    }
+
+    /// Whether this build's router shows `path`; it hands other addresses to the server.
+    /// The main build also shows the public addresses (to a browser with a session).
+    pub fn routes(self, path: &str) -> bool {
+        match self {
+            Build::Public => public_route(path),
+            Build::Coordination => coordination_route(path),
+            Build::Main => !coordination_route(path),
+        }
+    }
+}
 
 /// Whether `path` is served by the public directory's own build: `/` and an
 /// organization's page (`/organizations/<uuid>`).
@@ -8,9 +43,25 @@ pub fn public_route(path: &str) -> bool {
         || path.strip_prefix("/organizations/").is_some_and(|id| id.len() == 36 && uuid::Uuid::try_parse(id).is_ok())
 }
 
+/// Whether `path` is one of the coordination screens: `/partnerships` and below.
+pub fn coordination_route(path: &str) -> bool {
+    path == "/partnerships" || path.starts_with("/partnerships/")
+}
+
+/// The build that serves `path`: the public directory only to browsers without a session.
+pub fn build_for(path: &str, signed_in: bool) -> Build {
+    if coordination_route(path) {
+        Build::Coordination
+    } else if public_route(path) && !signed_in {
+        Build::Public
+    } else {
+        Build::Main
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::public_route;
+    use super::*;
 
     #[test]
     fn the_directory_and_organization_pages_are_public() {
@@ -21,5 +72,20 @@ mod tests {
         }
         // Braced or simple forms of a uuid are not an organization's address.
         assert!(!public_route("/organizations/0190c1a23b4c7d5e8f60718293a4b5c6"));
+    }
+
+    #[test]
+    fn each_address_has_one_build() {
+        let org = "/organizations/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6";
+        assert_eq!(build_for(org, false), Build::Public);
+        assert_eq!(build_for(org, true), Build::Main);
+        for p in ["/partnerships", "/partnerships/new", "/partnerships/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6/edit"] {
+            assert_eq!((build_for(p, false), build_for(p, true)), (Build::Coordination, Build::Coordination), "{p}");
+        }
+        for p in ["/networks", "/admin/users", "/partnershipsx", "/login"] {
+            assert_eq!(build_for(p, false), Build::Main, "{p}");
+        }
+        assert!(Build::Main.routes("/networks") && Build::Main.routes("/") && !Build::Main.routes("/partnerships"));
+        assert!(Build::Coordination.routes("/partnerships/new") && !Build::Coordination.routes("/"));
     }
 }

@@ -85,6 +85,8 @@ id_type! {
     AuditEntryId;
     /// One step of an organization's verification history.
     VerificationEventId;
+    /// A partnership between organizations.
+    PartnershipId;
 }
 
 #[cfg(test)]

@@ -39,10 +39,11 @@ pub mod invitation;
 pub mod network;
 pub mod organization;
 pub mod page;
+pub mod partnership;
 pub mod reference;
 pub mod text;
 pub mod user;
 pub mod validation;
 
-pub use id::{AuditEntryId, InvitationId, NetworkId, OrganizationId, UserId, VerificationEventId};
+pub use id::{AuditEntryId, InvitationId, NetworkId, OrganizationId, PartnershipId, UserId, VerificationEventId};
 pub use validation::{FieldError, Lang, ValidationErrors};

@@ -272,8 +272,8 @@ impl OrganizationInput {
                 }
             }
         }
-        dedupe_codes(&mut self.sectors, "sectors", &mut e);
-        dedupe_codes(&mut self.areas, "areas", &mut e);
+        dedupe_codes(&mut self.sectors, "sectors", MAX_LIST, &mut e);
+        dedupe_codes(&mut self.areas, "areas", MAX_LIST, &mut e);
         for (field, list) in [("offers", &mut self.offers), ("needs", &mut self.needs)] {
             if list.len() > ResourceKind::ALL.len() {
                 e.add(field, Violation::TooMany { max: ResourceKind::ALL.len() });
@@ -337,9 +337,10 @@ impl OrganizationInput {
 
 /// Trims reference codes and refuses blanks and repeats; an oversized list is refused
 /// whole before any item is looked at.
-fn dedupe_codes(list: &mut Vec<String>, field: &str, e: &mut ValidationErrors) {
-    if list.len() > MAX_LIST {
-        e.add(field, Violation::TooMany { max: MAX_LIST });
+/// Trims reference codes, refusing blanks, repeats and lists longer than `max`.
+pub(crate) fn dedupe_codes(list: &mut Vec<String>, field: &str, max: usize, e: &mut ValidationErrors) {
+    if list.len() > max {
+        e.add(field, Violation::TooMany { max });
         list.clear();
         return;
     }

@@ -84,6 +84,10 @@ pub enum Violation {
     TooMany {
         max: usize,
     },
+    /// Fewer values than a list needs (a partnership's parties).
+    TooFew {
+        min: usize,
+    },
     /// A control, bidirectional-override or other invisible formatting character.
     InvalidCharacter(char),
     /// A password that is easy to guess (common, a sequence, a repeated character, …).
@@ -112,6 +116,7 @@ impl Violation {
             Violation::UnknownField => "unknown_field",
             Violation::Incorrect => "incorrect",
             Violation::TooMany { .. } => "too_many",
+            Violation::TooFew { .. } => "too_few",
             Violation::InvalidCharacter(_) => "invalid_character",
             Violation::WeakPassword => "too_weak",
             Violation::PasswordContainsEmail => "contains_email",
@@ -160,6 +165,8 @@ impl Violation {
             (Violation::Incorrect, Lang::En) => "This is not correct.".into(),
             (Violation::TooMany { max }, Lang::Ar) => format!("يجب ألا يزيد عدد القيم عن {max}."),
             (Violation::TooMany { max }, Lang::En) => format!("At most {max} values are accepted."),
+            (Violation::TooFew { min }, Lang::Ar) => format!("يجب ألا يقل عدد القيم عن {min}."),
+            (Violation::TooFew { min }, Lang::En) => format!("At least {min} values are needed."),
             (Violation::InvalidCharacter(c), Lang::Ar) => {
                 format!("يحتوي النص على رمز تحكم أو رمز اتجاه غير مرئي (U+{:04X}). احذفه ثم أعد المحاولة.", *c as u32)
             }
@@ -268,16 +275,28 @@ impl ValidationErrors {
         name_en: Option<String>,
         max: usize,
     ) -> (Option<String>, Option<String>) {
-        let ar = self.text("name_ar", name_ar, max, false);
-        let en = self.text("name_en", name_en, max, false);
-        if ar.is_none() && en.is_none() && !self.0.iter().any(|(f, _)| f.starts_with("name_")) {
-            self.add("name_ar", Violation::OneOfRequired("name_en"));
-            self.add("name_en", Violation::OneOfRequired("name_ar"));
+        self.bilingual(("name_ar", "name_en"), name_ar, name_en, max)
+    }
+
+    /// A bilingual text in the fields `(Arabic, English)` (names, titles): the rules of
+    /// [`ValidationErrors::names`].
+    pub fn bilingual(
+        &mut self,
+        (field_ar, field_en): (&'static str, &'static str),
+        ar: Option<String>,
+        en: Option<String>,
+        max: usize,
+    ) -> (Option<String>, Option<String>) {
+        let ar = self.text(field_ar, ar, max, false);
+        let en = self.text(field_en, en, max, false);
+        if ar.is_none() && en.is_none() && !self.0.iter().any(|(f, _)| f == field_ar || f == field_en) {
+            self.add(field_ar, Violation::OneOfRequired(field_en));
+            self.add(field_en, Violation::OneOfRequired(field_ar));
         }
         if ar.as_ref().is_some_and(|n| !n.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))) {
             self.add(
-                "name_ar",
-                Violation::InvalidFormat("الاسم العربي يجب أن يحتوي حروفًا عربية / must contain Arabic letters".into()),
+                field_ar,
+                Violation::InvalidFormat("النص العربي يجب أن يحتوي حروفًا عربية / must contain Arabic letters".into()),
             );
         }
         (ar, en)

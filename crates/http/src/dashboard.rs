@@ -7,10 +7,12 @@
 //! `index.html` is revalidated on every visit, so a new release is picked up at once once
 //! the server serves it (a new binary, or a new `dist` directory and a restart: the
 //! Content-Security-Policy allows the inline loader of the `index.html` read at startup).
-//! Any other path is a client-side route and gets a page: `public.html` (the public
-//! directory alone, a small first download) for `/` and `/organizations/<uuid>` when the
-//! browser does not say it holds a session (cookie `tashbeek_shell=full`, a hint the
-//! dashboard keeps, never a credential), `index.html` (the whole dashboard) otherwise.
+//! Any other path is a client-side route and gets the page of the build that serves it
+//! (`tashbeek_domain::dashboard::build_for`): `coordination.html` for `/partnerships…`,
+//! `public.html` (the public directory alone, a small first download) for `/` and
+//! `/organizations/<uuid>` when the browser does not say it holds a session (cookie
+//! `tashbeek_shell=full`, a hint the dashboard keeps, never a credential), `index.html`
+//! (the main dashboard) otherwise.
 
 use std::path::{Path, PathBuf};
 
@@ -42,18 +44,20 @@ impl Dashboard {
         path.join("index.html").is_file().then(|| Dashboard::Dir(path.to_owned()))
     }
 
-    /// The pages (`index.html`, then `public.html` when built), whose inline loaders the
+    /// The pages (`index.html`, then `public.html` and `coordination.html` when built), whose inline loaders the
     /// Content-Security-Policy allows by hash.
     pub fn index_html(&self) -> Option<String> {
         let read = |page: &str| match self {
             Dashboard::Dir(dir) => std::fs::read_to_string(dir.join(page)).ok(),
             Dashboard::Embedded(files) => find(files, page).and_then(|f| String::from_utf8(f.bytes.to_vec()).ok()),
         };
-        let index = read(INDEX)?;
-        Some(match read(PUBLIC) {
-            Some(public) => format!("{index}\n{public}"),
-            None => index,
-        })
+        let mut pages = read(INDEX)?;
+        for other in [PUBLIC, COORDINATION] {
+            if let Some(p) = read(other) {
+                pages = format!("{pages}\n{p}");
+            }
+        }
+        Some(pages)
     }
 
     /// Where it is, for the startup log.
@@ -91,7 +95,7 @@ fn cache_control(name: &str) -> &'static str {
         stem.rsplit(['-', '_'])
             .any(|part| (10..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()))
     });
-    if name == INDEX || name == PUBLIC {
+    if [INDEX, PUBLIC, COORDINATION].contains(&name) {
         "no-cache"
     } else if hashed {
         "public, max-age=31536000, immutable"
@@ -102,28 +106,30 @@ fn cache_control(name: &str) -> &'static str {
 
 const INDEX: &str = "index.html";
 const PUBLIC: &str = "public.html";
+const COORDINATION: &str = "coordination.html";
 
 /// Whether the request is for the public build: a public address, from a browser that
 /// does not say it holds a session.
-fn wants_public(req: &HttpRequest) -> bool {
+/// The page of the build that serves this address (`tashbeek_domain::dashboard`).
+fn page_for(req: &HttpRequest) -> &'static str {
     let signed_in = req
         .headers()
         .get_all(header::COOKIE)
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.split(';').any(|c| c.trim() == "tashbeek_shell=full"));
-    tashbeek_domain::dashboard::public_route(req.path()) && !signed_in
+    tashbeek_domain::dashboard::build_for(req.path(), signed_in).page()
 }
 
-/// The request's path inside `dist`; for client-side routes and for anything that tries to
-/// leave the directory or reach a hidden file, the page that serves the route.
-fn relative(path: &str, public: bool, exists: impl Fn(&str) -> bool) -> String {
+/// The file for `path`: itself when it exists, else the page of its build (`index.html`
+/// when that build was not built).
+fn relative(path: &str, page: &str, exists: impl Fn(&str) -> bool) -> String {
     let rel = path.trim_start_matches('/');
     let safe = !rel.split('/').any(|seg| seg == ".." || seg.starts_with('.') || seg.contains('\\'));
     if !rel.is_empty() && safe && exists(rel) {
         return rel.to_owned();
     }
-    if public && exists(PUBLIC) {
-        PUBLIC.into()
+    if exists(page) {
+        page.into()
     } else {
         INDEX.into()
     }
@@ -150,9 +156,9 @@ async fn from_dir(req: &HttpRequest, dir: &Path) -> actix_web::Result<HttpRespon
     let ranged = req.headers().contains_key(header::RANGE);
     let accepted: Vec<_> =
         VARIANTS.iter().filter(|(coding, _, _)| !ranged && accepts(req, coding)).map(|v| (v.1, v.2)).collect();
-    let (path, public, dir) = (req.path().to_owned(), wants_public(req), dir.to_owned());
+    let (path, page, dir) = (req.path().to_owned(), page_for(req), dir.to_owned());
     let (plain, chosen) = web::block(move || {
-        let plain = dir.join(relative(&path, public, |rel| dir.join(rel).is_file()));
+        let plain = dir.join(relative(&path, page, |rel| dir.join(rel).is_file()));
         // A copy older than its file is left from an earlier build: not served. A range of
         // a compressed copy would be labelled `identity` by actix-files: ranges get the
         // plain file (`accepted` is empty then).
@@ -177,7 +183,7 @@ async fn from_dir(req: &HttpRequest, dir: &Path) -> actix_web::Result<HttpRespon
 }
 
 fn from_binary(req: &HttpRequest, files: &'static [EmbeddedFile]) -> HttpResponse {
-    let rel = relative(req.path(), wants_public(req), |rel| find(files, rel).is_some());
+    let rel = relative(req.path(), page_for(req), |rel| find(files, rel).is_some());
     let Some(plain) = find(files, &rel) else { return HttpResponse::NotFound().finish() };
     let name = rel.rsplit('/').next().unwrap_or(&rel);
     let mime = actix_files::file_extension_to_mime(name.rsplit_once('.').map(|(_, e)| e).unwrap_or_default());
@@ -213,6 +219,7 @@ mod tests {
     static FILES: &[EmbeddedFile] = &[
         EmbeddedFile { path: "index.html", bytes: b"<html>dashboard</html>", etag: "\"i1\"" },
         EmbeddedFile { path: "public.html", bytes: b"<html>directory</html>", etag: "\"p1\"" },
+        EmbeddedFile { path: "coordination.html", bytes: b"<html>coordination</html>", etag: "\"c1\"" },
         EmbeddedFile { path: "app-0123456789abcdef.js", bytes: b"console.log(1)", etag: "\"j1\"" },
         EmbeddedFile { path: "app-0123456789abcdef.js.br", bytes: b"BR", etag: "\"j2\"" },
         EmbeddedFile { path: "fonts/naskh.woff2", bytes: b"font", etag: "\"f1\"" },
@@ -265,12 +272,12 @@ mod tests {
         assert_eq!(h(&wasm, header::CONTENT_TYPE), Some("application/wasm"));
         assert_eq!(
             Dashboard::Embedded(FILES).index_html().as_deref(),
-            Some("<html>dashboard</html>\n<html>directory</html>")
+            Some("<html>dashboard</html>\n<html>directory</html>\n<html>coordination</html>")
         );
     }
 
     #[actix_web::test]
-    async fn anonymous_visits_to_the_directory_get_the_public_build() {
+    async fn each_address_gets_its_build() {
         let org = "/organizations/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6";
         let page = |res: &HttpResponse| h(res, header::ETAG).map(str::to_owned);
         for route in ["/", org] {
@@ -286,6 +293,12 @@ mod tests {
         }
         for route in ["/login", "/organizations/new", &format!("{org}/edit"), "/networks", "/admin/users", "/x/"] {
             assert_eq!(page(&get(route, "br", None).await).as_deref(), Some("\"i1\""), "{route}");
+        }
+        // The coordination screens are their own build, signed in or not.
+        for route in ["/partnerships", "/partnerships/new", "/partnerships/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6"] {
+            assert_eq!(page(&get(route, "br", None).await).as_deref(), Some("\"c1\""), "{route}");
+            let res = get_with(route, "br", None, Some("tashbeek_shell=full")).await;
+            assert_eq!(page(&res).as_deref(), Some("\"c1\""), "{route}");
         }
         // Hashed files do not vary with the cookie.
         let res = get_with("/app-0123456789abcdef.js", "br", None, Some("tashbeek_shell=full")).await;

@@ -332,6 +332,7 @@ pub mod responses {
         InvalidFields => "Invalid fields, each named in `errors`",
         IfMatchMissing => "If-Match missing: send the ETag you read",
         NetworkNotFound => "No such network",
+        PartnershipNotFound => "No such partnership, or not visible to you",
         MissingFields => "Missing fields, each named in `errors`",
         Stale => "Changed by someone else since the ETag you sent",
         OrgAdminsOnly => "Only this organization's administrators and platform administrators",

@@ -14,6 +14,7 @@ pub mod middleware;
 pub mod network;
 pub mod openapi;
 pub mod organization;
+pub mod partnership;
 pub mod reference;
 pub mod state;
 pub mod user;
@@ -96,6 +97,7 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(organization::restore)
             .service(organization::verify)
             .service(organization::history)
+            .service(partnership::record)
             .service(user::members)
             .service(user::remove_member)
             .service(invitation::create)
@@ -111,6 +113,13 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(network::invite)
             .service(network::answer)
             .service(network::leave)
+            .service(partnership::list)
+            .service(partnership::propose)
+            .service(partnership::get)
+            .service(partnership::amend)
+            .service(partnership::answer)
+            .service(partnership::end)
+            .service(partnership::history)
             .service(reference::list_sectors)
             .service(reference::create_sector)
             .service(reference::rename_sector)

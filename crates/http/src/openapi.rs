@@ -46,6 +46,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
             responses::MissingFields, responses::Stale, responses::OrgAdminsOnly, responses::MalformedJsonOrIfMatch,
             responses::EmailTaken, responses::InvalidLink, responses::AccountNotFound, responses::ReadersOnly,
             responses::NotOrgAdmin, responses::CoordinatorsOnly, responses::MalformedIfMatch,
+            responses::PartnershipNotFound,
         )
     ),
     modifiers(&Security),
@@ -53,6 +54,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         (name = "auth", description = "Sign-in, sessions and sign-up"),
         (name = "organizations", description = "The directory of organizations, verification and membership"),
         (name = "networks", description = "Networks of organizations, and who belongs to them"),
+        (name = "partnerships", description = "Partnerships every party confirms: proposals, answers, amendments, history"),
         (name = "users", description = "Accounts and roles"),
         (name = "reference", description = "Sectors and the area tree"),
         (name = "audit", description = "Who changed what, when"),

@@ -108,3 +108,29 @@ pub fn get(conn: &mut DbConn, id: &tashbeek_domain::AuditEntryId) -> DbResult<Au
         request_id: s.request_id,
     })
 }
+
+/// The changes of one object, oldest first, with what each left (`after`): the
+/// history a record shows its own readers. At most `limit`.
+pub fn changes_of(
+    conn: &mut DbConn,
+    object_type: &str,
+    object_id: &str,
+    limit: i64,
+) -> DbResult<Vec<(chrono::NaiveDateTime, String, Option<serde_json::Value>)>> {
+    let rows: Vec<(chrono::NaiveDateTime, String, Option<String>)> = audit_log::table
+        .filter(audit_log::object_type.eq(object_type))
+        .filter(audit_log::object_id.eq(object_id))
+        .order(audit_log::id.asc())
+        .limit(limit)
+        .select((audit_log::at, audit_log::action, audit_log::after_json))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(at, action, after)| {
+            let after = after
+                .map(|t| serde_json::from_str(&t))
+                .transpose()
+                .map_err(|e| crate::DbError::Corrupt(format!("audit snapshot: {e}")))?;
+            Ok((at, action, after))
+        })
+        .collect()
+}

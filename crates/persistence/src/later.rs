@@ -172,3 +172,24 @@ macro_rules! insert_later {
     }};
 }
 pub(crate) use insert_later;
+
+/// Inserts `rows` (a `Vec` of insertable values) at once, for rows the same write reads
+/// back: one statement per backend's batch (SQLite takes slices of `bulk::CHUNK`).
+macro_rules! insert_now {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        if !rows.is_empty() {
+            match $conn {
+                $crate::DbConn::Sqlite(c) => {
+                    for chunk in rows.chunks($crate::bulk::CHUNK) {
+                        diesel::insert_into($table).values(chunk).execute(c)?;
+                    }
+                }
+                $crate::DbConn::Pg(c) => {
+                    diesel::insert_into($table).values(rows).execute(c)?;
+                }
+            }
+        }
+    }};
+}
+pub(crate) use insert_now;

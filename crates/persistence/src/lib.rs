@@ -14,6 +14,7 @@ pub mod json;
 pub mod later;
 pub mod network;
 pub mod organization;
+pub mod partnership;
 pub mod reference;
 pub mod schema;
 pub mod search;

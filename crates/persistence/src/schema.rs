@@ -217,6 +217,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    partnerships (id) {
+        id -> Text,
+        title_ar -> Nullable<Text>,
+        title_en -> Nullable<Text>,
+        description -> Nullable<Text>,
+        kind -> Text,
+        sector_codes -> Text,
+        area_ids -> Text,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        objectives -> Text,
+        proposed_by -> Nullable<Text>,
+        stage -> Text,
+        public -> Bool,
+        confirmed_at -> Nullable<Timestamp>,
+        first_confirmed_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+        ended_reason -> Nullable<Text>,
+        terms_version -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    partnership_parties (partnership_id, organization_id) {
+        partnership_id -> Text,
+        organization_id -> Text,
+        position -> Integer,
+        role -> Text,
+        contribution -> Nullable<Text>,
+        value_kind -> Nullable<Text>,
+        value_amount -> Nullable<BigInt>,
+        value_currency -> Nullable<Text>,
+        state -> Text,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<Text>,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    partnership_sectors (sector_code, partnership_id) {
+        sector_code -> Text,
+        partnership_id -> Text,
+    }
+}
+
+diesel::table! {
+    partnership_areas (area_id, partnership_id) {
+        area_id -> Text,
+        partnership_id -> Text,
+    }
+}
+
+diesel::joinable!(partnership_parties -> partnerships (partnership_id));
+diesel::joinable!(partnership_parties -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(verification_events -> organizations (organization_id));
@@ -243,4 +303,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     network_members,
     search_words,
     search_index_state,
+    partnerships,
+    partnership_parties,
+    partnership_sectors,
+    partnership_areas,
 );

@@ -7,6 +7,7 @@ pub mod members;
 pub mod network;
 pub mod not_found;
 pub mod organization;
+pub mod partnership;
 
 use leptos::prelude::*;
 

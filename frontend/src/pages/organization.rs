@@ -12,6 +12,7 @@ use crate::endpoints;
 use crate::i18n::use_i18n;
 use crate::pages::directory::StatusBadge;
 use crate::pages::not_found::NotFound;
+use crate::pages::partnership::OrgPartnerships;
 use crate::pages::ErrorBox;
 use crate::reference::use_reference;
 use crate::session::use_session;
@@ -100,6 +101,7 @@ fn Profile(
     let reference = use_reference();
     let flash = expect_context::<Flash>();
     let id = org.id.to_string();
+    let org_id = id.clone();
     let can_edit = {
         let id = id.clone();
         move || session.administers(&id) && session.can_write()
@@ -253,6 +255,7 @@ fn Profile(
                     </Show>
                 </section>
             </div>
+            <OrgPartnerships org=org_id.clone()/>
         </article>
     }
 }

@@ -10,5 +10,6 @@ mod instances;
 mod members;
 mod network;
 mod organizations;
+mod partnerships;
 mod reference;
 mod users;

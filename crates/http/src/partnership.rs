@@ -1,0 +1,325 @@
+//! Partnerships over HTTP; the operations are `tashbeek_app::partnership`.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{get, post, put};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use tashbeek_app::partnership::{self, ListQuery};
+use tashbeek_app::{self as app};
+use tashbeek_domain::page::{self, Page};
+use tashbeek_domain::partnership::{
+    Partnership, PartnershipAmended, PartnershipEnding, PartnershipHistoryEntry, PartnershipInput, PartnershipRecord,
+    PartnershipStatus, PartnershipSummary, PartyAnswer,
+};
+use tashbeek_domain::validation::Violation;
+use tashbeek_domain::{OrganizationId, PartnershipId, ValidationErrors};
+use utoipa::IntoParams;
+
+use crate::auth::{Auth, MaybeAuth};
+use crate::error::responses::*;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::etag;
+use crate::extract::{csv_list, JsonBody, QueryParams};
+use crate::state::AppState;
+
+fn versioned(status: StatusCode, p: &Partnership) -> HttpResponse {
+    HttpResponse::build(status).insert_header((header::ETAG, etag::of(p.version))).json(p)
+}
+
+/// Partnership filters. List values are comma-separated (at most 50 distinct values) and
+/// any of them matches.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Only those this organization is a party to.
+    pub organization: Option<OrganizationId>,
+    /// Area ids; each includes everything below it. An unknown id is a 400 naming `area`.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    pub area: Option<String>,
+    /// Sector codes; an unknown code is a 400 naming `sector`.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    pub sector: Option<String>,
+    /// Statuses, e.g. `confirmed,active`.
+    #[param(value_type = Option<Vec<PartnershipStatus>>, style = Form, explode = false, max_items = 50)]
+    pub status: Option<String>,
+    /// Only those awaiting an answer from an organization you administer (your inbox);
+    /// needs a session.
+    pub awaiting: Option<bool>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(min_length = 1, max_length = 1024, pattern = r"^[A-Za-z0-9_-]+$")]
+    pub cursor: Option<String>,
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "list_partnerships",
+    params(ListParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Partnerships you may see, newest first: anonymous visitors see those every party confirmed between verified organizations; an organization's members also see its own; administrators and observers see all", body = Page<PartnershipSummary>),
+        (status = 400, description = "A parameter is invalid (unknown value, bad cursor, limit out of range)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "An invalid token, or `awaiting` without a session", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/partnerships")]
+pub async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    QueryParams(p): QueryParams<ListParams>,
+) -> ApiResult<HttpResponse> {
+    let mut e = ValidationErrors::default();
+    let (limit, after) = page::parse(p.limit, p.cursor.as_deref(), &mut e);
+    let areas = csv_list("area", &p.area, &mut e);
+    let sectors = csv_list("sector", &p.sector, &mut e);
+    let mut statuses = Vec::new();
+    for s in csv_list("status", &p.status, &mut e) {
+        match PartnershipStatus::parse(&s) {
+            Some(s) => statuses.push(s),
+            None => {
+                e.add("status", Violation::UnknownValue);
+                break;
+            }
+        }
+    }
+    if !e.is_empty() {
+        return Err(ApiError::bad_parameter(e));
+    }
+    let query = ListQuery {
+        organization: p.organization,
+        areas,
+        sectors,
+        statuses,
+        awaiting_me: p.awaiting.unwrap_or(false),
+        limit,
+        after,
+    };
+    let env = state.env(viewer, &req);
+    let page = state.db(move |conn| Ok(app::read(conn, env, |ctx| partnership::list(ctx, &query))?)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "propose_partnership",
+    security(("bearer" = [])),
+    request_body(content = PartnershipInput, examples(
+        ("ar" = (summary = "إحالة صحية بين ثلاث جهات", value = json!({
+            "title_ar": "برنامج الإحالة الصحية في شندي", "kind": "service_referral",
+            "sectors": ["health"], "areas": ["SD-RN-SHN"], "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+            "objectives": ["إحالة الحالات المزمنة إلى المركز الصحي"],
+            "parties": [
+                {"organization_id": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a01", "role": "lead", "contribution": "تنسيق الإحالات"},
+                {"organization_id": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a02", "role": "implementing", "contribution": "الكشف الطبي"},
+                {"organization_id": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a03", "role": "funding", "value": {"kind": "money", "amount": 500000, "currency": "SDG"}}
+            ],
+            "proposed_by": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a01"}))),
+        ("en" = (summary = "Co-hosted training", value = json!({
+            "title_en": "Volunteer first-aid training", "kind": "co_hosted_event",
+            "parties": [
+                {"organization_id": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a01", "role": "hosting"},
+                {"organization_id": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a02", "role": "implementing"}
+            ],
+            "proposed_by": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a01"})))
+    )),
+    responses(
+        (status = 201, description = "Proposed: the proposing party has confirmed, the others are awaited", body = Partnership, headers(("ETag" = String))),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, description = "Not an administrator of the organization in `proposed_by` (observers never propose)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
+        (status = 422, description = "Invalid fields: titles, two to twenty distinct parties that exist and are not archived, known sectors and areas, dates in order, `proposed_by` one of the parties and required unless a platform administrator proposes", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/partnerships")]
+pub async fn propose(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    body: JsonBody<PartnershipInput>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0.validate()?;
+    let env = state.env(Some(actor), &req);
+    let p = state.db(move |conn| Ok(app::write(conn, env, |ctx| partnership::propose(ctx, &input))?)).await?;
+    Ok(versioned(StatusCode::CREATED, &p))
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "get_partnership",
+    params(("id" = String, Path, description = "Partnership id (UUID)")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The partnership with each party's answer", body = Partnership, headers(("ETag" = String))),
+        (status = 401, response = InvalidToken),
+        (status = 404, response = PartnershipNotFound),
+    )
+)]
+#[get("/partnerships/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    id: web::Path<PartnershipId>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let env = state.env(viewer, &req);
+    let p = state.db(move |conn| Ok(app::read(conn, env, |ctx| partnership::get(ctx, &id))?)).await?;
+    Ok(versioned(StatusCode::OK, &p))
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "amend_partnership",
+    params(("id" = String, Path, description = "Partnership id (UUID)"), crate::etag::IfMatch),
+    security(("bearer" = [])),
+    request_body = PartnershipInput,
+    responses(
+        (status = 200, description = "Amended; `reconfirmation` names the parties awaited again (all of them when shared terms or the parties changed, else those whose own role or contribution changed)", body = PartnershipAmended, headers(("ETag" = String))),
+        (status = 400, response = MalformedJsonOrIfMatch),
+        (status = 401, response = NotSignedIn),
+        (status = 403, description = "Only administrators of a party and platform administrators", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = PartnershipNotFound),
+        (status = 409, description = "The partnership has ended", body = Problem, content_type = "application/problem+json"),
+        (status = 412, response = Stale),
+        (status = 415, response = NotJson),
+        (status = 422, response = InvalidFields),
+        (status = 428, response = IfMatchMissing),
+    )
+)]
+#[put("/partnerships/{id}")]
+pub async fn amend(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<PartnershipId>,
+    body: JsonBody<PartnershipInput>,
+) -> ApiResult<HttpResponse> {
+    let expect = etag::expectation(&req)?;
+    let input = body.0.validate()?;
+    let id = id.into_inner();
+    let env = state.env(Some(actor), &req);
+    let a =
+        state.db(move |conn| Ok(app::write(conn, env, |ctx| partnership::amend(ctx, &id, &input, &expect))?)).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(a.partnership.version))).json(a))
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "answer_partnership",
+    params(
+        ("id" = String, Path, description = "Partnership id (UUID)"),
+        ("organization_id" = String, Path, description = "The party answering (UUID)"),
+    ),
+    security(("bearer" = [])),
+    request_body(content = PartyAnswer, examples(
+        ("confirm" = (summary = "نؤكد مشاركتنا", value = json!({"answer": "confirmed", "comment": "نؤكد مشاركتنا بالكوادر الطبية", "terms_version": 1}))),
+        ("decline" = (summary = "Decline", value = json!({"answer": "declined", "comment": "We never agreed to fund this.", "terms_version": 1})))
+    )),
+    responses(
+        (status = 200, description = "Answered; the status follows from every party's answer", body = Partnership, headers(("ETag" = String))),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, description = "Only the organization's own administrators answer for it (not even a platform administrator)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such partnership (or not visible to you), or the organization is not a party", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The terms changed since `terms_version` (`terms_changed`), the same answer is already recorded, or the partnership has ended", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[put("/partnerships/{id}/parties/{organization_id}")]
+pub async fn answer(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    path: web::Path<(PartnershipId, OrganizationId)>,
+    body: JsonBody<PartyAnswer>,
+) -> ApiResult<HttpResponse> {
+    let (id, org) = path.into_inner();
+    let a = body.0.validate()?;
+    let env = state.env(Some(actor), &req);
+    let p = state.db(move |conn| Ok(app::write(conn, env, |ctx| partnership::answer(ctx, &id, &org, &a))?)).await?;
+    Ok(versioned(StatusCode::OK, &p))
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "end_partnership",
+    params(("id" = String, Path, description = "Partnership id (UUID)"), crate::etag::IfMatch),
+    security(("bearer" = [])),
+    request_body(content = PartnershipEnding, examples(
+        ("ar" = (summary = "انتهى التمويل", value = json!({"reason": "توقف التمويل قبل موعده"})))
+    )),
+    responses(
+        (status = 200, description = "Ended (a proposal is withdrawn the same way)", body = Partnership, headers(("ETag" = String))),
+        (status = 400, response = MalformedJsonOrIfMatch),
+        (status = 401, response = NotSignedIn),
+        (status = 403, description = "Only administrators of a party and platform administrators", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = PartnershipNotFound),
+        (status = 409, description = "Already ended", body = Problem, content_type = "application/problem+json"),
+        (status = 412, response = Stale),
+        (status = 415, response = NotJson),
+        (status = 422, response = InvalidFields),
+        (status = 428, response = IfMatchMissing),
+    )
+)]
+#[post("/partnerships/{id}/end")]
+pub async fn end(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<PartnershipId>,
+    body: JsonBody<PartnershipEnding>,
+) -> ApiResult<HttpResponse> {
+    let expect = etag::expectation(&req)?;
+    let ending = body.0.validate()?;
+    let id = id.into_inner();
+    let env = state.env(Some(actor), &req);
+    let p =
+        state.db(move |conn| Ok(app::write(conn, env, |ctx| partnership::end(ctx, &id, &ending, &expect))?)).await?;
+    Ok(versioned(StatusCode::OK, &p))
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "partnership_history",
+    params(("id" = String, Path, description = "Partnership id (UUID)")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Proposal, answers, amendments (with the parties awaited again) and ending, oldest first", body = Vec<PartnershipHistoryEntry>),
+        (status = 401, response = InvalidToken),
+        (status = 404, response = PartnershipNotFound),
+    )
+)]
+#[get("/partnerships/{id}/history")]
+pub async fn history(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    id: web::Path<PartnershipId>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let env = state.env(viewer, &req);
+    let h = state.db(move |conn| Ok(app::read(conn, env, |ctx| partnership::history(ctx, &id))?)).await?;
+    Ok(HttpResponse::Ok().json(h))
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "organization_partnership_record",
+    params(("id" = String, Path, description = "Organization id (UUID)")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Its confirmed partnerships, and how many of those it proposed every party confirmed", body = PartnershipRecord),
+        (status = 401, response = InvalidToken),
+        (status = 404, response = OrganizationNotFound),
+    )
+)]
+#[get("/organizations/{id}/partnership-record")]
+pub async fn record(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    id: web::Path<OrganizationId>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let env = state.env(viewer, &req);
+    let r = state.db(move |conn| Ok(app::read(conn, env, |ctx| partnership::record(ctx, &id))?)).await?;
+    Ok(HttpResponse::Ok().json(r))
+}

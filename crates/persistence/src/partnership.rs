@@ -1,0 +1,526 @@
+//! Partnerships, their parties, and the sector and area links lists filter by.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use tashbeek_domain::organization::VerificationStatus;
+use tashbeek_domain::partnership::{
+    ContributionKind, ContributionValue, Partnership, PartnershipInput, PartnershipKind, PartnershipRecord,
+    PartnershipStatus, PartnershipSummary, Party, PartyRole, PartyState, PartySummary,
+};
+use tashbeek_domain::{OrganizationId, PartnershipId, UserId};
+
+use crate::error::{DbError, DbResult};
+use crate::json::Json;
+use crate::later::insert_now;
+use crate::schema::{organizations, partnership_areas, partnership_parties, partnership_sectors, partnerships};
+use crate::{from_db_time, new_id, DbConn};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = partnerships, treat_none_as_null = true)]
+pub struct PartnershipRow {
+    pub id: PartnershipId,
+    pub title_ar: Option<String>,
+    pub title_en: Option<String>,
+    pub description: Option<String>,
+    pub kind: PartnershipKind,
+    pub sector_codes: Json<Vec<String>>,
+    pub area_ids: Json<Vec<String>>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub objectives: Json<Vec<String>>,
+    pub proposed_by: Option<OrganizationId>,
+    pub stage: PartnershipStatus,
+    pub public: bool,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub first_confirmed_at: Option<NaiveDateTime>,
+    pub ended_at: Option<NaiveDateTime>,
+    pub ended_reason: Option<String>,
+    pub terms_version: i64,
+    pub created_by: Option<UserId>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+fn json<T: serde::Serialize>(v: T) -> DbResult<Json<T>> {
+    Json::new(v).map_err(|e| DbError::Corrupt(format!("partnership document: {e}")))
+}
+
+impl PartnershipRow {
+    /// A new proposal with `input`'s terms (validated, references checked).
+    pub fn new(input: &PartnershipInput, created_by: Option<&UserId>, now: NaiveDateTime) -> DbResult<Self> {
+        let mut row = PartnershipRow {
+            id: new_id(),
+            title_ar: None,
+            title_en: None,
+            description: None,
+            kind: input.kind,
+            sector_codes: Json::default(),
+            area_ids: Json::default(),
+            starts_on: None,
+            ends_on: None,
+            objectives: Json::default(),
+            proposed_by: input.proposed_by.clone(),
+            stage: PartnershipStatus::Proposed,
+            public: false,
+            confirmed_at: None,
+            first_confirmed_at: None,
+            ended_at: None,
+            ended_reason: None,
+            terms_version: 1,
+            created_by: created_by.cloned(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        row.apply(input)?;
+        Ok(row)
+    }
+
+    /// Takes the shared terms of `input` (the parties are rows of their own).
+    pub fn apply(&mut self, i: &PartnershipInput) -> DbResult<()> {
+        self.title_ar = i.title_ar.clone();
+        self.title_en = i.title_en.clone();
+        self.description = i.description.clone();
+        self.kind = i.kind;
+        self.sector_codes = json(i.sectors.clone())?;
+        self.area_ids = json(i.areas.clone())?;
+        self.starts_on = i.starts_on;
+        self.ends_on = i.ends_on;
+        self.objectives = json(i.objectives.clone())?;
+        Ok(())
+    }
+
+    /// Sets the stage from the parties' states (and an ending), keeping the confirmation
+    /// times: `confirmed_at` while every party confirms the current terms.
+    pub fn derive_stage(&mut self, states: impl IntoIterator<Item = PartyState>, now: NaiveDateTime) {
+        let stage = tashbeek_domain::partnership::stage_of(states, self.ended_at.is_some());
+        match stage {
+            PartnershipStatus::Confirmed => {
+                if self.stage != PartnershipStatus::Confirmed || self.confirmed_at.is_none() {
+                    self.confirmed_at = Some(now);
+                }
+                self.first_confirmed_at.get_or_insert(now);
+            }
+            PartnershipStatus::Ended => {}
+            _ => self.confirmed_at = None,
+        }
+        self.stage = stage;
+    }
+
+    pub fn into_domain(self, parties: Vec<Party>, today: NaiveDate) -> Partnership {
+        let confirmed_count = parties.iter().filter(|p| p.state == PartyState::Confirmed).count() as i64;
+        Partnership {
+            status: tashbeek_domain::partnership::status_on(self.stage, self.starts_on, self.ends_on, today),
+            id: self.id,
+            title_ar: self.title_ar,
+            title_en: self.title_en,
+            description: self.description,
+            kind: self.kind,
+            sectors: self.sector_codes.into_inner(),
+            areas: self.area_ids.into_inner(),
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            objectives: self.objectives.into_inner(),
+            parties,
+            proposed_by: self.proposed_by,
+            confirmed_count,
+            confirmed_at: self.confirmed_at.map(from_db_time),
+            ended_at: self.ended_at.map(from_db_time),
+            ended_reason: self.ended_reason,
+            terms_version: self.terms_version,
+            public: self.public,
+            created_at: from_db_time(self.created_at),
+            updated_at: from_db_time(self.updated_at),
+            version: self.version,
+        }
+    }
+}
+
+/// A list item's columns: no description, objectives or reasons.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = partnerships)]
+pub struct SummaryRow {
+    pub id: PartnershipId,
+    pub title_ar: Option<String>,
+    pub title_en: Option<String>,
+    pub kind: PartnershipKind,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub stage: PartnershipStatus,
+    pub confirmed_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+impl SummaryRow {
+    pub fn into_summary(self, parties: Vec<PartySummary>, today: NaiveDate) -> PartnershipSummary {
+        PartnershipSummary {
+            status: tashbeek_domain::partnership::status_on(self.stage, self.starts_on, self.ends_on, today),
+            confirmed_count: parties.iter().filter(|p| p.state == PartyState::Confirmed).count() as i64,
+            id: self.id,
+            title_ar: self.title_ar,
+            title_en: self.title_en,
+            kind: self.kind,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            parties,
+            confirmed_at: self.confirmed_at.map(from_db_time),
+            updated_at: from_db_time(self.updated_at),
+            version: self.version,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = partnership_parties)]
+pub struct PartyRow {
+    pub partnership_id: PartnershipId,
+    pub organization_id: OrganizationId,
+    pub position: i32,
+    pub role: PartyRole,
+    pub contribution: Option<String>,
+    pub value_kind: Option<ContributionKind>,
+    pub value_amount: Option<i64>,
+    pub value_currency: Option<String>,
+    pub state: PartyState,
+    pub answered_at: Option<NaiveDateTime>,
+    pub answered_by: Option<UserId>,
+    pub comment: Option<String>,
+}
+
+impl PartyRow {
+    pub fn value(&self) -> Option<ContributionValue> {
+        match (self.value_kind, self.value_amount, &self.value_currency) {
+            (Some(kind), Some(amount), Some(currency)) => {
+                Some(ContributionValue { kind, amount, currency: currency.clone() })
+            }
+            _ => None,
+        }
+    }
+
+    fn into_party(self, names: (Option<String>, Option<String>)) -> Party {
+        Party {
+            value: self.value(),
+            organization_id: self.organization_id,
+            name_ar: names.0,
+            name_en: names.1,
+            role: self.role,
+            contribution: self.contribution,
+            state: self.state,
+            answered_at: self.answered_at.map(from_db_time),
+            comment: self.comment,
+        }
+    }
+}
+
+/// Every area of `paths` (materialized, `/SD/SD-RN/`) and every area above them, once.
+fn area_closure(paths: &[String]) -> Vec<String> {
+    let mut out: Vec<String> =
+        paths.iter().flat_map(|p| p.split('/').filter(|s| !s.is_empty())).map(str::to_owned).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn write_links(conn: &mut DbConn, row: &PartnershipRow, area_paths: &[String]) -> DbResult<()> {
+    let id = row.id.as_str();
+    let sectors: Vec<_> = row
+        .sector_codes
+        .get()
+        .iter()
+        .map(|c| (partnership_sectors::sector_code.eq(c.as_str()), partnership_sectors::partnership_id.eq(id)))
+        .collect();
+    insert_now!(conn, partnership_sectors::table, sectors);
+    let closure = area_closure(area_paths);
+    let areas: Vec<_> = closure
+        .iter()
+        .map(|a| (partnership_areas::area_id.eq(a.as_str()), partnership_areas::partnership_id.eq(id)))
+        .collect();
+    insert_now!(conn, partnership_areas::table, areas);
+    Ok(())
+}
+
+pub fn insert(conn: &mut DbConn, row: &PartnershipRow, parties: &[PartyRow], area_paths: &[String]) -> DbResult<()> {
+    diesel::insert_into(partnerships::table).values(row).execute(conn)?;
+    insert_now!(conn, partnership_parties::table, parties.to_vec());
+    write_links(conn, row, area_paths)
+}
+
+/// Replaces the terms (row, parties, links) if the stored version is still `expected`.
+pub fn replace_terms(
+    conn: &mut DbConn,
+    row: &PartnershipRow,
+    expected: i64,
+    parties: &[PartyRow],
+    area_paths: &[String],
+) -> DbResult<bool> {
+    if !update(conn, row, expected)? {
+        return Ok(false);
+    }
+    let id = row.id.as_str();
+    diesel::delete(partnership_parties::table.filter(partnership_parties::partnership_id.eq(id))).execute(conn)?;
+    diesel::delete(partnership_sectors::table.filter(partnership_sectors::partnership_id.eq(id))).execute(conn)?;
+    diesel::delete(partnership_areas::table.filter(partnership_areas::partnership_id.eq(id))).execute(conn)?;
+    insert_now!(conn, partnership_parties::table, parties.to_vec());
+    write_links(conn, row, area_paths)?;
+    Ok(true)
+}
+
+/// Stores the row if its stored version is still `expected`; false when someone changed it first.
+pub fn update(conn: &mut DbConn, row: &PartnershipRow, expected: i64) -> DbResult<bool> {
+    let n = diesel::update(
+        partnerships::table.filter(partnerships::id.eq(&row.id)).filter(partnerships::version.eq(expected)),
+    )
+    .set(row)
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn get(conn: &mut DbConn, id: &str) -> DbResult<PartnershipRow> {
+    Ok(partnerships::table.find(id).select(PartnershipRow::as_select()).first(conn)?)
+}
+
+/// Loads a partnership to change it, locking its row on PostgreSQL: answers from two
+/// parties at the same moment are applied one after the other, and both count.
+pub fn get_for_update(conn: &mut DbConn, id: &str) -> DbResult<PartnershipRow> {
+    match conn {
+        DbConn::Pg(c) => Ok(partnerships::table.find(id).select(PartnershipRow::as_select()).for_update().first(c)?),
+        DbConn::Sqlite(_) => get(conn, id),
+    }
+}
+
+/// The party rows of one partnership, in their stated order.
+pub fn party_rows(conn: &mut DbConn, id: &str) -> DbResult<Vec<PartyRow>> {
+    Ok(partnership_parties::table
+        .filter(partnership_parties::partnership_id.eq(id))
+        .order(partnership_parties::position)
+        .select(PartyRow::as_select())
+        .load(conn)?)
+}
+
+/// The parties of one partnership with their organizations' names.
+pub fn parties(conn: &mut DbConn, id: &str) -> DbResult<Vec<Party>> {
+    let rows: Vec<(PartyRow, Option<String>, Option<String>)> = partnership_parties::table
+        .inner_join(organizations::table)
+        .filter(partnership_parties::partnership_id.eq(id))
+        .order(partnership_parties::position)
+        .select((PartyRow::as_select(), organizations::name_ar, organizations::name_en))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(p, ar, en)| p.into_party((ar, en))).collect())
+}
+
+/// The parties of each partnership in `ids`, for list items.
+pub fn party_summaries(
+    conn: &mut DbConn,
+    ids: &[PartnershipId],
+) -> DbResult<HashMap<PartnershipId, Vec<PartySummary>>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    type Row = (PartnershipId, OrganizationId, Option<String>, Option<String>, PartyRole, PartyState);
+    let rows: Vec<Row> = partnership_parties::table
+        .inner_join(organizations::table)
+        .filter(partnership_parties::partnership_id.eq_any(ids))
+        .order((partnership_parties::partnership_id, partnership_parties::position))
+        .select((
+            partnership_parties::partnership_id,
+            partnership_parties::organization_id,
+            organizations::name_ar,
+            organizations::name_en,
+            partnership_parties::role,
+            partnership_parties::state,
+        ))
+        .load(conn)?;
+    let mut out: HashMap<PartnershipId, Vec<PartySummary>> = HashMap::new();
+    for (pid, organization_id, name_ar, name_en, role, state) in rows {
+        out.entry(pid).or_default().push(PartySummary { organization_id, name_ar, name_en, role, state });
+    }
+    Ok(out)
+}
+
+/// Records one party's answer.
+pub fn set_answer(
+    conn: &mut DbConn,
+    id: &str,
+    org: &str,
+    state: PartyState,
+    by: &str,
+    comment: Option<&str>,
+    at: NaiveDateTime,
+) -> DbResult<()> {
+    diesel::update(partnership_parties::table.find((id, org)))
+        .set((
+            partnership_parties::state.eq(state),
+            partnership_parties::answered_at.eq(at),
+            partnership_parties::answered_by.eq(by),
+            partnership_parties::comment.eq(comment),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether every party of `id` is a verified organization in the directory (not archived).
+pub fn parties_public(conn: &mut DbConn, id: &str) -> DbResult<bool> {
+    let hidden: i64 = partnership_parties::table
+        .inner_join(organizations::table)
+        .filter(partnership_parties::partnership_id.eq(id))
+        .filter(
+            organizations::verification_status
+                .ne(VerificationStatus::Verified.as_str())
+                .or(organizations::archived_at.is_not_null()),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok(hidden == 0)
+}
+
+/// Recomputes `public` for the partnerships of organization `org` (its verification or
+/// archive changed); returns how many changed.
+pub fn refresh_public_of(conn: &mut DbConn, org: &str) -> DbResult<usize> {
+    let ids: Vec<(PartnershipId, bool, Option<NaiveDateTime>)> = partnership_parties::table
+        .inner_join(partnerships::table)
+        .filter(partnership_parties::organization_id.eq(org))
+        .select((partnerships::id, partnerships::public, partnerships::confirmed_at))
+        .load(conn)?;
+    let mut changed = 0;
+    for (id, public, confirmed_at) in ids {
+        let now = confirmed_at.is_some() && parties_public(conn, &id)?;
+        if now != public {
+            diesel::update(partnerships::table.find(id.as_str())).set(partnerships::public.eq(now)).execute(conn)?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// Who may see which partnerships in a list.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Platform administrators and observers.
+    All,
+    /// The public ones, and those of these organizations (the caller's own).
+    PublicAnd(Vec<String>),
+}
+
+/// A partnership list request, checked for shape.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub organization: Option<OrganizationId>,
+    /// Area ids: a partnership in any area below one of them matches.
+    pub areas: Vec<String>,
+    pub sectors: Vec<String>,
+    pub statuses: Vec<PartnershipStatus>,
+    /// Only those where one of these organizations' answer is awaited.
+    pub awaiting: Option<Vec<String>>,
+    pub scope: Scope,
+    pub today: NaiveDate,
+}
+
+type Db = <DbConn as diesel::Connection>::Backend;
+type Predicate = Box<dyn BoxableExpression<partnerships::table, Db, SqlType = diesel::sql_types::Bool>>;
+
+fn status_predicate(s: PartnershipStatus, today: NaiveDate) -> Predicate {
+    use partnerships as p;
+    let confirmed = p::stage.eq(PartnershipStatus::Confirmed.as_str());
+    match s {
+        PartnershipStatus::Confirmed => {
+            Box::new(confirmed.and(p::starts_on.is_not_null()).and(p::starts_on.assume_not_null().gt(today)))
+        }
+        PartnershipStatus::Active => Box::new(
+            confirmed
+                .and(p::starts_on.is_null().or(p::starts_on.assume_not_null().le(today)))
+                .and(p::ends_on.is_null().or(p::ends_on.assume_not_null().ge(today))),
+        ),
+        PartnershipStatus::Completed => {
+            Box::new(confirmed.and(p::ends_on.is_not_null()).and(p::ends_on.assume_not_null().lt(today)))
+        }
+        other => Box::new(p::stage.eq(other.as_str())),
+    }
+}
+
+/// Partnerships matching `f`, newest first (ids are time-ordered), after id `after`.
+pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> DbResult<Vec<SummaryRow>> {
+    use partnerships as p;
+    let mut q = p::table.into_boxed();
+    if let Some(a) = after {
+        q = q.filter(p::id.lt(a.to_owned()));
+    }
+    if let Some(org) = &f.organization {
+        q = q.filter(
+            p::id.eq_any(
+                partnership_parties::table
+                    .filter(partnership_parties::organization_id.eq(org.as_str().to_owned()))
+                    .select(partnership_parties::partnership_id),
+            ),
+        );
+    }
+    if let Some(orgs) = &f.awaiting {
+        q = q.filter(
+            p::id.eq_any(
+                partnership_parties::table
+                    .filter(partnership_parties::organization_id.eq_any(orgs.clone()))
+                    .filter(partnership_parties::state.eq(PartyState::Awaiting.as_str()))
+                    .select(partnership_parties::partnership_id),
+            ),
+        );
+        q = q.filter(p::stage.eq_any([PartnershipStatus::Proposed.as_str(), PartnershipStatus::Declined.as_str()]));
+    }
+    if !f.areas.is_empty() {
+        q = q.filter(
+            p::id.eq_any(
+                partnership_areas::table
+                    .filter(partnership_areas::area_id.eq_any(f.areas.clone()))
+                    .select(partnership_areas::partnership_id),
+            ),
+        );
+    }
+    if !f.sectors.is_empty() {
+        q = q.filter(
+            p::id.eq_any(
+                partnership_sectors::table
+                    .filter(partnership_sectors::sector_code.eq_any(f.sectors.clone()))
+                    .select(partnership_sectors::partnership_id),
+            ),
+        );
+    }
+    if let Some((first, rest)) = f.statuses.split_first() {
+        let mut pred = status_predicate(*first, f.today);
+        for s in rest {
+            pred = Box::new(pred.or(status_predicate(*s, f.today)));
+        }
+        q = q.filter(pred);
+    }
+    if let Scope::PublicAnd(own) = &f.scope {
+        let mine = p::id.eq_any(
+            partnership_parties::table
+                .filter(partnership_parties::organization_id.eq_any(own.clone()))
+                .select(partnership_parties::partnership_id),
+        );
+        q = if own.is_empty() { q.filter(p::public.eq(true)) } else { q.filter(p::public.eq(true).or(mine)) };
+    }
+    Ok(q.order(p::id.desc()).limit(limit).select(SummaryRow::as_select()).load(conn)?)
+}
+
+/// An organization's record: partnerships confirmed with it, proposals and how many of
+/// those every party confirmed.
+pub fn record_of(conn: &mut DbConn, org: &str) -> DbResult<PartnershipRecord> {
+    use partnerships as p;
+    let confirmed: i64 = p::table
+        .filter(
+            p::id.eq_any(
+                partnership_parties::table
+                    .filter(partnership_parties::organization_id.eq(org))
+                    .select(partnership_parties::partnership_id),
+            ),
+        )
+        .filter(p::confirmed_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    let proposed: i64 = p::table.filter(p::proposed_by.eq(org)).count().get_result(conn)?;
+    let proposed_confirmed: i64 =
+        p::table.filter(p::proposed_by.eq(org)).filter(p::first_confirmed_at.is_not_null()).count().get_result(conn)?;
+    Ok(PartnershipRecord { confirmed, proposed, proposed_confirmed })
+}

@@ -1,0 +1,131 @@
+// Partnerships in the dashboard: one organization's administrator proposes a
+// partnership with two others, the second confirms from its inbox, the third too, and
+// the anonymous public page then shows it confirmed by 3 of 3.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { start, shot, signIn, bin } from "./harness.mjs";
+
+const COORDINATOR = { email: "chair@shendi.example", password: "a long passphrase 2026" };
+const ADMINS = [
+  { email: "amal@x.example", password: "النيل يجري شمالا 2026", org: "جمعية الأمل الخيرية" },
+  { email: "nafeer@x.example", password: "النيل يجري شمالا 2027", org: "منظمة نفير للتنمية" },
+  { email: "clinic@x.example", password: "النيل يجري شمالا 2028", org: "المركز الصحي بشندي" },
+];
+const THREE_OF_THREE = /(3|٣) من (3|٣)/;
+let app;
+
+before(async () => {
+  app = await start();
+  execFileSync(bin, ["admin", "create", "--email", COORDINATOR.email, "--name", "رئيس المكتب", "--password-stdin"], {
+    env: app.env, input: COORDINATOR.password + "\n",
+  });
+  const chair = (await app.api("POST", "/api/v1/auth/login", null, COORDINATOR)).body.access_token;
+  for (const a of ADMINS) {
+    const r = await app.api("POST", "/api/v1/auth/signup", null, {
+      email: a.email, display_name: "مدير", password: a.password,
+      organization: { kind: "ngo", name_ar: a.org, areas: ["SD-RN-SHN"] },
+    });
+    assert.equal(r.status, 201);
+    const id = r.body.organization.id;
+    const org = await app.api("GET", `/api/v1/organizations/${id}`, chair);
+    const v = await app.api("POST", `/api/v1/organizations/${id}/verification`, chair, { status: "verified" },
+      { "if-match": org.headers.get("etag") });
+    assert.equal(v.status, 200);
+  }
+});
+
+after(async () => {
+  await app?.close();
+});
+
+/** Opens the inbox of what awaits my organizations' answer and confirms the one partnership there. */
+async function confirmFromInbox(page, expected) {
+  await page.click("#nav-partnerships");
+  await page.click("#tab-inbox");
+  await page.locator("#partnerships .partnership-card").first().waitFor();
+  await shot(page, "partnerships-inbox");
+  await page.click("#partnerships .partnership-card a");
+  await page.locator("#partnership-page .answer-confirm").waitFor();
+  await page.click("#partnership-page .answer-confirm");
+  await page.waitForFunction((re) => new RegExp(re).test(document.querySelector("#confirmed-by")?.textContent ?? ""), expected.source);
+}
+
+test("a partnership proposed by one organization is confirmed by the other two and then shown to the public", async () => {
+  const amal = await app.newPage();
+  await signIn(amal, app.base, ADMINS[0].email, ADMINS[0].password);
+  await amal.click("#nav-partnerships");
+  await amal.locator("#partnerships-empty").waitFor();
+  await amal.click("#propose-link");
+  // The proposer's own organization is the first party; a proposal needs a title and two parties.
+  await amal.locator("#p-parties li").first().waitFor();
+  await amal.click("#p-submit");
+  await amal.locator("#err-p-title_ar").waitFor();
+  await amal.fill("#p-title_ar", "برنامج الإحالة الصحية في شندي");
+  await amal.selectOption("#p-kind", "service_referral");
+  for (const q of ["نفير", "المركز الصحي"]) {
+    await amal.fill("#party-q", q);
+    await amal.click("#party-search");
+    await amal.locator("#party-results li button").first().click();
+  }
+  await amal.waitForFunction(() => document.querySelectorAll("#p-parties > li").length === 3);
+  await amal.fill("#p-contribution-1", "متطوعون لمتابعة الحالات");
+  await shot(amal, "partnership-form");
+  await amal.click("#p-submit");
+  await amal.locator("#partnership-page").waitFor();
+  assert.match(await amal.locator("#confirmed-by").textContent(), /(1|١) من (3|٣)/);
+  const path = new URL(amal.url()).pathname;
+  assert.match(path, /^\/partnerships\/[0-9a-f-]{36}$/);
+
+  // Not public while any party has not confirmed.
+  const visitor = await app.newPage();
+  await visitor.goto(app.base + path);
+  await visitor.locator("#not-found").waitFor();
+  assert.equal(await visitor.locator("#partnership-page").count(), 0);
+
+  const nafeer = await app.newPage();
+  await signIn(nafeer, app.base, ADMINS[1].email, ADMINS[1].password);
+  await confirmFromInbox(nafeer, /(2|٢) من (3|٣)/);
+  await shot(nafeer, "partnership");
+
+  const clinic = await app.newPage();
+  await signIn(clinic, app.base, ADMINS[2].email, ADMINS[2].password);
+  await confirmFromInbox(clinic, THREE_OF_THREE);
+  await clinic.click("#nav-partnerships");
+  await clinic.click("#tab-inbox");
+  await clinic.locator("#partnerships-empty").waitFor();
+
+  // Now the public sees it, confirmed by every party, with the date of each confirmation.
+  await visitor.goto(app.base + path);
+  await visitor.locator("#partnership-page").waitFor();
+  assert.match(await visitor.locator("#confirmed-by").textContent(), THREE_OF_THREE);
+  assert.equal(await visitor.locator("#parties .party-confirmed").count(), 3);
+  assert.equal(await visitor.locator("#partnership-page .answer-confirm").count(), 0, "no answering for anyone");
+  await visitor.locator("#partnership-history li").nth(2).waitFor();
+  await shot(visitor, "partnership-public");
+  await visitor.click("#lang-switch");
+  await visitor.waitForFunction(() => document.documentElement.dir === "ltr");
+  await visitor.getByText("Confirmed by 3 of 3 parties").waitFor();
+  await shot(visitor, "partnership-public", { lang: "en" });
+  await visitor.goto(app.base + "/partnerships");
+  await visitor.locator("#partnerships .partnership-card").first().waitFor();
+  await shot(visitor, "partnerships", { lang: "en" });
+  // The proposing organization's profile lists it with its record.
+  await amal.goto(app.base + "/");
+  await amal.getByText(ADMINS[0].org).first().click();
+  await amal.locator("#org-partnerships li a").waitFor();
+  assert.match(await amal.locator("#partnership-record").textContent(), /(1|١) من (1|١)/);
+  await shot(amal, "org-partnerships");
+  // All its partnerships: the coordination screens, filtered by the organization.
+  await amal.click("#org-partnerships-all");
+  await amal.locator("#org-filter").waitFor();
+  assert.equal(await amal.locator("#partnerships .partnership-card").count(), 1);
+  await amal.click("#lang-switch");
+  await amal.goto(app.base + path);
+  await amal.locator("#amend-link").waitFor();
+  await shot(amal, "partnership", { lang: "en" });
+  await amal.click("#amend-link");
+  await amal.locator("#p-parties li").nth(2).waitFor();
+  await shot(amal, "partnership-form", { lang: "en" });
+  assert.deepEqual(app.errors.filter((e) => /Content Security Policy|Refused/.test(e)), [], "no CSP violations");
+});
