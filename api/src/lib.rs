@@ -64,6 +64,7 @@ pub fn build_state(cfg: &Config) -> anyhow::Result<AppState> {
         settings: Arc::new(cfg.settings()),
         org_cache,
         session_cache,
+        graph_cache: Arc::default(),
     })
 }
 

@@ -16,7 +16,7 @@ use crate::pages::{
     network::{NetworkPage, NetworksPage},
     not_found::NotFound,
     organization::OrgPage,
-    partnership::{PartnershipForm, PartnershipPage, PartnershipsPage},
+    partnership::{GraphPage, PartnershipForm, PartnershipPage, PartnershipsPage},
 };
 use crate::session::{use_session, Session};
 use crate::shell::Elsewhere;
@@ -76,6 +76,7 @@ pub fn CoordinationApp() -> impl IntoView {
                 <Routes fallback=|| view! { <Elsewhere/> }>
                     <Route path=path!("/partnerships") view=PartnershipsPage/>
                     <Route path=path!("/partnerships/new") view=|| view! { <PartnershipForm edit=false/> }/>
+                    <Route path=path!("/partnerships/graph") view=GraphPage/>
                     <Route path=path!("/partnerships/:id") view=PartnershipPage/>
                     <Route path=path!("/partnerships/:id/edit") view=|| view! { <PartnershipForm edit=true/> }/>
                 </Routes>

@@ -14,10 +14,11 @@ use tashbeek_domain::organization::{
 };
 use tashbeek_domain::page::Page;
 use tashbeek_domain::partnership::{
-    Partnership, PartnershipAmended, PartnershipHistoryEntry, PartnershipInput, PartnershipRecord, PartnershipSummary,
-    PartyAnswer,
+    Partnership, PartnershipAmended, PartnershipGraph, PartnershipHistoryEntry, PartnershipInput, PartnershipRecord,
+    PartnershipSummary, PartyAnswer,
 };
 use tashbeek_domain::reference::{Area, AreaInput, Sector, SectorInput};
+use tashbeek_domain::report::{Report, ReportInput, ReviewInput};
 use tashbeek_domain::user::{Member, NewUser, User, UserSummary, UserUpdate};
 
 use crate::api::{call, enc, get as fetch, ApiError, Method, Reply};
@@ -283,6 +284,29 @@ pub mod partnerships {
 
     pub async fn history(id: &str) -> Result<Vec<PartnershipHistoryEntry>, ApiError> {
         fetch(&format!("/api/v1/partnerships/{id}/history")).await
+    }
+
+    /// The partnership network for an already-encoded filter (`sector=…&area=…`).
+    pub async fn graph(query: &str) -> Result<PartnershipGraph, ApiError> {
+        fetch(&format!("/api/v1/partnerships/graph?{query}")).await
+    }
+
+    pub async fn reports(id: &str) -> Result<Page<Report>, ApiError> {
+        fetch(&format!("/api/v1/partnerships/{id}/reports?limit=200")).await
+    }
+
+    pub async fn add_report(id: &str, input: &ReportInput) -> Result<Report, ApiError> {
+        call(Method::Post, &format!("/api/v1/partnerships/{id}/reports"), body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn review(
+        id: &str,
+        report_id: &str,
+        organization_id: &str,
+        input: &ReviewInput,
+    ) -> Result<Report, ApiError> {
+        let path = format!("/api/v1/partnerships/{id}/reports/{report_id}/reviews/{organization_id}");
+        call(Method::Put, &path, body(input), None).await.map(|r| r.body)
     }
 
     pub async fn record(organization_id: &str) -> Result<PartnershipRecord, ApiError> {

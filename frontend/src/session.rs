@@ -119,6 +119,15 @@ impl Session {
         })
     }
 
+    /// The organizations the user belongs to, in any role: the parties they report for.
+    pub fn member_orgs(&self) -> Vec<String> {
+        self.0.with(|s| {
+            s.as_ref()
+                .map(|s| s.user.memberships.iter().map(|m| m.organization_id.to_string()).collect())
+                .unwrap_or_default()
+        })
+    }
+
     pub fn sign_out(&self) {
         self.0.set(None);
     }

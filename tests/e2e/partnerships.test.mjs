@@ -95,6 +95,29 @@ test("a partnership proposed by one organization is confirmed by the other two a
   await clinic.click("#tab-inbox");
   await clinic.locator("#partnerships-empty").waitFor();
 
+  // A party records an outcome with its numbers; it is shown as fact only once both other
+  // parties endorse it.
+  await clinic.goto(app.base + path);
+  await clinic.locator("#reports-empty").waitFor();
+  await clinic.click("#new-report summary");
+  await clinic.selectOption("#r-kind", "outcome");
+  await clinic.fill("#r-date", "2026-11-30");
+  await clinic.fill("#r-summary", "قافلة صحية في حي الشاطئ");
+  await clinic.click("#r-submit");
+  await clinic.locator("#err-r-measures").waitFor();
+  await clinic.click("#r-add-measure");
+  await clinic.fill(".measure-row .r-value", "412");
+  await clinic.click("#r-summary");
+  await clinic.click("#r-submit");
+  await clinic.locator("#reports .report-awaiting").waitFor();
+  await shot(clinic, "partnership-reports");
+  for (const page of [nafeer, amal]) {
+    await page.goto(app.base + path);
+    await page.locator("#reports .report-endorse").click();
+    await page.waitForFunction(() => document.querySelector("#reports")?.textContent.includes("أيّد"));
+  }
+  await amal.locator("#reports .report-endorsed").waitFor();
+
   // Now the public sees it, confirmed by every party, with the date of each confirmation.
   await visitor.goto(app.base + path);
   await visitor.locator("#partnership-page").waitFor();
@@ -102,7 +125,18 @@ test("a partnership proposed by one organization is confirmed by the other two a
   assert.equal(await visitor.locator("#parties .party-confirmed").count(), 3);
   assert.equal(await visitor.locator("#partnership-page .answer-confirm").count(), 0, "no answering for anyone");
   await visitor.locator("#partnership-history li").nth(2).waitFor();
+  await visitor.locator("#reports .report-endorsed").waitFor();
+  assert.equal(await visitor.locator("#reports .report-endorse").count(), 0);
   await shot(visitor, "partnership-public");
+  // The partnership network: the three organizations, drawn.
+  await visitor.goto(app.base + "/partnerships");
+  await visitor.click("#graph-link");
+  await visitor.locator("#graph circle").nth(2).waitFor();
+  assert.equal(await visitor.locator("#graph line").count(), 3);
+  assert.equal(await visitor.locator("#graph-table tbody tr").count(), 3);
+  await shot(visitor, "partnership-graph");
+  await visitor.goto(app.base + path);
+  await visitor.locator("#partnership-page").waitFor();
   await visitor.click("#lang-switch");
   await visitor.waitForFunction(() => document.documentElement.dir === "ltr");
   await visitor.getByText("Confirmed by 3 of 3 parties").waitFor();
@@ -110,6 +144,11 @@ test("a partnership proposed by one organization is confirmed by the other two a
   await visitor.goto(app.base + "/partnerships");
   await visitor.locator("#partnerships .partnership-card").first().waitFor();
   await shot(visitor, "partnerships", { lang: "en" });
+  await visitor.click("#graph-link");
+  await visitor.locator("#graph circle").nth(2).waitFor();
+  await shot(visitor, "partnership-graph", { lang: "en" });
+  await visitor.goto(app.base + "/partnerships");
+  await visitor.locator("#partnerships .partnership-card").first().waitFor();
   // The proposing organization's profile lists it with its record.
   await amal.goto(app.base + "/");
   await amal.getByText(ADMINS[0].org).first().click();
@@ -120,12 +159,23 @@ test("a partnership proposed by one organization is confirmed by the other two a
   await amal.click("#org-partnerships-all");
   await amal.locator("#org-filter").waitFor();
   assert.equal(await amal.locator("#partnerships .partnership-card").count(), 1);
+  await shot(amal, "partnerships");
   await amal.click("#lang-switch");
+  await amal.waitForFunction(() => document.documentElement.dir === "ltr");
+  await amal.click("#tab-inbox");
+  await amal.locator("#partnerships-empty").waitFor();
+  await shot(amal, "partnerships-inbox", { lang: "en" });
   await amal.goto(app.base + path);
   await amal.locator("#amend-link").waitFor();
+  await amal.locator("#reports .report-endorsed").waitFor();
   await shot(amal, "partnership", { lang: "en" });
+  await amal.click("#new-report summary");
+  await shot(amal, "partnership-reports", { lang: "en" });
   await amal.click("#amend-link");
   await amal.locator("#p-parties li").nth(2).waitFor();
   await shot(amal, "partnership-form", { lang: "en" });
+  await amal.goto(app.base + "/organizations/" + (await app.api("GET", "/api/v1/organizations?limit=50")).body.items.find((o) => o.name_ar === ADMINS[0].org).id);
+  await amal.locator("#partnership-record").waitFor();
+  await shot(amal, "org-partnerships", { lang: "en" });
   assert.deepEqual(app.errors.filter((e) => /Content Security Policy|Refused/.test(e)), [], "no CSP violations");
 });

@@ -10,8 +10,9 @@ use tashbeek_domain::network::{NetworkInput, NetworkMemberStatus};
 use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
 use tashbeek_domain::partnership::{PartnershipInput, PartyAnswerKind};
 use tashbeek_domain::reference::{Area, Sector};
+use tashbeek_domain::report::{ReportInput, Verdict};
 use tashbeek_domain::user::{GlobalRole, OrgRole};
-use tashbeek_domain::{InvitationId, OrganizationId, UserId};
+use tashbeek_domain::{InvitationId, OrganizationId, ReportId, UserId};
 use tashbeek_persistence::{audit, DbConn, DbError};
 
 use crate::error::AppResult;
@@ -137,6 +138,16 @@ pub enum Event {
     PartnershipEnded {
         reason: String,
     },
+    ReportAdded {
+        report_id: ReportId,
+        input: Box<ReportInput>,
+    },
+    ReportReviewed {
+        report_id: ReportId,
+        organization_id: OrganizationId,
+        verdict: Verdict,
+        comment: Option<String>,
+    },
 }
 
 fn value(v: &impl Serialize) -> Result<Value, DbError> {
@@ -177,6 +188,8 @@ impl Event {
             Event::PartnershipAmended { .. } => "partnership.amend",
             Event::PartnershipAnswered { .. } => "partnership.answer",
             Event::PartnershipEnded { .. } => "partnership.end",
+            Event::ReportAdded { .. } => "partnership.report_add",
+            Event::ReportReviewed { .. } => "partnership.report_review",
         }
     }
 
@@ -210,7 +223,9 @@ impl Event {
             Event::PartnershipProposed(_)
             | Event::PartnershipAmended { .. }
             | Event::PartnershipAnswered { .. }
-            | Event::PartnershipEnded { .. } => "partnership",
+            | Event::PartnershipEnded { .. }
+            | Event::ReportAdded { .. }
+            | Event::ReportReviewed { .. } => "partnership",
         }
     }
 
@@ -289,6 +304,17 @@ impl Event {
                 })),
             ),
             Event::PartnershipEnded { reason } => (None, Some(json!({"reason": reason}))),
+            Event::ReportAdded { report_id, input } => {
+                let mut after = value(input)?;
+                after["report_id"] = value(report_id)?;
+                (None, Some(after))
+            }
+            Event::ReportReviewed { report_id, organization_id, verdict, comment } => (
+                None,
+                Some(
+                    json!({"report_id": report_id, "organization_id": organization_id, "verdict": verdict, "comment": comment}),
+                ),
+            ),
         })
     }
 

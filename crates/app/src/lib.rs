@@ -12,12 +12,14 @@ pub mod authz;
 pub mod context;
 pub mod error;
 pub mod event;
+pub mod graph;
 pub mod invitation;
 pub mod membership;
 pub mod network;
 pub mod organization;
 pub mod partnership;
 pub mod reference;
+pub mod report;
 pub mod session;
 pub mod version;
 

@@ -31,7 +31,7 @@ fn today(ctx: &Ctx) -> NaiveDate {
 }
 
 /// Whether the caller is an administrator of organization `org` (platform roles aside).
-fn administers(ctx: &mut Ctx, org: &str) -> AppResult<bool> {
+pub(crate) fn administers(ctx: &mut Ctx, org: &str) -> AppResult<bool> {
     Ok(match ctx.caller.clone() {
         Some(c) => users::role_in(ctx.conn, &c.id, org)? == Some(OrgRole::Admin),
         None => false,
@@ -40,7 +40,7 @@ fn administers(ctx: &mut Ctx, org: &str) -> AppResult<bool> {
 
 /// Loads a partnership the caller may see, else `NotFound`: public ones for everyone,
 /// all for administrators and observers, and those of the caller's own organizations.
-fn load_visible_partnership(ctx: &mut Ctx, id: &PartnershipId, lock: bool) -> AppResult<PartnershipRow> {
+pub(crate) fn load_visible_partnership(ctx: &mut Ctx, id: &PartnershipId, lock: bool) -> AppResult<PartnershipRow> {
     let row = if lock { partnerships::get_for_update(ctx.conn, id)? } else { partnerships::get(ctx.conn, id)? };
     if row.public {
         return Ok(row);
@@ -55,6 +55,18 @@ fn load_visible_partnership(ctx: &mut Ctx, id: &PartnershipId, lock: bool) -> Ap
         return Ok(row);
     }
     Err(AppError::NotFound)
+}
+
+/// Whether the caller sees a partnership's non-public side (its reports under review):
+/// administrators, observers and the parties' members.
+pub(crate) fn sees_privately(ctx: &mut Ctx, row: &PartnershipRow) -> AppResult<bool> {
+    let Some(c) = ctx.caller.clone() else { return Ok(false) };
+    if c.reads_all() {
+        return Ok(true);
+    }
+    let own = users::org_ids_of(ctx.conn, &c.id)?;
+    let parties = partnerships::party_rows(ctx.conn, &row.id)?;
+    Ok(parties.iter().any(|p| own.iter().any(|o| o == p.organization_id.as_str())))
 }
 
 fn present(ctx: &mut Ctx, row: PartnershipRow) -> AppResult<Partnership> {
@@ -231,10 +243,15 @@ pub fn amend(
     if !partnerships::replace_terms(ctx.conn, &row, expected, &parties, &area_paths)? {
         return Err(AppError::VersionMismatch);
     }
+    let ids: Vec<OrganizationId> = parties.iter().map(|p| p.organization_id.clone()).collect();
+    tashbeek_persistence::report::refresh_statuses(ctx.conn, &row.id, &ids, now)?;
     let public = row.public;
     refresh_public(ctx, &mut row)?;
     if row.public != public {
         partnerships::update(ctx.conn, &row, row.version)?;
+    }
+    if public || row.public {
+        partnerships::bump_graph(ctx.conn)?;
     }
     ctx.record(
         &row.id,
@@ -282,8 +299,12 @@ pub fn answer(ctx: &mut Ctx, id: &PartnershipId, org: &OrganizationId, answer: &
     party.state = state;
     partnerships::set_answer(ctx.conn, &row.id, org, state, &me.id, answer.comment.as_deref(), now)?;
     let expected = row.version;
+    let was_public = row.public;
     row.derive_stage(parties.iter().map(|p| p.state), now);
     refresh_public(ctx, &mut row)?;
+    if was_public || row.public {
+        partnerships::bump_graph(ctx.conn)?;
+    }
     row.updated_at = now;
     row.version += 1;
     if !partnerships::update(ctx.conn, &row, expected)? {
@@ -330,6 +351,9 @@ pub fn end(ctx: &mut Ctx, id: &PartnershipId, ending: &PartnershipEnding, expect
     row.version += 1;
     if !partnerships::update(ctx.conn, &row, expected)? {
         return Err(AppError::VersionMismatch);
+    }
+    if row.public {
+        partnerships::bump_graph(ctx.conn)?;
     }
     ctx.record(&row.id, Event::PartnershipEnded { reason: ending.reason.clone() })?;
     present(ctx, row)

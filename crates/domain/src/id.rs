@@ -87,6 +87,8 @@ id_type! {
     VerificationEventId;
     /// A partnership between organizations.
     PartnershipId;
+    /// An activity or outcome reported on a partnership.
+    ReportId;
 }
 
 #[cfg(test)]

@@ -41,9 +41,12 @@ pub mod organization;
 pub mod page;
 pub mod partnership;
 pub mod reference;
+pub mod report;
 pub mod text;
 pub mod user;
 pub mod validation;
 
-pub use id::{AuditEntryId, InvitationId, NetworkId, OrganizationId, PartnershipId, UserId, VerificationEventId};
+pub use id::{
+    AuditEntryId, InvitationId, NetworkId, OrganizationId, PartnershipId, ReportId, UserId, VerificationEventId,
+};
 pub use validation::{FieldError, Lang, ValidationErrors};

@@ -528,6 +528,39 @@ pub struct PartnershipHistoryEntry {
     pub reason: Option<String>,
 }
 
+/// An organization in the partnership graph, placed by the server's layout.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GraphNode {
+    pub id: OrganizationId,
+    pub name_ar: Option<String>,
+    pub name_en: Option<String>,
+    /// Position in a 1000 × 1000 square, left to right (a right-to-left drawing mirrors it).
+    pub x: i32,
+    pub y: i32,
+    /// Confirmed partnerships it is a party to (within the filter).
+    pub partnerships: i64,
+}
+
+/// Two organizations and how many confirmed partnerships they share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GraphEdge {
+    pub source: OrganizationId,
+    pub target: OrganizationId,
+    pub weight: i64,
+}
+
+/// The partnership network, ready to draw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnershipGraph {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+    /// Whether organizations with fewer partnerships were left out (at most 300 are drawn).
+    pub truncated: bool,
+}
+
 /// An organization's partnership record, shown on its profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -5,14 +5,16 @@ use actix_web::{get, post, put};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use tashbeek_app::partnership::{self, ListQuery};
+use tashbeek_app::report;
 use tashbeek_app::{self as app};
 use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::partnership::{
-    Partnership, PartnershipAmended, PartnershipEnding, PartnershipHistoryEntry, PartnershipInput, PartnershipRecord,
-    PartnershipStatus, PartnershipSummary, PartyAnswer,
+    Partnership, PartnershipAmended, PartnershipEnding, PartnershipGraph, PartnershipHistoryEntry, PartnershipInput,
+    PartnershipRecord, PartnershipStatus, PartnershipSummary, PartyAnswer,
 };
+use tashbeek_domain::report::{Report, ReportInput, ReviewInput};
 use tashbeek_domain::validation::Violation;
-use tashbeek_domain::{OrganizationId, PartnershipId, ValidationErrors};
+use tashbeek_domain::{OrganizationId, PartnershipId, ReportId, ValidationErrors};
 use utoipa::IntoParams;
 
 use crate::auth::{Auth, MaybeAuth};
@@ -21,6 +23,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::etag;
 use crate::extract::{csv_list, JsonBody, QueryParams};
 use crate::state::AppState;
+use crate::user::PageParams;
 
 fn versioned(status: StatusCode, p: &Partnership) -> HttpResponse {
     HttpResponse::build(status).insert_header((header::ETAG, etag::of(p.version))).json(p)
@@ -100,6 +103,50 @@ pub async fn list(
     let env = state.env(viewer, &req);
     let page = state.db(move |conn| Ok(app::read(conn, env, |ctx| partnership::list(ctx, &query))?)).await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// Graph filters (comma-separated, at most 50 distinct values each).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct GraphParams {
+    /// Area ids; each includes everything below it. An unknown id is a 400 naming `area`.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    pub area: Option<String>,
+    /// Sector codes; an unknown code is a 400 naming `sector`.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    pub sector: Option<String>,
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "partnership_graph",
+    params(GraphParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The network of confirmed public partnerships (not ended): organizations placed in a 1000 × 1000 square (at most the 300 with the most partnerships), edges weighted by the partnerships two organizations share. Laid out once per change of the graph; the same for every caller", body = PartnershipGraph),
+        (status = 400, description = "An unknown area or sector, or too many values", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = InvalidToken),
+    )
+)]
+#[get("/partnerships/graph")]
+pub async fn graph(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    QueryParams(p): QueryParams<GraphParams>,
+) -> ApiResult<HttpResponse> {
+    let mut e = ValidationErrors::default();
+    let areas = csv_list("area", &p.area, &mut e);
+    let sectors = csv_list("sector", &p.sector, &mut e);
+    if !e.is_empty() {
+        return Err(ApiError::bad_parameter(e));
+    }
+    let env = state.env(viewer, &req);
+    let cache = state.graph_cache.clone();
+    let g = state
+        .db(move |conn| Ok(app::read(conn, env, |ctx| tashbeek_app::graph::graph(ctx, &cache, &areas, &sectors))?))
+        .await?;
+    Ok(HttpResponse::Ok().json(g))
 }
 
 #[utoipa::path(
@@ -321,5 +368,115 @@ pub async fn record(
     let id = id.into_inner();
     let env = state.env(viewer, &req);
     let r = state.db(move |conn| Ok(app::read(conn, env, |ctx| partnership::record(ctx, &id))?)).await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "list_partnership_reports",
+    params(("id" = String, Path, description = "Partnership id (UUID)"), PageParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Activities and outcomes, newest first, with the other parties' reviews: the parties, administrators and observers see all; everyone else only those every other party endorsed", body = Page<Report>),
+        (status = 400, response = BadPage),
+        (status = 401, response = InvalidToken),
+        (status = 404, response = PartnershipNotFound),
+    )
+)]
+#[get("/partnerships/{id}/reports")]
+pub async fn reports(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    id: web::Path<PartnershipId>,
+    QueryParams(p): QueryParams<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let mut e = ValidationErrors::default();
+    let (limit, after) = page::parse(p.limit, p.cursor.as_deref(), &mut e);
+    e.into_result().map_err(ApiError::bad_parameter)?;
+    let id = id.into_inner();
+    let env = state.env(viewer, &req);
+    let page =
+        state.db(move |conn| Ok(app::read(conn, env, |ctx| report::list(ctx, &id, limit, after.as_ref()))?)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "add_partnership_report",
+    params(("id" = String, Path, description = "Partnership id (UUID)")),
+    security(("bearer" = [])),
+    request_body(content = ReportInput, examples(
+        ("outcome" = (summary = "قافلة صحية", value = json!({
+            "kind": "outcome", "reported_by": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a01", "happened_on": "2026-11-30",
+            "summary": "قافلة صحية في حي الشاطئ", "area": "SD-RN-SHN",
+            "measures": [{"metric": "beneficiaries", "value": 412, "group": "أطفال دون الخامسة"}, {"metric": "money_spent", "value": 1200000, "currency": "SDG"}],
+            "links": ["https://example.org/report.pdf"]}))),
+        ("activity" = (summary = "Training session", value = json!({
+            "kind": "activity", "reported_by": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a02", "happened_on": "2026-11-20",
+            "summary": "First-aid training for volunteers"})))
+    )),
+    responses(
+        (status = 201, description = "Reported; the other parties endorse or dispute it", body = Report),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, description = "Only members of the reporting party report for it (not even a platform administrator)", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = PartnershipNotFound),
+        (status = 409, description = "Not every party has confirmed the partnership", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
+        (status = 422, description = "Invalid fields: a past date, a summary, parties of the partnership, a known area, numbers (an outcome needs one; money needs its currency), http(s) links", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/partnerships/{id}/reports")]
+pub async fn add_report(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<PartnershipId>,
+    body: JsonBody<ReportInput>,
+) -> ApiResult<HttpResponse> {
+    // Tomorrow in UTC is already today east of it (Oman is UTC+4).
+    let latest = (state.now() + chrono::Duration::days(1)).date_naive();
+    let input = body.0.validate(latest)?;
+    let id = id.into_inner();
+    let env = state.env(Some(actor), &req);
+    let r = state.db(move |conn| Ok(app::write(conn, env, |ctx| report::add(ctx, &id, &input))?)).await?;
+    Ok(HttpResponse::Created().json(r))
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "review_partnership_report",
+    params(
+        ("id" = String, Path, description = "Partnership id (UUID)"),
+        ("report_id" = String, Path, description = "Report id (UUID)"),
+        ("organization_id" = String, Path, description = "The party reviewing (UUID)"),
+    ),
+    security(("bearer" = [])),
+    request_body(content = ReviewInput, examples(
+        ("endorse" = (summary = "نؤيد", value = json!({"verdict": "endorsed"}))),
+        ("dispute" = (summary = "Dispute", value = json!({"verdict": "disputed", "comment": "We counted 250 children, not 412."})))
+    )),
+    responses(
+        (status = 200, description = "Reviewed; the report is `endorsed` when every other party endorsed, `disputed` as soon as one disputes", body = Report),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, description = "Only the organization's own administrators review for it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such partnership, report or party", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A party does not review its own report", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
+        (status = 422, description = "A dispute needs a comment", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/partnerships/{id}/reports/{report_id}/reviews/{organization_id}")]
+pub async fn review_report(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    path: web::Path<(PartnershipId, ReportId, OrganizationId)>,
+    body: JsonBody<ReviewInput>,
+) -> ApiResult<HttpResponse> {
+    let (id, rid, org) = path.into_inner();
+    let input = body.0.validate()?;
+    let env = state.env(Some(actor), &req);
+    let r =
+        state.db(move |conn| Ok(app::write(conn, env, |ctx| report::review(ctx, &id, &rid, &org, &input))?)).await?;
     Ok(HttpResponse::Ok().json(r))
 }

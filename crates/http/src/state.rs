@@ -99,6 +99,8 @@ pub struct AppState {
     pub org_cache: Option<Arc<crate::cache::OrgCache>>,
     /// Who each live session belongs to, for signed-in reads.
     pub session_cache: Option<Arc<crate::cache::SessionCache>>,
+    /// Partnership graph layouts, recomputed when the graph's generation moves.
+    pub graph_cache: Arc<tashbeek_app::graph::Cache>,
 }
 
 impl AppState {

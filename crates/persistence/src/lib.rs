@@ -16,6 +16,7 @@ pub mod network;
 pub mod organization;
 pub mod partnership;
 pub mod reference;
+pub mod report;
 pub mod schema;
 pub mod search;
 pub mod secrets;

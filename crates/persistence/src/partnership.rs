@@ -393,6 +393,9 @@ pub fn refresh_public_of(conn: &mut DbConn, org: &str) -> DbResult<usize> {
             changed += 1;
         }
     }
+    if changed > 0 {
+        bump_graph(conn)?;
+    }
     Ok(changed)
 }
 
@@ -523,4 +526,63 @@ pub fn record_of(conn: &mut DbConn, org: &str) -> DbResult<PartnershipRecord> {
     let proposed_confirmed: i64 =
         p::table.filter(p::proposed_by.eq(org)).filter(p::first_confirmed_at.is_not_null()).count().get_result(conn)?;
     Ok(PartnershipRecord { confirmed, proposed, proposed_confirmed })
+}
+
+/// The graph's generation: it changes with the confirmed, public partnerships.
+pub fn graph_generation(conn: &mut DbConn) -> DbResult<i64> {
+    use crate::schema::partnership_graph_state as g;
+    Ok(g::table.find(1).select(g::generation).first(conn)?)
+}
+
+/// Marks the graph changed, in the transaction of the change.
+pub fn bump_graph(conn: &mut DbConn) -> DbResult<()> {
+    use crate::schema::partnership_graph_state as g;
+    diesel::update(g::table.find(1)).set(g::generation.eq(g::generation + 1)).execute(conn)?;
+    Ok(())
+}
+
+/// The parties of every public, confirmed (not ended) partnership within the areas (with
+/// everything below them) and sectors asked for: the graph's edges, by partnership.
+pub fn graph_parties(
+    conn: &mut DbConn,
+    areas: &[String],
+    sectors: &[String],
+) -> DbResult<Vec<(PartnershipId, OrganizationId)>> {
+    use partnerships as p;
+    let mut q = partnership_parties::table
+        .inner_join(p::table)
+        .filter(p::public.eq(true))
+        .filter(p::stage.eq(PartnershipStatus::Confirmed.as_str()))
+        .into_boxed();
+    if !areas.is_empty() {
+        q = q.filter(
+            p::id.eq_any(
+                partnership_areas::table
+                    .filter(partnership_areas::area_id.eq_any(areas.to_vec()))
+                    .select(partnership_areas::partnership_id),
+            ),
+        );
+    }
+    if !sectors.is_empty() {
+        q = q.filter(
+            p::id.eq_any(
+                partnership_sectors::table
+                    .filter(partnership_sectors::sector_code.eq_any(sectors.to_vec()))
+                    .select(partnership_sectors::partnership_id),
+            ),
+        );
+    }
+    Ok(q.select((partnership_parties::partnership_id, partnership_parties::organization_id)).load(conn)?)
+}
+
+/// An organization's Arabic and English names.
+pub type Names = (Option<String>, Option<String>);
+
+/// Names of organizations, by id.
+pub fn names_of(conn: &mut DbConn, ids: &[OrganizationId]) -> DbResult<HashMap<OrganizationId, Names>> {
+    let rows: Vec<(OrganizationId, Option<String>, Option<String>)> = organizations::table
+        .filter(organizations::id.eq_any(ids))
+        .select((organizations::id, organizations::name_ar, organizations::name_en))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, ar, en)| (id, (ar, en))).collect())
 }

@@ -275,6 +275,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    partnership_reports (id) {
+        id -> Text,
+        partnership_id -> Text,
+        kind -> Text,
+        reported_by -> Text,
+        happened_on -> Date,
+        summary -> Text,
+        details -> Nullable<Text>,
+        area_id -> Nullable<Text>,
+        party_ids -> Text,
+        measures -> Text,
+        links -> Text,
+        status -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partnership_report_reviews (report_id, organization_id) {
+        report_id -> Text,
+        organization_id -> Text,
+        verdict -> Text,
+        comment -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partnership_graph_state (id) {
+        id -> Integer,
+        generation -> BigInt,
+    }
+}
+
 diesel::joinable!(partnership_parties -> partnerships (partnership_id));
 diesel::joinable!(partnership_parties -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -307,4 +345,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     partnership_parties,
     partnership_sectors,
     partnership_areas,
+    partnership_reports,
+    partnership_report_reviews,
+    partnership_graph_state,
 );

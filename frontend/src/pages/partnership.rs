@@ -9,10 +9,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use tashbeek_domain::organization::OrganizationSummary;
 use tashbeek_domain::partnership::{
-    iso_date, ContributionKind, ContributionValue, Partnership, PartnershipHistoryEntry, PartnershipInput,
-    PartnershipKind, PartnershipRecord, PartnershipStatus, PartnershipSummary, PartyAnswer, PartyAnswerKind,
-    PartyInput, PartyRole, PartyState,
+    iso_date, ContributionKind, ContributionValue, Partnership, PartnershipGraph, PartnershipHistoryEntry,
+    PartnershipInput, PartnershipKind, PartnershipRecord, PartnershipStatus, PartnershipSummary, PartyAnswer,
+    PartyAnswerKind, PartyInput, PartyRole, PartyState,
 };
+use tashbeek_domain::report::{Measure, Metric, Report, ReportInput, ReportKind, ReviewInput, Verdict};
 use tashbeek_domain::OrganizationId;
 
 use crate::api::{enc, ApiError};
@@ -132,6 +133,7 @@ pub fn PartnershipsPage() -> impl IntoView {
         <section id="partnerships-page">
             <div class="org-head">
                 <h1>{i18n.text("partnerships.title")}</h1>
+                <A href="/partnerships/graph" attr:class="button secondary" attr:id="graph-link">{i18n.text("graph.title")}</A>
                 <Show when=move || session.can_write()>
                     <A href="/partnerships/new" attr:class="button" attr:id="propose-link">{i18n.text("partnerships.propose")}</A>
                 </Show>
@@ -696,6 +698,7 @@ pub fn PartnershipPage() -> impl IntoView {
                     .map(|x| (x.organization_id.to_string(), i18n.pick(x.name_ar.as_deref(), x.name_en.as_deref()).to_owned()))
                     .collect();
                 let names2 = names.clone();
+                let names_for_reports = names.clone();
                 let pid = p.id.to_string();
                 view! {
                     <article id="partnership-page">
@@ -777,6 +780,7 @@ pub fn PartnershipPage() -> impl IntoView {
                                 </ul>
                             </section>
                         </div>
+                        <Reports pid=pid.clone() names=names_for_reports open=p.confirmed_at.is_some()/>
                         {can_change.then(|| view! {
                             <section class="card">
                                 <A href=format!("/partnerships/{pid}/edit") attr:class="button secondary" attr:id="amend-link">{i18n.text("partnerships.amend")}</A>
@@ -857,6 +861,354 @@ pub fn OrgPartnerships(org: String) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <a href=all id="org-partnerships-all">{i18n.text("partnerships.all_of_org")}</a>
+        </section>
+    }
+}
+
+/// The activities and outcomes of a partnership: each with its numbers, evidence and the
+/// other parties' reviews; parties' members report, other parties' administrators
+/// endorse or dispute.
+#[component]
+fn Reports(pid: String, names: HashMap<String, String>, open: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let items = RwSignal::new(Vec::<Report>::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let comment = RwSignal::new(String::new());
+    let pid = StoredValue::new(pid);
+    let names = StoredValue::new(names);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match endpoints::partnerships::reports(&pid.get_value()).await {
+                Ok(p) => items.set(p.items),
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    load();
+    let review = move |rid: String, org: String, verdict: Verdict| {
+        let input = ReviewInput { verdict, comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()) };
+        leptos::task::spawn_local(async move {
+            match endpoints::partnerships::review(&pid.get_value(), &rid, &org, &input).await {
+                Ok(_) => {
+                    error.set(None);
+                    comment.set(String::new());
+                    load();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let name = move |o: &str| names.with_value(|n| n.get(o).cloned().unwrap_or_default());
+    let mine: Vec<String> =
+        session.member_orgs().into_iter().filter(|o| names.with_value(|n| n.contains_key(o))).collect();
+    let admin_of = session.admin_orgs();
+    view! {
+        <section class="card" id="reports">
+            <h2>{i18n.text("reports.title")}</h2>
+            <p class="muted small">{i18n.text("reports.intro")}</p>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {move || items.with(Vec::is_empty).then(|| view! { <p class="muted" id="reports-empty">{i18n.text("reports.none")}</p> })}
+            <ul class="plain report-list">
+                {move || items.get().into_iter().map(|r| {
+                    let rid = r.id.to_string();
+                    let reporter = r.reported_by.to_string();
+                    let reviewers: Vec<String> = admin_of.iter().filter(|o| **o != reporter && names.with_value(|n| n.contains_key(*o))).cloned().collect();
+                    view! {
+                        <li class=format!("report report-{}", r.status.as_str())>
+                            <div class="org-card-head">
+                                <strong>{r.summary.clone()}</strong>
+                                <span class=format!("badge report-status-{}", r.status.as_str())>{i18n.text_owned(format!("reports.status.{}", r.status.as_str()))}</span>
+                            </div>
+                            <p class="muted small">
+                                {i18n.text_owned(format!("reports.kind.{}", r.kind.as_str()))}" · "{name(&reporter)}" · "
+                                {date_text(i18n, r.happened_on)}
+                            </p>
+                            {r.details.clone().map(|d| view! { <p>{d}</p> })}
+                            <ul class="chips">
+                                {r.measures.iter().map(|m| {
+                                    let text = format!("{} {}{}{}", i18n.number(m.value), m.currency.clone().unwrap_or_default(),
+                                        if m.currency.is_some() { " " } else { "" }, i18n.t(&format!("reports.metric.{}", m.metric.as_str())));
+                                    let group = m.group.clone().map(|g| format!(" ({g})")).unwrap_or_default();
+                                    view! { <li class="chip">{text}{group}</li> }
+                                }).collect_view()}
+                            </ul>
+                            {r.links.iter().map(|l| view! { <a href=l.clone() rel="noopener noreferrer nofollow" target="_blank" dir="ltr" class="small">{l.clone()}</a>" " }).collect_view()}
+                            <ul class="plain small">
+                                {r.reviews.iter().map(|v| view! {
+                                    <li>{name(v.organization_id.as_str())}": "{i18n.t(&format!("reports.verdict.{}", v.verdict.as_str()))}
+                                        {v.comment.clone().map(|c| view! { " — "<q>{c}</q> })}</li>
+                                }).collect_view()}
+                            </ul>
+                            {reviewers.into_iter().map(|org| {
+                                let (r1, r2, o1, o2) = (rid.clone(), rid.clone(), org.clone(), org.clone());
+                                view! {
+                                    <div class="answer">
+                                        <input placeholder=i18n.text("reports.comment") prop:value=move || comment.get()
+                                            on:input=move |ev| comment.set(event_target_value(&ev))/>
+                                        <button type="button" class="button small report-endorse" on:click=move |_| review(r1.clone(), o1.clone(), Verdict::Endorsed)>
+                                            {i18n.text("reports.endorse")}
+                                        </button>
+                                        <button type="button" class="button small secondary report-dispute" on:click=move |_| review(r2.clone(), o2.clone(), Verdict::Disputed)>
+                                            {i18n.text("reports.dispute")}
+                                        </button>
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {(open && !mine.is_empty()).then(|| view! { <NewReport pid=pid.get_value() mine=mine.clone() names=names.get_value() added=Callback::new(move |_| load())/> })}
+        </section>
+    }
+}
+
+/// One number row of the report form.
+#[derive(Clone)]
+struct MeasureRow {
+    metric: Metric,
+    value: String,
+    group: String,
+    currency: String,
+}
+
+#[component]
+fn NewReport(pid: String, mine: Vec<String>, names: HashMap<String, String>, added: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = RwSignal::new(ReportKind::Activity);
+    let reported_by = RwSignal::new(mine.first().cloned().unwrap_or_default());
+    let happened_on = RwSignal::new(String::new());
+    let summary = RwSignal::new(String::new());
+    let details = RwSignal::new(String::new());
+    let links = RwSignal::new(String::new());
+    let measures = RwSignal::new(Vec::<MeasureRow>::new());
+    let errors = RwSignal::new(HashMap::<String, String>::new());
+    let pid = StoredValue::new(pid);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut local = HashMap::new();
+        let mut rows = Vec::new();
+        for (i, m) in measures.get_untracked().into_iter().enumerate() {
+            match m.value.trim().parse::<i64>() {
+                Ok(value) => rows.push(Measure {
+                    metric: m.metric,
+                    value,
+                    group: Some(m.group).filter(|g| !g.trim().is_empty()),
+                    currency: Some(m.currency).filter(|c| !c.trim().is_empty()),
+                }),
+                Err(_) => {
+                    local.insert(format!("measures[{i}].value"), i18n.t("partnerships.amount_invalid"));
+                }
+            }
+        }
+        let Some(by) = OrganizationId::parse(&reported_by.get_untracked()) else { return };
+        let input = ReportInput {
+            kind: kind.get_untracked(),
+            reported_by: by,
+            happened_on: iso_date::parse(&happened_on.get_untracked()),
+            summary: summary.get_untracked(),
+            details: Some(details.get_untracked()).filter(|d| !d.trim().is_empty()),
+            area: None,
+            parties: vec![],
+            measures: rows,
+            links: links.get_untracked().lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+        };
+        let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+        let latest = (now + chrono::Duration::days(1)).date_naive();
+        match input.validate(latest) {
+            Ok(input) if local.is_empty() => {
+                errors.set(HashMap::new());
+                leptos::task::spawn_local(async move {
+                    match endpoints::partnerships::add_report(&pid.get_value(), &input).await {
+                        Ok(_) => {
+                            summary.set(String::new());
+                            details.set(String::new());
+                            links.set(String::new());
+                            measures.set(vec![]);
+                            added.run(());
+                        }
+                        Err(e) => errors.set(e.fields.iter().map(|f| (f.field.clone(), f.message.clone())).collect()),
+                    }
+                });
+            }
+            Ok(_) => errors.set(local),
+            Err(e) => {
+                for f in e.render(i18n.locale.get_untracked().lang()) {
+                    local.insert(f.field, f.message);
+                }
+                errors.set(local);
+            }
+        }
+    };
+    let err = move |f: &'static str| {
+        errors.with(|e| e.get(f).cloned()).map(|m| view! { <p class="field-error" id=format!("err-r-{f}")>{m}</p> })
+    };
+    view! {
+        <details class="filters" id="new-report">
+            <summary>{i18n.text("reports.add")}</summary>
+            <form on:submit=submit novalidate>
+                <div class="filter-grid">
+                    <div class="field">
+                        <label for="r-kind">{i18n.text("reports.kind_label")}</label>
+                        <select id="r-kind" on:change=move |ev| if let Some(k) = ReportKind::parse(&event_target_value(&ev)) { kind.set(k) }>
+                            {ReportKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{i18n.text_owned(format!("reports.kind.{}", k.as_str()))}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="r-by">{i18n.text("reports.reported_by")}</label>
+                        <select id="r-by" on:change=move |ev| reported_by.set(event_target_value(&ev))>
+                            {mine.iter().map(|o| view! { <option value=o.clone()>{names.get(o).cloned().unwrap_or_default()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field" class:invalid=move || errors.with(|e| e.contains_key("happened_on"))>
+                        <label for="r-date">{i18n.text("reports.happened_on")}</label>
+                        <input id="r-date" type="date" prop:value=move || happened_on.get() on:input=move |ev| happened_on.set(event_target_value(&ev))/>
+                        {move || err("happened_on")}
+                    </div>
+                </div>
+                <div class="field" class:invalid=move || errors.with(|e| e.contains_key("summary"))>
+                    <label for="r-summary">{i18n.text("reports.summary")}</label>
+                    <input id="r-summary" prop:value=move || summary.get() on:input=move |ev| summary.set(event_target_value(&ev))/>
+                    {move || err("summary")}
+                </div>
+                <div class="field">
+                    <label for="r-details">{i18n.text("reports.details")}</label>
+                    <textarea id="r-details" rows="2" prop:value=move || details.get() on:input=move |ev| details.set(event_target_value(&ev))></textarea>
+                </div>
+                <fieldset class="parties">
+                    <legend>{i18n.text("reports.measures")}</legend>
+                    {move || err("measures")}
+                    {move || measures.get().into_iter().enumerate().map(|(i, m)| {
+                        let set = move |f: Box<dyn Fn(&mut MeasureRow)>| measures.update(|v| if let Some(x) = v.get_mut(i) { f(x) });
+                        let value_err = format!("measures[{i}].value");
+                        let currency_err = format!("measures[{i}].currency");
+                        view! {
+                            <div class="filter-grid measure-row">
+                                <select aria-label=i18n.text("reports.metric") on:change=move |ev| if let Some(k) = Metric::parse(&event_target_value(&ev)) { set(Box::new(move |x| x.metric = k)) }>
+                                    {Metric::ALL.iter().map(|k| { let k = *k; view! { <option value=k.as_str() selected=m.metric == k>{i18n.text_owned(format!("reports.metric.{}", k.as_str()))}</option> } }).collect_view()}
+                                </select>
+                                <div>
+                                    <input class="r-value" inputmode="numeric" dir="ltr" aria-label=i18n.text("reports.value") prop:value=m.value.clone()
+                                        on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |x| x.value = v.clone())) }/>
+                                    {move || errors.with(|e| e.get(&value_err).cloned()).map(|m| view! { <p class="field-error">{m}</p> })}
+                                </div>
+                                <input aria-label=i18n.text("reports.group") placeholder=i18n.text("reports.group") prop:value=m.group.clone()
+                                    on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |x| x.group = v.clone())) }/>
+                                <div>
+                                    <input dir="ltr" maxlength="3" aria-label=i18n.text("partnerships.currency") placeholder=i18n.text("partnerships.currency") prop:value=m.currency.clone()
+                                        on:change=move |ev| { let v = event_target_value(&ev); set(Box::new(move |x| x.currency = v.clone())) }/>
+                                    {move || errors.with(|e| e.get(&currency_err).cloned()).map(|m| view! { <p class="field-error">{m}</p> })}
+                                </div>
+                            </div>
+                        }
+                    }).collect_view()}
+                    <button type="button" class="link" id="r-add-measure" on:click=move |_| measures.update(|v| v.push(MeasureRow {
+                        metric: Metric::Beneficiaries, value: String::new(), group: String::new(), currency: String::new() }))>
+                        {i18n.text("reports.add_measure")}
+                    </button>
+                </fieldset>
+                <div class="field" class:invalid=move || errors.with(|e| e.keys().any(|k| k.starts_with("links")))>
+                    <label for="r-links">{i18n.text("reports.links")}</label>
+                    <textarea id="r-links" rows="2" dir="ltr" prop:value=move || links.get() on:input=move |ev| links.set(event_target_value(&ev))></textarea>
+                    <p class="muted small">{i18n.text("reports.links_hint")}</p>
+                    {move || errors.with(|e| e.iter().find(|(k, _)| k.starts_with("links")).map(|(_, m)| m.clone())).map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <button type="submit" class="button" id="r-submit">{i18n.text("reports.send")}</button>
+            </form>
+        </details>
+    }
+}
+
+/// The partnership network drawn as SVG: organizations (sized by their partnerships),
+/// lines for the partnerships they share (thicker for more). The server lays it out; a
+/// right-to-left reader gets it mirrored, so the drawing reads the way the page does.
+#[component]
+pub fn GraphPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let reference = use_reference();
+    let (sector, area) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let graph = RwSignal::new(None::<Result<PartnershipGraph, ApiError>>);
+    Effect::new(move |_| {
+        let mut q = Vec::new();
+        for (k, v) in [("sector", sector.get()), ("area", area.get())] {
+            if !v.is_empty() {
+                q.push(format!("{k}={}", enc(&v)));
+            }
+        }
+        let q = q.join("&");
+        leptos::task::spawn_local(async move { graph.set(Some(endpoints::partnerships::graph(&q).await)) });
+    });
+    view! {
+        <section id="graph-page">
+            <p><A href="/partnerships" attr:class="back">{i18n.text("partnerships.title")}</A></p>
+            <h1>{i18n.text("graph.title")}</h1>
+            <p class="muted">{i18n.text("graph.intro")}</p>
+            <div class="filter-grid card filters">
+                <div class="field">
+                    <label for="g-sector">{i18n.text("partnerships.sector")}</label>
+                    <select id="g-sector" on:change=move |ev| sector.set(event_target_value(&ev))>
+                        <option value="">{i18n.text("partnerships.any")}</option>
+                        {move || reference.sectors.get().into_iter().map(|s| {
+                            let label = i18n.pick(Some(&s.name_ar), Some(&s.name_en)).to_owned();
+                            view! { <option value=s.code>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="g-area">{i18n.text("partnerships.area")}</label>
+                    <select id="g-area" on:change=move |ev| area.set(event_target_value(&ev))>
+                        <option value="">{i18n.text("partnerships.any")}</option>
+                        {move || reference.area_options(&i18n).into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            {move || match graph.get() {
+                None => view! { <p class="muted">{i18n.text("networks.loading")}</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+                Some(Ok(g)) if g.nodes.is_empty() => view! { <p class="empty" id="graph-empty">{i18n.text("graph.none")}</p> }.into_any(),
+                Some(Ok(g)) => {
+                    let rtl = i18n.locale.get() == crate::i18n::Locale::Ar;
+                    let x = move |v: i32| if rtl { 1000 - v } else { v };
+                    let at: HashMap<String, (i32, i32)> = g.nodes.iter().map(|n| (n.id.to_string(), (x(n.x), n.y))).collect();
+                    let label = i18n.t("graph.label");
+                    view! {
+                        <div class="card graph">
+                            <svg viewBox="-20 -20 1040 1040" role="img" aria-label=label id="graph">
+                                {g.edges.iter().filter_map(|e| {
+                                    let (a, b) = (at.get(e.source.as_str())?, at.get(e.target.as_str())?);
+                                    let width = format!("{:.1}", 2.5 + (e.weight as f64).ln() * 2.5);
+                                    Some(view! { <line x1=a.0 y1=a.1 x2=b.0 y2=b.1 stroke-width=width class="graph-edge"/> })
+                                }).collect_view()}
+                                {g.nodes.iter().enumerate().map(|(i, n)| {
+                                    let name = i18n.pick(n.name_ar.as_deref(), n.name_en.as_deref()).to_owned();
+                                    let r = 10.0 + 4.0 * (n.partnerships as f64).sqrt();
+                                    let (cx, cy) = (x(n.x), n.y);
+                                    let href = format!("/organizations/{}", n.id);
+                                    view! {
+                                        <g class="graph-node" on:click=move |_| { let _ = window().location().set_href(&href); }>
+                                            <circle cx=cx cy=cy r=format!("{r:.1}")><title>{name.clone()}</title></circle>
+                                            {(i < 40).then(|| view! { <text x=cx y=cy + r as i32 + 24 text-anchor="middle">{name.clone()}</text> })}
+                                        </g>
+                                    }
+                                }).collect_view()}
+                            </svg>
+                            {g.truncated.then(|| view! { <p class="muted small">{i18n.text("graph.truncated")}</p> })}
+                        </div>
+                        <table class="card" id="graph-table">
+                            <thead><tr><th>{i18n.text("graph.organization")}</th><th>{i18n.text("graph.partnerships")}</th></tr></thead>
+                            <tbody>
+                                {g.nodes.iter().map(|n| view! {
+                                    <tr>
+                                        <td><a href=format!("/organizations/{}", n.id)>{i18n.pick(n.name_ar.as_deref(), n.name_en.as_deref()).to_owned()}</a></td>
+                                        <td>{i18n.number(n.partnerships)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
+            }}
         </section>
     }
 }

@@ -10,6 +10,8 @@ on_both_backends!(
     amendments_go_back_to_the_parties_they_concern,
     bad_proposals_and_forbidden_answers_store_nothing,
     declines_endings_lists_and_records,
+    activities_and_outcomes_are_public_only_once_every_other_party_endorses,
+    the_graph_draws_confirmed_public_partnerships_laid_out_once_per_change,
 );
 
 struct Three {
@@ -358,4 +360,163 @@ fn declines_endings_lists_and_records(s: &TestServer) {
     assert_eq!(record.body, json!({"confirmed": 1, "proposed": 2, "proposed_confirmed": 1}));
     let record = s.get(&format!("/api/v1/organizations/{}/partnership-record", t.orgs[1]), None).expect(200);
     assert_eq!(record.body, json!({"confirmed": 1, "proposed": 0, "proposed_confirmed": 0}));
+}
+
+fn confirmed_partnership(s: &TestServer, t: &Three) -> String {
+    let id = s.post("/api/v1/partnerships", Some(&t.tokens[0]), proposal(t)).expect(201).body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    answer(s, &t.tokens[1], &id, &t.orgs[1], "confirmed", 1).expect(200);
+    answer(s, &t.tokens[2], &id, &t.orgs[2], "confirmed", 1).expect(200);
+    id
+}
+
+fn report_ids(r: &tashbeek_tests::Resp) -> Vec<(String, String)> {
+    r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["summary"].as_str().unwrap().to_owned(), i["status"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn activities_and_outcomes_are_public_only_once_every_other_party_endorses(s: &TestServer) {
+    let t = three_verified_organizations(s);
+    // Nothing is reported on a partnership not every party confirmed.
+    let proposed = s.post("/api/v1/partnerships", Some(&t.tokens[0]), proposal(&t)).expect(201).body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let activity = json!({"kind": "activity", "reported_by": t.orgs[0], "happened_on": "2026-11-20",
+        "summary": "تدريب المتطوعين على الإسعافات الأولية", "parties": [t.orgs[0], t.orgs[1]], "area": "SD-RN-SHN"});
+    s.post(&format!("/api/v1/partnerships/{proposed}/reports"), Some(&t.tokens[0]), activity.clone())
+        .problem(409, "not_confirmed");
+    let id = confirmed_partnership(s, &t);
+    let reports = format!("/api/v1/partnerships/{id}/reports");
+    // Bad input is refused, naming each field, and stores nothing.
+    let bad = json!({"kind": "outcome", "reported_by": t.orgs[0], "happened_on": "2999-01-01", "summary": "",
+        "measures": [{"metric": "money_spent", "value": -5}], "links": ["ftp://x"], "area": "XX"});
+    let r = s.post(&reports, Some(&t.tokens[0]), bad).problem(422, "validation_failed");
+    assert_eq!(r.fields(), ["happened_on", "summary", "measures[0].value", "measures[0].currency", "links[0]"]);
+    let mut elsewhere = activity.clone();
+    elsewhere["area"] = json!("XX");
+    elsewhere["parties"] = json!([t.orgs[0], "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a7b"]);
+    let r = s.post(&reports, Some(&t.tokens[0]), elsewhere).problem(422, "validation_failed");
+    assert_eq!(r.fields(), ["parties[1]", "area"]);
+    // Only the reporting party's own members report for it.
+    s.post(&reports, Some(&t.tokens[1]), activity.clone()).problem(403, "forbidden");
+    s.post(&reports, Some(&t.admin), activity.clone()).problem(403, "forbidden");
+    s.post(&reports, None, activity.clone()).problem(401, "unauthorized");
+    assert!(report_ids(&s.get(&reports, Some(&t.admin)).expect(200)).is_empty());
+
+    let a = s.post(&reports, Some(&t.tokens[0]), activity).expect(201);
+    assert_eq!(a.body["status"], "awaiting");
+    let a_id = a.body["id"].as_str().unwrap().to_owned();
+    let outcome = json!({"kind": "outcome", "reported_by": t.orgs[2], "happened_on": "2026-11-30",
+        "summary": "قافلة صحية في حي الشاطئ",
+        "measures": [{"metric": "beneficiaries", "value": 412, "group": "أطفال دون الخامسة"},
+                     {"metric": "money_spent", "value": 1200000, "currency": "sdg"}],
+        "links": ["https://example.org/report.pdf"]});
+    let o = s.post(&reports, Some(&t.tokens[2]), outcome).expect(201);
+    assert_eq!(o.body["measures"][1]["currency"], "SDG");
+    let o_id = o.body["id"].as_str().unwrap().to_owned();
+    let review = |token: &str, report: &str, org: &str, body: Value| {
+        s.put(&format!("{reports}/{report}/reviews/{org}"), Some(token), None, body)
+    };
+    // The reporter does not review itself; nobody reviews for another organization.
+    review(&t.tokens[0], &a_id, &t.orgs[0], json!({"verdict": "endorsed"})).problem(409, "own_report");
+    review(&t.tokens[0], &a_id, &t.orgs[1], json!({"verdict": "endorsed"})).problem(403, "forbidden");
+    review(&t.admin, &a_id, &t.orgs[1], json!({"verdict": "endorsed"})).problem(403, "forbidden");
+    let r = review(&t.tokens[2], &a_id, &t.orgs[2], json!({"verdict": "disputed"}));
+    assert_eq!(r.problem(422, "validation_failed").fields(), ["comment"]);
+    // One endorsement of two: awaiting. A dispute by the other: disputed, whatever else.
+    let r = review(&t.tokens[1], &a_id, &t.orgs[1], json!({"verdict": "endorsed"})).expect(200);
+    assert_eq!(r.body["status"], "awaiting");
+    let r = review(&t.tokens[2], &a_id, &t.orgs[2], json!({"verdict": "disputed", "comment": "لم يحضر أحد من طرفنا"}))
+        .expect(200);
+    assert_eq!(r.body["status"], "disputed");
+    assert_eq!(r.body["reviews"][1]["comment"], "لم يحضر أحد من طرفنا");
+    // The outcome: both other parties endorse it.
+    review(&t.tokens[0], &o_id, &t.orgs[0], json!({"verdict": "endorsed"})).expect(200);
+    let r = review(&t.tokens[1], &o_id, &t.orgs[1], json!({"verdict": "endorsed"})).expect(200);
+    assert_eq!(r.body["status"], "endorsed");
+    // The parties see both, the public only what every other party endorsed.
+    let all = report_ids(&s.get(&reports, Some(&t.tokens[1])).expect(200));
+    assert_eq!(
+        all,
+        [
+            ("قافلة صحية في حي الشاطئ".to_owned(), "endorsed".to_owned()),
+            ("تدريب المتطوعين على الإسعافات الأولية".to_owned(), "disputed".to_owned())
+        ]
+    );
+    let (outsider, _) = s.signup("other@x.org", "فريق شباب المتمة");
+    for viewer in [None, Some(outsider.as_str())] {
+        let public = report_ids(&s.get(&reports, viewer).expect(200));
+        assert_eq!(public, [("قافلة صحية في حي الشاطئ".to_owned(), "endorsed".to_owned())]);
+    }
+    s.get(&format!("/api/v1/partnerships/{proposed}/reports"), None).problem(404, "not_found");
+    // A party that changes its mind to a dispute takes the outcome out of public view.
+    review(&t.tokens[0], &o_id, &t.orgs[0], json!({"verdict": "disputed", "comment": "الأرقام غير دقيقة"})).expect(200);
+    assert!(report_ids(&s.get(&reports, None).expect(200)).is_empty());
+    let audit = s.get(
+        &format!("/api/v1/audit?object_type=partnership&object_id={id}&action=partnership.report_review"),
+        Some(&t.admin),
+    );
+    assert_eq!(audit.expect(200).body["items"].as_array().unwrap().len(), 5);
+}
+
+fn weights(g: &Value) -> Vec<i64> {
+    let mut w: Vec<i64> = g["edges"].as_array().unwrap().iter().map(|e| e["weight"].as_i64().unwrap()).collect();
+    w.sort();
+    w
+}
+
+fn the_graph_draws_confirmed_public_partnerships_laid_out_once_per_change(s: &TestServer) {
+    let t = three_verified_organizations(s);
+    let empty = s.get("/api/v1/partnerships/graph", None).expect(200);
+    assert_eq!(empty.body, json!({"nodes": [], "edges": [], "truncated": false}));
+    let first = confirmed_partnership(s, &t);
+    let g = s.get("/api/v1/partnerships/graph", None).expect(200).body;
+    assert_eq!(g["nodes"].as_array().unwrap().len(), 3);
+    assert_eq!(weights(&g), [1, 1, 1]);
+    assert!(g["nodes"].as_array().unwrap().iter().all(|n| (0..=1000).contains(&n["x"].as_i64().unwrap())));
+    assert_eq!(g["nodes"][0]["partnerships"], 1);
+    // The same graph, the same drawing.
+    assert_eq!(s.get("/api/v1/partnerships/graph", Some(&t.tokens[0])).expect(200).body, g);
+    // A second partnership between two of them, once confirmed, doubles their edge.
+    let mut two = proposal(&t);
+    two["parties"] = json!([two["parties"][0], two["parties"][1]]);
+    two["sectors"] = json!(["education"]);
+    let id =
+        s.post("/api/v1/partnerships", Some(&t.tokens[0]), two).expect(201).body["id"].as_str().unwrap().to_owned();
+    assert_eq!(weights(&s.get("/api/v1/partnerships/graph", None).expect(200).body), [1, 1, 1], "not confirmed yet");
+    answer(s, &t.tokens[1], &id, &t.orgs[1], "confirmed", 1).expect(200);
+    assert_eq!(weights(&s.get("/api/v1/partnerships/graph", None).expect(200).body), [1, 1, 2]);
+    // Filtered by sector and area (with everything below it).
+    let g = s.get("/api/v1/partnerships/graph?sector=education", None).expect(200).body;
+    assert_eq!((g["nodes"].as_array().unwrap().len(), weights(&g)), (2, vec![1]));
+    assert_eq!(s.get("/api/v1/partnerships/graph?area=OM", None).expect(200).body["nodes"], json!([]));
+    assert_eq!(
+        s.get("/api/v1/partnerships/graph?area=SD", None).expect(200).body["nodes"].as_array().unwrap().len(),
+        3
+    );
+    let r = s.get("/api/v1/partnerships/graph?area=XX", None).problem(400, "invalid_parameter");
+    assert_eq!(r.fields(), ["area"]);
+    // An ended partnership, or a party that stops being verified, leaves the drawing.
+    let etag = s.get(&format!("/api/v1/partnerships/{first}"), None).header("etag").map(str::to_owned).unwrap();
+    s.call(
+        "POST",
+        &format!("/api/v1/partnerships/{first}/end"),
+        Req {
+            token: Some(&t.tokens[0]),
+            json: Some(json!({"reason": "انتهى"})),
+            headers: vec![("If-Match", etag)],
+            ..Default::default()
+        },
+    )
+    .expect(200);
+    assert_eq!(weights(&s.get("/api/v1/partnerships/graph", None).expect(200).body), [1]);
+    s.decide(&t.admin, &t.orgs[1], json!({"status": "suspended", "reason": "مراجعة"})).expect(200);
+    assert_eq!(s.get("/api/v1/partnerships/graph", None).expect(200).body["nodes"], json!([]));
 }
