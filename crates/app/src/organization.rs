@@ -158,7 +158,7 @@ pub fn update(
             now,
         )?;
         ctx.record(&row.id, Event::OrganizationReviewRequired { changed: identity })?;
-        tashbeek_persistence::partnership::refresh_public_of(ctx.conn, &row.id)?;
+        tashbeek_persistence::partnership::refresh_public_of(ctx.conn, &row.id, ctx.db_now())?;
     }
     ctx.record(&row.id, Event::OrganizationUpdated { before: Box::new(before), after: Box::new(input.clone()) })?;
     Ok(row.into_domain())
@@ -177,7 +177,7 @@ fn save_state(ctx: &mut Ctx, row: &mut OrgRow) -> AppResult<()> {
         return Err(AppError::VersionMismatch);
     }
     // Its partnerships are public only while every party is a verified organization.
-    tashbeek_persistence::partnership::refresh_public_of(ctx.conn, &row.id)?;
+    tashbeek_persistence::partnership::refresh_public_of(ctx.conn, &row.id, ctx.db_now())?;
     Ok(())
 }
 

@@ -281,6 +281,13 @@ pub fn answer(ctx: &mut Ctx, id: &PartnershipId, org: &OrganizationId, answer: &
     if row.ended_at.is_some() {
         return Err(ended_conflict());
     }
+    if row.stage == PartnershipStatus::Confirmed {
+        return Err(AppError::conflict(
+            "already_confirmed",
+            "أكدت كل الأطراف هذه الشراكة؛ لإيقافها أنهِها مع ذكر السبب.",
+            "Every party confirmed this partnership; to stop it, end it with a reason.",
+        ));
+    }
     if answer.terms_version != row.terms_version {
         return Err(AppError::conflict(
             "terms_changed",
@@ -302,9 +309,6 @@ pub fn answer(ctx: &mut Ctx, id: &PartnershipId, org: &OrganizationId, answer: &
     let was_public = row.public;
     row.derive_stage(parties.iter().map(|p| p.state), now);
     refresh_public(ctx, &mut row)?;
-    if was_public || row.public {
-        partnerships::bump_graph(ctx.conn)?;
-    }
     row.updated_at = now;
     row.version += 1;
     if !partnerships::update(ctx.conn, &row, expected)? {
@@ -319,6 +323,10 @@ pub fn answer(ctx: &mut Ctx, id: &PartnershipId, org: &OrganizationId, answer: &
             terms_version: row.terms_version,
         },
     )?;
+    // Last: the graph's one row is held until the commit.
+    if was_public || row.public {
+        partnerships::bump_graph(ctx.conn)?;
+    }
     present(ctx, row)
 }
 
@@ -427,15 +435,24 @@ pub fn list(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<PartnershipSummary>>
 }
 
 /// An organization's partnership record (its profile shows it to everyone who sees it).
+/// Outside the organization, its confirmed partnerships are the public ones.
 pub fn record(ctx: &mut Ctx, org: &OrganizationId) -> AppResult<PartnershipRecord> {
     load_visible(ctx, org, false)?;
-    Ok(partnerships::record_of(ctx.conn, org)?)
+    let inside = crate::authz::sees_private(ctx, org)?;
+    Ok(partnerships::record_of(ctx.conn, org, !inside)?)
 }
 
-/// A partnership's history, oldest first, for whoever may see it.
+/// A partnership's history, oldest first, for whoever may see it: proposal, answers,
+/// amendments and ending (reports have their own reviews). Outside the parties, steps of
+/// organizations that are no longer parties are left out, so a public partnership does
+/// not name an organization that left it (or was never public).
 pub fn history(ctx: &mut Ctx, id: &PartnershipId) -> AppResult<Vec<PartnershipHistoryEntry>> {
+    const STEPS: [&str; 4] = ["partnership.propose", "partnership.answer", "partnership.amend", "partnership.end"];
     let row = load_visible_partnership(ctx, id, false)?;
-    let changes = audit::changes_of(ctx.conn, "partnership", &row.id, MAX_HISTORY)?;
+    let inside = sees_privately(ctx, &row)?;
+    let current: Vec<OrganizationId> =
+        partnerships::party_rows(ctx.conn, &row.id)?.into_iter().map(|p| p.organization_id).collect();
+    let changes = audit::changes_of(ctx.conn, "partnership", &row.id, &STEPS, MAX_HISTORY)?;
     let text =
         |v: &Option<Value>, k: &str| v.as_ref().and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
     Ok(changes
@@ -455,6 +472,13 @@ pub fn history(ctx: &mut Ctx, id: &PartnershipId) -> AppResult<Vec<PartnershipHi
                 .unwrap_or_default(),
             reason: text(&after, "reason"),
             action,
+        })
+        .filter(|h| inside || h.organization_id.as_ref().is_none_or(|o| current.contains(o)))
+        .map(|mut h| {
+            if !inside {
+                h.reconfirmation.retain(|o| current.contains(o));
+            }
+            h
         })
         .collect())
 }

@@ -268,7 +268,7 @@ pub async fn amend(
         (status = 401, response = NotSignedIn),
         (status = 403, description = "Only the organization's own administrators answer for it (not even a platform administrator)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such partnership (or not visible to you), or the organization is not a party", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The terms changed since `terms_version` (`terms_changed`), the same answer is already recorded, or the partnership has ended", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The terms changed since `terms_version` (`terms_changed`), the same answer is already recorded, every party already confirmed (`already_confirmed`: end it instead), or the partnership has ended", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
         (status = 422, response = InvalidFields),
     )
@@ -330,7 +330,7 @@ pub async fn end(
     params(("id" = String, Path, description = "Partnership id (UUID)")),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "Proposal, answers, amendments (with the parties awaited again) and ending, oldest first", body = Vec<PartnershipHistoryEntry>),
+        (status = 200, description = "Proposal, answers, amendments (with the parties awaited again) and ending, oldest first (the newest 500). Outside the parties, steps of organizations that are no longer parties are left out", body = Vec<PartnershipHistoryEntry>),
         (status = 401, response = InvalidToken),
         (status = 404, response = PartnershipNotFound),
     )
@@ -353,7 +353,7 @@ pub async fn history(
     params(("id" = String, Path, description = "Organization id (UUID)")),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "Its confirmed partnerships, and how many of those it proposed every party confirmed", body = PartnershipRecord),
+        (status = 200, description = "Its confirmed partnerships (outside the organization: the public ones), and how many of those it proposed every party confirmed", body = PartnershipRecord),
         (status = 401, response = InvalidToken),
         (status = 404, response = OrganizationNotFound),
     )

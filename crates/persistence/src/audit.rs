@@ -109,21 +109,24 @@ pub fn get(conn: &mut DbConn, id: &tashbeek_domain::AuditEntryId) -> DbResult<Au
     })
 }
 
-/// The changes of one object, oldest first, with what each left (`after`): the
-/// history a record shows its own readers. At most `limit`.
+/// The changes of one object by the given actions, oldest first, with what each left
+/// (`after`): the history a record shows its own readers. The newest `limit`.
 pub fn changes_of(
     conn: &mut DbConn,
     object_type: &str,
     object_id: &str,
+    actions: &[&str],
     limit: i64,
 ) -> DbResult<Vec<(chrono::NaiveDateTime, String, Option<serde_json::Value>)>> {
-    let rows: Vec<(chrono::NaiveDateTime, String, Option<String>)> = audit_log::table
+    let mut rows: Vec<(chrono::NaiveDateTime, String, Option<String>)> = audit_log::table
         .filter(audit_log::object_type.eq(object_type))
         .filter(audit_log::object_id.eq(object_id))
-        .order(audit_log::id.asc())
+        .filter(audit_log::action.eq_any(actions))
+        .order(audit_log::id.desc())
         .limit(limit)
         .select((audit_log::at, audit_log::action, audit_log::after_json))
         .load(conn)?;
+    rows.reverse();
     rows.into_iter()
         .map(|(at, action, after)| {
             let after = after

@@ -378,18 +378,27 @@ pub fn parties_public(conn: &mut DbConn, id: &str) -> DbResult<bool> {
 }
 
 /// Recomputes `public` for the partnerships of organization `org` (its verification or
-/// archive changed); returns how many changed.
-pub fn refresh_public_of(conn: &mut DbConn, org: &str) -> DbResult<usize> {
-    let ids: Vec<(PartnershipId, bool, Option<NaiveDateTime>)> = partnership_parties::table
-        .inner_join(partnerships::table)
+/// archive changed, in this transaction); returns how many changed. Each partnership is
+/// locked (PostgreSQL, in id order, so two such changes never deadlock) and read again, so
+/// an answer or amendment committed meanwhile is not overwritten from a stale read.
+pub fn refresh_public_of(conn: &mut DbConn, org: &str, now: NaiveDateTime) -> DbResult<usize> {
+    let mut ids: Vec<PartnershipId> = partnership_parties::table
         .filter(partnership_parties::organization_id.eq(org))
-        .select((partnerships::id, partnerships::public, partnerships::confirmed_at))
+        .select(partnership_parties::partnership_id)
         .load(conn)?;
+    ids.sort();
     let mut changed = 0;
-    for (id, public, confirmed_at) in ids {
-        let now = confirmed_at.is_some() && parties_public(conn, &id)?;
-        if now != public {
-            diesel::update(partnerships::table.find(id.as_str())).set(partnerships::public.eq(now)).execute(conn)?;
+    for id in ids {
+        let row = get_for_update(conn, &id)?;
+        let public = row.confirmed_at.is_some() && parties_public(conn, &id)?;
+        if public != row.public {
+            diesel::update(partnerships::table.find(id.as_str()))
+                .set((
+                    partnerships::public.eq(public),
+                    partnerships::version.eq(row.version + 1),
+                    partnerships::updated_at.eq(now),
+                ))
+                .execute(conn)?;
             changed += 1;
         }
     }
@@ -507,11 +516,15 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> D
     Ok(q.order(p::id.desc()).limit(limit).select(SummaryRow::as_select()).load(conn)?)
 }
 
-/// An organization's record: partnerships confirmed with it, proposals and how many of
-/// those every party confirmed.
-pub fn record_of(conn: &mut DbConn, org: &str) -> DbResult<PartnershipRecord> {
+/// An organization's record: partnerships confirmed with it (the public ones only when
+/// `public_only`), proposals and how many of those every party confirmed.
+pub fn record_of(conn: &mut DbConn, org: &str, public_only: bool) -> DbResult<PartnershipRecord> {
     use partnerships as p;
-    let confirmed: i64 = p::table
+    let mut confirmed = p::table.into_boxed();
+    if public_only {
+        confirmed = confirmed.filter(p::public.eq(true));
+    }
+    let confirmed: i64 = confirmed
         .filter(
             p::id.eq_any(
                 partnership_parties::table

@@ -170,7 +170,11 @@ pub fn refresh_statuses(
             })
             .unwrap_or_else(Vec::new);
         let others = parties.iter().filter(|p| **p != by).count();
-        let now = tashbeek_domain::report::status_of(verdicts, others);
+        let mut now = tashbeek_domain::report::status_of(verdicts, others);
+        // Removing a party (a disputer, or one yet to answer) never endorses a report.
+        if now == ReportStatus::Endorsed && status != ReportStatus::Endorsed {
+            now = status;
+        }
         if now != status {
             set_status(conn, &id, now, at)?;
         }

@@ -113,6 +113,8 @@ fn a_partnership_is_confirmed_by_every_party_and_only_then_public(s: &TestServer
     assert_eq!(ids(&s.get("/api/v1/partnerships", None).expect(200)), vec![id.clone()]);
     // Now that the outsider sees it, answering for a party is a 403, not a 404.
     answer(s, &outsider, &id, &t.orgs[2], "declined", 1).problem(403, "forbidden");
+    // Once every party confirmed, a party stops it by ending it with a reason, not by declining.
+    answer(s, &t.tokens[2], &id, &t.orgs[2], "declined", 1).problem(409, "already_confirmed");
     let history = s.get(&format!("{path}/history"), None).expect(200);
     let steps: Vec<(String, String)> = history
         .body
@@ -456,6 +458,10 @@ fn activities_and_outcomes_are_public_only_once_every_other_party_endorses(s: &T
         assert_eq!(public, [("قافلة صحية في حي الشاطئ".to_owned(), "endorsed".to_owned())]);
     }
     s.get(&format!("/api/v1/partnerships/{proposed}/reports"), None).problem(404, "not_found");
+    // The partnership's history is its own steps: reports and their reviews are not in it.
+    let history = s.get(&format!("/api/v1/partnerships/{id}/history"), None).expect(200);
+    let actions: Vec<&str> = history.body.as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["partnership.propose", "partnership.answer", "partnership.answer"]);
     // A party that changes its mind to a dispute takes the outcome out of public view.
     review(&t.tokens[0], &o_id, &t.orgs[0], json!({"verdict": "disputed", "comment": "الأرقام غير دقيقة"})).expect(200);
     assert!(report_ids(&s.get(&reports, None).expect(200)).is_empty());
@@ -464,6 +470,14 @@ fn activities_and_outcomes_are_public_only_once_every_other_party_endorses(s: &T
         Some(&t.admin),
     );
     assert_eq!(audit.expect(200).body["items"].as_array().unwrap().len(), 5);
+    // Removing the party that disputed does not turn its dispute into an endorsement.
+    let etag = s.get(&format!("/api/v1/partnerships/{id}"), Some(&t.admin)).header("etag").map(str::to_owned);
+    let mut two = proposal(&t);
+    two["parties"] = json!([two["parties"][0], two["parties"][1]]);
+    two.as_object_mut().unwrap().remove("proposed_by");
+    s.put(&format!("/api/v1/partnerships/{id}"), Some(&t.tokens[0]), etag.as_deref(), two).expect(200);
+    let all = report_ids(&s.get(&reports, Some(&t.admin)).expect(200));
+    assert!(all.contains(&("تدريب المتطوعين على الإسعافات الأولية".to_owned(), "disputed".to_owned())), "{all:?}");
 }
 
 fn weights(g: &Value) -> Vec<i64> {

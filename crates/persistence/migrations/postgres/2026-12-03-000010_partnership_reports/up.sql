@@ -39,3 +39,7 @@ CREATE TABLE partnership_graph_state (
 );
 
 INSERT INTO partnership_graph_state (id, generation) VALUES (1, 0);
+
+-- Amendments replace a partnership's sector and area links: find them by partnership.
+CREATE INDEX partnership_sectors_of ON partnership_sectors (partnership_id);
+CREATE INDEX partnership_areas_of ON partnership_areas (partnership_id);
