@@ -43,19 +43,8 @@ pub fn present(mut o: Organization, signed_in: bool) -> Organization {
 /// Checks sector codes and area ids against reference data.
 /// Refuses unknown sectors and areas (naming each); returns the areas' paths.
 fn check_references(ctx: &mut Ctx, input: &OrganizationInput) -> AppResult<Vec<String>> {
-    let mut e = ValidationErrors::default();
     let resolved = reference::resolve(ctx.conn, &input.sectors, &input.areas)?;
-    for (i, s) in input.sectors.iter().enumerate() {
-        if resolved.unknown_sectors.contains(s) {
-            e.add(format!("sectors[{i}]"), Violation::UnknownValue);
-        }
-    }
-    for (i, a) in input.areas.iter().enumerate() {
-        if resolved.unknown_areas.contains(a) {
-            e.add(format!("areas[{i}]"), Violation::UnknownValue);
-        }
-    }
-    e.into_result()?;
+    resolved.field_errors(&input.sectors, &input.areas).into_result()?;
     Ok(resolved.area_paths)
 }
 

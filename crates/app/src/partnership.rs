@@ -74,21 +74,24 @@ fn present(ctx: &mut Ctx, row: PartnershipRow) -> AppResult<Partnership> {
     Ok(row.into_domain(parties, today(ctx)))
 }
 
+/// Amending and ending are for platform administrators and any party's administrators.
+fn may_change(ctx: &mut Ctx, parties: &[PartyRow]) -> AppResult<()> {
+    if authz::writer(ctx)?.is_admin() {
+        return Ok(());
+    }
+    for p in parties {
+        if administers(ctx, &p.organization_id)? {
+            return Ok(());
+        }
+    }
+    Err(AppError::Forbidden)
+}
+
 /// Checks the parties (organizations the caller can see) and the sectors and areas;
 /// returns the areas' paths. Every problem is named by its field.
 fn check_references(ctx: &mut Ctx, input: &PartnershipInput) -> AppResult<Vec<String>> {
-    let mut e = ValidationErrors::default();
     let resolved = reference::resolve(ctx.conn, &input.sectors, &input.areas)?;
-    for (i, s) in input.sectors.iter().enumerate() {
-        if resolved.unknown_sectors.contains(s) {
-            e.add(format!("sectors[{i}]"), Violation::UnknownValue);
-        }
-    }
-    for (i, a) in input.areas.iter().enumerate() {
-        if resolved.unknown_areas.contains(a) {
-            e.add(format!("areas[{i}]"), Violation::UnknownValue);
-        }
-    }
+    let mut e = resolved.field_errors(&input.sectors, &input.areas);
     for (i, p) in input.parties.iter().enumerate() {
         match load_visible(ctx, &p.organization_id, false) {
             Ok(org) if org.archived_at.is_none() => {}
@@ -199,18 +202,8 @@ pub fn amend(
     expect: &Expect,
 ) -> AppResult<PartnershipAmended> {
     let mut row = load_visible_partnership(ctx, id, true)?;
-    let me = authz::writer(ctx)?;
     let stored = partnerships::party_rows(ctx.conn, &row.id)?;
-    let mut allowed = me.is_admin();
-    for p in &stored {
-        if allowed {
-            break;
-        }
-        allowed = administers(ctx, &p.organization_id)?;
-    }
-    if !allowed {
-        return Err(AppError::Forbidden);
-    }
+    may_change(ctx, &stored)?;
     expect.check_required(row.version)?;
     if row.ended_at.is_some() {
         return Err(ended_conflict());
@@ -334,18 +327,8 @@ pub fn answer(ctx: &mut Ctx, id: &PartnershipId, org: &OrganizationId, answer: &
 /// saying why. A proposal can be withdrawn the same way.
 pub fn end(ctx: &mut Ctx, id: &PartnershipId, ending: &PartnershipEnding, expect: &Expect) -> AppResult<Partnership> {
     let mut row = load_visible_partnership(ctx, id, true)?;
-    let me = authz::writer(ctx)?;
     let parties = partnerships::party_rows(ctx.conn, &row.id)?;
-    let mut allowed = me.is_admin();
-    for p in &parties {
-        if allowed {
-            break;
-        }
-        allowed = administers(ctx, &p.organization_id)?;
-    }
-    if !allowed {
-        return Err(AppError::Forbidden);
-    }
+    may_change(ctx, &parties)?;
     expect.check_required(row.version)?;
     if row.ended_at.is_some() {
         return Err(ended_conflict());

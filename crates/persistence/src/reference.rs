@@ -127,6 +127,25 @@ pub struct Resolved {
     pub area_paths: Vec<String>,
 }
 
+impl Resolved {
+    /// Each unknown one of `sectors` and `areas` (what was resolved), named by its place in
+    /// the input: `sectors[2]`, `areas[0]`.
+    pub fn field_errors(&self, sectors: &[String], areas: &[String]) -> tashbeek_domain::ValidationErrors {
+        use tashbeek_domain::validation::Violation;
+        let mut e = tashbeek_domain::ValidationErrors::default();
+        for (field, list, unknown) in
+            [("sectors", sectors, &self.unknown_sectors), ("areas", areas, &self.unknown_areas)]
+        {
+            for (i, v) in list.iter().enumerate() {
+                if unknown.contains(v) {
+                    e.add(format!("{field}[{i}]"), Violation::UnknownValue);
+                }
+            }
+        }
+        e
+    }
+}
+
 /// Resolves `sectors` and `areas` in one query (one round trip on PostgreSQL).
 pub fn resolve(conn: &mut DbConn, sector_codes: &[String], area_ids: &[String]) -> DbResult<Resolved> {
     use diesel::dsl::sql;

@@ -80,7 +80,6 @@ fn SummaryCard(p: PartnershipSummary) -> impl IntoView {
 pub fn PartnershipsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let reference = use_reference();
     let query_map = leptos_router::hooks::use_query_map();
     let organization = Memo::new(move |_| query_map.with(|q| q.get("organization").unwrap_or_default()));
     let inbox = RwSignal::new(false);
@@ -166,23 +165,7 @@ pub fn PartnershipsPage() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
-                    <div class="field">
-                        <label for="p-sector">{i18n.text("partnerships.sector")}</label>
-                        <select id="p-sector" on:change=move |ev| sector.set(event_target_value(&ev))>
-                            <option value="">{i18n.text("partnerships.any")}</option>
-                            {move || reference.sectors.get().into_iter().map(|s| {
-                                let label = i18n.pick(Some(&s.name_ar), Some(&s.name_en)).to_owned();
-                                view! { <option value=s.code>{label}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="p-area">{i18n.text("partnerships.area")}</label>
-                        <select id="p-area" on:change=move |ev| area.set(event_target_value(&ev))>
-                            <option value="">{i18n.text("partnerships.any")}</option>
-                            {move || reference.area_options(&i18n).into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
-                        </select>
-                    </div>
+                    <SectorAreaFilters prefix="p" sector=sector area=area/>
                 </div>
             </details>
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
@@ -200,6 +183,33 @@ pub fn PartnershipsPage() -> impl IntoView {
                 <button type="button" class="button secondary" on:click=move |_| load(Some(c.clone()))>{i18n.text("partnerships.more")}</button>
             })}
         </section>
+    }
+}
+
+/// The sector and area selects of a partnership view (`<prefix>-sector`, `<prefix>-area`).
+#[component]
+fn SectorAreaFilters(prefix: &'static str, sector: RwSignal<String>, area: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let reference = use_reference();
+    let (sector_id, area_id) = (format!("{prefix}-sector"), format!("{prefix}-area"));
+    view! {
+        <div class="field">
+            <label for=sector_id.clone()>{i18n.text("partnerships.sector")}</label>
+            <select id=sector_id on:change=move |ev| sector.set(event_target_value(&ev))>
+                <option value="">{i18n.text("partnerships.any")}</option>
+                {move || reference.sectors.get().into_iter().map(|s| {
+                    let label = i18n.pick(Some(&s.name_ar), Some(&s.name_en)).to_owned();
+                    view! { <option value=s.code>{label}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+        <div class="field">
+            <label for=area_id.clone()>{i18n.text("partnerships.area")}</label>
+            <select id=area_id on:change=move |ev| area.set(event_target_value(&ev))>
+                <option value="">{i18n.text("partnerships.any")}</option>
+                {move || reference.area_options(&i18n).into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+            </select>
+        </div>
     }
 }
 
@@ -1126,7 +1136,6 @@ fn NewReport(pid: String, mine: Vec<String>, names: HashMap<String, String>, add
 #[component]
 pub fn GraphPage() -> impl IntoView {
     let i18n = use_i18n();
-    let reference = use_reference();
     let (sector, area) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let graph = RwSignal::new(None::<Result<PartnershipGraph, ApiError>>);
     Effect::new(move |_| {
@@ -1145,23 +1154,7 @@ pub fn GraphPage() -> impl IntoView {
             <h1>{i18n.text("graph.title")}</h1>
             <p class="muted">{i18n.text("graph.intro")}</p>
             <div class="filter-grid card filters">
-                <div class="field">
-                    <label for="g-sector">{i18n.text("partnerships.sector")}</label>
-                    <select id="g-sector" on:change=move |ev| sector.set(event_target_value(&ev))>
-                        <option value="">{i18n.text("partnerships.any")}</option>
-                        {move || reference.sectors.get().into_iter().map(|s| {
-                            let label = i18n.pick(Some(&s.name_ar), Some(&s.name_en)).to_owned();
-                            view! { <option value=s.code>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="g-area">{i18n.text("partnerships.area")}</label>
-                    <select id="g-area" on:change=move |ev| area.set(event_target_value(&ev))>
-                        <option value="">{i18n.text("partnerships.any")}</option>
-                        {move || reference.area_options(&i18n).into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
-                    </select>
-                </div>
+                <SectorAreaFilters prefix="g" sector=sector area=area/>
             </div>
             {move || match graph.get() {
                 None => view! { <p class="muted">{i18n.text("networks.loading")}</p> }.into_any(),
