@@ -42,16 +42,7 @@ pub(crate) fn administers(ctx: &mut Ctx, org: &str) -> AppResult<bool> {
 /// all for administrators and observers, and those of the caller's own organizations.
 pub(crate) fn load_visible_partnership(ctx: &mut Ctx, id: &PartnershipId, lock: bool) -> AppResult<PartnershipRow> {
     let row = if lock { partnerships::get_for_update(ctx.conn, id)? } else { partnerships::get(ctx.conn, id)? };
-    if row.public {
-        return Ok(row);
-    }
-    let Some(c) = ctx.caller.clone() else { return Err(AppError::NotFound) };
-    if c.reads_all() {
-        return Ok(row);
-    }
-    let own = users::org_ids_of(ctx.conn, &c.id)?;
-    let parties = partnerships::party_rows(ctx.conn, &row.id)?;
-    if parties.iter().any(|p| own.iter().any(|o| o == p.organization_id.as_str())) {
+    if row.public || sees_privately(ctx, &row)? {
         return Ok(row);
     }
     Err(AppError::NotFound)
@@ -174,11 +165,8 @@ pub fn propose(ctx: &mut Ctx, input: &PartnershipInput) -> AppResult<Partnership
         })
     });
     row.derive_stage(parties.iter().map(|p| p.state), now);
+    // Never public yet: at least one other party has still to confirm.
     partnerships::insert(ctx.conn, &row, &parties, &area_paths)?;
-    refresh_public(ctx, &mut row)?;
-    if row.public {
-        partnerships::update(ctx.conn, &row, row.version)?;
-    }
     ctx.record(&row.id, Event::PartnershipProposed(Box::new(input.clone())))?;
     present(ctx, row)
 }
@@ -381,17 +369,8 @@ pub fn list(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<PartnershipSummary>>
         Some(c) if c.reads_all() && !q.awaiting_me => (Scope::All, None),
         Some(c) => {
             let own = users::org_ids_of(ctx.conn, &c.id)?;
-            let awaiting = if q.awaiting_me {
-                let mut admin_of = Vec::new();
-                for o in &own {
-                    if users::role_in(ctx.conn, &c.id, o)? == Some(OrgRole::Admin) {
-                        admin_of.push(o.clone());
-                    }
-                }
-                Some(admin_of)
-            } else {
-                None
-            };
+            let awaiting =
+                if q.awaiting_me { Some(users::org_ids_with_role(ctx.conn, &c.id, OrgRole::Admin)?) } else { None };
             (if c.reads_all() { Scope::All } else { Scope::PublicAnd(own) }, awaiting)
         }
         None if q.awaiting_me => return Err(AppError::Unauthorized),

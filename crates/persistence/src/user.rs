@@ -210,6 +210,15 @@ pub fn org_ids_of(conn: &mut DbConn, user_id: &str) -> DbResult<Vec<String>> {
     Ok(memberships::table.filter(memberships::user_id.eq(user_id)).select(memberships::organization_id).load(conn)?)
 }
 
+/// The organizations where the user has `role` (one query, for lists such as the inbox).
+pub fn org_ids_with_role(conn: &mut DbConn, user_id: &str, role: OrgRole) -> DbResult<Vec<String>> {
+    Ok(memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::role.eq(role.as_str()))
+        .select(memberships::organization_id)
+        .load(conn)?)
+}
+
 pub fn add_membership(
     conn: &mut DbConn,
     user_id: &str,
