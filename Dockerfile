@@ -10,7 +10,8 @@ RUN scripts/build-dashboard.sh && cargo build --release --locked -p tashbeek --f
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --home /var/lib/tashbeek --create-home tashbeek
+    && useradd --system --home /var/lib/tashbeek --create-home tashbeek \
+    && install -d -o tashbeek -g tashbeek /var/lib/tashbeek/data/documents
 COPY --from=build /src/target/release/tashbeek /usr/local/bin/tashbeek
 USER tashbeek
 WORKDIR /var/lib/tashbeek

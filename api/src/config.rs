@@ -45,6 +45,12 @@ pub struct Config {
     /// path serves the API alone. `None`: the dashboard compiled into the binary, else
     /// `frontend/dist` when run from a checkout.
     pub dashboard_dir: Option<PathBuf>,
+    /// Where uploaded documents are stored (`TASHBEEK_DOCUMENTS_DIR`); by default
+    /// `documents/` beside the SQLite file, or `data/documents` with PostgreSQL. Several
+    /// instances behind a load balancer must share it (a network mount).
+    pub documents_dir: Option<PathBuf>,
+    /// The largest document accepted, in bytes (default 10 MiB).
+    pub max_upload_bytes: u64,
     /// `text` or `json`.
     pub log_format: String,
     /// A tracing filter, e.g. `info` or `tashbeek=debug,actix_web=info`.
@@ -74,6 +80,8 @@ impl Default for Config {
             trust_proxy: false,
             https: false,
             dashboard_dir: None,
+            documents_dir: None,
+            max_upload_bytes: 10 * 1024 * 1024,
             log_format: "text".into(),
             log: "info".into(),
         }
@@ -132,6 +140,10 @@ impl Config {
         if let Ok(v) = std::env::var("TASHBEEK_DASHBOARD_DIR") {
             c.dashboard_dir = Some(v.trim().into());
         }
+        if let Some(v) = env("TASHBEEK_DOCUMENTS_DIR") {
+            c.documents_dir = Some(v.trim().into());
+        }
+        parse("TASHBEEK_MAX_UPLOAD_BYTES", &mut c.max_upload_bytes)?;
         parse("TASHBEEK_LOG_FORMAT", &mut c.log_format)?;
         if let Some(v) = env("TASHBEEK_LOG").or_else(|| env("RUST_LOG")) {
             c.log = v;
@@ -146,6 +158,7 @@ impl Config {
         anyhow::ensure!(self.refresh_ttl_days >= 1, "refresh_ttl_days must be at least 1");
         anyhow::ensure!(self.body_limit_bytes >= 1024, "body_limit_bytes must be at least 1024");
         anyhow::ensure!(self.signup_max_per_address >= 1, "signup_max_per_address must be at least 1");
+        anyhow::ensure!(self.max_upload_bytes >= 1024, "max_upload_bytes must be at least 1024");
         anyhow::ensure!(self.argon2_memory_kib >= 8, "argon2_memory_kib must be at least 8");
         anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
         if let Some(s) = &self.jwt_secret {
@@ -166,6 +179,18 @@ impl Config {
             trust_proxy: self.trust_proxy,
             https: self.https,
             ..Settings::default()
+        }
+    }
+
+    /// The document store's directory (see `documents_dir`).
+    pub fn documents(&self) -> PathBuf {
+        if let Some(d) = &self.documents_dir {
+            return d.clone();
+        }
+        let sqlite = self.database_url.strip_prefix("sqlite://").or_else(|| self.database_url.strip_prefix("sqlite:"));
+        match sqlite.map(Path::new).and_then(Path::parent) {
+            Some(dir) => dir.join("documents"),
+            None => PathBuf::from("data/documents"),
         }
     }
 

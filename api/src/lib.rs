@@ -14,6 +14,7 @@ use rand::RngCore;
 use tashbeek_http::auth::JwtKeys;
 use tashbeek_http::cache::{OrgCache, SessionCache};
 use tashbeek_http::{AppState, SystemClock};
+use tashbeek_persistence::files::FileStore;
 use tashbeek_persistence::{secrets, to_db_time, Backend, DbPool};
 
 pub use config::Config;
@@ -57,6 +58,7 @@ pub fn build_state(cfg: &Config) -> anyhow::Result<AppState> {
         listen_for_changes(&cfg.database_url, org_cache.as_ref(), &session_cache)?;
     }
     let session_cache = Some(session_cache);
+    let files = open_documents(cfg)?;
     Ok(AppState {
         pool,
         keys: Arc::new(JwtKeys::new(secret.as_bytes())),
@@ -65,7 +67,49 @@ pub fn build_state(cfg: &Config) -> anyhow::Result<AppState> {
         org_cache,
         session_cache,
         graph_cache: Arc::default(),
+        files,
     })
+}
+
+/// Opens the document store (without sweeping it: see [`sweep_documents`]).
+fn open_documents(cfg: &Config) -> anyhow::Result<Arc<FileStore>> {
+    let dir = cfg.documents();
+    let files = FileStore::open(&dir, cfg.max_upload_bytes)
+        .with_context(|| format!("opening the document store at {}", dir.display()))?;
+    Ok(Arc::new(files))
+}
+
+/// Removes what a crash may have left in the document store: uploads of processes that
+/// are gone and files no document names. Run by `serve` only, and only on the store of
+/// this database: the store keeps the database's id in `database-id` from its first
+/// sweep, so a server pointed at another database (a restored copy, a wrong
+/// `DATABASE_URL`) refuses to start rather than delete evidence it does not know.
+pub fn sweep_documents(state: &AppState) -> anyhow::Result<()> {
+    let mut conn = state.pool.get()?;
+    let id = secrets::get_or_create(&mut conn, "database_id", to_db_time(chrono::Utc::now()), || {
+        uuid::Uuid::now_v7().to_string()
+    })?;
+    let marker = state.files.root().join("database-id");
+    match std::fs::read_to_string(&marker) {
+        Ok(stored) if stored.trim() == id => {}
+        Ok(stored) => anyhow::bail!(
+            "the document store at {} belongs to database {} (this one is {id}); point \
+             TASHBEEK_DOCUMENTS_DIR at this database's documents",
+            state.files.root().display(),
+            stored.trim()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::write(&marker, &id)?,
+        Err(e) => return Err(e.into()),
+    }
+    let swept = state.files.sweep(|| tashbeek_persistence::document::named(&mut conn).map_err(anyhow::Error::from))?;
+    if swept != Default::default() {
+        tracing::info!(
+            orphan_files = swept.orphan_files,
+            abandoned_uploads = swept.abandoned_uploads,
+            "document store: removed what an interrupted run left"
+        );
+    }
+    Ok(())
 }
 
 /// Keeps this instance's caches in step with changes committed by any instance on the

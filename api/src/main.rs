@@ -125,6 +125,7 @@ fn main() -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let _serving = tashbeek::lock_for_serving(&cfg)?;
             let state = build_state(&cfg)?;
+            tashbeek::sweep_documents(&state)?;
             if with_demo && demo::load(&state)? {
                 tracing::info!("loaded demo data");
             }

@@ -52,7 +52,7 @@ fn migrate_and_admin_create() {
     let (dir, url) = temp_db();
     let out = tashbeek(&["migrate"], &url, None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 10 migration(s) on sqlite"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 11 migration(s) on sqlite"));
     let again = tashbeek(&["migrate"], &url, None);
     assert!(String::from_utf8_lossy(&again.stdout).contains("applied 0 migration(s)"));
 
@@ -114,4 +114,18 @@ fn one_process_serves_a_sqlite_database() {
     let again = tashbeek(&["migrate"], &url, None);
     assert!(again.status.success());
     std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn serve_refuses_the_document_store_of_another_database() {
+    let (dir, url) = temp_db();
+    assert!(tashbeek(&["migrate"], &url, None).status.success());
+    std::fs::create_dir_all(dir.join("documents")).unwrap();
+    std::fs::write(dir.join("documents/database-id"), "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a7b").unwrap();
+    // Its sweep would delete every file this database does not name: it does not start.
+    let out = tashbeek(&["serve", "--bind", "127.0.0.1:0"], &url, None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("belongs to database 0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a7b"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
 }

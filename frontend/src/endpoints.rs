@@ -249,6 +249,26 @@ pub mod audit {
     }
 }
 
+pub mod documents {
+    use super::*;
+    use tashbeek_domain::document::Document;
+
+    /// Attaches a file to a report as evidence.
+    pub async fn upload(partnership: &str, report: &str, file: &web_sys::File) -> Result<Document, ApiError> {
+        let path = format!("/api/v1/partnerships/{partnership}/reports/{report}/documents?name={}", enc(&file.name()));
+        crate::api::upload(&path, file).await
+    }
+
+    /// The document's bytes (for a download link or an image preview).
+    pub async fn bytes(id: &str) -> Result<web_sys::Blob, ApiError> {
+        crate::api::blob(&format!("/api/v1/documents/{id}")).await
+    }
+
+    pub async fn remove(id: &str) -> Result<(), ApiError> {
+        call(Method::Delete, &format!("/api/v1/documents/{id}"), None, None).await.map(|r| r.body)
+    }
+}
+
 pub mod partnerships {
     use super::*;
 

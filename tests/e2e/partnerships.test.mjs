@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { start, shot, signIn, bin } from "./harness.mjs";
 
 const COORDINATOR = { email: "chair@shendi.example", password: "a long passphrase 2026" };
@@ -13,6 +14,9 @@ const ADMINS = [
   { email: "clinic@x.example", password: "النيل يجري شمالا 2028", org: "المركز الصحي بشندي" },
 ];
 const THREE_OF_THREE = /(3|٣) من (3|٣)/;
+// A one-pixel PNG and a small PDF, as evidence.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");
+const PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 let app;
 
 before(async () => {
@@ -110,6 +114,20 @@ test("a partnership proposed by one organization is confirmed by the other two a
   await clinic.click("#r-summary");
   await clinic.click("#r-submit");
   await clinic.locator("#reports .report-awaiting").waitFor();
+  // Its evidence: a photo (previewed) and a PDF; a file that is not what it claims is refused.
+  await clinic.setInputFiles("#reports .evidence-file", { name: "قافلة.pdf", mimeType: "application/pdf", buffer: PNG });
+  await clinic.click("#reports .evidence-upload");
+  await clinic.locator("#reports .evidence .error").waitFor();
+  for (const file of [
+    { name: "صورة القافلة.png", mimeType: "image/png", buffer: PNG },
+    { name: "كشف المستفيدين.pdf", mimeType: "application/pdf", buffer: PDF },
+  ]) {
+    const before = await clinic.locator("#reports .evidence-item").count();
+    await clinic.setInputFiles("#reports .evidence-file", file);
+    await clinic.click("#reports .evidence-upload");
+    await clinic.locator("#reports .evidence-item").nth(before).waitFor();
+  }
+  await clinic.locator("#reports .evidence-preview").waitFor();
   await shot(clinic, "partnership-reports");
   for (const page of [nafeer, amal]) {
     await page.goto(app.base + path);
@@ -127,6 +145,15 @@ test("a partnership proposed by one organization is confirmed by the other two a
   await visitor.locator("#partnership-history li").nth(2).waitFor();
   await visitor.locator("#reports .report-endorsed").waitFor();
   assert.equal(await visitor.locator("#reports .report-endorse").count(), 0);
+  // Its evidence is public now: the photo previewed, the PDF downloaded byte for byte.
+  await visitor.waitForFunction(() => document.querySelector("#reports .evidence-preview")?.naturalWidth > 0);
+  assert.equal(await visitor.locator("#reports .evidence-upload").count(), 0, "only the reporting party uploads");
+  const [download] = await Promise.all([
+    visitor.waitForEvent("download"),
+    visitor.locator("#reports .evidence-item").nth(1).locator(".evidence-download").click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "كشف المستفيدين.pdf");
+  assert.deepEqual(readFileSync(await download.path()), PDF);
   await shot(visitor, "partnership-public");
   // The partnership network: the three organizations, drawn.
   await visitor.goto(app.base + "/partnerships");

@@ -130,7 +130,7 @@ fn pg_template() -> &'static str {
 /// A database that exists for one test.
 pub enum TestDb {
     Sqlite { dir: PathBuf, url: String },
-    Postgres { admin_url: String, name: String, url: String },
+    Postgres { admin_url: String, name: String, url: String, documents: PathBuf },
 }
 
 impl TestDb {
@@ -153,7 +153,8 @@ impl TestDb {
                     .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
                     .expect("create test database");
                 let url = with_database(&admin_url, &name);
-                TestDb::Postgres { admin_url, name, url }
+                let documents = std::env::temp_dir().join(format!("tashbeek-test-documents-{id}"));
+                TestDb::Postgres { admin_url, name, url, documents }
             }
         }
     }
@@ -161,6 +162,14 @@ impl TestDb {
     pub fn url(&self) -> &str {
         match self {
             TestDb::Sqlite { url, .. } | TestDb::Postgres { url, .. } => url,
+        }
+    }
+
+    /// The document store of the servers on this database (removed with it).
+    pub fn documents(&self) -> PathBuf {
+        match self {
+            TestDb::Sqlite { dir, .. } => dir.join("documents"),
+            TestDb::Postgres { documents, .. } => documents.clone(),
         }
     }
 }
@@ -171,7 +180,8 @@ impl Drop for TestDb {
             TestDb::Sqlite { dir, .. } => {
                 let _ = std::fs::remove_dir_all(dir);
             }
-            TestDb::Postgres { admin_url, name, .. } => {
+            TestDb::Postgres { admin_url, name, documents, .. } => {
+                let _ = std::fs::remove_dir_all(documents);
                 if let Ok(mut c) = diesel::pg::PgConnection::establish(admin_url) {
                     let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                 }
@@ -187,6 +197,8 @@ pub struct Resp {
     pub headers: HashMap<String, String>,
     pub text: String,
     pub body: Value,
+    /// The body as received (downloads).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -250,6 +262,8 @@ pub struct TestServer {
     thread: Option<JoinHandle<()>>,
     agent: ureq::Agent,
     db_url: String,
+    /// Where this server stores uploaded documents (shared by servers beside it).
+    pub documents: PathBuf,
     /// The database this server made (dropped with it); `None` for a server beside another.
     _db: Option<TestDb>,
 }
@@ -266,18 +280,26 @@ impl TestServer {
     pub fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestServer {
         let db = TestDb::create(backend);
         let url = db.url().to_owned();
-        Self::start_on(backend, url, Some(db), tweak)
+        let documents = db.documents();
+        Self::start_on(backend, url, documents, Some(db), tweak)
     }
 
     /// Another instance serving the same database as `other` (PostgreSQL: instances
     /// behind a load balancer). Drop it before `other`.
     pub fn beside(other: &TestServer) -> TestServer {
-        Self::start_on(other.backend, other.db_url.clone(), None, |_| {})
+        Self::start_on(other.backend, other.db_url.clone(), other.documents.clone(), None, |_| {})
     }
 
-    fn start_on(backend: Backend, url: String, db: Option<TestDb>, tweak: impl FnOnce(&mut Config)) -> TestServer {
+    fn start_on(
+        backend: Backend,
+        url: String,
+        documents: PathBuf,
+        db: Option<TestDb>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> TestServer {
         let mut cfg = Config {
             database_url: url.clone(),
+            documents_dir: Some(documents.clone()),
             // Cheap hashes keep the suite fast; production uses the default cost.
             argon2_memory_kib: 64,
             db_pool_size: 4,
@@ -303,7 +325,7 @@ impl TestServer {
         });
         let handle = rx.recv().expect("server started");
         let agent = ureq::AgentBuilder::new().timeout(std::time::Duration::from_secs(30)).build();
-        TestServer { base, backend, state, clock, handle, thread: Some(thread), agent, db_url: url, _db: db }
+        TestServer { base, backend, state, clock, handle, thread: Some(thread), agent, db_url: url, documents, _db: db }
     }
 
     pub fn call(&self, method: &str, path: &str, r: Req<'_>) -> Resp {
@@ -332,9 +354,11 @@ impl TestServer {
             .into_iter()
             .filter_map(|n| resp.header(&n).map(|v| (n.to_ascii_lowercase(), v.to_owned())))
             .collect();
-        let text = resp.into_string().unwrap_or_default();
+        let mut bytes = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes);
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, text, body }
+        Resp { status, headers, text, body, bytes }
     }
 
     pub fn get(&self, path: &str, token: Option<&str>) -> Resp {

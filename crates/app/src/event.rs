@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
+use tashbeek_domain::document::Document;
 use tashbeek_domain::network::{NetworkInput, NetworkMemberStatus};
 use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
 use tashbeek_domain::partnership::{PartnershipInput, PartyAnswerKind};
@@ -148,6 +149,15 @@ pub enum Event {
         verdict: Verdict,
         comment: Option<String>,
     },
+    /// Evidence added to a report (its endorsements withdrawn: the others review it again).
+    DocumentAdded {
+        report_id: ReportId,
+        document: Document,
+    },
+    DocumentRemoved {
+        report_id: ReportId,
+        document: Document,
+    },
 }
 
 fn value(v: &impl Serialize) -> Result<Value, DbError> {
@@ -190,6 +200,8 @@ impl Event {
             Event::PartnershipEnded { .. } => "partnership.end",
             Event::ReportAdded { .. } => "partnership.report_add",
             Event::ReportReviewed { .. } => "partnership.report_review",
+            Event::DocumentAdded { .. } => "partnership.document_add",
+            Event::DocumentRemoved { .. } => "partnership.document_remove",
         }
     }
 
@@ -225,7 +237,9 @@ impl Event {
             | Event::PartnershipAnswered { .. }
             | Event::PartnershipEnded { .. }
             | Event::ReportAdded { .. }
-            | Event::ReportReviewed { .. } => "partnership",
+            | Event::ReportReviewed { .. }
+            | Event::DocumentAdded { .. }
+            | Event::DocumentRemoved { .. } => "partnership",
         }
     }
 
@@ -315,6 +329,12 @@ impl Event {
                     json!({"report_id": report_id, "organization_id": organization_id, "verdict": verdict, "comment": comment}),
                 ),
             ),
+            Event::DocumentAdded { report_id, document } => {
+                (None, Some(json!({"report_id": report_id, "document": value(document)?})))
+            }
+            Event::DocumentRemoved { report_id, document } => {
+                (Some(json!({"report_id": report_id, "document": value(document)?})), None)
+            }
         })
     }
 

@@ -10,6 +10,7 @@ pub mod account;
 pub mod audit;
 pub mod authz;
 pub mod context;
+pub mod document;
 pub mod error;
 pub mod event;
 pub mod graph;

@@ -2,10 +2,14 @@
 //! outcome for their organization; every other party's administrators endorse or
 //! dispute it. Only reports every other party endorsed are shown to the public.
 
+use std::collections::HashMap;
+
+use tashbeek_domain::document::Document;
 use tashbeek_domain::page::{Cursor, Page};
 use tashbeek_domain::report::{status_of, Report, ReportInput, ReviewInput, Verdict};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::{OrganizationId, PartnershipId, ReportId, ValidationErrors};
+use tashbeek_persistence::document::{self as documents, OWNER_REPORT};
 use tashbeek_persistence::partnership as partnerships;
 use tashbeek_persistence::report::{self as reports, json, ReportRow};
 use tashbeek_persistence::{reference, user as users};
@@ -18,7 +22,14 @@ use crate::partnership::{administers, load_visible_partnership, sees_privately};
 fn present(ctx: &mut Ctx, row: ReportRow) -> AppResult<Report> {
     let mut reviews = reports::reviews_of(ctx.conn, std::slice::from_ref(&row.id))?;
     let r = reviews.remove(&row.id).unwrap_or_default();
-    Ok(row.into_domain(r))
+    let docs = evidence(ctx, std::slice::from_ref(&row.id))?.remove(row.id.as_str()).unwrap_or_default();
+    Ok(row.into_domain(r, docs))
+}
+
+/// The documents of each report in `ids`.
+fn evidence(ctx: &mut Ctx, ids: &[ReportId]) -> AppResult<HashMap<String, Vec<Document>>> {
+    let owners: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    Ok(documents::of_owners(ctx.conn, OWNER_REPORT, &owners)?)
 }
 
 /// A party's member reports for their organization on a partnership every party confirmed.
@@ -126,7 +137,8 @@ pub fn review(
         },
     )?;
     let row = ReportRow { status, updated_at: now, ..row };
-    Ok(row.into_domain(reviews))
+    let docs = evidence(ctx, std::slice::from_ref(&row.id))?.remove(row.id.as_str()).unwrap_or_default();
+    Ok(row.into_domain(reviews, docs))
 }
 
 /// A partnership's reports, newest first: its parties, administrators and observers see
@@ -138,8 +150,10 @@ pub fn list(ctx: &mut Ctx, id: &PartnershipId, limit: i64, after: Option<&Cursor
     let page = Page::from_rows(rows, limit, |r| Cursor { k: String::new(), id: r.id.to_string() });
     let ids: Vec<ReportId> = page.items.iter().map(|r| r.id.clone()).collect();
     let mut reviews = reports::reviews_of(ctx.conn, &ids)?;
+    let mut docs = evidence(ctx, &ids)?;
     Ok(page.map(|r| {
         let v = reviews.remove(&r.id).unwrap_or_default();
-        r.into_domain(v)
+        let d = docs.remove(r.id.as_str()).unwrap_or_default();
+        r.into_domain(v, d)
     }))
 }

@@ -89,6 +89,8 @@ id_type! {
     PartnershipId;
     /// An activity or outcome reported on a partnership.
     ReportId;
+    /// An uploaded document (evidence now; working papers and minutes later).
+    DocumentId;
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ macro_rules! text_sql {
 pub mod audit;
 pub mod auth;
 pub mod dashboard;
+pub mod document;
 pub mod id;
 pub mod invitation;
 pub mod network;
@@ -47,6 +48,7 @@ pub mod user;
 pub mod validation;
 
 pub use id::{
-    AuditEntryId, InvitationId, NetworkId, OrganizationId, PartnershipId, ReportId, UserId, VerificationEventId,
+    AuditEntryId, DocumentId, InvitationId, NetworkId, OrganizationId, PartnershipId, ReportId, UserId,
+    VerificationEventId,
 };
 pub use validation::{FieldError, Lang, ValidationErrors};

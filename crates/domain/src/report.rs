@@ -213,6 +213,10 @@ pub struct Report {
     pub status: ReportStatus,
     /// The other parties' reviews so far (a dispute says why).
     pub reviews: Vec<Review>,
+    /// Uploaded evidence (`GET /api/v1/documents/{id}` downloads one); adding or
+    /// removing one withdraws the endorsements given so far.
+    #[serde(default)]
+    pub documents: Vec<crate::document::Document>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod dashboard;
+pub mod document;
 pub mod error;
 pub mod etag;
 pub mod extract;
@@ -124,6 +125,9 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(partnership::reports)
             .service(partnership::add_report)
             .service(partnership::review_report)
+            .service(document::upload)
+            .service(document::download)
+            .service(document::remove)
             .service(reference::list_sectors)
             .service(reference::create_sector)
             .service(reference::rename_sector)

@@ -332,23 +332,29 @@ pub struct ListParams {
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Kinds, e.g. `ngo,volunteer_team`.
-    #[param(value_type = Option<Vec<OrganizationKind>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<OrganizationKind>>, style = Form, explode = false)]
     pub kind: Option<String>,
     /// Sector codes (`GET /api/v1/sectors`); an unknown code is a 400 naming `sector`.
-    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false)]
     pub sector: Option<String>,
     /// Area ids (`GET /api/v1/areas`); each includes everything below it (a state includes its
     /// localities). An unknown id is a 400 naming `area`.
-    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false)]
     pub area: Option<String>,
     /// Verification statuses (others than `verified` only show what you may see).
-    #[param(value_type = Option<Vec<VerificationStatus>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<VerificationStatus>>, style = Form, explode = false)]
     pub status: Option<String>,
     /// Resource kinds the organization needs.
-    #[param(value_type = Option<Vec<ResourceKind>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<ResourceKind>>, style = Form, explode = false)]
     pub need: Option<String>,
     /// Resource kinds the organization offers.
-    #[param(value_type = Option<Vec<ResourceKind>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<ResourceKind>>, style = Form, explode = false)]
     pub offer: Option<String>,
     /// Include archived organizations (administrators and observers).
     pub include_archived: Option<bool>,
@@ -459,7 +465,8 @@ pub struct DuplicateParams {
     #[param(min_length = 1, max_length = 200)]
     pub name: String,
     /// Comma-separated area ids where the new organization works.
-    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false)]
     pub area: Option<String>,
 }
 

@@ -38,13 +38,16 @@ pub struct ListParams {
     /// Only those this organization is a party to.
     pub organization: Option<OrganizationId>,
     /// Area ids; each includes everything below it. An unknown id is a 400 naming `area`.
-    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false)]
     pub area: Option<String>,
     /// Sector codes; an unknown code is a 400 naming `sector`.
-    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false)]
     pub sector: Option<String>,
     /// Statuses, e.g. `confirmed,active`.
-    #[param(value_type = Option<Vec<PartnershipStatus>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<PartnershipStatus>>, style = Form, explode = false)]
     pub status: Option<String>,
     /// Only those awaiting an answer from an organization you administer (your inbox);
     /// needs a session.
@@ -111,10 +114,12 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct GraphParams {
     /// Area ids; each includes everything below it. An unknown id is a 400 naming `area`.
-    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false)]
     pub area: Option<String>,
     /// Sector codes; an unknown code is a 400 naming `sector`.
-    #[param(value_type = Option<Vec<String>>, style = Form, explode = false, max_items = 50)]
+    /// At most 50 distinct values; empty and repeated items are ignored.
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false)]
     pub sector: Option<String>,
 }
 

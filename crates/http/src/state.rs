@@ -101,6 +101,8 @@ pub struct AppState {
     pub session_cache: Option<Arc<crate::cache::SessionCache>>,
     /// Partnership graph layouts, recomputed when the graph's generation moves.
     pub graph_cache: Arc<tashbeek_app::graph::Cache>,
+    /// Uploaded documents' bytes.
+    pub files: Arc<tashbeek_persistence::files::FileStore>,
 }
 
 impl AppState {

@@ -35,7 +35,7 @@ pub fn json<T: serde::Serialize>(v: T) -> DbResult<Json<T>> {
 }
 
 impl ReportRow {
-    pub fn into_domain(self, reviews: Vec<Review>) -> Report {
+    pub fn into_domain(self, reviews: Vec<Review>, documents: Vec<tashbeek_domain::document::Document>) -> Report {
         Report {
             id: self.id,
             kind: self.kind,
@@ -49,6 +49,7 @@ impl ReportRow {
             links: self.links.into_inner(),
             status: self.status,
             reviews,
+            documents,
             created_at: from_db_time(self.created_at),
         }
     }
@@ -136,6 +137,19 @@ pub fn set_review(
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// The partnership a report belongs to.
+pub fn partnership_of(conn: &mut DbConn, id: &str) -> DbResult<PartnershipId> {
+    Ok(reports::table.find(id).select(reports::partnership_id).first(conn)?)
+}
+
+/// Deletes every endorsement of a report (its evidence changed); disputes stay.
+pub fn withdraw_endorsements(conn: &mut DbConn, report_id: &str) -> DbResult<usize> {
+    Ok(diesel::delete(
+        reviews::table.filter(reviews::report_id.eq(report_id)).filter(reviews::verdict.eq(Verdict::Endorsed.as_str())),
+    )
+    .execute(conn)?)
 }
 
 pub fn set_status(conn: &mut DbConn, id: &str, status: ReportStatus, at: NaiveDateTime) -> DbResult<()> {

@@ -307,6 +307,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    documents (id) {
+        id -> Text,
+        owner_kind -> Text,
+        owner_id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        uploaded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     partnership_graph_state (id) {
         id -> Integer,
         generation -> BigInt,
@@ -348,4 +363,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     partnership_reports,
     partnership_report_reviews,
     partnership_graph_state,
+    documents,
 );

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use tashbeek_domain::document::{shown_inline, Document, ACCEPTED_TYPES};
 use tashbeek_domain::organization::OrganizationSummary;
 use tashbeek_domain::partnership::{
     iso_date, ContributionKind, ContributionValue, Partnership, PartnershipGraph, PartnershipHistoryEntry,
@@ -913,6 +914,9 @@ fn Reports(pid: String, names: HashMap<String, String>, open: bool) -> impl Into
     let mine: Vec<String> =
         session.member_orgs().into_iter().filter(|o| names.with_value(|n| n.contains_key(o))).collect();
     let admin_of = session.admin_orgs();
+    let mine_all = StoredValue::new(mine.clone());
+    // Owned by this section, not by a report's row: a reload re-renders the rows.
+    let reload = Callback::new(move |_| load());
     view! {
         <section class="card" id="reports">
             <h2>{i18n.text("reports.title")}</h2>
@@ -944,6 +948,8 @@ fn Reports(pid: String, names: HashMap<String, String>, open: bool) -> impl Into
                                 }).collect_view()}
                             </ul>
                             {r.links.iter().map(|l| view! { <a href=l.clone() rel="noopener noreferrer nofollow" target="_blank" dir="ltr" class="small">{l.clone()}</a>" " }).collect_view()}
+                            <Evidence pid=pid.get_value() rid=rid.clone() docs=r.documents.clone()
+                                editable=mine_all.with_value(|m| m.contains(&reporter)) changed=reload/>
                             <ul class="plain small">
                                 {r.reviews.iter().map(|v| view! {
                                     <li>{name(v.organization_id.as_str())}": "{i18n.t(&format!("reports.verdict.{}", v.verdict.as_str()))}
@@ -969,9 +975,125 @@ fn Reports(pid: String, names: HashMap<String, String>, open: bool) -> impl Into
                     }
                 }).collect_view()}
             </ul>
-            {(open && !mine.is_empty()).then(|| view! { <NewReport pid=pid.get_value() mine=mine.clone() names=names.get_value() added=Callback::new(move |_| load())/> })}
+            {(open && !mine.is_empty()).then(|| view! { <NewReport pid=pid.get_value() mine=mine.clone() names=names.get_value() added=reload/> })}
         </section>
     }
+}
+
+/// A report's evidence: each document downloads with the session's token (a plain link
+/// would not carry it), images show a preview, and the reporting organization's members
+/// upload and remove documents.
+#[component]
+fn Evidence(pid: String, rid: String, docs: Vec<Document>, editable: bool, changed: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let input = NodeRef::<leptos::html::Input>::new();
+    let ids = StoredValue::new((pid, rid));
+    let upload = move |_| {
+        let Some(file) = input.get().and_then(|el| el.files()).and_then(|f| f.get(0)) else { return };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let (pid, rid) = ids.get_value();
+            match endpoints::documents::upload(&pid, &rid, &file).await {
+                Ok(_) => {
+                    error.set(None);
+                    changed.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let download = move |id: String, name: String| {
+        leptos::task::spawn_local(async move {
+            match endpoints::documents::bytes(&id).await {
+                Ok(blob) => save(&blob, &name),
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    let remove = move |id: String| {
+        leptos::task::spawn_local(async move {
+            match endpoints::documents::remove(&id).await {
+                Ok(()) => changed.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    let empty = docs.is_empty();
+    (editable || !empty).then(|| view! {
+        <div class="evidence">
+            <h3 class="small">{i18n.text("evidence.title")}</h3>
+            <ul class="plain evidence-list">
+                {docs.into_iter().map(|d| {
+                    let (id1, id2, name) = (d.id.to_string(), d.id.to_string(), d.name.clone());
+                    let kb = format!("{} {}", i18n.number((d.size + 1023) / 1024), i18n.t("evidence.kb"));
+                    view! {
+                        <li class="evidence-item">
+                            {shown_inline(&d.content_type).then(|| view! { <Preview id=d.id.to_string() name=d.name.clone()/> })}
+                            <bdi class="evidence-name">{d.name.clone()}</bdi>" "
+                            <span class="muted small">{kb}</span>" "
+                            <button type="button" class="button small secondary evidence-download"
+                                on:click=move |_| download(id1.clone(), name.clone())>{i18n.text("evidence.download")}</button>
+                            {editable.then(|| view! {
+                                <button type="button" class="button small secondary evidence-remove"
+                                    on:click=move |_| remove(id2.clone())>{i18n.text("evidence.remove")}</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {editable.then(|| view! {
+                <p class="muted small">{i18n.text("evidence.hint")}</p>
+                <div class="answer">
+                    <label class="visually-hidden" for=format!("evidence-file-{}", ids.get_value().1)>{i18n.text("evidence.choose")}</label>
+                    <input type="file" class="evidence-file" id=format!("evidence-file-{}", ids.get_value().1)
+                        accept=ACCEPTED_TYPES.join(",") node_ref=input/>
+                    <button type="button" class="button small evidence-upload" disabled=move || busy.get() on:click=upload>
+                        {move || if busy.get() { i18n.t("evidence.uploading") } else { i18n.t("evidence.upload") }}
+                    </button>
+                </div>
+            })}
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        </div>
+    })
+}
+
+/// An image document shown small, from its bytes fetched with the session's token.
+#[component]
+fn Preview(id: String, name: String) -> impl IntoView {
+    let url = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        if let Ok(blob) = endpoints::documents::bytes(&id).await {
+            if let Ok(u) = web_sys::Url::create_object_url_with_blob(&blob) {
+                // Already gone from the page: nobody will revoke it later.
+                if let Some(unused) = url.try_set(Some(u)).flatten() {
+                    let _ = web_sys::Url::revoke_object_url(&unused);
+                }
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(u) = url.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    });
+    move || url.get().map(|u| view! { <img class="evidence-preview" src=u alt=name.clone()/> })
+}
+
+/// Hands a downloaded blob to the browser as a file named `name`.
+fn save(blob: &web_sys::Blob, name: &str) {
+    use wasm_bindgen::JsCast;
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
+    if let Ok(a) = document().create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // Revoked once the browser has surely started reading it.
+    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(60));
 }
 
 /// One number row of the report form.

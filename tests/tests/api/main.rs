@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod contract;
 mod directory;
+mod documents;
 mod hardening;
 mod instances;
 mod members;

@@ -14,13 +14,13 @@ on_both_backends!(
     the_graph_draws_confirmed_public_partnerships_laid_out_once_per_change,
 );
 
-struct Three {
-    admin: String,
-    tokens: [String; 3],
-    orgs: [String; 3],
+pub(crate) struct Three {
+    pub(crate) admin: String,
+    pub(crate) tokens: [String; 3],
+    pub(crate) orgs: [String; 3],
 }
 
-fn three_verified_organizations(s: &TestServer) -> Three {
+pub(crate) fn three_verified_organizations(s: &TestServer) -> Three {
     let admin = s.admin();
     let (a, a_org) = s.signup("amal@x.org", "جمعية الأمل الخيرية");
     let (b, b_org) = s.signup("nafeer@x.org", "منظمة نفير للتنمية");
@@ -31,7 +31,7 @@ fn three_verified_organizations(s: &TestServer) -> Three {
     Three { admin, tokens: [a, b, c], orgs: [a_org, b_org, c_org] }
 }
 
-fn proposal(t: &Three) -> Value {
+pub(crate) fn proposal(t: &Three) -> Value {
     json!({
         "title_ar": "برنامج الإحالة الصحية في شندي",
         "kind": "service_referral",
@@ -53,7 +53,14 @@ fn states(p: &Value) -> Vec<String> {
     p["parties"].as_array().unwrap().iter().map(|x| x["state"].as_str().unwrap().to_owned()).collect()
 }
 
-fn answer(s: &TestServer, token: &str, id: &str, org: &str, answer: &str, terms: i64) -> tashbeek_tests::Resp {
+pub(crate) fn answer(
+    s: &TestServer,
+    token: &str,
+    id: &str,
+    org: &str,
+    answer: &str,
+    terms: i64,
+) -> tashbeek_tests::Resp {
     s.put(
         &format!("/api/v1/partnerships/{id}/parties/{org}"),
         Some(token),
@@ -66,7 +73,7 @@ fn ids(r: &tashbeek_tests::Resp) -> Vec<String> {
     r.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
 }
 
-fn actions(s: &TestServer, admin: &str, id: &str) -> Vec<String> {
+pub(crate) fn actions(s: &TestServer, admin: &str, id: &str) -> Vec<String> {
     let audit = s.get(&format!("/api/v1/audit?object_type=partnership&object_id={id}"), Some(admin)).expect(200);
     audit.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect()
 }
@@ -364,7 +371,7 @@ fn declines_endings_lists_and_records(s: &TestServer) {
     assert_eq!(record.body, json!({"confirmed": 1, "proposed": 0, "proposed_confirmed": 0}));
 }
 
-fn confirmed_partnership(s: &TestServer, t: &Three) -> String {
+pub(crate) fn confirmed_partnership(s: &TestServer, t: &Three) -> String {
     let id = s.post("/api/v1/partnerships", Some(&t.tokens[0]), proposal(t)).expect(201).body["id"]
         .as_str()
         .unwrap()

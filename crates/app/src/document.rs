@@ -1,0 +1,133 @@
+//! Documents attached to records: evidence on a partnership's reports. Whoever may see
+//! the record may download its documents; the uploading organization's members add and
+//! remove them. The bytes are placed by the caller (see `tashbeek_persistence::files`)
+//! inside the transaction that inserts the row.
+
+use tashbeek_domain::document::{Document, MAX_PER_RECORD};
+use tashbeek_domain::report::ReportStatus;
+use tashbeek_domain::{DocumentId, PartnershipId, ReportId};
+use tashbeek_persistence::document::{self as documents, DocumentRow, OWNER_REPORT};
+use tashbeek_persistence::partnership::PartnershipRow;
+use tashbeek_persistence::report::{self as reports, ReportRow};
+use tashbeek_persistence::user as users;
+
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::event::Event;
+use crate::partnership::{load_visible_partnership, sees_privately};
+
+/// An upload's facts, checked against its bytes by the store.
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    pub name: String,
+    pub content_type: &'static str,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// A report the caller may see: an endorsed one of a partnership they see, or any one
+/// when they see the partnership's private side.
+fn visible_report(ctx: &mut Ctx, p: &PartnershipRow, report: &ReportId) -> AppResult<ReportRow> {
+    let row = reports::get(ctx.conn, &p.id, report)?;
+    if row.status == ReportStatus::Endorsed || sees_privately(ctx, p)? {
+        Ok(row)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The caller is a member of the reporting organization (the only ones who change its
+/// evidence, platform administrators included).
+fn reporter(ctx: &mut Ctx, report: &ReportRow) -> AppResult<()> {
+    let me = crate::authz::writer(ctx)?;
+    match users::role_in(ctx.conn, &me.id, &report.reported_by)? {
+        Some(_) => Ok(()),
+        None => Err(AppError::Forbidden),
+    }
+}
+
+/// Evidence changed: what the other parties endorsed is not what they would now see, so
+/// their endorsements are withdrawn (disputes stand).
+fn reopen(ctx: &mut Ctx, report: &ReportRow) -> AppResult<()> {
+    reports::withdraw_endorsements(ctx.conn, &report.id)?;
+    if report.status == ReportStatus::Endorsed {
+        reports::set_status(ctx.conn, &report.id, ReportStatus::Awaiting, ctx.db_now())?;
+    }
+    Ok(())
+}
+
+/// Whether the caller may attach evidence to a report: checked before an upload is
+/// received (and again when it is stored).
+pub fn may_attach(ctx: &mut Ctx, id: &PartnershipId, report_id: &ReportId) -> AppResult<()> {
+    let p = load_visible_partnership(ctx, id, false)?;
+    let report = visible_report(ctx, &p, report_id)?;
+    reporter(ctx, &report)
+}
+
+/// Attaches an upload to a report (by a member of the reporting organization).
+pub fn add_to_report(
+    ctx: &mut Ctx,
+    id: &PartnershipId,
+    report_id: &ReportId,
+    doc: &NewDocument,
+) -> AppResult<Document> {
+    let p = load_visible_partnership(ctx, id, true)?;
+    let report = visible_report(ctx, &p, report_id)?;
+    reporter(ctx, &report)?;
+    if documents::count_of(ctx.conn, OWNER_REPORT, &report.id)? >= MAX_PER_RECORD as i64 {
+        return Err(AppError::conflict(
+            "too_many_documents",
+            format!("يحمل التقرير {MAX_PER_RECORD} مستندات على الأكثر؛ احذف واحدًا أولًا."),
+            format!("A report holds at most {MAX_PER_RECORD} documents; remove one first."),
+        ));
+    }
+    let row = DocumentRow {
+        id: tashbeek_persistence::new_id(),
+        owner_kind: OWNER_REPORT.into(),
+        owner_id: report.id.to_string(),
+        organization_id: report.reported_by.clone(),
+        name: doc.name.clone(),
+        content_type: doc.content_type.into(),
+        size: doc.size,
+        sha256: doc.sha256.clone(),
+        uploaded_by: ctx.caller.as_ref().map(|c| c.id.clone()),
+        created_at: ctx.db_now(),
+    };
+    documents::insert(ctx.conn, &row)?;
+    reopen(ctx, &report)?;
+    let document = row.into_domain();
+    ctx.record(&p.id, Event::DocumentAdded { report_id: report.id.clone(), document: document.clone() })?;
+    Ok(document)
+}
+
+/// A document the caller may download, else `NotFound`.
+pub fn get(ctx: &mut Ctx, id: &DocumentId) -> AppResult<DocumentRow> {
+    let row = documents::get(ctx.conn, id)?;
+    owner_report(ctx, &row, false)?;
+    Ok(row)
+}
+
+/// The partnership and report a document belongs to, if the caller sees them (`lock`:
+/// the partnership's row, to change the report).
+fn owner_report(ctx: &mut Ctx, row: &DocumentRow, lock: bool) -> AppResult<(PartnershipRow, ReportRow)> {
+    if row.owner_kind != OWNER_REPORT {
+        return Err(AppError::NotFound);
+    }
+    let report_id = ReportId::parse(&row.owner_id).ok_or(AppError::NotFound)?;
+    let partnership_id = reports::partnership_of(ctx.conn, &report_id)?;
+    let p = load_visible_partnership(ctx, &partnership_id, lock)?;
+    let report = visible_report(ctx, &p, &report_id)?;
+    Ok((p, report))
+}
+
+/// Removes a document (by a member of the organization that reported); returns its row
+/// so the caller can delete the bytes once no other document names them.
+pub fn remove(ctx: &mut Ctx, id: &DocumentId) -> AppResult<DocumentRow> {
+    let row = documents::get(ctx.conn, id)?;
+    let (p, report) = owner_report(ctx, &row, true)?;
+    reporter(ctx, &report)?;
+    documents::delete(ctx.conn, &row.id)?;
+    reopen(ctx, &report)?;
+    ctx.record(&p.id, Event::DocumentRemoved { report_id: report.id.clone(), document: row.clone().into_domain() })?;
+    Ok(row)
+}
