@@ -2,7 +2,7 @@
 """Tashbeek load benchmark: generates data, starts the release server on each backend and
 measures every scenario with wrk at 32 connections, then prints the targets as pass/fail.
 
-    bench/bench.py                      # 100k organizations, SQLite and PostgreSQL (~15 min)
+    bench/bench.py                      # 100k organizations, 300k partnerships, SQLite and PostgreSQL (~20 min)
     bench/bench.py --smoke              # 1k organizations, 2 s per scenario (CI)
     bench/bench.py --backends sqlite --scale 20000 --duration 5
 
@@ -61,8 +61,10 @@ def rss_kb(pid, field):
 class Server:
     def __init__(self, binary, db_url, port, log):
         self.base = f"http://127.0.0.1:{port}"
+        # Each run's own document store: a store belongs to one database.
         env = dict(os.environ, DATABASE_URL=db_url, TASHBEEK_LOG="warn", TASHBEEK_DASHBOARD_DIR="",
-                   TASHBEEK_LOGIN_MAX_FAILURES_PER_ADDRESS="1000000")
+                   TASHBEEK_LOGIN_MAX_FAILURES_PER_ADDRESS="1000000",
+                   TASHBEEK_DOCUMENTS_DIR=str(Path(log.name).resolve().parent / "documents"))
         env.pop("TASHBEEK_ARGON2_MEMORY_KIB", None)
         t0 = time.monotonic()
         self.proc = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], env=env, stdout=log, stderr=log)
@@ -133,7 +135,7 @@ def run_backend(backend, args, binary, workdir):
     t0 = time.monotonic()
     subprocess.run([binary, "seed", "--scale", str(args.scale)], env=env, check=True, stdout=log, stderr=log)
     res["seed_seconds"] = round(time.monotonic() - t0, 1)
-    print(f"[{backend}] seeded {args.scale} organizations in {res['seed_seconds']} s", flush=True)
+    print(f"[{backend}] seeded {args.scale} organizations and {3 * args.scale} partnerships in {res['seed_seconds']} s", flush=True)
     try:
         res["word_index"] = word_index_size(backend, db_url, workdir)
     except Exception as e:  # a binary from before the word index
@@ -191,6 +193,25 @@ def run_backend(backend, args, binary, workdir):
             ("login", "POST /auth/login (argon2id, default cost)", [("POST", "/api/v1/auth/login", {"Content-Type": "application/json"},
                                                                   json.dumps({"email": ADMIN, "password": PASSWORD}))]),
         ]
+        # Partnerships: organizations that have some, a member's own view (public and its
+        # organization's), lists by area and sector, records, and the graph of one state.
+        _, pub, _ = http("GET", base + "/api/v1/partnerships?limit=200")
+        porgs = list(dict.fromkeys(p["organization_id"] for s in pub["items"] for p in s["parties"]))[:50]
+        _, member, _ = http("POST", base + "/api/v1/auth/login", {"email": "user0@tashbeek.bench", "password": PASSWORD})
+        mauth = {"Authorization": f"Bearer {member['access_token']}"}
+        scenarios += [
+            ("partnerships_public", "partnerships: public list", get(["/api/v1/partnerships?limit=50"])),
+            ("partnerships_org", "partnerships of an organization", get([f"/api/v1/partnerships?organization={o}&limit=50" for o in porgs])),
+            ("partnerships_area_sector", "partnerships by area and sector", get([
+                "/api/v1/partnerships?area=SD-RN&limit=50",
+                "/api/v1/partnerships?sector=health&limit=50",
+                "/api/v1/partnerships?area=SY&sector=education&limit=50",
+                "/api/v1/partnerships?area=SD&status=active&limit=50"])),
+            ("partnerships_member", "partnerships, signed in (public + own, inbox)", get([
+                "/api/v1/partnerships?limit=50", "/api/v1/partnerships?awaiting=true&limit=50"], mauth)),
+            ("partnership_record", "an organization's partnership record", get([f"/api/v1/organizations/{o}/partnership-record" for o in porgs])),
+            ("partnership_graph", "partnership graph of one state", get(["/api/v1/partnerships/graph?area=SD-RN"])),
+        ]
         writes = []
         for n, i in enumerate(ids[:100]):
             writes.append(("POST", "/api/v1/organizations", {**auth, "Content-Type": "application/json"},
@@ -234,7 +255,9 @@ def targets(res, wasm_gz):
         for k, who in [("get_anonymous", "anonymous"), ("get_authenticated", "signed in")]
     ]
     for k in ["list", "list_filters", "list_deep_cursor", "search_common", "search_rare", "search_1_common",
-              "search_2_common", "search_3_common", "search_1_rare", "search_2_rare", "search_3_rare", "search_filters"]:
+              "search_2_common", "search_3_common", "search_1_rare", "search_2_rare", "search_3_rare", "search_filters",
+              "partnerships_public", "partnerships_org", "partnerships_area_sector", "partnerships_member",
+              "partnership_record", "partnership_graph"]:
         rows.append((f"{s[k]['label']}: p95 <= 50 ms", f"{s[k]['p95']:.1f} ms", s[k]["p95"] <= 50 and s[k]["errors"] == 0))
     for k, label in [("writes_8", "writes at 8 connections"), ("writes", "writes")]:
         w = s[k]

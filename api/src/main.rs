@@ -50,6 +50,9 @@ enum Command {
         /// Number of organizations.
         #[arg(long, default_value_t = 1000)]
         scale: usize,
+        /// Number of partnerships between them (default: three per organization).
+        #[arg(long)]
+        partnerships: Option<usize>,
         /// Random seed; the same seed gives the same data.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
@@ -169,12 +172,13 @@ fn main() -> anyhow::Result<()> {
             println!("created platform administrator {email} ({id})");
         }
         Command::Openapi => print!("{}", tashbeek_http::openapi::yaml()),
-        Command::Seed { scale, seed } => {
+        Command::Seed { scale, partnerships, seed } => {
             let state = build_state(&cfg)?;
-            let r = tashbeek::seed::run(&state, scale, seed)?;
+            let r = tashbeek::seed::run(&state, scale, partnerships.unwrap_or(3 * scale), seed)?;
             println!(
-                "seeded {} organizations and {} accounts in {:.1} s (password of every account: {})",
+                "seeded {} organizations, {} partnerships and {} accounts in {:.1} s (password of every account: {})",
                 r.organizations,
+                r.partnerships,
                 r.users,
                 r.seconds,
                 tashbeek::seed::SEED_PASSWORD

@@ -3,7 +3,8 @@
 //! Deterministic for a given `--seed` (ids included: UUIDv7 built from a fixed clock and
 //! the seeded generator). Names carry the spelling variety real registrations have
 //! (hamza forms, taa marbuta, diacritics, tatweel, Arabic-Indic digits) so search is
-//! measured on realistic text. Loaded in batched multi-row inserts.
+//! measured on realistic text. Partnerships (three per organization for benchmarks) join
+//! organizations of one country. Loaded in batched multi-row inserts.
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -14,12 +15,17 @@ use tashbeek_app::event::{Event as AuditEvent, OrgState};
 use tashbeek_domain::organization::{
     ContactVisibility, Contacts, OrganizationInput, OrganizationKind, Resource, ResourceKind, VerificationStatus,
 };
+use tashbeek_domain::partnership::{PartnershipKind, PartnershipStatus, PartyRole, PartyState};
 use tashbeek_domain::reference::AreaLevel;
 use tashbeek_domain::user::{GlobalRole, OrgRole};
-use tashbeek_domain::{OrganizationId, UserId};
+use tashbeek_domain::{OrganizationId, PartnershipId, UserId};
 use tashbeek_http::AppState;
-use tashbeek_persistence::bulk::{self, AuditRow, Batch, Event, MembershipRow, OrgArea, OrgResource, OrgSector};
+use tashbeek_persistence::bulk::{
+    self, AuditRow, Batch, Event, MembershipRow, OrgArea, OrgResource, OrgSector, PartnershipArea, PartnershipSector,
+};
+use tashbeek_persistence::json::Json;
 use tashbeek_persistence::organization::OrgRow;
+use tashbeek_persistence::partnership::{PartnershipRow, PartyRow};
 use tashbeek_persistence::user::UserRow;
 use tashbeek_persistence::{organization as orgs, reference, to_db_time};
 
@@ -155,11 +161,13 @@ fn load_places(state: &AppState) -> anyhow::Result<Places> {
 /// What one run loaded.
 pub struct SeedReport {
     pub organizations: usize,
+    pub partnerships: usize,
     pub users: usize,
     pub seconds: f64,
 }
 
-pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedReport> {
+/// Loads `scale` organizations and `partnerships` partnerships between them.
+pub fn run(state: &AppState, scale: usize, partnerships: usize, seed: u64) -> anyhow::Result<SeedReport> {
     let started = std::time::Instant::now();
     {
         let mut conn = state.pool.get()?;
@@ -208,6 +216,7 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
     let mut users = 2;
     let batch_size = 2000;
     let mut conn = state.pool.get()?;
+    let mut members: Vec<Vec<SeedOrg>> = country_weights.iter().map(|_| Vec::new()).collect();
     for start in (0..scale).step_by(batch_size) {
         let mut b = Batch::default();
         for i in start..(start + batch_size).min(scale) {
@@ -379,12 +388,162 @@ pub fn run(state: &AppState, scale: usize, seed: u64) -> anyhow::Result<SeedRepo
                 });
                 users += 1;
             }
+            if let Some(list) = country_weights.iter().position(|c| c.0 == country).map(|n| &mut members[n]) {
+                list.push(SeedOrg {
+                    id: row.id.clone(),
+                    verified: status == VerificationStatus::Verified,
+                    area: place.0.clone(),
+                    sectors: sectors.clone(),
+                });
+            }
             b.words.extend(orgs::word_rows(&id, &row.sort_name, &input, &area_paths));
             b.organizations.push(row);
         }
         bulk::insert(&mut conn, &b)?;
         tracing::info!(loaded = (start + batch_size).min(scale), of = scale, "seeding");
     }
+    members.retain(|m| m.len() >= 4);
+    if !members.is_empty() {
+        seed_partnerships(&mut conn, &mut rng, &places, &members, partnerships, base, &admin)?;
+    }
     bulk::analyze(&mut conn)?;
-    Ok(SeedReport { organizations: scale, users, seconds: started.elapsed().as_secs_f64() })
+    let partnerships = if members.is_empty() { 0 } else { partnerships };
+    Ok(SeedReport { organizations: scale, partnerships, users, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// What the partnership generator needs of each generated organization.
+struct SeedOrg {
+    id: OrganizationId,
+    verified: bool,
+    area: String,
+    sectors: Vec<String>,
+}
+
+const TOPICS: &[&str] = &[
+    "الإحالة الصحية",
+    "دعم التعليم",
+    "توزيع السلال الغذائية",
+    "مياه الشرب",
+    "تمكين المرأة",
+    "رعاية الأيتام",
+    "الإسعافات الأولية",
+    "محو الأمية",
+    "الدعم النفسي",
+    "التدريب المهني",
+];
+
+/// `count` partnerships between the generated organizations, mostly of one country: two
+/// to four parties each; three in four confirmed by every party (public when every party
+/// is verified), the rest proposed, declined or ended. Links (sectors, areas with every
+/// area above them) as the operations write them.
+fn seed_partnerships(
+    conn: &mut tashbeek_persistence::DbConn,
+    rng: &mut StdRng,
+    places: &Places,
+    by_country: &[Vec<SeedOrg>],
+    count: usize,
+    base: DateTime<Utc>,
+    admin: &UserId,
+) -> anyhow::Result<()> {
+    let batch_size = 2000;
+    let total: usize = by_country.iter().map(Vec::len).sum();
+    for start in (0..count).step_by(batch_size) {
+        let mut b = Batch::default();
+        for i in start..(start + batch_size).min(count) {
+            let at = base + Duration::seconds(i as i64 * 3);
+            // Countries weighted by their organizations.
+            let mut k = rng.gen_range(0..total);
+            let country = by_country
+                .iter()
+                .find(|c| {
+                    if k < c.len() {
+                        true
+                    } else {
+                        k -= c.len();
+                        false
+                    }
+                })
+                .unwrap_or(&by_country[0]);
+            let n = match rng.gen_range(0..10) {
+                0..=5 => 2,
+                6..=8 => 3,
+                _ => 4,
+            };
+            let members: Vec<&SeedOrg> = country.choose_multiple(rng, n).collect();
+            let lead = members[0];
+            let id = PartnershipId::from(uuid_at(rng, at));
+            let stage = match rng.gen_range(0..100) {
+                0..=74 => PartnershipStatus::Confirmed,
+                75..=89 => PartnershipStatus::Proposed,
+                90..=94 => PartnershipStatus::Declined,
+                _ => PartnershipStatus::Ended,
+            };
+            let decided = to_db_time(at + Duration::days(rng.gen_range(1..20)));
+            let confirmed = matches!(stage, PartnershipStatus::Confirmed | PartnershipStatus::Ended);
+            let mut sectors = lead.sectors.clone();
+            sectors.truncate(rng.gen_range(1..=2));
+            let starts_on = (at + Duration::days(rng.gen_range(0..60))).date_naive();
+            let place = places.paths.get(&lead.area).cloned().unwrap_or_default();
+            let row = PartnershipRow {
+                id: id.clone(),
+                title_ar: Some(format!("برنامج {} المشترك {}", pick(rng, TOPICS), arabic_digits(i as u32 % 900 + 1))),
+                title_en: None,
+                description: None,
+                kind: *pick(rng, PartnershipKind::ALL),
+                sector_codes: Json::new(sectors.clone())?,
+                area_ids: Json::new(vec![lead.area.clone()])?,
+                starts_on: Some(starts_on),
+                ends_on: rng.gen_bool(0.7).then(|| starts_on + Duration::days(rng.gen_range(90..720))),
+                objectives: Json::new(vec!["تنسيق الخدمات بين الأطراف".to_owned()])?,
+                proposed_by: Some(lead.id.clone()),
+                stage,
+                public: confirmed && members.iter().all(|m| m.verified),
+                confirmed_at: confirmed.then_some(decided),
+                first_confirmed_at: confirmed.then_some(decided),
+                ended_at: (stage == PartnershipStatus::Ended).then(|| decided + Duration::days(30)),
+                ended_reason: (stage == PartnershipStatus::Ended).then(|| "انتهى التمويل".to_owned()),
+                terms_version: 1,
+                created_by: Some(admin.clone()),
+                created_at: to_db_time(at),
+                updated_at: decided,
+                version: 1 + members.len() as i64,
+            };
+            let declined_at = rng.gen_range(1..members.len());
+            for (position, m) in members.iter().enumerate() {
+                let state = match stage {
+                    _ if position == 0 || confirmed => PartyState::Confirmed,
+                    PartnershipStatus::Declined if position == declined_at => PartyState::Declined,
+                    _ if rng.gen_bool(0.3) => PartyState::Confirmed,
+                    _ => PartyState::Awaiting,
+                };
+                b.parties.push(PartyRow {
+                    partnership_id: id.clone(),
+                    organization_id: m.id.clone(),
+                    position: position as i32,
+                    role: if position == 0 { PartyRole::Lead } else { *pick(rng, PartyRole::ALL) },
+                    contribution: Some("متطوعون ومكان للأنشطة".into()),
+                    value_kind: None,
+                    value_amount: None,
+                    value_currency: None,
+                    state,
+                    answered_at: (state != PartyState::Awaiting).then_some(decided),
+                    answered_by: None,
+                    comment: None,
+                });
+            }
+            b.partnership_sectors.extend(
+                sectors.iter().map(|s| PartnershipSector { sector_code: s.clone(), partnership_id: id.to_string() }),
+            );
+            b.partnership_areas.extend(
+                place
+                    .split('/')
+                    .filter(|a| !a.is_empty())
+                    .map(|a| PartnershipArea { area_id: a.to_owned(), partnership_id: id.to_string() }),
+            );
+            b.partnerships.push(row);
+        }
+        bulk::insert(conn, &b)?;
+        tracing::info!(loaded = (start + batch_size).min(count), of = count, "seeding partnerships");
+    }
+    Ok(())
 }

@@ -12,7 +12,7 @@ fn first_page(s: &TestServer, token: &str) -> Vec<(Value, Value)> {
 }
 
 fn seeded_data_is_deterministic_and_usable(s: &TestServer) {
-    tashbeek::seed::run(&s.state, 300, 7).expect("seed");
+    tashbeek::seed::run(&s.state, 300, 900, 7).expect("seed");
     let admin = s.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     assert_eq!(s.all_org_ids(&admin).len(), 300, "every generated organization is there");
     let users = every_page(s, &admin, "/api/v1/users?limit=200");
@@ -30,12 +30,35 @@ fn seeded_data_is_deterministic_and_usable(s: &TestServer) {
     assert_eq!(history.body.as_array().unwrap().len(), 2);
     let public_history = s.get(&format!("/api/v1/organizations/{id}/history"), None).expect(200);
     assert_eq!(public_history.body.as_array().unwrap().len(), 1, "the public sees when it was verified");
+    // Partnerships come with it: three in four confirmed, public when every party is verified.
+    let partnerships = every_page(s, "", "/api/v1/partnerships?limit=200");
+    assert!((100..=500).contains(&partnerships.len()), "{} of 900 public", partnerships.len());
+    assert!(partnerships.iter().all(|p| p["confirmed_count"] == p["parties"].as_array().unwrap().len()));
+    // Lists walk one link's key (an organization's, one area's, one sector's) or the
+    // partnerships themselves: each way finds the same, page by page.
+    let ids = |items: Vec<Value>| items.into_iter().map(|p| p["id"].clone()).collect::<Vec<_>>();
+    let all = every_page(s, &admin, "/api/v1/partnerships?limit=200");
+    assert_eq!(all.len(), 900);
+    let org = all[0]["parties"][1]["organization_id"].as_str().unwrap().to_owned();
+    let theirs: Vec<Value> = all
+        .iter()
+        .filter(|p| p["parties"].as_array().unwrap().iter().any(|x| x["organization_id"] == org.as_str()))
+        .map(|p| p["id"].clone())
+        .collect();
+    assert_eq!(ids(every_page(s, &admin, &format!("/api/v1/partnerships?limit=3&organization={org}"))), theirs);
+    let one_area = ids(every_page(s, &admin, "/api/v1/partnerships?limit=37&area=SD-RN"));
+    assert!(one_area.len() > 10);
+    assert_eq!(one_area, ids(every_page(s, &admin, "/api/v1/partnerships?limit=37&area=SD-RN,SD-RN-SHN")));
+    let graph = s.get("/api/v1/partnerships/graph?area=SD", None).expect(200);
+    assert!(!graph.body["edges"].as_array().unwrap().is_empty());
     // A second database seeded with the same seed holds the same data.
     let other = TestServer::start(Backend::Sqlite);
-    tashbeek::seed::run(&other.state, 300, 7).expect("seed");
+    tashbeek::seed::run(&other.state, 300, 900, 7).expect("seed");
     let other_admin = other.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     assert_eq!(first_page(s, &admin), first_page(&other, &other_admin));
-    assert!(tashbeek::seed::run(&s.state, 10, 7).is_err(), "refuses a database with organizations");
+    let newest = |s: &TestServer| s.get("/api/v1/partnerships?limit=20", None).expect(200).body["items"].clone();
+    assert_eq!(newest(s), newest(&other));
+    assert!(tashbeek::seed::run(&s.state, 10, 0, 7).is_err(), "refuses a database with organizations");
 }
 
 /// Every page of `path` (which has no cursor yet) for `token` (empty: anonymous).
@@ -63,7 +86,7 @@ fn every_page(s: &TestServer, token: &str, path: &str) -> Vec<Value> {
 /// exactly what a full scan finds, page by page, with and without filters.
 fn search_pages_agree_with_a_full_scan(s: &TestServer) {
     use tashbeek_domain::text::{query_terms, text_matches, SearchDoc};
-    tashbeek::seed::run(&s.state, 2600, 11).expect("seed");
+    tashbeek::seed::run(&s.state, 2600, 0, 11).expect("seed");
     let admin = s.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     // Edits move organizations between filters (kind, sectors, areas, needs, offers) and
     // in name order: the index's filter words follow them.

@@ -32,6 +32,9 @@ struct Layout {
 #[derive(Default)]
 pub struct Cache {
     layouts: Mutex<HashMap<String, (i64, Arc<Layout>)>>,
+    /// Held while a layout is computed: requests that miss together wait for the one
+    /// computation instead of each running their own.
+    computing: Mutex<()>,
 }
 
 impl Cache {
@@ -77,9 +80,15 @@ pub fn graph(ctx: &mut Ctx, cache: &Cache, areas: &[String], sectors: &[String])
     let layout = match cache.get(&key, generation) {
         Some(l) => l,
         None => {
-            let l = Arc::new(lay_out(partnerships::graph_parties(ctx.conn, areas, sectors)?));
-            cache.put(key, generation, l.clone());
-            l
+            let _one = cache.computing.lock().unwrap_or_else(|e| e.into_inner());
+            match cache.get(&key, generation) {
+                Some(l) => l,
+                None => {
+                    let l = Arc::new(lay_out(partnerships::graph_parties(ctx.conn, areas, sectors)?));
+                    cache.put(key, generation, l.clone());
+                    l
+                }
+            }
         }
     };
     let ids: Vec<OrganizationId> = layout.nodes.iter().map(|n| n.0.clone()).collect();

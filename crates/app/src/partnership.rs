@@ -381,6 +381,7 @@ pub fn list(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<PartnershipSummary>>
         areas: q.areas.clone(),
         sectors: q.sectors.clone(),
         statuses: q.statuses.clone(),
+        country_wide: matches!(resolved.area_paths.as_slice(), [p] if p.split('/').filter(|s| !s.is_empty()).count() == 1),
         awaiting,
         scope,
         today: today(ctx),

@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use crate::error::DbResult;
 use crate::organization::OrgRow;
 use crate::schema::{
-    audit_log, memberships, organization_areas, organization_resources, organization_sectors, organizations, users,
-    verification_events,
+    audit_log, memberships, organization_areas, organization_resources, organization_sectors, organizations,
+    partnership_areas, partnership_parties, partnership_sectors, partnerships, users, verification_events,
 };
 use crate::user::UserRow;
 use crate::DbConn;
@@ -89,7 +89,22 @@ impl AuditRow {
     }
 }
 
-/// Rows to load together; later entities (partnerships, meetings) add their vectors here.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = partnership_sectors)]
+pub struct PartnershipSector {
+    pub sector_code: String,
+    pub partnership_id: String,
+}
+
+/// A partnership's area, one row for it and each area above it.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = partnership_areas)]
+pub struct PartnershipArea {
+    pub area_id: String,
+    pub partnership_id: String,
+}
+
+/// Rows to load together; later entities (meetings) add their vectors here.
 #[derive(Debug, Default)]
 pub struct Batch {
     pub users: Vec<UserRow>,
@@ -101,6 +116,10 @@ pub struct Batch {
     pub memberships: Vec<MembershipRow>,
     pub audit: Vec<AuditRow>,
     pub words: Vec<crate::search::WordRow>,
+    pub partnerships: Vec<crate::partnership::PartnershipRow>,
+    pub parties: Vec<crate::partnership::PartyRow>,
+    pub partnership_sectors: Vec<PartnershipSector>,
+    pub partnership_areas: Vec<PartnershipArea>,
 }
 
 /// Rows per statement: organizations have 27 columns, and 400 × 27 stays under both
@@ -132,6 +151,10 @@ pub fn insert(conn: &mut DbConn, b: &Batch) -> DbResult<()> {
         insert_rows!(c, memberships::table, b.memberships);
         insert_rows!(c, audit_log::table, b.audit);
         insert_rows!(c, crate::schema::search_words::table, b.words);
+        insert_rows!(c, partnerships::table, b.partnerships);
+        insert_rows!(c, partnership_parties::table, b.parties);
+        insert_rows!(c, partnership_sectors::table, b.partnership_sectors);
+        insert_rows!(c, partnership_areas::table, b.partnership_areas);
         Ok(())
     })
 }

@@ -140,7 +140,7 @@ impl PartnershipRow {
 }
 
 /// A list item's columns: no description, objectives or reasons.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = partnerships)]
 pub struct SummaryRow {
     pub id: PartnershipId,
@@ -425,95 +425,190 @@ pub struct Filter {
     pub areas: Vec<String>,
     pub sectors: Vec<String>,
     pub statuses: Vec<PartnershipStatus>,
+    /// The one area asked for is a whole country: with one sector, the sector (typically
+    /// the fewer partnerships) is walked rather than the country.
+    pub country_wide: bool,
     /// Only those where one of these organizations' answer is awaited.
     pub awaiting: Option<Vec<String>>,
     pub scope: Scope,
     pub today: NaiveDate,
 }
 
-type Db = <DbConn as diesel::Connection>::Backend;
-type Predicate = Box<dyn BoxableExpression<partnerships::table, Db, SqlType = diesel::sql_types::Bool>>;
+/// A value bound into a list statement.
+enum Bind {
+    Text(String),
+    Date(NaiveDate),
+    Bool(bool),
+    Int(i64),
+}
 
-fn status_predicate(s: PartnershipStatus, today: NaiveDate) -> Predicate {
-    use partnerships as p;
-    let confirmed = p::stage.eq(PartnershipStatus::Confirmed.as_str());
-    match s {
-        PartnershipStatus::Confirmed => {
-            Box::new(confirmed.and(p::starts_on.is_not_null()).and(p::starts_on.assume_not_null().gt(today)))
+/// A list statement under construction: SQL text with its values, placeholders written
+/// for the backend (`?` for SQLite, `$n` for PostgreSQL).
+struct Statement {
+    sql: String,
+    binds: Vec<Bind>,
+    pg: bool,
+    /// The partnership id of the rows walked: the driving link's own (`d.partnership_id`),
+    /// so probes of other links run before the partnership's row is read.
+    key: &'static str,
+}
+
+impl Statement {
+    fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    fn bind(&mut self, b: Bind) -> &mut Self {
+        self.binds.push(b);
+        if self.pg {
+            self.sql.push_str(&format!("${}", self.binds.len()));
+        } else {
+            self.sql.push('?');
         }
-        PartnershipStatus::Active => Box::new(
-            confirmed
-                .and(p::starts_on.is_null().or(p::starts_on.assume_not_null().le(today)))
-                .and(p::ends_on.is_null().or(p::ends_on.assume_not_null().ge(today))),
-        ),
-        PartnershipStatus::Completed => {
-            Box::new(confirmed.and(p::ends_on.is_not_null()).and(p::ends_on.assume_not_null().lt(today)))
+        self
+    }
+
+    /// `(?, ?, …)` of `values`.
+    fn list(&mut self, values: &[String]) -> &mut Self {
+        self.push("(");
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(Bind::Text(v.clone()));
         }
-        other => Box::new(p::stage.eq(other.as_str())),
+        self.push(")")
+    }
+
+    /// ` AND EXISTS (a row of `table` for this partnership whose `column` is one of `values`)`.
+    fn linked(&mut self, table: &str, column: &str, values: &[String]) -> &mut Self {
+        let key = self.key;
+        self.push(&format!(" AND EXISTS (SELECT 1 FROM {table} x WHERE x.partnership_id = {key} AND x.{column} IN "));
+        self.list(values).push(")")
+    }
+
+    fn status(&mut self, s: PartnershipStatus, today: NaiveDate) -> &mut Self {
+        let confirmed = "p.stage = 'confirmed'";
+        match s {
+            PartnershipStatus::Confirmed => {
+                self.push(&format!("({confirmed} AND p.starts_on IS NOT NULL AND p.starts_on > "));
+                self.bind(Bind::Date(today)).push(")")
+            }
+            PartnershipStatus::Active => {
+                self.push(&format!("({confirmed} AND (p.starts_on IS NULL OR p.starts_on <= "));
+                self.bind(Bind::Date(today)).push(") AND (p.ends_on IS NULL OR p.ends_on >= ");
+                self.bind(Bind::Date(today)).push("))")
+            }
+            PartnershipStatus::Completed => {
+                self.push(&format!("({confirmed} AND p.ends_on IS NOT NULL AND p.ends_on < "));
+                self.bind(Bind::Date(today)).push(")")
+            }
+            other => self.push("p.stage = ").bind(Bind::Text(other.as_str().into())),
+        }
+    }
+
+    fn load<T>(self, conn: &mut DbConn) -> DbResult<Vec<T>>
+    where
+        T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
+    {
+        use diesel::sql_types::{BigInt, Bool, Date, Text};
+        macro_rules! run {
+            ($c:expr, $db:ty) => {{
+                let mut q = diesel::sql_query(self.sql).into_boxed::<$db>();
+                for b in self.binds {
+                    q = match b {
+                        Bind::Text(v) => q.bind::<Text, _>(v),
+                        Bind::Date(v) => q.bind::<Date, _>(v),
+                        Bind::Bool(v) => q.bind::<Bool, _>(v),
+                        Bind::Int(v) => q.bind::<BigInt, _>(v),
+                    };
+                }
+                q.load::<T>($c)?
+            }};
+        }
+        Ok(match conn {
+            DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
+            DbConn::Pg(c) => run!(c, diesel::pg::Pg),
+        })
     }
 }
 
 /// Partnerships matching `f`, newest first (ids are time-ordered), after id `after`.
+///
+/// One link drives the statement: the organization's parties, else the one area (unless a
+/// whole country with one sector), else the one sector asked for. Their keys `(organization_id | area_id | sector_code,
+/// partnership_id)` hold that link's partnerships newest first, so the statement walks
+/// them in order and stops at the page's end, checking every other condition on the way
+/// (a dense area: a few rows; a rare one: all of its few). Without such a link it walks
+/// the partnerships themselves. Other conditions are probes by key (`EXISTS`), except
+/// the inbox's few partnerships, looked up by id.
 pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> DbResult<Vec<SummaryRow>> {
-    use partnerships as p;
-    let mut q = p::table.into_boxed();
+    let mut st = Statement {
+        sql: String::new(),
+        binds: Vec::new(),
+        pg: conn.backend() == crate::Backend::Postgres,
+        key: "p.id",
+    };
+    st.push(
+        "SELECT p.id, p.title_ar, p.title_en, p.kind, p.starts_on, p.ends_on, p.stage, p.confirmed_at, \
+         p.updated_at, p.version FROM ",
+    );
+    let (mut areas, mut sectors) = (f.areas.as_slice(), f.sectors.as_slice());
+    st.key = "d.partnership_id";
+    let order = if let Some(org) = &f.organization {
+        st.push("partnership_parties d JOIN partnerships p ON p.id = d.partnership_id WHERE d.organization_id = ");
+        st.bind(Bind::Text(org.to_string()));
+        "d.partnership_id"
+    } else if let ([area], false) = (areas, f.country_wide && matches!(sectors, [_])) {
+        st.push("partnership_areas d JOIN partnerships p ON p.id = d.partnership_id WHERE d.area_id = ");
+        st.bind(Bind::Text(area.clone()));
+        areas = &[];
+        "d.partnership_id"
+    } else if let [sector] = sectors {
+        st.push("partnership_sectors d JOIN partnerships p ON p.id = d.partnership_id WHERE d.sector_code = ");
+        st.bind(Bind::Text(sector.clone()));
+        sectors = &[];
+        "d.partnership_id"
+    } else {
+        st.push("partnerships p WHERE 1 = 1");
+        st.key = "p.id";
+        "p.id"
+    };
     if let Some(a) = after {
-        q = q.filter(p::id.lt(a.to_owned()));
-    }
-    if let Some(org) = &f.organization {
-        q = q.filter(
-            p::id.eq_any(
-                partnership_parties::table
-                    .filter(partnership_parties::organization_id.eq(org.as_str().to_owned()))
-                    .select(partnership_parties::partnership_id),
-            ),
-        );
+        st.push(&format!(" AND {order} < ")).bind(Bind::Text(a.to_owned()));
     }
     if let Some(orgs) = &f.awaiting {
-        q = q.filter(
-            p::id.eq_any(
-                partnership_parties::table
-                    .filter(partnership_parties::organization_id.eq_any(orgs.clone()))
-                    .filter(partnership_parties::state.eq(PartyState::Awaiting.as_str()))
-                    .select(partnership_parties::partnership_id),
-            ),
+        // A few partnerships at most: looked up by id, not probed for along the walk.
+        st.push(
+            " AND p.stage IN ('proposed', 'declined') AND p.id IN (SELECT x.partnership_id \
+                 FROM partnership_parties x WHERE x.state = 'awaiting' AND x.organization_id IN ",
         );
-        q = q.filter(p::stage.eq_any([PartnershipStatus::Proposed.as_str(), PartnershipStatus::Declined.as_str()]));
+        st.list(orgs).push(")");
     }
-    if !f.areas.is_empty() {
-        q = q.filter(
-            p::id.eq_any(
-                partnership_areas::table
-                    .filter(partnership_areas::area_id.eq_any(f.areas.clone()))
-                    .select(partnership_areas::partnership_id),
-            ),
-        );
+    if !areas.is_empty() {
+        st.linked("partnership_areas", "area_id", areas);
     }
-    if !f.sectors.is_empty() {
-        q = q.filter(
-            p::id.eq_any(
-                partnership_sectors::table
-                    .filter(partnership_sectors::sector_code.eq_any(f.sectors.clone()))
-                    .select(partnership_sectors::partnership_id),
-            ),
-        );
+    if !sectors.is_empty() {
+        st.linked("partnership_sectors", "sector_code", sectors);
     }
     if let Some((first, rest)) = f.statuses.split_first() {
-        let mut pred = status_predicate(*first, f.today);
+        st.push(" AND (").status(*first, f.today);
         for s in rest {
-            pred = Box::new(pred.or(status_predicate(*s, f.today)));
+            st.push(" OR ").status(*s, f.today);
         }
-        q = q.filter(pred);
+        st.push(")");
     }
     if let Scope::PublicAnd(own) = &f.scope {
-        let mine = p::id.eq_any(
-            partnership_parties::table
-                .filter(partnership_parties::organization_id.eq_any(own.clone()))
-                .select(partnership_parties::partnership_id),
-        );
-        q = if own.is_empty() { q.filter(p::public.eq(true)) } else { q.filter(p::public.eq(true).or(mine)) };
+        st.push(" AND (p.public = ").bind(Bind::Bool(true));
+        if !own.is_empty() {
+            st.push(" OR EXISTS (SELECT 1 FROM partnership_parties x WHERE x.partnership_id = p.id AND x.organization_id IN ");
+            st.list(own).push(")");
+        }
+        st.push(")");
     }
-    Ok(q.order(p::id.desc()).limit(limit).select(SummaryRow::as_select()).load(conn)?)
+    st.push(&format!(" ORDER BY {order} DESC LIMIT ")).bind(Bind::Int(limit));
+    st.load(conn)
 }
 
 /// An organization's record: partnerships confirmed with it (the public ones only when
@@ -554,38 +649,53 @@ pub fn bump_graph(conn: &mut DbConn) -> DbResult<()> {
     Ok(())
 }
 
-/// The parties of every public, confirmed (not ended) partnership within the areas (with
-/// everything below them) and sectors asked for: the graph's edges, by partnership.
+/// The parties of every confirmed public partnership in `areas` (with everything below
+/// them) and `sectors`: what the graph is laid out from. Driven by the one area or sector
+/// asked for, as lists are.
 pub fn graph_parties(
     conn: &mut DbConn,
     areas: &[String],
     sectors: &[String],
 ) -> DbResult<Vec<(PartnershipId, OrganizationId)>> {
-    use partnerships as p;
-    let mut q = partnership_parties::table
-        .inner_join(p::table)
-        .filter(p::public.eq(true))
-        .filter(p::stage.eq(PartnershipStatus::Confirmed.as_str()))
-        .into_boxed();
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        partnership_id: PartnershipId,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        organization_id: OrganizationId,
+    }
+    let mut st = Statement {
+        sql: String::new(),
+        binds: Vec::new(),
+        pg: conn.backend() == crate::Backend::Postgres,
+        key: "p.id",
+    };
+    st.push("SELECT pp.partnership_id, pp.organization_id FROM ");
+    let (mut areas, mut sectors) = (areas, sectors);
+    st.key = "d.partnership_id";
+    if let [area] = areas {
+        st.push("partnership_areas d JOIN partnerships p ON p.id = d.partnership_id");
+        st.push(" JOIN partnership_parties pp ON pp.partnership_id = p.id WHERE d.area_id = ");
+        st.bind(Bind::Text(area.clone()));
+        areas = &[];
+    } else if let [sector] = sectors {
+        st.push("partnership_sectors d JOIN partnerships p ON p.id = d.partnership_id");
+        st.push(" JOIN partnership_parties pp ON pp.partnership_id = p.id WHERE d.sector_code = ");
+        st.bind(Bind::Text(sector.clone()));
+        sectors = &[];
+    } else {
+        st.push("partnerships p JOIN partnership_parties pp ON pp.partnership_id = p.id WHERE 1 = 1");
+        st.key = "p.id";
+    }
+    st.push(" AND p.public = ").bind(Bind::Bool(true));
+    st.push(" AND p.stage = ").bind(Bind::Text(PartnershipStatus::Confirmed.as_str().into()));
     if !areas.is_empty() {
-        q = q.filter(
-            p::id.eq_any(
-                partnership_areas::table
-                    .filter(partnership_areas::area_id.eq_any(areas.to_vec()))
-                    .select(partnership_areas::partnership_id),
-            ),
-        );
+        st.linked("partnership_areas", "area_id", areas);
     }
     if !sectors.is_empty() {
-        q = q.filter(
-            p::id.eq_any(
-                partnership_sectors::table
-                    .filter(partnership_sectors::sector_code.eq_any(sectors.to_vec()))
-                    .select(partnership_sectors::partnership_id),
-            ),
-        );
+        st.linked("partnership_sectors", "sector_code", sectors);
     }
-    Ok(q.select((partnership_parties::partnership_id, partnership_parties::organization_id)).load(conn)?)
+    Ok(st.load::<Row>(conn)?.into_iter().map(|r| (r.partnership_id, r.organization_id)).collect())
 }
 
 /// An organization's Arabic and English names.
