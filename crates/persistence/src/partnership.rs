@@ -469,8 +469,11 @@ impl Statement {
         self
     }
 
-    /// `(?, ?, …)` of `values`.
+    /// `(?, ?, …)` of `values`; `(NULL)`, which nothing is in, for none.
     fn list(&mut self, values: &[String]) -> &mut Self {
+        if values.is_empty() {
+            return self.push("(NULL)");
+        }
         self.push("(");
         for (i, v) in values.iter().enumerate() {
             if i > 0 {
