@@ -57,9 +57,9 @@ fn login(base: &str) -> String {
     r["access_token"].as_str().unwrap().to_owned()
 }
 
-#[test]
-fn acknowledged_writes_survive_a_kill() {
-    let dir = std::env::temp_dir().join(format!("tashbeek-kill-{}", uuid::Uuid::now_v7().simple()));
+/// A new office's directory and database, with its platform administrator created.
+fn office(name: &str) -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("tashbeek-{name}-{}", uuid::Uuid::now_v7().simple()));
     let db = format!("sqlite://{}", dir.join("office.db").display());
     let mut admin = command(&db)
         .args(["admin", "create", "--email", EMAIL, "--password-stdin"])
@@ -69,6 +69,12 @@ fn acknowledged_writes_survive_a_kill() {
         .unwrap();
     admin.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
     assert!(admin.wait().unwrap().success());
+    (dir, db)
+}
+
+#[test]
+fn acknowledged_writes_survive_a_kill() {
+    let (dir, db) = office("kill");
 
     let mut acknowledged: Vec<String> = Vec::new();
     for round in 0..3 {
@@ -238,16 +244,7 @@ fn listed_documents(base: &str, token: &str, report: &str) -> std::collections::
 #[test]
 fn a_killed_server_leaves_neither_orphan_files_nor_dangling_documents() {
     use sha2::Digest;
-    let dir = std::env::temp_dir().join(format!("tashbeek-kill-docs-{}", uuid::Uuid::now_v7().simple()));
-    let db = format!("sqlite://{}", dir.join("office.db").display());
-    let mut admin = command(&db)
-        .args(["admin", "create", "--email", EMAIL, "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    admin.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
-    assert!(admin.wait().unwrap().success());
+    let (dir, db) = office("kill-docs");
     let (mut server, base) = serve(&db);
     let (token, reports) = partnership_with_reports(&base, &login(&base), 4);
     server.kill().unwrap();

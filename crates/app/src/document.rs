@@ -25,11 +25,11 @@ pub struct NewDocument {
     pub sha256: String,
 }
 
-/// A report the caller may see: an endorsed one of a partnership they see, or any one
-/// when they see the partnership's private side.
-fn visible_report(ctx: &mut Ctx, p: &PartnershipRow, report: &ReportId) -> AppResult<ReportRow> {
-    let row = reports::get(ctx.conn, &p.id, report)?;
-    if row.status == ReportStatus::Endorsed || sees_privately(ctx, p)? {
+/// `row`, a report of `p` (a partnership the caller sees), if the caller may see it: an
+/// endorsed one, or any one when they see the partnership's private side (as they do
+/// when it is not public: they could not have loaded it otherwise).
+fn visible_report(ctx: &mut Ctx, p: &PartnershipRow, row: ReportRow) -> AppResult<ReportRow> {
+    if row.status == ReportStatus::Endorsed || !p.public || sees_privately(ctx, p)? {
         Ok(row)
     } else {
         Err(AppError::NotFound)
@@ -60,7 +60,8 @@ fn reopen(ctx: &mut Ctx, report: &ReportRow) -> AppResult<()> {
 /// received (and again when it is stored).
 pub fn may_attach(ctx: &mut Ctx, id: &PartnershipId, report_id: &ReportId) -> AppResult<()> {
     let p = load_visible_partnership(ctx, id, false)?;
-    let report = visible_report(ctx, &p, report_id)?;
+    let report = reports::get(ctx.conn, &p.id, report_id)?;
+    let report = visible_report(ctx, &p, report)?;
     reporter(ctx, &report)
 }
 
@@ -72,7 +73,8 @@ pub fn add_to_report(
     doc: &NewDocument,
 ) -> AppResult<Document> {
     let p = load_visible_partnership(ctx, id, true)?;
-    let report = visible_report(ctx, &p, report_id)?;
+    let report = reports::get(ctx.conn, &p.id, report_id)?;
+    let report = visible_report(ctx, &p, report)?;
     reporter(ctx, &report)?;
     if documents::count_of(ctx.conn, OWNER_REPORT, &report.id)? >= MAX_PER_RECORD as i64 {
         return Err(AppError::conflict(
@@ -113,10 +115,9 @@ fn owner_report(ctx: &mut Ctx, row: &DocumentRow, lock: bool) -> AppResult<(Part
     if row.owner_kind != OWNER_REPORT {
         return Err(AppError::NotFound);
     }
-    let report_id = ReportId::parse(&row.owner_id).ok_or(AppError::NotFound)?;
-    let partnership_id = reports::partnership_of(ctx.conn, &report_id)?;
-    let p = load_visible_partnership(ctx, &partnership_id, lock)?;
-    let report = visible_report(ctx, &p, &report_id)?;
+    let report = reports::find(ctx.conn, &row.owner_id)?;
+    let p = load_visible_partnership(ctx, &report.partnership_id, lock)?;
+    let report = visible_report(ctx, &p, report)?;
     Ok((p, report))
 }
 

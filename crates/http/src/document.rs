@@ -356,3 +356,27 @@ pub async fn remove(
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The contract spells the accepted types out twice (utoipa's attributes take
+    /// literals); both lists must stay the types the server accepts.
+    #[test]
+    fn the_contract_lists_exactly_the_accepted_types() {
+        use utoipa::openapi::RefOr;
+        let mut accepted = ACCEPTED_TYPES.to_vec();
+        accepted.sort();
+        let paths = &crate::openapi::document().paths.paths;
+        let adding = paths["/api/v1/partnerships/{id}/reports/{report_id}/documents"].post.as_ref().unwrap();
+        let mut sent: Vec<&str> = adding.request_body.as_ref().unwrap().content.keys().map(String::as_str).collect();
+        sent.sort();
+        assert_eq!(sent, accepted);
+        let fetching = paths["/api/v1/documents/{id}"].get.as_ref().unwrap();
+        let RefOr::T(ok) = &fetching.responses.responses["200"] else { panic!("an inline 200 response") };
+        let mut served: Vec<&str> = ok.content.keys().map(String::as_str).collect();
+        served.sort();
+        assert_eq!(served, accepted);
+    }
+}

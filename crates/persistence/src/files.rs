@@ -79,8 +79,7 @@ impl FileStore {
         let instance = uuid::Uuid::now_v7().simple().to_string();
         // Claimed under the store lock, so no sweep takes the claim for an abandoned one
         // between its creation and its lock.
-        let store = OpenOptions::new().create(true).truncate(false).write(true).open(root.join(".lock"))?;
-        store.lock()?;
+        let store = store_lock(root)?;
         let claim = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -89,7 +88,7 @@ impl FileStore {
         claim.try_lock().map_err(|e| io::Error::other(format!("claiming the upload directory: {e}")))?;
         let tmp = root.join("tmp").join(&instance);
         fs::create_dir_all(&tmp)?;
-        drop(StoreLock(store));
+        drop(store);
         Ok(FileStore { root: root.to_owned(), tmp, max_bytes, receiving: Default::default(), _claim: claim })
     }
 
@@ -130,9 +129,7 @@ impl FileStore {
 
     /// Waits for the store lock (other threads and other processes on the same root).
     pub fn lock(&self) -> io::Result<StoreLock> {
-        let f = OpenOptions::new().create(true).truncate(false).write(true).open(self.root.join(".lock"))?;
-        f.lock()?;
-        Ok(StoreLock(f))
+        store_lock(&self.root)
     }
 
     /// Moves a received file to its place under `objects/` (once per content) and syncs
@@ -214,6 +211,12 @@ impl FileStore {
 /// Whether `r` succeeded; a failure is logged (the next start tries again).
 fn logged(r: io::Result<()>, path: &Path) -> bool {
     r.map_err(|e| tracing::warn!(path = %path.display(), error = %e, "document store: could not remove")).is_ok()
+}
+
+fn store_lock(root: &Path) -> io::Result<StoreLock> {
+    let f = OpenOptions::new().create(true).truncate(false).write(true).open(root.join(".lock"))?;
+    f.lock()?;
+    Ok(StoreLock(f))
 }
 
 fn sync_dir(dir: &Path) -> io::Result<()> {

@@ -454,6 +454,25 @@ struct Statement {
 }
 
 impl Statement {
+    fn new(conn: &DbConn, select: &str) -> Statement {
+        let pg = conn.backend() == crate::Backend::Postgres;
+        Statement { sql: select.to_owned(), binds: Vec::new(), pg, key: "p.id" }
+    }
+
+    /// ` FROM` the rows of `link` whose `column` is `value` (`d`), each joined to its
+    /// partnership (`p`) and to `joins`: walked in the order of the link's key.
+    fn walk_link(&mut self, link: &str, column: &str, value: &str, joins: &str) -> &mut Self {
+        self.key = "d.partnership_id";
+        self.push(&format!(" FROM {link} d JOIN partnerships p ON p.id = d.partnership_id{joins} WHERE d.{column} = "));
+        self.bind(Bind::Text(value.to_owned()))
+    }
+
+    /// ` FROM` every partnership (`p`) joined to `joins`.
+    fn walk_partnerships(&mut self, joins: &str) -> &mut Self {
+        self.key = "p.id";
+        self.push(&format!(" FROM partnerships p{joins} WHERE 1 = 1"))
+    }
+
     fn push(&mut self, sql: &str) -> &mut Self {
         self.sql.push_str(sql);
         self
@@ -547,37 +566,24 @@ impl Statement {
 /// the partnerships themselves. Other conditions are probes by key (`EXISTS`), except
 /// the inbox's few partnerships, looked up by id.
 pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> DbResult<Vec<SummaryRow>> {
-    let mut st = Statement {
-        sql: String::new(),
-        binds: Vec::new(),
-        pg: conn.backend() == crate::Backend::Postgres,
-        key: "p.id",
-    };
-    st.push(
+    let mut st = Statement::new(
+        conn,
         "SELECT p.id, p.title_ar, p.title_en, p.kind, p.starts_on, p.ends_on, p.stage, p.confirmed_at, \
-         p.updated_at, p.version FROM ",
+         p.updated_at, p.version",
     );
     let (mut areas, mut sectors) = (f.areas.as_slice(), f.sectors.as_slice());
-    st.key = "d.partnership_id";
-    let order = if let Some(org) = &f.organization {
-        st.push("partnership_parties d JOIN partnerships p ON p.id = d.partnership_id WHERE d.organization_id = ");
-        st.bind(Bind::Text(org.to_string()));
-        "d.partnership_id"
+    if let Some(org) = &f.organization {
+        st.walk_link("partnership_parties", "organization_id", org, "");
     } else if let ([area], false) = (areas, f.country_wide && matches!(sectors, [_])) {
-        st.push("partnership_areas d JOIN partnerships p ON p.id = d.partnership_id WHERE d.area_id = ");
-        st.bind(Bind::Text(area.clone()));
+        st.walk_link("partnership_areas", "area_id", area, "");
         areas = &[];
-        "d.partnership_id"
     } else if let [sector] = sectors {
-        st.push("partnership_sectors d JOIN partnerships p ON p.id = d.partnership_id WHERE d.sector_code = ");
-        st.bind(Bind::Text(sector.clone()));
+        st.walk_link("partnership_sectors", "sector_code", sector, "");
         sectors = &[];
-        "d.partnership_id"
     } else {
-        st.push("partnerships p WHERE 1 = 1");
-        st.key = "p.id";
-        "p.id"
-    };
+        st.walk_partnerships("");
+    }
+    let order = st.key;
     if let Some(a) = after {
         st.push(&format!(" AND {order} < ")).bind(Bind::Text(a.to_owned()));
     }
@@ -667,28 +673,17 @@ pub fn graph_parties(
         #[diesel(sql_type = diesel::sql_types::Text)]
         organization_id: OrganizationId,
     }
-    let mut st = Statement {
-        sql: String::new(),
-        binds: Vec::new(),
-        pg: conn.backend() == crate::Backend::Postgres,
-        key: "p.id",
-    };
-    st.push("SELECT pp.partnership_id, pp.organization_id FROM ");
+    let mut st = Statement::new(conn, "SELECT pp.partnership_id, pp.organization_id");
+    let parties = " JOIN partnership_parties pp ON pp.partnership_id = p.id";
     let (mut areas, mut sectors) = (areas, sectors);
-    st.key = "d.partnership_id";
     if let [area] = areas {
-        st.push("partnership_areas d JOIN partnerships p ON p.id = d.partnership_id");
-        st.push(" JOIN partnership_parties pp ON pp.partnership_id = p.id WHERE d.area_id = ");
-        st.bind(Bind::Text(area.clone()));
+        st.walk_link("partnership_areas", "area_id", area, parties);
         areas = &[];
     } else if let [sector] = sectors {
-        st.push("partnership_sectors d JOIN partnerships p ON p.id = d.partnership_id");
-        st.push(" JOIN partnership_parties pp ON pp.partnership_id = p.id WHERE d.sector_code = ");
-        st.bind(Bind::Text(sector.clone()));
+        st.walk_link("partnership_sectors", "sector_code", sector, parties);
         sectors = &[];
     } else {
-        st.push("partnerships p JOIN partnership_parties pp ON pp.partnership_id = p.id WHERE 1 = 1");
-        st.key = "p.id";
+        st.walk_partnerships(parties);
     }
     st.push(" AND p.public = ").bind(Bind::Bool(true));
     st.push(" AND p.stage = ").bind(Bind::Text(PartnershipStatus::Confirmed.as_str().into()));

@@ -139,9 +139,9 @@ pub fn set_review(
     Ok(())
 }
 
-/// The partnership a report belongs to.
-pub fn partnership_of(conn: &mut DbConn, id: &str) -> DbResult<PartnershipId> {
-    Ok(reports::table.find(id).select(reports::partnership_id).first(conn)?)
+/// A report by its id alone (a document names it without its partnership).
+pub fn find(conn: &mut DbConn, id: &str) -> DbResult<ReportRow> {
+    Ok(reports::table.find(id).select(ReportRow::as_select()).first(conn)?)
 }
 
 /// Deletes every endorsement of a report (its evidence changed); disputes stay.
