@@ -51,6 +51,9 @@ pub struct Config {
     pub documents_dir: Option<PathBuf>,
     /// The largest document accepted, in bytes (default 10 MiB).
     pub max_upload_bytes: u64,
+    /// Minutes between anchors of the audit log (`TASHBEEK_ANCHOR_EVERY_MINUTES`, default
+    /// 60; 0: only on demand). An anchor is made only when something was written since.
+    pub anchor_every_minutes: u64,
     /// `text` or `json`.
     pub log_format: String,
     /// A tracing filter, e.g. `info` or `tashbeek=debug,actix_web=info`.
@@ -82,6 +85,7 @@ impl Default for Config {
             dashboard_dir: None,
             documents_dir: None,
             max_upload_bytes: 10 * 1024 * 1024,
+            anchor_every_minutes: 60,
             log_format: "text".into(),
             log: "info".into(),
         }
@@ -144,6 +148,7 @@ impl Config {
             c.documents_dir = Some(v.trim().into());
         }
         parse("TASHBEEK_MAX_UPLOAD_BYTES", &mut c.max_upload_bytes)?;
+        parse("TASHBEEK_ANCHOR_EVERY_MINUTES", &mut c.anchor_every_minutes)?;
         parse("TASHBEEK_LOG_FORMAT", &mut c.log_format)?;
         if let Some(v) = env("TASHBEEK_LOG").or_else(|| env("RUST_LOG")) {
             c.log = v;

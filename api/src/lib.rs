@@ -79,6 +79,31 @@ fn open_documents(cfg: &Config) -> anyhow::Result<Arc<FileStore>> {
     Ok(Arc::new(files))
 }
 
+/// Anchors the audit log every `anchor_every_minutes` while the server runs (each
+/// instance checks; the first to find an anchor due makes it, the others find it made).
+pub fn anchor_periodically(state: &AppState, cfg: &Config) {
+    if cfg.anchor_every_minutes == 0 {
+        return;
+    }
+    let every = chrono::Duration::minutes(cfg.anchor_every_minutes as i64);
+    let (pool, clock) = (state.pool.clone(), state.clock.clone());
+    let tick = std::time::Duration::from_secs((cfg.anchor_every_minutes * 60).clamp(1, 60));
+    std::thread::Builder::new()
+        .name("audit-anchor".into())
+        .spawn(move || loop {
+            std::thread::sleep(tick);
+            let Ok(mut conn) = pool.get() else { continue };
+            let env = tashbeek_app::Env { caller: None, now: clock.now(), request_id: None };
+            match tashbeek_app::write(&mut conn, env, |ctx| tashbeek_app::audit::anchor_if_due(ctx, every)) {
+                Ok(Some(a)) => tracing::info!(rows = a.rows, hash = %a.hash, "anchored the audit log"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not anchor the audit log"),
+            }
+        })
+        .map(drop)
+        .unwrap_or_else(|e| tracing::warn!(error = %e, "no periodic anchoring of the audit log"));
+}
+
 /// Removes what a crash may have left in the document store: uploads of processes that
 /// are gone and files no document names. Run by `serve` only, and only on the store of
 /// this database: the store keeps the database's id in `database-id` from its first

@@ -43,6 +43,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Check or anchor the tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print the OpenAPI document (YAML) to standard output.
     Openapi,
     /// Load realistic synthetic data (for benchmarks and trials) into an empty database.
@@ -72,6 +77,15 @@ enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk every hash chain and anchor; print the first broken link and exit with 1 if
+    /// there is one.
+    Verify,
+    /// Anchor everything written so far and print the anchor's hash (to keep elsewhere).
+    Anchor,
 }
 
 fn init_logging(cfg: &Config) {
@@ -112,6 +126,15 @@ fn tune_allocator() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn tune_allocator() {}
 
+/// A hash as printed, or what its absence means.
+fn or_none(h: &str) -> &str {
+    if h.is_empty() {
+        "(none: the first row of the chain)"
+    } else {
+        h
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     tune_allocator();
     let cli = Cli::parse();
@@ -129,6 +152,7 @@ fn main() -> anyhow::Result<()> {
             let _serving = tashbeek::lock_for_serving(&cfg)?;
             let state = build_state(&cfg)?;
             tashbeek::sweep_documents(&state)?;
+            tashbeek::anchor_periodically(&state, &cfg);
             if with_demo && demo::load(&state)? {
                 tracing::info!("loaded demo data");
             }
@@ -164,12 +188,49 @@ fn main() -> anyhow::Result<()> {
             if rebuilt > 0 {
                 println!("rebuilt the search index of {rebuilt} organization(s)");
             }
+            let chained = tashbeek_persistence::chain::chain_existing(&mut conn)?;
+            if chained > 0 {
+                println!("chained {chained} audit row(s) written before the audit chain");
+            }
         }
         Command::Admin { command: AdminCommand::Create { email, name, password_stdin } } => {
             let state = build_state(&cfg)?;
             let password = read_password(password_stdin)?;
             let (id, email) = tashbeek::admin::create_admin(&state, &email, &name, &password)?;
             println!("created platform administrator {email} ({id})");
+        }
+        Command::Audit { command } => {
+            let mut conn = tashbeek_persistence::db::establish(&cfg.database_url)?;
+            match command {
+                AuditCommand::Verify => {
+                    let v = tashbeek_persistence::chain::verify(&mut conn)?;
+                    let summary = format!(
+                        "{} rows of {} objects and {} anchor(s) checked in {} ms",
+                        v.rows, v.objects, v.anchors, v.milliseconds
+                    );
+                    match v.broken {
+                        None => println!("verified: {summary}"),
+                        Some(b) => {
+                            println!("NOT VERIFIED: {}", b.detail);
+                            if let (Some(e), Some(f)) = (&b.expected, &b.found) {
+                                println!("  expected {}\n  found    {}", or_none(e), or_none(f));
+                            }
+                            println!("  ({summary})");
+                            std::process::exit(1);
+                        }
+                    }
+                }
+                AuditCommand::Anchor => {
+                    let env = tashbeek_app::Env { caller: None, now: chrono::Utc::now(), request_id: None };
+                    let made = tashbeek_app::write(&mut conn, env, |ctx| {
+                        tashbeek_app::audit::anchor_if_due(ctx, chrono::Duration::zero())
+                    })?;
+                    match made.or(tashbeek_persistence::chain::latest_anchor(&mut conn)?) {
+                        Some(a) => println!("anchor of {} rows at {}: {}", a.rows, a.at.to_rfc3339(), a.hash),
+                        None => println!("the audit log is empty: nothing to anchor"),
+                    }
+                }
+            }
         }
         Command::Openapi => print!("{}", tashbeek_http::openapi::yaml()),
         Command::Seed { scale, partnerships, seed } => {

@@ -9,6 +9,10 @@ fn tashbeek(args: &[&str], db: &str, stdin: Option<&str>) -> Output {
         .env("DATABASE_URL", db)
         .env("TASHBEEK_ARGON2_MEMORY_KIB", "64")
         .env_remove("TASHBEEK_CONFIG")
+        .envs(
+            db.starts_with("postgres")
+                .then(|| ("TASHBEEK_DOCUMENTS_DIR", std::env::temp_dir().join("tashbeek-cli-pg"))),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -52,7 +56,7 @@ fn migrate_and_admin_create() {
     let (dir, url) = temp_db();
     let out = tashbeek(&["migrate"], &url, None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 11 migration(s) on sqlite"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 12 migration(s) on sqlite"));
     let again = tashbeek(&["migrate"], &url, None);
     assert!(String::from_utf8_lossy(&again.stdout).contains("applied 0 migration(s)"));
 
@@ -128,4 +132,83 @@ fn serve_refuses_the_document_store_of_another_database() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("belongs to database 0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a7b"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Runs `sql` on the database at `url`, as someone with database access would.
+fn sql(url: &str, statement: &str) {
+    use diesel::RunQueryDsl;
+    let mut conn = tashbeek_persistence::db::establish(url).expect("connect");
+    diesel::sql_query(statement).execute(&mut conn).expect(statement);
+}
+
+/// The first value of a one-column text query.
+fn sql_text(url: &str, query: &str) -> String {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct One {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        v: String,
+    }
+    let mut conn = tashbeek_persistence::db::establish(url).expect("connect");
+    diesel::sql_query(query).get_result::<One>(&mut conn).expect(query).v
+}
+
+fn audit_verify_names_what_was_tampered_with(url: &str) {
+    let out = tashbeek(&["seed", "--scale", "30", "--partnerships", "10"], url, None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let verify = || {
+        let out = tashbeek(&["audit", "verify"], url, None);
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (ok, text) = verify();
+    assert!(ok && text.starts_with("verified: "), "{text}");
+    let out = tashbeek(&["audit", "anchor"], url, None);
+    let anchored = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success() && anchored.starts_with("anchor of "), "{anchored}");
+
+    // An edited row is named, with the hash its content has now.
+    let row = sql_text(url, "SELECT id AS v FROM audit_log WHERE seq = 2 ORDER BY n LIMIT 1");
+    sql(url, &format!("UPDATE audit_log SET after_json = after_json || ' ' WHERE id = '{row}'"));
+    let (ok, text) = verify();
+    assert!(!ok, "{text}");
+    assert!(text.starts_with(&format!("NOT VERIFIED: audit row {row} ")), "{text}");
+    assert!(text.contains("was changed after it was written"), "{text}");
+    sql(url, &format!("UPDATE audit_log SET after_json = rtrim(after_json) WHERE id = '{row}'"));
+    assert!(verify().0, "put back, it verifies again");
+
+    // A deleted row: the row after the gap is named.
+    let first = sql_text(
+        url,
+        &format!(
+            "SELECT a.id AS v FROM audit_log a JOIN audit_log b ON a.object_type = b.object_type \
+             AND a.object_id = b.object_id AND a.seq = 1 WHERE b.id = '{row}'"
+        ),
+    );
+    sql(url, &format!("DELETE FROM audit_log WHERE id = '{first}'"));
+    let (ok, text) = verify();
+    assert!(!ok, "{text}");
+    assert!(text.starts_with(&format!("NOT VERIFIED: audit row {row}: the chain of organization ")), "{text}");
+    assert!(text.contains("starts at row 2 instead of 1"), "{text}");
+}
+
+#[test]
+fn audit_verify_on_sqlite() {
+    let (dir, url) = temp_db();
+    audit_verify_names_what_was_tampered_with(&url);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn audit_verify_on_postgres() {
+    let admin = std::env::var("TASHBEEK_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("tashbeek_cli_{}", uuid::Uuid::now_v7().simple());
+    let (head, _) = admin.rsplit_once('/').expect("a database URL");
+    let url = format!("{head}/{name}");
+    sql(&admin, &format!("CREATE DATABASE {name}"));
+    let result = std::panic::catch_unwind(|| audit_verify_names_what_was_tampered_with(&url));
+    sql(&admin, &format!("DROP DATABASE {name} WITH (FORCE)"));
+    if let Err(e) = result {
+        std::panic::resume_unwind(e);
+    }
 }

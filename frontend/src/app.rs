@@ -53,9 +53,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/organizations/:id/members") view=MembersPage/>
                     <Route path=path!("/invitation") view=InvitationPage/>
                     <Route path=path!("/networks") view=NetworksPage/>
-                    <Route path=path!("/admin/users") view=UsersPage/>
-                    <Route path=path!("/admin/reference") view=ReferencePage/>
-                    <Route path=path!("/admin/audit") view=AuditPage/>
                     <Route path=path!("/networks/:id") view=NetworkPage/>
 
                 </Routes>
@@ -64,8 +61,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The coordination screens alone (see `crate::shell`): the same header; any other
-/// address is loaded from the server.
+/// The coordination office's screens alone, partnerships and administration (see
+/// `crate::shell`): the same header; any other address is loaded from the server.
 #[component]
 pub fn CoordinationApp() -> impl IntoView {
     provide_contexts();
@@ -79,6 +76,9 @@ pub fn CoordinationApp() -> impl IntoView {
                     <Route path=path!("/partnerships/graph") view=GraphPage/>
                     <Route path=path!("/partnerships/:id") view=PartnershipPage/>
                     <Route path=path!("/partnerships/:id/edit") view=|| view! { <PartnershipForm edit=true/> }/>
+                    <Route path=path!("/admin/users") view=UsersPage/>
+                    <Route path=path!("/admin/reference") view=ReferencePage/>
+                    <Route path=path!("/admin/audit") view=AuditPage/>
                 </Routes>
             </main>
         </Router>

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use serde_json::json;
-use tashbeek_domain::audit::{AuditEntry, AuditSummary};
+use tashbeek_domain::audit::{Anchor, AuditEntry, AuditSummary, Verification};
 use tashbeek_domain::auth::{LoginRequest, TokenPair};
 use tashbeek_domain::invitation::{InvitationCreated, InvitationInput, InvitationPreview};
 use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
@@ -246,6 +246,21 @@ pub mod audit {
     /// One change with its before and after snapshots.
     pub async fn get(id: &str) -> Result<AuditEntry, ApiError> {
         fetch(&format!("/api/v1/audit/{id}")).await
+    }
+
+    /// Walks every hash chain and anchor of the log.
+    pub async fn verify() -> Result<Verification, ApiError> {
+        fetch("/api/v1/audit/verify").await
+    }
+
+    /// The newest anchors.
+    pub async fn anchors() -> Result<Page<Anchor>, ApiError> {
+        fetch("/api/v1/audit/anchors?limit=20").await
+    }
+
+    /// Anchors everything written so far (or returns the newest anchor when nothing was).
+    pub async fn anchor() -> Result<Anchor, ApiError> {
+        call(Method::Post, "/api/v1/audit/anchors", None, None).await.map(|r| r.body)
     }
 }
 

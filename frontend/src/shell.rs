@@ -1,7 +1,7 @@
 //! Which of the three builds runs in this tab (`tashbeek_domain::dashboard`).
 //!
-//! Coordination screens (`/partnerships…`) are their own build, `coordination.html`, for
-//! everyone; links between it and the others are followed by the browser.
+//! Coordination screens (`/partnerships…`, `/admin…`) are their own build,
+//! `coordination.html`, for everyone; links between it and the others are followed by the browser.
 //!
 //! The server answers `/` and `/organizations/<uuid>` with the public directory's page
 //! (`public.html`) unless the browser sends the cookie `tashbeek_shell=full`, and every

@@ -1,6 +1,6 @@
 // Administration in the dashboard: a coordinator creates an observer account and
-// changes its role, adds a sector and a locality, and reads the audit log; the
-// observer reads but is offered no changes.
+// changes its role, adds a sector and a locality, reads the audit log, verifies it and
+// anchors it; the observer reads and verifies but is offered no changes.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -70,6 +70,12 @@ test("a coordinator manages accounts, sectors and areas, and reads the audit log
   await shot(page, "admin-audit-entry");
   await page.click("#audit-close");
   await page.locator("#audit-entry").waitFor({ state: "detached" });
+  // The log verifies; an anchor made now is listed with its hash, to print and keep.
+  await page.click("#audit-verify");
+  await page.locator("#audit-verified").waitFor();
+  assert.match(await page.locator("#audit-verified").textContent(), /تم التحقق/);
+  await page.click("#audit-anchor");
+  await page.waitForFunction(() => /[0-9a-f]{64}/.test(document.querySelector("#audit-anchors tbody")?.textContent ?? ""));
   await shot(page, "admin-audit");
   await page.click("#lang-switch");
   await page.waitForFunction(() => document.documentElement.dir === "ltr");
@@ -86,5 +92,11 @@ test("a coordinator manages accounts, sectors and areas, and reads the audit log
   await observer.click("a[href='/admin/reference']");
   await observer.locator("#sectors").waitFor();
   assert.equal(await observer.locator("#new-sector").count(), 0);
+  // The observer verifies the log and sees its anchors, but does not anchor.
+  await observer.click("a[href='/admin/audit']");
+  await observer.waitForFunction(() => /[0-9a-f]{64}/.test(document.querySelector("#audit-anchors tbody")?.textContent ?? ""));
+  assert.equal(await observer.locator("#audit-anchor").count(), 0);
+  await observer.click("#audit-verify");
+  await observer.locator("#audit-verified").waitFor();
   assert.deepEqual(app.errors.filter((e) => /Content Security Policy|Refused/.test(e)), [], "no CSP violations");
 });

@@ -158,6 +158,10 @@ pub enum Event {
         report_id: ReportId,
         document: Document,
     },
+    /// The audit log anchored (what the anchor covers is in it).
+    AuditAnchored {
+        anchor: tashbeek_domain::audit::Anchor,
+    },
 }
 
 fn value(v: &impl Serialize) -> Result<Value, DbError> {
@@ -202,6 +206,7 @@ impl Event {
             Event::ReportReviewed { .. } => "partnership.report_review",
             Event::DocumentAdded { .. } => "partnership.document_add",
             Event::DocumentRemoved { .. } => "partnership.document_remove",
+            Event::AuditAnchored { .. } => "audit.anchor",
         }
     }
 
@@ -240,6 +245,7 @@ impl Event {
             | Event::ReportReviewed { .. }
             | Event::DocumentAdded { .. }
             | Event::DocumentRemoved { .. } => "partnership",
+            Event::AuditAnchored { .. } => "audit_anchor",
         }
     }
 
@@ -335,6 +341,7 @@ impl Event {
             Event::DocumentRemoved { report_id, document } => {
                 (Some(json!({"report_id": report_id, "document": value(document)?})), None)
             }
+            Event::AuditAnchored { anchor } => (None, Some(value(anchor)?)),
         })
     }
 

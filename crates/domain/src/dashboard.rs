@@ -1,7 +1,7 @@
 //! Which build of the dashboard serves an address. The dashboard is built three times
 //! from one crate, so no download carries every screen: the public directory (a small
-//! first visit), the coordination screens (partnerships, and the meetings and
-//! recommendations to come), and the main dashboard (everything else). The server picks
+//! first visit), the coordination office's screens (partnerships and administration, and
+//! the meetings and recommendations to come), and the main dashboard (everything else). The server picks
 //! the page by these rules; each build's router follows them, handing other addresses to
 //! the browser (see `frontend/src/shell.rs`).
 
@@ -10,7 +10,7 @@
 pub enum Build {
     /// `public.html`: the directory and an organization's page, for anonymous visits.
     Public,
-    /// `coordination.html`: partnerships.
+    /// `coordination.html`: partnerships and administration.
     Coordination,
     /// `index.html`: every other screen.
     Main,
@@ -43,9 +43,12 @@ pub fn public_route(path: &str) -> bool {
         || path.strip_prefix("/organizations/").is_some_and(|id| id.len() == 36 && uuid::Uuid::try_parse(id).is_ok())
 }
 
-/// Whether `path` is one of the coordination screens: `/partnerships` and below.
+/// Whether `path` is one of the coordination office's screens: `/partnerships` and
+/// `/admin`, and below.
 pub fn coordination_route(path: &str) -> bool {
-    path == "/partnerships" || path.starts_with("/partnerships/")
+    ["/partnerships", "/admin"]
+        .iter()
+        .any(|p| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
 
 /// The build that serves `path`: the public directory only to browsers without a session.
@@ -79,10 +82,16 @@ mod tests {
         let org = "/organizations/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6";
         assert_eq!(build_for(org, false), Build::Public);
         assert_eq!(build_for(org, true), Build::Main);
-        for p in ["/partnerships", "/partnerships/new", "/partnerships/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6/edit"] {
+        for p in [
+            "/partnerships",
+            "/partnerships/new",
+            "/partnerships/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6/edit",
+            "/admin/users",
+            "/admin/audit",
+        ] {
             assert_eq!((build_for(p, false), build_for(p, true)), (Build::Coordination, Build::Coordination), "{p}");
         }
-        for p in ["/networks", "/admin/users", "/partnershipsx", "/login"] {
+        for p in ["/networks", "/administration", "/partnershipsx", "/login"] {
             assert_eq!(build_for(p, false), Build::Main, "{p}");
         }
         assert!(Build::Main.routes("/networks") && Build::Main.routes("/") && !Build::Main.routes("/partnerships"));

@@ -8,7 +8,7 @@
 //! the server serves it (a new binary, or a new `dist` directory and a restart: the
 //! Content-Security-Policy allows the inline loader of the `index.html` read at startup).
 //! Any other path is a client-side route and gets the page of the build that serves it
-//! (`tashbeek_domain::dashboard::build_for`): `coordination.html` for `/partnerships…`,
+//! (`tashbeek_domain::dashboard::build_for`): `coordination.html` for `/partnerships…` and `/admin…`,
 //! `public.html` (the public directory alone, a small first download) for `/` and
 //! `/organizations/<uuid>` when the browser does not say it holds a session (cookie
 //! `tashbeek_shell=full`, a hint the dashboard keeps, never a credential), `index.html`
@@ -291,11 +291,13 @@ mod tests {
             let res = get_with(route, "br", None, Some("tashbeek_shell=")).await;
             assert_eq!(page(&res).as_deref(), Some("\"p1\""), "{route}");
         }
-        for route in ["/login", "/organizations/new", &format!("{org}/edit"), "/networks", "/admin/users", "/x/"] {
+        for route in ["/login", "/organizations/new", &format!("{org}/edit"), "/networks", "/administration", "/x/"] {
             assert_eq!(page(&get(route, "br", None).await).as_deref(), Some("\"i1\""), "{route}");
         }
         // The coordination screens are their own build, signed in or not.
-        for route in ["/partnerships", "/partnerships/new", "/partnerships/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6"] {
+        for route in
+            ["/partnerships", "/partnerships/new", "/partnerships/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6", "/admin/audit"]
+        {
             assert_eq!(page(&get(route, "br", None).await).as_deref(), Some("\"c1\""), "{route}");
             let res = get_with(route, "br", None, Some("tashbeek_shell=full")).await;
             assert_eq!(page(&res).as_deref(), Some("\"c1\""), "{route}");

@@ -135,6 +135,10 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(reference::create_area)
             .service(reference::rename_area)
             .service(audit::list)
+            .service(audit::verify)
+            .service(audit::anchors)
+            .service(audit::anchor)
+            .service(audit::latest_anchor)
             .service(audit::get)
             .default_service(web::to(unmatched)),
     );

@@ -57,7 +57,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         (name = "partnerships", description = "Partnerships every party confirms: proposals, answers, amendments, history"),
         (name = "users", description = "Accounts and roles"),
         (name = "reference", description = "Sectors and the area tree"),
-        (name = "audit", description = "Who changed what, when"),
+        (name = "audit", description = "Who changed what, when, and proof that nobody rewrote it since"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -50,7 +50,8 @@ impl SummaryRow {
 
 /// Writes one audit row (the same row the bulk loader writes for a change).
 pub fn record(conn: &mut DbConn, c: Change<'_>) -> DbResult<()> {
-    let row = crate::bulk::AuditRow::from_change(new_key(), c);
+    let mut row = crate::bulk::AuditRow::from_change(new_key(), c);
+    crate::chain::link(conn, &mut row)?;
     // Nothing reads it back in the write: on PostgreSQL it goes with the last statement.
     crate::later::insert_later!(conn, audit_log::table, vec![row]);
     Ok(())

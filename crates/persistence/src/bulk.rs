@@ -69,6 +69,12 @@ pub struct AuditRow {
     pub before_json: Option<String>,
     pub after_json: Option<String>,
     pub request_id: Option<String>,
+    /// The chain fields ([`crate::chain`]), filled when the row is written.
+    pub seq: Option<i64>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+    /// `None` on PostgreSQL: its sequence numbers the row as it is inserted.
+    pub n: Option<i64>,
 }
 
 impl AuditRow {
@@ -85,6 +91,10 @@ impl AuditRow {
             before_json: change.before.map(|v| v.to_string()),
             after_json: change.after.map(|v| v.to_string()),
             request_id: change.request_id.map(str::to_owned),
+            seq: None,
+            prev_hash: None,
+            hash: None,
+            n: None,
         }
     }
 }
@@ -149,7 +159,9 @@ pub fn insert(conn: &mut DbConn, b: &Batch) -> DbResult<()> {
         insert_rows!(c, organization_resources::table, b.resources);
         insert_rows!(c, verification_events::table, b.events);
         insert_rows!(c, memberships::table, b.memberships);
-        insert_rows!(c, audit_log::table, b.audit);
+        let mut audit = b.audit.clone();
+        crate::chain::link_new(c, &mut audit)?;
+        insert_rows!(c, audit_log::table, audit);
         insert_rows!(c, crate::schema::search_words::table, b.words);
         insert_rows!(c, partnerships::table, b.partnerships);
         insert_rows!(c, partnership_parties::table, b.parties);

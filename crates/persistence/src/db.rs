@@ -277,6 +277,10 @@ impl DbPool {
             if rebuilt > 0 {
                 tracing::info!(organizations = rebuilt, "rebuilt the search index");
             }
+            let chained = crate::chain::chain_existing(&mut first)?;
+            if chained > 0 {
+                tracing::info!(rows = chained, "chained the audit rows written before the audit chain");
+            }
         }
         drop(first);
         let pool = Pool::builder()

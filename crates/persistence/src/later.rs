@@ -28,6 +28,9 @@ struct Pending {
     statements: Vec<Box<dyn QueryFragment<Pg>>>,
     /// (channel, payload), each once.
     notices: Vec<(String, String)>,
+    /// The audit chain heads this write has sealed rows onto: its rows wait, so the
+    /// database cannot tell the next row of the same object its head.
+    heads: std::collections::HashMap<(String, String), (i64, String)>,
 }
 
 thread_local! {
@@ -49,11 +52,36 @@ pub(crate) fn begin() -> bool {
 
 /// Sends what waited, in one statement.
 pub(crate) fn send(conn: &mut PgConnection) -> QueryResult<()> {
-    let Some(pending) = PENDING.with(|p| p.borrow_mut().as_mut().map(std::mem::take)) else { return Ok(()) };
+    let Some(pending) = PENDING.with(|p| {
+        p.borrow_mut().as_mut().map(|p| Pending {
+            statements: std::mem::take(&mut p.statements),
+            notices: std::mem::take(&mut p.notices),
+            heads: Default::default(),
+        })
+    }) else {
+        return Ok(());
+    };
     if pending.statements.is_empty() && pending.notices.is_empty() {
         return Ok(());
     }
     Together(pending).execute(conn).map(drop)
+}
+
+/// The head this write left on an object's audit chain, if it wrote one.
+pub(crate) fn head(object_type: &str, object_id: &str) -> Option<(i64, String)> {
+    PENDING.with(|p| {
+        p.borrow().as_ref().and_then(|p| p.heads.get(&(object_type.to_owned(), object_id.to_owned())).cloned())
+    })
+}
+
+/// Records the head a waiting audit row leaves (see [`head`]); outside a write the row is
+/// inserted at once and the database knows.
+pub(crate) fn set_head(object_type: &str, object_id: &str, seq: i64, hash: &str) {
+    PENDING.with(|p| {
+        if let Some(p) = p.borrow_mut().as_mut() {
+            p.heads.insert((object_type.to_owned(), object_id.to_owned()), (seq, hash.to_owned()));
+        }
+    })
 }
 
 /// Stops collecting and drops anything unsent (a rolled-back write).
@@ -109,7 +137,9 @@ pub(crate) fn notify(conn: &mut PgConnection, channel: &str, payload: &str) -> Q
         None => Some(notice),
     });
     match now {
-        Some(notice) => Together(Pending { statements: vec![], notices: vec![notice] }).execute(conn).map(drop),
+        Some(notice) => Together(Pending { statements: vec![], notices: vec![notice], heads: Default::default() })
+            .execute(conn)
+            .map(drop),
         None => Ok(()),
     }
 }
@@ -128,7 +158,7 @@ impl RunQueryDsl<PgConnection> for Together {}
 impl QueryFragment<Pg> for Together {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.unsafe_to_cache_prepared();
-        let Pending { statements, notices } = &self.0;
+        let Pending { statements, notices, .. } = &self.0;
         let in_with = if notices.is_empty() { statements.len().saturating_sub(1) } else { statements.len() };
         for (i, statement) in statements[..in_with].iter().enumerate() {
             out.push_sql(if i == 0 { "WITH " } else { ", " });

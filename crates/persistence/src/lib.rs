@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod chain;
 pub mod changes;
 pub mod db;
 pub mod document;

@@ -154,6 +154,27 @@ diesel::table! {
         before_json -> Nullable<Text>,
         after_json -> Nullable<Text>,
         request_id -> Nullable<Text>,
+        seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+        n -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    audit_anchors (id) {
+        id -> Text,
+        at -> Timestamp,
+        upto -> BigInt,
+        row_count -> BigInt,
+        prev_hash -> Nullable<Text>,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_chain_pending (pending) {
+        pending -> Integer,
     }
 }
 
@@ -351,6 +372,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_failures,
     audit_log,
+    audit_anchors,
+    audit_chain_pending,
     invitations,
     networks,
     network_members,

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use tashbeek_domain::audit::{AuditEntry, AuditSummary};
+use tashbeek_domain::audit::{Anchor, AuditEntry, AuditSummary, Verification};
 use tashbeek_domain::reference::{AreaInput, AreaLevel, SectorInput};
 use tashbeek_domain::user::{GlobalRole, NewUser, UserSummary, UserUpdate};
 
@@ -356,6 +356,7 @@ pub fn AuditPage() -> impl IntoView {
             <h1>{move || i18n.t("admin.audit")}</h1>
             <AdminNav/>
             <Show when=move || session.reads_all() fallback=|| view! { <NotAllowed/> }>
+                <Integrity/>
                 <form class="search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); load(None); }>
                     <label for="audit-action" class="visually-hidden">{move || i18n.t("admin.action")}</label>
                     <input id="audit-action" dir="ltr" placeholder="organization.update" prop:value=move || action.get()
@@ -455,6 +456,104 @@ fn AuditChanges(entry: AuditEntry, close: Callback<()>) -> impl IntoView {
             <button type="button" class="button secondary" id="audit-close" on:click=move |_| close.run(())>
                 {move || i18n.t("admin.close")}
             </button>
+        </section>
+    }
+}
+
+/// The log's integrity: walk every hash chain on demand, and the anchors to keep outside
+/// Tashbeek (printable; administrators make one now).
+#[component]
+fn Integrity() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let error = RwSignal::new(None::<ApiError>);
+    let result = RwSignal::new(None::<Verification>);
+    let walking = RwSignal::new(false);
+    let anchors = RwSignal::new(Vec::<Anchor>::new());
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match endpoints::audit::anchors().await {
+                Ok(p) => anchors.set(p.items),
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    load();
+    let verify = move |_| {
+        walking.set(true);
+        leptos::task::spawn_local(async move {
+            match endpoints::audit::verify().await {
+                Ok(v) => result.set(Some(v)),
+                Err(e) => error.set(Some(e)),
+            }
+            walking.set(false);
+        });
+    };
+    let anchor = move |_| {
+        leptos::task::spawn_local(async move {
+            match endpoints::audit::anchor().await {
+                Ok(_) => load(),
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    let print = |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    view! {
+        <section class="card" id="audit-integrity">
+            <h2>{move || i18n.t("audit.integrity")}</h2>
+            <p class="muted small">{move || i18n.t("audit.integrity_hint")}</p>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            <p class="actions no-print">
+                <button type="button" class="button" id="audit-verify" on:click=verify disabled=move || walking.get()>
+                    {move || i18n.t("audit.verify")}
+                </button>
+                <Show when=move || session.is_admin()>
+                    <button type="button" class="button secondary" id="audit-anchor" on:click=anchor>{move || i18n.t("audit.anchor_now")}</button>
+                </Show>
+                <button type="button" class="button secondary" id="audit-print" on:click=print>{move || i18n.t("audit.print")}</button>
+            </p>
+            {move || result.get().map(|v| {
+                let rows = i18n.t("audit.rows").replace("{n}", &i18n.number(v.rows));
+                let counts = view! { {rows}" · "<bdi dir="ltr">{format!("{} ms", v.milliseconds)}</bdi> };
+                match v.broken {
+                    None => view! {
+                        <p class="alert success" id="audit-verified" role="status">{i18n.t("audit.verified")}" "<span class="small">{counts}</span></p>
+                    }.into_any(),
+                    Some(b) => view! {
+                        <div class="alert error" id="audit-broken" role="alert">
+                            <p><strong>{i18n.t("audit.broken")}</strong>" "<span class="small">{counts}</span></p>
+                            <p dir="ltr" class="small"><code>{b.kind.clone()}</code>" "<bdi>{b.detail.clone()}</bdi></p>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+            <h3>{move || i18n.t("audit.anchors")}</h3>
+            <table class="table" id="audit-anchors">
+                <thead><tr>
+                    <th>{move || i18n.t("admin.when")}</th>
+                    <th>{move || i18n.t("audit.anchor_rows")}</th>
+                    <th>{move || i18n.t("audit.hash")}</th>
+                </tr></thead>
+                <tbody>
+                    {move || anchors.get().into_iter().map(|a| {
+                        let at = a.at;
+                        view! {
+                            <tr>
+                                <td>{move || i18n.date(at)}</td>
+                                <td>{i18n.number(a.rows)}</td>
+                                <td dir="ltr"><code class="hash">{a.hash}</code></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <Show when=move || anchors.with(Vec::is_empty)>
+                <p class="muted">{move || i18n.t("audit.no_anchors")}</p>
+            </Show>
         </section>
     }
 }

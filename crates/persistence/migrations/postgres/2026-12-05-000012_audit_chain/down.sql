@@ -1,0 +1,10 @@
+DROP FUNCTION audit_head(TEXT, TEXT);
+DROP TABLE audit_anchors;
+DROP TABLE audit_chain_pending;
+DROP INDEX audit_log_order;
+DROP INDEX audit_log_chain;
+ALTER TABLE audit_log DROP COLUMN n;
+DROP SEQUENCE audit_log_n;
+ALTER TABLE audit_log DROP COLUMN hash;
+ALTER TABLE audit_log DROP COLUMN prev_hash;
+ALTER TABLE audit_log DROP COLUMN seq;
