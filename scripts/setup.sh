@@ -33,6 +33,10 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   echo "setup: installing nodejs and npm"; apt_install nodejs npm
 fi
+# Certificate tests read PDFs back (pdftotext, pdftoppm, pdfinfo) and decode their QR codes.
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v zbarimg >/dev/null 2>&1; then
+  echo "setup: installing poppler-utils and zbar-tools"; apt_install poppler-utils zbar-tools
+fi
 # The load-test harness (bench/bench.py) drives wrk; its smoke run is part of the tests.
 if ! command -v wrk >/dev/null 2>&1; then
   echo "setup: installing wrk"; apt_install wrk

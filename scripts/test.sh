@@ -54,7 +54,7 @@ step "Domain crate for wasm32 (shared with the dashboard)"
 cargo build --locked -p tashbeek-domain --target wasm32-unknown-unknown
 
 step "Unit, CLI and black-box HTTP tests (SQLite and PostgreSQL)"
-cargo test --workspace --exclude tashbeek-frontend --locked 2>&1 | tee "$ARTIFACTS/cargo-test.log"
+TASHBEEK_ARTIFACTS="$ARTIFACTS" cargo test --workspace --exclude tashbeek-frontend --locked 2>&1 | tee "$ARTIFACTS/cargo-test.log"
 
 step "Schemathesis fuzzing of the served OpenAPI document"
 cargo build --locked -p tashbeek

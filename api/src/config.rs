@@ -41,6 +41,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Browsers reach this server over HTTPS (e.g. through a TLS proxy): send HSTS.
     pub https: bool,
+    /// The address the public reaches this server at (`https://tashbeek.example.org`),
+    /// printed in certificates' QR codes; unset, the address a request came to.
+    pub public_url: Option<String>,
     /// A built dashboard directory to serve at `/` (`TASHBEEK_DASHBOARD_DIR`); an empty
     /// path serves the API alone. `None`: the dashboard compiled into the binary, else
     /// `frontend/dist` when run from a checkout.
@@ -82,6 +85,7 @@ impl Default for Config {
             shutdown_timeout_secs: 30,
             trust_proxy: false,
             https: false,
+            public_url: None,
             dashboard_dir: None,
             documents_dir: None,
             max_upload_bytes: 10 * 1024 * 1024,
@@ -141,6 +145,9 @@ impl Config {
         parse("TASHBEEK_SHUTDOWN_TIMEOUT_SECS", &mut c.shutdown_timeout_secs)?;
         parse("TASHBEEK_TRUST_PROXY", &mut c.trust_proxy)?;
         parse("TASHBEEK_HTTPS", &mut c.https)?;
+        if let Some(v) = env("TASHBEEK_PUBLIC_URL") {
+            c.public_url = Some(v.trim().trim_end_matches('/').to_owned());
+        }
         if let Ok(v) = std::env::var("TASHBEEK_DASHBOARD_DIR") {
             c.dashboard_dir = Some(v.trim().into());
         }
@@ -166,6 +173,12 @@ impl Config {
         anyhow::ensure!(self.max_upload_bytes >= 1024, "max_upload_bytes must be at least 1024");
         anyhow::ensure!(self.argon2_memory_kib >= 8, "argon2_memory_kib must be at least 8");
         anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
+        if let Some(u) = &self.public_url {
+            anyhow::ensure!(
+                (u.starts_with("https://") || u.starts_with("http://")) && !u.contains(['?', '#', ' ']),
+                "public_url must be an http(s) address without a query, e.g. https://tashbeek.example.org"
+            );
+        }
         if let Some(s) = &self.jwt_secret {
             anyhow::ensure!(s.len() >= 32, "jwt_secret must be at least 32 characters");
         }
@@ -183,6 +196,7 @@ impl Config {
             body_limit: self.body_limit_bytes,
             trust_proxy: self.trust_proxy,
             https: self.https,
+            public_url: self.public_url.as_ref().map(|u| u.trim_end_matches('/').to_owned()),
             ..Settings::default()
         }
     }

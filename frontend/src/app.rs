@@ -17,6 +17,7 @@ use crate::pages::{
     not_found::NotFound,
     organization::OrgPage,
     partnership::{GraphPage, PartnershipForm, PartnershipPage, PartnershipsPage},
+    verify::VerifyPage,
 };
 use crate::session::{use_session, Session};
 use crate::shell::Elsewhere;
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitation") view=InvitationPage/>
                     <Route path=path!("/networks") view=NetworksPage/>
                     <Route path=path!("/networks/:id") view=NetworkPage/>
+                    <Route path=path!("/verify/:id") view=VerifyPage/>
 
                 </Routes>
             </main>

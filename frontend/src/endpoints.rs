@@ -15,7 +15,7 @@ use tashbeek_domain::organization::{
 use tashbeek_domain::page::Page;
 use tashbeek_domain::partnership::{
     Partnership, PartnershipAmended, PartnershipGraph, PartnershipHistoryEntry, PartnershipInput, PartnershipRecord,
-    PartnershipSummary, PartyAnswer,
+    PartnershipSummary, PartnershipVerification, PartyAnswer,
 };
 use tashbeek_domain::reference::{Area, AreaInput, Sector, SectorInput};
 use tashbeek_domain::report::{Report, ReportInput, ReviewInput};
@@ -319,6 +319,19 @@ pub mod partnerships {
 
     pub async fn history(id: &str) -> Result<Vec<PartnershipHistoryEntry>, ApiError> {
         fetch(&format!("/api/v1/partnerships/{id}/history")).await
+    }
+
+    /// The certificate PDF (read with the session, as a private partnership needs).
+    pub async fn certificate(id: &str) -> Result<web_sys::Blob, ApiError> {
+        crate::api::blob(&format!("/api/v1/partnerships/{id}/certificate")).await
+    }
+
+    /// What a certificate's verification page shows; `hash` is the certificate's.
+    pub async fn verification(id: &str, hash: Option<&str>) -> Result<PartnershipVerification, ApiError> {
+        match hash {
+            Some(h) => fetch(&format!("/api/v1/partnerships/{id}/verification?hash={}", enc(h))).await,
+            None => fetch(&format!("/api/v1/partnerships/{id}/verification")).await,
+        }
     }
 
     /// The partnership network for an already-encoded filter (`sector=…&area=…`).

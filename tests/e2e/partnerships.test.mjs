@@ -4,8 +4,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { start, shot, signIn, bin } from "./harness.mjs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { start, shot, shots, signIn, bin } from "./harness.mjs";
 
 const COORDINATOR = { email: "chair@shendi.example", password: "a long passphrase 2026" };
 const ADMINS = [
@@ -205,4 +207,55 @@ test("a partnership proposed by one organization is confirmed by the other two a
   await amal.locator("#partnership-record").waitFor();
   await shot(amal, "org-partnerships", { lang: "en" });
   assert.deepEqual(app.errors.filter((e) => /Content Security Policy|Refused/.test(e)), [], "no CSP violations");
+});
+
+test("a certificate's QR code opens its verification page: verified, then not verified once the record is edited in the database", async () => {
+  const chair = (await app.api("POST", "/api/v1/auth/login", null, COORDINATOR)).body.access_token;
+  const id = (await app.api("GET", "/api/v1/partnerships?status=active", chair)).body.items[0].id;
+  const amal = await app.newPage();
+  await signIn(amal, app.base, ADMINS[0].email, ADMINS[0].password);
+  await amal.goto(`${app.base}/partnerships/${id}`);
+  await amal.locator("#certificate-download").waitFor();
+  const [download] = await Promise.all([amal.waitForEvent("download"), amal.click("#certificate-download")]);
+  assert.equal(download.suggestedFilename(), `partnership-certificate-${id}.pdf`);
+  const dir = mkdtempSync(join(tmpdir(), "tashbeek-certificate-"));
+  const pdf = join(dir, "certificate.pdf");
+  await download.saveAs(pdf);
+  execFileSync("pdftoppm", ["-png", "-r", "110", "-singlefile", pdf, join(shots, "certificate-e2e")]);
+  const url = execFileSync("zbarimg", ["-q", "--raw", join(shots, "certificate-e2e.png")], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+  assert.match(url, new RegExp(`^${app.base}/verify/${id}\\?hash=[0-9a-f]{64}$`));
+
+  // Anyone who scans it, signed in or not, sees it verified.
+  const visitor = await app.newPage();
+  await visitor.goto(url);
+  await visitor.locator('#verify-verdict[data-verified="true"]').waitFor();
+  assert.equal(await visitor.locator("#verify-parties tbody tr").count(), 3);
+  assert.equal(await visitor.locator('#verify-parties tr[data-state="confirmed"]').count(), 3);
+  await visitor.locator("#verify-current").waitFor();
+  assert.equal(await visitor.locator("#verify-certificate-hash").textContent(), new URL(url).searchParams.get("hash"));
+  await shot(visitor, "verify");
+  // The partnership page links to it too.
+  await amal.click("#verification-link");
+  await amal.locator('#verify-verdict[data-verified="true"]').waitFor();
+
+  // Someone with database access rewrites the proposal in the audit log.
+  const db = app.env.DATABASE_URL.replace(/^sqlite:\/\//, "");
+  execFileSync("python3", ["-c", `
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+n = c.execute("UPDATE audit_log SET after_json = replace(after_json, 'الإحالة', 'التزوير') WHERE object_type = 'partnership' AND object_id = ? AND action = 'partnership.propose'", (sys.argv[2],)).rowcount
+c.commit()
+assert n == 1, n
+`, db, id]);
+  await visitor.reload();
+  await visitor.locator('#verify-verdict[data-verified="false"]').waitFor();
+  await shot(visitor, "verify-tampered");
+  await visitor.click("#lang-switch");
+  await visitor.getByText("Not verified").waitFor();
+  await shot(visitor, "verify-tampered", { lang: "en" });
+  // No new certificate vouches for the edited record.
+  const r = await app.api("GET", `/api/v1/partnerships/${id}/certificate`, chair);
+  assert.equal(r.status, 409);
+  assert.equal(r.body.code, "record_not_intact");
+  rmSync(dir, { recursive: true, force: true });
 });

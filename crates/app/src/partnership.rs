@@ -8,13 +8,14 @@ use serde_json::Value;
 use tashbeek_domain::page::{Cursor, Page};
 use tashbeek_domain::partnership::{
     Partnership, PartnershipAmended, PartnershipEnding, PartnershipHistoryEntry, PartnershipInput, PartnershipRecord,
-    PartnershipStatus, PartnershipSummary, PartyAnswer, PartyAnswerKind, PartyState,
+    PartnershipStatus, PartnershipSummary, PartnershipVerification, PartyAnswer, PartyAnswerKind, PartyState,
+    RecordStep, VerifiedParty,
 };
 use tashbeek_domain::user::OrgRole;
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::{OrganizationId, PartnershipId, ValidationErrors};
 use tashbeek_persistence::partnership::{self as partnerships, Filter, PartnershipRow, PartyRow, Scope};
-use tashbeek_persistence::{audit, reference, user as users};
+use tashbeek_persistence::{audit, chain, reference, user as users};
 
 use crate::authz;
 use crate::context::Ctx;
@@ -444,4 +445,82 @@ pub fn history(ctx: &mut Ctx, id: &PartnershipId) -> AppResult<Vec<PartnershipHi
             h
         })
         .collect())
+}
+
+/// The most steps after a certificate's that its verification page lists.
+const MAX_CHANGES_SINCE: usize = 100;
+
+/// A partnership for its certificate, with the hash of its record's newest step (what
+/// the certificate carries). Only a partnership every party confirmed has one (an ended
+/// one too, saying it ended), and only while its record verifies.
+pub fn certificate(ctx: &mut Ctx, id: &PartnershipId) -> AppResult<(Partnership, String)> {
+    let row = load_visible_partnership(ctx, id, false)?;
+    let confirmed = row.stage == PartnershipStatus::Confirmed
+        || (row.stage == PartnershipStatus::Ended && row.confirmed_at.is_some());
+    if !confirmed {
+        return Err(AppError::conflict(
+            "not_confirmed",
+            "لم تؤكد كل الأطراف هذه الشراكة بعد؛ لا شهادة قبل أن تؤكدها.",
+            "Not every party has confirmed this partnership; it has no certificate until they do.",
+        ));
+    }
+    let (intact, steps) = chain::object_chain(ctx.conn, "partnership", row.id.as_str())?;
+    let head = steps.last().and_then(|s| s.hash.clone()).filter(|_| intact);
+    let Some(hash) = head else {
+        return Err(AppError::conflict(
+            "record_not_intact",
+            "سجل هذه الشراكة لا يجتاز التحقق؛ على مدير المنصة فحص سجل التدقيق قبل إصدار شهادة.",
+            "This partnership's record does not verify; a platform administrator must check the audit log before a certificate is issued.",
+        ));
+    };
+    Ok((present(ctx, row)?, hash))
+}
+
+/// What a certificate's verification page shows. Whoever holds a certificate (its hash
+/// is one of the record's) sees the partnership it names, public or not; without one,
+/// the partnership must be visible to the caller.
+pub fn verification(ctx: &mut Ctx, id: &PartnershipId, hash: Option<&str>) -> AppResult<PartnershipVerification> {
+    let row = partnerships::get(ctx.conn, id)?;
+    let (intact, steps) = chain::object_chain(ctx.conn, "partnership", row.id.as_str())?;
+    let held = hash.and_then(|h| steps.iter().position(|s| s.hash.as_deref() == Some(h)));
+    if held.is_none() && !row.public && !sees_privately(ctx, &row)? {
+        return Err(AppError::NotFound);
+    }
+    let anchor = chain::latest_anchor(ctx.conn)?;
+    let upto = chain::anchored_upto(ctx.conn)?;
+    let newest = steps.iter().filter_map(|s| s.n).max();
+    let p = present(ctx, row)?;
+    let step = |s: &chain::Step| RecordStep { at: tashbeek_persistence::from_db_time(s.at), action: s.action.clone() };
+    Ok(PartnershipVerification {
+        partnership_id: p.id,
+        title_ar: p.title_ar,
+        title_en: p.title_en,
+        kind: p.kind,
+        status: p.status,
+        confirmed_at: p.confirmed_at,
+        ended_at: p.ended_at,
+        ended_reason: p.ended_reason,
+        parties: p
+            .parties
+            .into_iter()
+            .map(|x| VerifiedParty {
+                organization_id: x.organization_id,
+                name_ar: x.name_ar,
+                name_en: x.name_en,
+                role: x.role,
+                state: x.state,
+                answered_at: x.answered_at,
+            })
+            .collect(),
+        chain_intact: intact,
+        steps: steps.len() as i64,
+        hash: steps.last().and_then(|s| s.hash.clone()),
+        certificate_hash: hash.map(str::to_owned),
+        certificate_issued_from: held.map(|i| tashbeek_persistence::from_db_time(steps[i].at)),
+        changes_since: held
+            .map_or_else(Vec::new, |i| steps[i + 1..].iter().take(MAX_CHANGES_SINCE).map(step).collect()),
+        verified: intact && (hash.is_none() || held.is_some()),
+        anchor,
+        anchored: matches!((upto, newest), (Some(u), Some(n)) if n <= u),
+    })
 }

@@ -91,7 +91,11 @@ mod tests {
         ] {
             assert_eq!((build_for(p, false), build_for(p, true)), (Build::Coordination, Build::Coordination), "{p}");
         }
-        for p in ["/networks", "/administration", "/partnershipsx", "/login"] {
+        // A certificate's verification page is rare: the main build serves it, keeping the
+        // public directory's first screen small.
+        for p in
+            ["/networks", "/administration", "/partnershipsx", "/login", "/verify/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6"]
+        {
             assert_eq!(build_for(p, false), Build::Main, "{p}");
         }
         assert!(Build::Main.routes("/networks") && Build::Main.routes("/") && !Build::Main.routes("/partnerships"));

@@ -528,6 +528,65 @@ pub struct PartnershipHistoryEntry {
     pub reason: Option<String>,
 }
 
+/// A party as a certificate's verification page names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifiedParty {
+    pub organization_id: OrganizationId,
+    pub name_ar: Option<String>,
+    pub name_en: Option<String>,
+    pub role: PartyRole,
+    pub state: PartyState,
+    /// When it confirmed (or declined) the current terms.
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// A step of a partnership's record (one audit row about it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordStep {
+    pub at: DateTime<Utc>,
+    /// `partnership.propose`, `partnership.answer`, `partnership.amend`, `partnership.end`, …
+    pub action: String,
+}
+
+/// What the public verification page of a partnership certificate shows: the
+/// partnership now, and whether the record behind the certificate checks out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartnershipVerification {
+    pub partnership_id: PartnershipId,
+    pub title_ar: Option<String>,
+    pub title_en: Option<String>,
+    pub kind: PartnershipKind,
+    /// The state now (a certificate may predate an ending or an amendment).
+    pub status: PartnershipStatus,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub ended_reason: Option<String>,
+    pub parties: Vec<VerifiedParty>,
+    /// Every step of the partnership's record matches its hash and links to the one before.
+    pub chain_intact: bool,
+    /// Steps in the record.
+    pub steps: i64,
+    /// SHA-256 (hex) of the newest step: what a certificate issued now carries.
+    pub hash: Option<String>,
+    /// The hash the certificate carries (from the address), when one was given.
+    pub certificate_hash: Option<String>,
+    /// When the step the certificate's hash names was written; `null` when that hash is
+    /// not in the record.
+    pub certificate_issued_from: Option<DateTime<Utc>>,
+    /// Steps written after the certificate's, oldest first: what changed since.
+    pub changes_since: Vec<RecordStep>,
+    /// The record is intact and, when the address carries a certificate's hash, that
+    /// hash is one of the record's.
+    pub verified: bool,
+    /// The newest anchor of the whole log, for an outsider to compare with a copy they kept.
+    pub anchor: Option<crate::audit::Anchor>,
+    /// The newest anchor covers every step of this partnership.
+    pub anchored: bool,
+}
+
 /// An organization in the partnership graph, placed by the server's layout.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -122,6 +122,8 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(partnership::answer)
             .service(partnership::end)
             .service(partnership::history)
+            .service(partnership::certificate)
+            .service(partnership::verification)
             .service(partnership::reports)
             .service(partnership::add_report)
             .service(partnership::review_report)

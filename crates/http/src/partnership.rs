@@ -10,7 +10,7 @@ use tashbeek_app::{self as app};
 use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::partnership::{
     Partnership, PartnershipAmended, PartnershipEnding, PartnershipGraph, PartnershipHistoryEntry, PartnershipInput,
-    PartnershipRecord, PartnershipStatus, PartnershipSummary, PartyAnswer,
+    PartnershipRecord, PartnershipStatus, PartnershipSummary, PartnershipVerification, PartyAnswer,
 };
 use tashbeek_domain::report::{Report, ReportInput, ReviewInput};
 use tashbeek_domain::validation::Violation;
@@ -351,6 +351,118 @@ pub async fn history(
     let env = state.env(viewer, &req);
     let h = state.db(move |conn| Ok(app::read(conn, env, |ctx| partnership::history(ctx, &id))?)).await?;
     Ok(HttpResponse::Ok().json(h))
+}
+
+/// The address of a certificate's public verification page: the configured public
+/// address, else the one this request came to.
+fn verification_url(state: &AppState, req: &HttpRequest, id: &PartnershipId, hash: &str) -> String {
+    let base = state.settings.public_url.clone().unwrap_or_else(|| {
+        if state.settings.trust_proxy {
+            let info = req.connection_info();
+            return format!("{}://{}", info.scheme(), info.host());
+        }
+        // Forwarded headers are the client's to write unless a trusted proxy sets them.
+        let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+        format!("{}://{host}", if state.settings.https { "https" } else { "http" })
+    });
+    format!("{base}/verify/{}?hash={hash}", id.as_str())
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "partnership_certificate",
+    params(("id" = String, Path, description = "Partnership id (UUID)")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "A one-page A4 certificate in Arabic and English: title, parties with their roles and the date each confirmed, the state, the hash of the partnership's newest audit step, and a QR code of its public verification page (`/verify/{id}?hash=…`, under `TASHBEEK_PUBLIC_URL` when set)",
+            content((crate::document::FileBytes = "application/pdf"))),
+        (status = 401, response = InvalidToken),
+        (status = 404, response = PartnershipNotFound),
+        (status = 409, description = "Not every party has confirmed it (`not_confirmed`), or its record does not verify (`record_not_intact`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/partnerships/{id}/certificate")]
+pub async fn certificate(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    id: web::Path<PartnershipId>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let env = state.env(viewer, &req);
+    let issued_at = state.clock.now();
+    let (p, hash) = state.db(move |conn| Ok(app::read(conn, env, |ctx| partnership::certificate(ctx, &id))?)).await?;
+    let url = verification_url(&state, &req, &p.id, &hash);
+    let id = p.id.clone();
+    let pdf = web::block(move || {
+        tashbeek_certificate::render(&tashbeek_certificate::Certificate {
+            partnership: &p,
+            hash: &hash,
+            url: &url,
+            issued_at,
+        })
+    })
+    .await
+    .map_err(|_| ApiError::internal())?
+    .map_err(|e| {
+        tracing::error!(error = %e, partnership = %id, "a certificate could not be drawn");
+        ApiError::internal()
+    })?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .insert_header((header::VARY, "Authorization"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"partnership-certificate-{}.pdf\"", id.as_str()),
+        ))
+        .body(pdf))
+}
+
+/// Which certificate to check.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationParams {
+    /// The hash the certificate carries (64 lowercase hex digits; its QR code's address
+    /// has it). With it, whoever holds the certificate sees the partnership it names.
+    #[param(pattern = "^[0-9a-f]{64}$", min_length = 64, max_length = 64)]
+    pub hash: Option<String>,
+}
+
+#[utoipa::path(
+    tag = "partnerships", operation_id = "partnership_verification",
+    params(("id" = String, Path, description = "Partnership id (UUID)"), VerificationParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The partnership now (parties, each one's confirmation, state, ending), whether every step of its record matches its hash and links to the one before, whether the certificate's hash is one of the record's and what changed since, and the newest anchor of the whole log. `verified` sums it up", body = PartnershipVerification),
+        (status = 400, description = "`hash` is not 64 lowercase hex digits", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = InvalidToken),
+        (status = 404, description = "No such partnership, or it is not public, the hash is not one of its record's and you are not one of its parties", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/partnerships/{id}/verification")]
+pub async fn verification(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuth(viewer): MaybeAuth,
+    id: web::Path<PartnershipId>,
+    QueryParams(p): QueryParams<VerificationParams>,
+) -> ApiResult<HttpResponse> {
+    if p.hash
+        .as_ref()
+        .is_some_and(|h| h.len() != 64 || !h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+    {
+        return Err(ApiError::bad_parameter(ValidationErrors::single(
+            "hash",
+            Violation::InvalidFormat("64 lowercase hex digits".into()),
+        )));
+    }
+    let id = id.into_inner();
+    let env = state.env(viewer, &req);
+    let v = state
+        .db(move |conn| Ok(app::read(conn, env, |ctx| partnership::verification(ctx, &id, p.hash.as_deref()))?))
+        .await?;
+    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-cache")).json(v))
 }
 
 #[utoipa::path(

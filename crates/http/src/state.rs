@@ -67,6 +67,9 @@ pub struct Settings {
     /// Browsers reach the server over HTTPS (usually through a TLS proxy): send
     /// `Strict-Transport-Security`.
     pub https: bool,
+    /// The public address of this server for certificates' QR codes (no trailing `/`);
+    /// `None`: the address each request came to.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -84,6 +87,7 @@ impl Default for Settings {
             body_limit: 256 * 1024,
             trust_proxy: false,
             https: false,
+            public_url: None,
         }
     }
 }

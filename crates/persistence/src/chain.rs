@@ -479,24 +479,50 @@ pub fn anchor(
     Ok(Some(row.into()))
 }
 
-/// The chain of one object: whether each of its rows is intact and linked, with its head
-/// hash (for a record's public verification page).
-pub fn verify_object(conn: &mut DbConn, object_type: &str, object_id: &str) -> DbResult<(bool, Option<String>)> {
-    let rows: Vec<Stored> = audit_log::table
+/// One step of a record's chain, as its public verification page shows it.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub seq: i64,
+    pub at: NaiveDateTime,
+    pub action: String,
+    pub hash: Option<String>,
+    /// Its place in the whole log (what anchors cover).
+    pub n: Option<i64>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = audit_log)]
+struct StoredStep {
+    #[diesel(embed)]
+    row: Stored,
+    n: Option<i64>,
+}
+
+/// The chain of one record, oldest first, and whether every step is intact and linked to
+/// the one before (the walk stops at the first that is not).
+pub fn object_chain(conn: &mut DbConn, object_type: &str, object_id: &str) -> DbResult<(bool, Vec<Step>)> {
+    let rows: Vec<StoredStep> = audit_log::table
         .filter(audit_log::object_type.eq(object_type))
         .filter(audit_log::object_id.eq(object_id))
-        .order(audit_log::seq)
-        .select(Stored::as_select())
+        .order((audit_log::seq, audit_log::id))
+        .select(StoredStep::as_select())
         .load(conn)?;
     let mut prev: Option<String> = None;
-    for (i, r) in rows.iter().enumerate() {
-        let ok = r.seq == Some(i as i64 + 1)
+    let mut intact = true;
+    let mut steps = Vec::with_capacity(rows.len());
+    for (i, StoredStep { row: r, n }) in rows.into_iter().enumerate() {
+        let seq = i as i64 + 1;
+        intact = intact
+            && r.seq == Some(seq)
             && r.prev_hash == prev
-            && r.hash.as_deref() == Some(seal(&r.content(), i as i64 + 1, prev.as_deref()).as_str());
-        if !ok {
-            return Ok((false, r.hash.clone()));
-        }
+            && r.hash.as_deref() == Some(seal(&r.content(), seq, prev.as_deref()).as_str());
         prev = r.hash.clone();
+        steps.push(Step { seq: r.seq.unwrap_or(seq), at: r.at, action: r.action, hash: r.hash, n });
     }
-    Ok((true, prev))
+    Ok((intact, steps))
+}
+
+/// The place in the log up to which the newest anchor covers.
+pub fn anchored_upto(conn: &mut DbConn) -> DbResult<Option<i64>> {
+    Ok(audit_anchors::table.select(diesel::dsl::max(audit_anchors::upto)).first(conn)?)
 }

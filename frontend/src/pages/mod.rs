@@ -8,6 +8,7 @@ pub mod network;
 pub mod not_found;
 pub mod organization;
 pub mod partnership;
+pub mod verify;
 
 use leptos::prelude::*;
 

@@ -692,6 +692,14 @@ pub fn PartnershipPage() -> impl IntoView {
             }
         });
     };
+    let download_certificate = move |pid: String| {
+        leptos::task::spawn_local(async move {
+            match endpoints::partnerships::certificate(&pid).await {
+                Ok(blob) => save(&blob, &format!("partnership-certificate-{pid}.pdf")),
+                Err(e) => action_error.set(Some(e)),
+            }
+        })
+    };
     view! {
         {move || match partnership.get() {
             None => view! { <p class="muted">{i18n.text("networks.loading")}</p> }.into_any(),
@@ -711,6 +719,8 @@ pub fn PartnershipPage() -> impl IntoView {
                 let names2 = names.clone();
                 let names_for_reports = names.clone();
                 let pid = p.id.to_string();
+                let certifiable = matches!(p.status, PartnershipStatus::Confirmed | PartnershipStatus::Active | PartnershipStatus::Completed)
+                    || (p.status == PartnershipStatus::Ended && p.confirmed_at.is_some());
                 view! {
                     <article id="partnership-page">
                         <p><A href="/partnerships" attr:class="back">{i18n.text("partnerships.title")}</A></p>
@@ -719,6 +729,14 @@ pub fn PartnershipPage() -> impl IntoView {
                             {status_badge(i18n, p.status)}
                         </div>
                         <p class="lead" id="confirmed-by">{move || confirmed_by(i18n, n, of)}</p>
+                        {certifiable.then(|| { let (pid, id2) = (pid.clone(), pid.clone()); view! {
+                            <p class="actions" id="certificate">
+                                <button type="button" class="button small" id="certificate-download"
+                                    on:click=move |_| download_certificate(id2.clone())>{i18n.text("partnerships.certificate")}</button>
+                                " "
+                                <a href=format!("/verify/{pid}") id="verification-link">{i18n.text("partnerships.verification")}</a>
+                            </p>
+                        }})}
                         {move || action_error.get().map(|e| view! { <ErrorBox error=e/> })}
                         <div class="grid">
                             <section class="card">

@@ -65,7 +65,7 @@ fn audit_log_records_every_change(s: &TestServer) {
 }
 
 /// Runs `sql` on the server's database, as someone with database access would.
-fn sql(s: &TestServer, statement: &str) {
+pub(crate) fn sql(s: &TestServer, statement: &str) {
     let mut conn = s.state.pool.get().expect("connection");
     diesel::sql_query(statement).execute(&mut *conn).expect(statement);
 }

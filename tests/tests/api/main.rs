@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod certificates;
 mod contract;
 mod directory;
 mod documents;
