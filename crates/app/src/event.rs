@@ -169,6 +169,19 @@ fn value(v: &impl Serialize) -> Result<Value, DbError> {
 }
 
 impl Event {
+    /// Whether the event creates its object under an id new in this write (its audit
+    /// chain starts with it).
+    pub fn creates(&self) -> bool {
+        matches!(
+            self,
+            Event::OrganizationCreated(_)
+                | Event::UserCreated { .. }
+                | Event::NetworkCreated(_)
+                | Event::PartnershipProposed(_)
+                | Event::AuditAnchored { .. }
+        )
+    }
+
     /// The stable action name (`organization.update`, …), what audit filters use.
     pub fn action(&self) -> &'static str {
         match self {
@@ -376,6 +389,11 @@ pub fn record(
     request_id: Option<&str>,
     event: &Event,
 ) -> AppResult<()> {
-    audit::record(conn, event.audit_change(at, actor_id, object_id, request_id)?)?;
+    let change = event.audit_change(at, actor_id, object_id, request_id)?;
+    if event.creates() {
+        audit::record_new(conn, change)?;
+    } else {
+        audit::record(conn, change)?;
+    }
     Ok(())
 }

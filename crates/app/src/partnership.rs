@@ -482,6 +482,8 @@ pub fn certificate(ctx: &mut Ctx, id: &PartnershipId) -> AppResult<(Partnership,
 pub fn verification(ctx: &mut Ctx, id: &PartnershipId, hash: Option<&str>) -> AppResult<PartnershipVerification> {
     let row = partnerships::get(ctx.conn, id)?;
     let (intact, steps) = chain::object_chain(ctx.conn, "partnership", row.id.as_str())?;
+    // Every partnership has at least its proposal: a record without steps lost them.
+    let intact = intact && !steps.is_empty();
     let held = hash.and_then(|h| steps.iter().position(|s| s.hash.as_deref() == Some(h)));
     if held.is_none() && !row.public && !sees_privately(ctx, &row)? {
         return Err(AppError::NotFound);

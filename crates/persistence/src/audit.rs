@@ -50,8 +50,18 @@ impl SummaryRow {
 
 /// Writes one audit row (the same row the bulk loader writes for a change).
 pub fn record(conn: &mut DbConn, c: Change<'_>) -> DbResult<()> {
+    write(conn, c, false)
+}
+
+/// Writes the audit row of an object this write created under a new id: its chain starts
+/// here, without looking for a head (see [`crate::chain`]).
+pub fn record_new(conn: &mut DbConn, c: Change<'_>) -> DbResult<()> {
+    write(conn, c, true)
+}
+
+fn write(conn: &mut DbConn, c: Change<'_>, first: bool) -> DbResult<()> {
     let mut row = crate::bulk::AuditRow::from_change(new_key(), c);
-    crate::chain::link(conn, &mut row)?;
+    crate::chain::link(conn, &mut row, first)?;
     // Nothing reads it back in the write: on PostgreSQL it goes with the last statement.
     crate::later::insert_later!(conn, audit_log::table, vec![row]);
     Ok(())

@@ -100,8 +100,16 @@ fn next_n(conn: &mut DbConn) -> DbResult<Option<i64>> {
 }
 
 /// Seals one new row onto its object's chain (in the caller's write transaction).
-pub(crate) fn link(conn: &mut DbConn, row: &mut AuditRow) -> DbResult<()> {
-    let (seq, prev) = next_link(conn, &row.object_type, &row.object_id)?;
+/// `first`: the row is about an object this transaction created (its id is new), so
+/// its chain starts here unless this transaction already wrote about it; the head is
+/// not looked up (a PostgreSQL write saves a round trip). The unique `(object, seq)`
+/// refuses the row if the object had rows after all.
+pub(crate) fn link(conn: &mut DbConn, row: &mut AuditRow, first: bool) -> DbResult<()> {
+    let (seq, prev) = match crate::later::head(&row.object_type, &row.object_id) {
+        Some((seq, hash)) => (seq + 1, Some(hash)),
+        None if first && matches!(conn, DbConn::Pg(_)) => (1, None),
+        None => next_link(conn, &row.object_type, &row.object_id)?,
+    };
     row.hash = Some(seal(row, seq, prev.as_deref()));
     row.seq = Some(seq);
     row.prev_hash = prev;

@@ -217,6 +217,11 @@ fn a_record_edited_in_the_database_does_not_verify(s: &TestServer) {
     let id2 = confirmed(s, &t, bilingual(&t));
     sql(s, &format!("DELETE FROM audit_log WHERE object_type = 'partnership' AND object_id = '{id2}' AND seq = 2"));
     assert_eq!(verification(s, &id2, None, None).expect(200).body["verified"], false);
+    // So is removing every step of a record.
+    let id3 = confirmed(s, &t, bilingual(&t));
+    sql(s, &format!("DELETE FROM audit_log WHERE object_type = 'partnership' AND object_id = '{id3}'"));
+    let v = verification(s, &id3, None, None).expect(200).body;
+    assert_eq!((v["verified"].clone(), v["steps"].clone()), (json!(false), json!(0)), "{v}");
 }
 
 fn a_private_partnership_shows_only_to_whoever_holds_its_certificate(s: &TestServer) {
