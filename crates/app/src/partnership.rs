@@ -455,16 +455,15 @@ const MAX_CHANGES_SINCE: usize = 100;
 /// one too, saying it ended), and only while its record verifies.
 pub fn certificate(ctx: &mut Ctx, id: &PartnershipId) -> AppResult<(Partnership, String)> {
     let row = load_visible_partnership(ctx, id, false)?;
-    let confirmed = row.stage == PartnershipStatus::Confirmed
-        || (row.stage == PartnershipStatus::Ended && row.confirmed_at.is_some());
-    if !confirmed {
+    let p = present(ctx, row)?;
+    if !p.has_certificate() {
         return Err(AppError::conflict(
             "not_confirmed",
             "لم تؤكد كل الأطراف هذه الشراكة بعد؛ لا شهادة قبل أن تؤكدها.",
             "Not every party has confirmed this partnership; it has no certificate until they do.",
         ));
     }
-    let (intact, steps) = chain::object_chain(ctx.conn, "partnership", row.id.as_str())?;
+    let (intact, steps) = chain::object_chain(ctx.conn, "partnership", p.id.as_str())?;
     let head = steps.last().and_then(|s| s.hash.clone()).filter(|_| intact);
     let Some(hash) = head else {
         return Err(AppError::conflict(
@@ -473,7 +472,7 @@ pub fn certificate(ctx: &mut Ctx, id: &PartnershipId) -> AppResult<(Partnership,
             "This partnership's record does not verify; a platform administrator must check the audit log before a certificate is issued.",
         ));
     };
-    Ok((present(ctx, row)?, hash))
+    Ok((p, hash))
 }
 
 /// What a certificate's verification page shows. Whoever holds a certificate (its hash
@@ -488,8 +487,7 @@ pub fn verification(ctx: &mut Ctx, id: &PartnershipId, hash: Option<&str>) -> Ap
     if held.is_none() && !row.public && !sees_privately(ctx, &row)? {
         return Err(AppError::NotFound);
     }
-    let anchor = chain::latest_anchor(ctx.conn)?;
-    let upto = chain::anchored_upto(ctx.conn)?;
+    let (anchor, upto) = chain::latest_anchor_upto(ctx.conn)?.unzip();
     let newest = steps.iter().filter_map(|s| s.n).max();
     let p = present(ctx, row)?;
     let step = |s: &chain::Step| RecordStep { at: tashbeek_persistence::from_db_time(s.at), action: s.action.clone() };

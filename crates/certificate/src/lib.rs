@@ -4,7 +4,7 @@
 //! fonts (Noto, OFL) are compiled in, so nothing is fetched; labels come from the
 //! dashboard's translation files, so the certificate and the screens say the same.
 
-pub mod text;
+mod text;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -140,6 +140,12 @@ impl Pen<'_, '_> {
         w
     }
 
+    /// Arabic on the right and English on the left of one line, each cut to `width`.
+    fn side_by_side(&mut self, ar: &str, en: &str, style: Style, width: f32) {
+        self.text_at(&fit(ar, Dir::Rtl, style, width), Dir::Rtl, style, Align::Right(W - MARGIN), self.y);
+        self.text_at(&fit(en, Dir::Ltr, style, width), Dir::Ltr, style, Align::Left(MARGIN), self.y);
+    }
+
     /// A paragraph wrapped to `block.width`, at most `block.lines` lines (the last one cut
     /// with "…").
     fn paragraph(&mut self, s: &str, dir: Dir, style: Style, align: Align, block: Block) {
@@ -259,31 +265,15 @@ impl Pen<'_, '_> {
             );
         }
         self.y += 4.0;
-        let span = match (p.starts_on, p.ends_on) {
-            (Some(s), Some(e)) => Some(ltr(&format!("{} – {}", date(s), date(e)))),
-            (Some(s), None) => Some(format!("{} {}", t("ar", "certificate.from"), ltr(&date(s)))),
-            (None, Some(e)) => Some(format!("{} {}", t("ar", "certificate.until"), ltr(&date(e)))),
-            (None, None) => None,
-        };
-        let kind_ar = t("ar", &format!("partnerships.kind.{}", p.kind.as_str()));
-        let kind_en = t("en", &format!("partnerships.kind.{}", p.kind.as_str()));
+        let kind = format!("partnerships.kind.{}", p.kind.as_str());
         self.color(MUTED);
         let small = Style { size: 10.5, bold: false };
-        self.text_at(&span.iter().fold(kind_ar, |k, s| format!("{k} · {s}")), Dir::Rtl, small, Align::Center, self.y);
-        self.y += 16.0;
-        let span_en = match (p.starts_on, p.ends_on) {
-            (Some(s), Some(e)) => Some(format!("{} – {}", date(s), date(e))),
-            (Some(s), None) => Some(format!("{} {}", t("en", "certificate.from"), date(s))),
-            (None, Some(e)) => Some(format!("{} {}", t("en", "certificate.until"), date(e))),
-            (None, None) => None,
-        };
-        self.text_at(
-            &span_en.iter().fold(kind_en, |k, s| format!("{k} · {s}")),
-            Dir::Ltr,
-            small,
-            Align::Center,
-            self.y,
-        );
+        for (lang, dir) in [("ar", Dir::Rtl), ("en", Dir::Ltr)] {
+            let line = span(p, lang).into_iter().fold(t(lang, &kind), |k, s| format!("{k} · {s}"));
+            self.text_at(&line, dir, small, Align::Center, self.y);
+            self.y += 16.0;
+        }
+        self.y -= 16.0;
         self.y += 26.0;
 
         // The parties: Arabic on the right, English on the left, one row each.
@@ -291,8 +281,7 @@ impl Pen<'_, '_> {
         let head = Style { size: 12.0, bold: true };
         let compact = p.parties.len() > 9;
         let heading = if compact { "certificate.parties_dated" } else { "certificate.parties" };
-        self.text_at(&t("ar", heading), Dir::Rtl, head, right, self.y);
-        self.text_at(&t("en", heading), Dir::Ltr, head, left, self.y);
+        self.side_by_side(&t("ar", heading), &t("en", heading), head, half);
         self.rule(self.y + 6.0, ACCENT, 0.8);
         self.y += 24.0;
         let name_style = Style { size: if compact { 9.5 } else { 11.5 }, bold: true };
@@ -325,16 +314,13 @@ impl Pen<'_, '_> {
                 // One line a side: the name gives way, the role and the date stay whole.
                 let ar = with_tail(name_ar, &format!(" — {short_ar}"), Dir::Rtl, detail, half);
                 let en = with_tail(name_en, &format!(" — {short_en}"), Dir::Ltr, detail, half);
-                self.text_at(&ar, Dir::Rtl, detail, right, self.y);
-                self.text_at(&en, Dir::Ltr, detail, left, self.y);
+                self.side_by_side(&ar, &en, detail, half);
                 self.y += 14.0;
             } else {
-                self.text_at(&fit(name_ar, Dir::Rtl, name_style, half), Dir::Rtl, name_style, right, self.y);
-                self.text_at(&fit(name_en, Dir::Ltr, name_style, half), Dir::Ltr, name_style, left, self.y);
+                self.side_by_side(name_ar, name_en, name_style, half);
                 self.y += 15.0;
                 self.color(MUTED);
-                self.text_at(&fit(&detail_ar, Dir::Rtl, detail, half), Dir::Rtl, detail, right, self.y);
-                self.text_at(&fit(&detail_en, Dir::Ltr, detail, half), Dir::Ltr, detail, left, self.y);
+                self.side_by_side(&detail_ar, &detail_en, detail, half);
                 self.y += 22.0;
             }
         }
@@ -349,17 +335,14 @@ impl Pen<'_, '_> {
             format!("{} {}", t("en", "certificate.state"), t("en", &format!("partnerships.status.{status}")));
         self.color(INK);
         let strong = Style { size: 11.5, bold: true };
-        self.text_at(&fit(&state_ar, Dir::Rtl, strong, half), Dir::Rtl, strong, right, self.y);
-        self.text_at(&fit(&state_en, Dir::Ltr, strong, half), Dir::Ltr, strong, left, self.y);
+        self.side_by_side(&state_ar, &state_en, strong, half);
         self.y += 16.0;
-        let confirmed = p.confirmed_at.or_else(|| p.parties.iter().filter_map(|x| x.answered_at).max());
-        if let Some(at) = confirmed.filter(|_| p.ended_at.is_none()) {
+        if let Some(at) = p.confirmed_at.filter(|_| p.ended_at.is_none()) {
             let d = date(at.date_naive());
             self.color(MUTED);
             let ar = format!("{} {}", t("ar", "certificate.all_confirmed"), ltr(&d));
             let en = format!("{} {}", t("en", "certificate.all_confirmed"), d);
-            self.text_at(&fit(&ar, Dir::Rtl, detail, half), Dir::Rtl, detail, right, self.y);
-            self.text_at(&fit(&en, Dir::Ltr, detail, half), Dir::Ltr, detail, left, self.y);
+            self.side_by_side(&ar, &en, detail, half);
             self.y += 14.0;
         }
         if let Some(ended) = p.ended_at {
@@ -424,6 +407,19 @@ impl Pen<'_, '_> {
         self.text_at(&ar, Dir::Rtl, tiny, r, self.y);
         self.text_at(&en, Dir::Ltr, tiny, Align::Left(MARGIN), self.y);
         Ok(())
+    }
+}
+
+/// The partnership's dates in `lang` ("2026-01-01 – 2030-12-31", "From 2026-01-01"), the
+/// dates isolated left to right in Arabic.
+fn span(p: &Partnership, lang: &str) -> Option<String> {
+    let iso = |s: String| if lang == "ar" { ltr(&s) } else { s };
+    let d = |day: NaiveDate| iso(date(day));
+    match (p.starts_on, p.ends_on) {
+        (Some(s), Some(e)) => Some(iso(format!("{} – {}", date(s), date(e)))),
+        (Some(s), None) => Some(format!("{} {}", t(lang, "certificate.from"), d(s))),
+        (None, Some(e)) => Some(format!("{} {}", t(lang, "certificate.until"), d(e))),
+        (None, None) => None,
     }
 }
 

@@ -44,6 +44,17 @@ struct Typefaces {
     sans_bold: Typeface,
 }
 
+impl Typefaces {
+    fn pick(&self, arabic: bool, bold: bool) -> &Typeface {
+        match (arabic, bold) {
+            (true, false) => &self.naskh,
+            (true, true) => &self.naskh_bold,
+            (false, false) => &self.sans,
+            (false, true) => &self.sans_bold,
+        }
+    }
+}
+
 fn typefaces() -> &'static Typefaces {
     static FACES: OnceLock<Typefaces> = OnceLock::new();
     FACES.get_or_init(|| Typefaces {
@@ -122,15 +133,9 @@ impl Line {
 
     /// Draws the line with its left end at `x` and its baseline at `y`.
     pub fn draw(&self, surface: &mut Surface, x: f32, y: f32) {
-        let faces = typefaces();
         let mut at = x;
         for p in &self.pieces {
-            let face = match (p.arabic, p.bold) {
-                (true, false) => &faces.naskh,
-                (true, true) => &faces.naskh_bold,
-                (false, false) => &faces.sans,
-                (false, true) => &faces.sans_bold,
-            };
+            let face = typefaces().pick(p.arabic, p.bold);
             surface.draw_glyphs(Point::from_xy(at, y), &p.glyphs, face.font.clone(), &p.text, self.size, false);
             at += p.advance * self.size;
         }
@@ -162,13 +167,7 @@ fn split_by_font(run: &str, rtl: bool) -> Vec<(bool, String)> {
 }
 
 fn shape(text: &str, arabic: bool, bold: bool, rtl: bool) -> Piece {
-    let faces = typefaces();
-    let face = match (arabic, bold) {
-        (true, false) => &faces.naskh.face,
-        (true, true) => &faces.naskh_bold.face,
-        (false, false) => &faces.sans.face,
-        (false, true) => &faces.sans_bold.face,
-    };
+    let face = &typefaces().pick(arabic, bold).face;
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.set_direction(if rtl { Direction::RightToLeft } else { Direction::LeftToRight });

@@ -400,6 +400,19 @@ pub struct Partnership {
 }
 
 impl Partnership {
+    /// Whether it has a certificate: every party confirmed its current terms (it may
+    /// have ended since).
+    pub fn has_certificate(&self) -> bool {
+        self.confirmed_at.is_some()
+            && matches!(
+                self.status,
+                PartnershipStatus::Confirmed
+                    | PartnershipStatus::Active
+                    | PartnershipStatus::Completed
+                    | PartnershipStatus::Ended
+            )
+    }
+
     /// The terms as an input (what an amendment starts from).
     pub fn to_input(&self) -> PartnershipInput {
         PartnershipInput {

@@ -55,9 +55,6 @@ pub fn seal(row: &AuditRow, seq: i64, prev_hash: Option<&str>) -> String {
 /// The next `seq` and the previous hash for a new row about `object`. On PostgreSQL it
 /// also locks the object's chain until the transaction ends.
 fn next_link(conn: &mut DbConn, object_type: &str, object_id: &str) -> DbResult<(i64, Option<String>)> {
-    if let Some((seq, hash)) = crate::later::head(object_type, object_id) {
-        return Ok((seq + 1, Some(hash)));
-    }
     let head: Option<(Option<i64>, Option<String>)> = match conn {
         DbConn::Sqlite(c) => audit_log::table
             .filter(audit_log::object_type.eq(object_type))
@@ -413,9 +410,17 @@ impl From<AnchorRow> for Anchor {
 
 /// The newest anchor.
 pub fn latest_anchor(conn: &mut DbConn) -> DbResult<Option<Anchor>> {
+    Ok(latest_anchor_upto(conn)?.map(|(a, _)| a))
+}
+
+/// The newest anchor with the place in the log it covers up to (`n`).
+pub fn latest_anchor_upto(conn: &mut DbConn) -> DbResult<Option<(Anchor, i64)>> {
     let row: Option<AnchorRow> =
         audit_anchors::table.order(audit_anchors::upto.desc()).select(AnchorRow::as_select()).first(conn).optional()?;
-    Ok(row.map(Anchor::from))
+    Ok(row.map(|r| {
+        let upto = r.upto;
+        (Anchor::from(r), upto)
+    }))
 }
 
 /// Anchors newest first (ids are time-ordered), after the anchor `before`.
@@ -490,7 +495,6 @@ pub fn anchor(
 /// One step of a record's chain, as its public verification page shows it.
 #[derive(Debug, Clone)]
 pub struct Step {
-    pub seq: i64,
     pub at: NaiveDateTime,
     pub action: String,
     pub hash: Option<String>,
@@ -525,12 +529,7 @@ pub fn object_chain(conn: &mut DbConn, object_type: &str, object_id: &str) -> Db
             && r.prev_hash == prev
             && r.hash.as_deref() == Some(seal(&r.content(), seq, prev.as_deref()).as_str());
         prev = r.hash.clone();
-        steps.push(Step { seq: r.seq.unwrap_or(seq), at: r.at, action: r.action, hash: r.hash, n });
+        steps.push(Step { at: r.at, action: r.action, hash: r.hash, n });
     }
     Ok((intact, steps))
-}
-
-/// The place in the log up to which the newest anchor covers.
-pub fn anchored_upto(conn: &mut DbConn) -> DbResult<Option<i64>> {
-    Ok(audit_anchors::table.select(diesel::dsl::max(audit_anchors::upto)).first(conn)?)
 }

@@ -719,8 +719,7 @@ pub fn PartnershipPage() -> impl IntoView {
                 let names2 = names.clone();
                 let names_for_reports = names.clone();
                 let pid = p.id.to_string();
-                let certifiable = matches!(p.status, PartnershipStatus::Confirmed | PartnershipStatus::Active | PartnershipStatus::Completed)
-                    || (p.status == PartnershipStatus::Ended && p.confirmed_at.is_some());
+                let certifiable = p.has_certificate();
                 view! {
                     <article id="partnership-page">
                         <p><A href="/partnerships" attr:class="back">{i18n.text("partnerships.title")}</A></p>

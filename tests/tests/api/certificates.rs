@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::{json, Value};
-use tashbeek_tests::{on_both_backends, OrgBuilder, Req, TestServer};
+use tashbeek_tests::{on_both_backends, OrgBuilder, TestServer};
 
 use crate::audit::sql;
-use crate::partnerships::{answer, three_verified_organizations, Three};
+use crate::partnerships::{answer, end, three_verified_organizations, Three};
 
 on_both_backends!(
     a_confirmed_partnership_has_a_certificate_whose_qr_code_verifies_it,
@@ -156,17 +156,7 @@ fn a_confirmed_partnership_has_a_certificate_whose_qr_code_verifies_it(s: &TestS
     // Ended later: the old certificate still verifies and says what changed since.
     let path = format!("/api/v1/partnerships/{id}");
     let etag = s.get(&path, Some(&t.tokens[1])).header("etag").map(str::to_owned).unwrap();
-    s.call(
-        "POST",
-        &format!("{path}/end"),
-        Req {
-            token: Some(&t.tokens[1]),
-            json: Some(json!({"reason": "انتهى التمويل"})),
-            headers: vec![("If-Match", etag)],
-            ..Default::default()
-        },
-    )
-    .expect(200);
+    end(s, &t.tokens[1], &id, &etag, "انتهى التمويل").expect(200);
     let v = verification(s, &id, Some(&hash), None).expect(200).body;
     assert_eq!((v["verified"].clone(), v["status"].clone()), (json!(true), json!("ended")), "{v}");
     assert_eq!(v["ended_reason"], "انتهى التمويل");

@@ -69,6 +69,20 @@ pub(crate) fn answer(
     )
 }
 
+/// A party's administrator (`token`) ends partnership `id` with `reason`, echoing `etag`.
+pub(crate) fn end(s: &TestServer, token: &str, id: &str, etag: &str, reason: &str) -> tashbeek_tests::Resp {
+    s.call(
+        "POST",
+        &format!("/api/v1/partnerships/{id}/end"),
+        Req {
+            token: Some(token),
+            json: Some(json!({"reason": reason})),
+            headers: vec![("If-Match", etag.to_owned())],
+            ..Default::default()
+        },
+    )
+}
+
 fn ids(r: &tashbeek_tests::Resp) -> Vec<String> {
     r.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
 }
@@ -346,18 +360,7 @@ fn declines_endings_lists_and_records(s: &TestServer) {
     // The public sees the confirmed one only.
     assert_eq!(ids(&s.get("/api/v1/partnerships", None).expect(200)), vec![first.clone()]);
     // A party ends it early, saying why.
-    let end = |token: &str, etag: &str, reason: &str| {
-        s.call(
-            "POST",
-            &format!("/api/v1/partnerships/{first}/end"),
-            Req {
-                token: Some(token),
-                json: Some(json!({"reason": reason})),
-                headers: vec![("If-Match", etag.to_owned())],
-                ..Default::default()
-            },
-        )
-    };
+    let end = |token: &str, etag: &str, reason: &str| end(s, token, &first, etag, reason);
     let (outsider, _) = s.signup("other@x.org", "فريق شباب المتمة");
     end(&outsider, "\"3\"", "لا علاقة لنا").problem(403, "forbidden");
     assert_eq!(end(&t.tokens[2], "\"3\"", " ").problem(422, "validation_failed").fields(), ["reason"]);
@@ -531,17 +534,7 @@ fn the_graph_draws_confirmed_public_partnerships_laid_out_once_per_change(s: &Te
     assert_eq!(r.fields(), ["area"]);
     // An ended partnership, or a party that stops being verified, leaves the drawing.
     let etag = s.get(&format!("/api/v1/partnerships/{first}"), None).header("etag").map(str::to_owned).unwrap();
-    s.call(
-        "POST",
-        &format!("/api/v1/partnerships/{first}/end"),
-        Req {
-            token: Some(&t.tokens[0]),
-            json: Some(json!({"reason": "انتهى"})),
-            headers: vec![("If-Match", etag)],
-            ..Default::default()
-        },
-    )
-    .expect(200);
+    end(s, &t.tokens[0], &first, &etag, "انتهى").expect(200);
     assert_eq!(weights(&s.get("/api/v1/partnerships/graph", None).expect(200).body), [1]);
     s.decide(&t.admin, &t.orgs[1], json!({"status": "suspended", "reason": "مراجعة"})).expect(200);
     assert_eq!(s.get("/api/v1/partnerships/graph", None).expect(200).body["nodes"], json!([]));
