@@ -135,7 +135,7 @@ def run_backend(backend, args, binary, workdir):
     t0 = time.monotonic()
     subprocess.run([binary, "seed", "--scale", str(args.scale)], env=env, check=True, stdout=log, stderr=log)
     res["seed_seconds"] = round(time.monotonic() - t0, 1)
-    print(f"[{backend}] seeded {args.scale} organizations and {3 * args.scale} partnerships in {res['seed_seconds']} s", flush=True)
+    print(f"[{backend}] seeded {args.scale} organizations, {3 * args.scale} partnerships and {args.scale // 2} meetings in {res['seed_seconds']} s", flush=True)
     try:
         res["word_index"] = word_index_size(backend, db_url, workdir)
     except Exception as e:  # a binary from before the word index
@@ -213,6 +213,18 @@ def run_backend(backend, args, binary, workdir):
             ("partnership_graph", "partnership graph of one state", get(["/api/v1/partnerships/graph?area=SD-RN"])),
             ("partnership_verification", "a certificate's verification (public)", get([f"/api/v1/partnerships/{p['id']}/verification" for p in pub["items"][:50]])),
         ]
+        # Meetings (50k at 100k organizations): a network's upcoming ones (anonymous and
+        # as the administrator, who sees all), an organization's, and a member's own view.
+        _, mpage, _ = http("GET", base + "/api/v1/meetings?limit=200", token=token)
+        nets = list(dict.fromkeys(m["network_id"] for m in mpage["items"] if m.get("network_id")))[:50]
+        morgs = porgs[:50]
+        scenarios += [
+            ("meetings_network", "upcoming meetings of a network", get([f"/api/v1/meetings?network={n}&limit=50" for n in nets])),
+            ("meetings_network_admin", "a network's meetings, all (administrator)", get([f"/api/v1/meetings?network={n}&limit=50" for n in nets], auth)),
+            ("meetings_org", "an organization's meetings", get([f"/api/v1/meetings?organization={o}&limit=50" for o in morgs] +
+                                                              [f"/api/v1/meetings?organization={o}&when=past&limit=50" for o in morgs])),
+            ("meetings_member", "upcoming meetings, signed in (public, own networks, invited)", get(["/api/v1/meetings?limit=50"], mauth)),
+        ]
         writes = []
         for n, i in enumerate(ids[:100]):
             writes.append(("POST", "/api/v1/organizations", {**auth, "Content-Type": "application/json"},
@@ -260,7 +272,8 @@ def targets(res, wasm_gz):
     for k in ["list", "list_filters", "list_deep_cursor", "search_common", "search_rare", "search_1_common",
               "search_2_common", "search_3_common", "search_1_rare", "search_2_rare", "search_3_rare", "search_filters",
               "partnerships_public", "partnerships_org", "partnerships_area_sector", "partnerships_member",
-              "partnership_record", "partnership_graph", "partnership_verification"]:
+              "partnership_record", "partnership_graph", "partnership_verification",
+              "meetings_network", "meetings_network_admin", "meetings_org", "meetings_member"]:
         if k in s:
             rows.append((f"{s[k]['label']}: p95 <= 50 ms", f"{s[k]['p95']:.1f} ms", s[k]["p95"] <= 50 and s[k]["errors"] == 0))
     for k, label in [("writes_8", "writes at 8 connections"), ("writes", "writes")]:

@@ -27,11 +27,12 @@ if ! wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
 fi
 
 cd frontend
-# Three builds of one crate: the main dashboard (index.html), the public directory alone
-# (public.html, what an anonymous first visit loads) and the coordination screens
-# (coordination.html: partnerships); the server picks one by address (src/shell.rs).
+# Four builds of one crate: the main dashboard (index.html), the public directory alone
+# (public.html, what an anonymous first visit loads), the coordination screens
+# (coordination.html: partnerships, administration) and the meetings (meetings.html); the
+# server picks one by address (src/shell.rs).
 trunk build --release --offline --cargo-profile wasm-release
-for page in public coordination; do
+for page in public coordination meetings; do
   rm -rf "dist-$page"
   trunk build "$page.html" --release --offline --cargo-profile wasm-release --dist "dist-$page"
   mv "dist-$page/index.html" "dist/$page.html"
@@ -39,7 +40,7 @@ for page in public coordination; do
   rm -rf "dist-$page"
 done
 over=""
-for wasm in dist/tashbeek-frontend-*.wasm dist/tashbeek-coordination-*.wasm; do
+for wasm in dist/tashbeek-frontend-*.wasm dist/tashbeek-coordination-*.wasm dist/tashbeek-meetings-*.wasm; do
   raw=$(stat -c %s "$wasm")
   gz=$(gzip -9 -c "$wasm" | wc -c)
   build=$(basename "$wasm" | sed 's/-[0-9a-f]*_bg.wasm$//')

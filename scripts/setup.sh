@@ -45,3 +45,7 @@ fi
 if ! command -v st >/dev/null 2>&1; then
   echo "setup: installing schemathesis"; python3 -m pip install --quiet 'schemathesis==4.32.5'
 fi
+# The calendar tests read the .ics feeds back with an independent parser.
+if ! python3 -c 'import icalendar' >/dev/null 2>&1; then
+  echo "setup: installing icalendar"; python3 -m pip install --quiet 'icalendar==7.3.2'
+fi

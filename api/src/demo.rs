@@ -107,6 +107,63 @@ fn organizations() -> Vec<(serde_json::Value, VerificationStatus)> {
     ]
 }
 
+/// The Shendi / Al-Matamma network, its founding meeting next week (the first four
+/// verified organizations invited), and a forum of the Omani associations the week after.
+fn meetings(ctx: &mut Ctx, orgs: &[(tashbeek_domain::OrganizationId, bool)]) -> Result<(), AppError> {
+    use tashbeek_domain::meeting::MeetingInput;
+    use tashbeek_domain::network::NetworkInput;
+    let network = app::network::create(
+        ctx,
+        &NetworkInput {
+            name_ar: Some("تجمع المنظمات الطوعية والثقافية بشندي والمتمة".into()),
+            name_en: Some("Shendi and Al-Matamma Voluntary Organizations Network".into()),
+            description: Some("لتوحيد الجهود وسد الفجوات الخدمية بين المنظمات في المحليتين.".into()),
+            area: "SD-RN".into(),
+        },
+    )?;
+    let day = |days: i64| (ctx.now + chrono::Duration::days(days)).format("%Y-%m-%d").to_string();
+    let verified: Vec<_> = orgs.iter().filter(|(_, v)| *v).map(|(id, _)| id.clone()).collect();
+    let founding = MeetingInput {
+        title: "الاجتماع التأسيسي لتجمع منظمات شندي والمتمة".into(),
+        kind: tashbeek_domain::meeting::MeetingKind::FoundingMeeting,
+        description: Some("اختيار مكتب تمهيدي ورئيس له، ووضع الأهداف قصيرة وطويلة المدى.".into()),
+        network_id: Some(network.id.clone()),
+        organizers: verified.iter().take(1).cloned().collect(),
+        starts_local: format!("{}T10:00", day(7)),
+        ends_local: format!("{}T13:00", day(7)),
+        time_zone: "Africa/Khartoum".into(),
+        venue_name: Some("قاعة محلية شندي".into()),
+        venue_address: Some("شندي، ولاية نهر النيل".into()),
+        area: Some("SD-RN-SHN".into()),
+        online_url: None,
+        visibility: tashbeek_domain::meeting::MeetingVisibility::Public,
+        capacity: Some(60),
+    };
+    let forum = MeetingInput {
+        title: "ملتقى الجمعيات المهنية: أوراق عمل وتوصيات".into(),
+        kind: tashbeek_domain::meeting::MeetingKind::Forum,
+        description: Some("جلسات أوراق عمل تنتهي بتوصيات تتابعها الوزارة.".into()),
+        network_id: None,
+        organizers: vec![],
+        starts_local: format!("{}T09:00", day(14)),
+        ends_local: format!("{}T14:00", day(14)),
+        time_zone: "Asia/Muscat".into(),
+        venue_name: Some("قاعة الوزارة".into()),
+        venue_address: Some("مسقط".into()),
+        area: None,
+        online_url: Some("https://meet.example.org/forum".into()),
+        visibility: tashbeek_domain::meeting::MeetingVisibility::Invited,
+        capacity: None,
+    };
+    for input in [founding, forum] {
+        let (input, start, end) = input.validate()?;
+        let m = app::meeting::schedule(ctx, &input, (start, end))?;
+        let invited: Vec<_> = verified.iter().take(4).cloned().collect();
+        app::meeting::invite(ctx, &m.id, &invited)?;
+    }
+    Ok(())
+}
+
 /// Loads the demo data once: does nothing when organizations already exist.
 pub fn load(state: &AppState) -> anyhow::Result<bool> {
     let mut conn = state.pool.get()?;
@@ -153,6 +210,7 @@ pub fn load(state: &AppState) -> anyhow::Result<bool> {
     };
     let env = Env { caller: reviewer.map(|id| Caller { id, role: GlobalRole::PlatformAdmin }), now, request_id: None };
     app::write(&mut conn, env, |ctx| {
+        let mut ids = Vec::new();
         for (value, status) in organizations() {
             let input: OrganizationInput = serde_json::from_value(value)
                 .map_err(|e| AppError::Db(tashbeek_persistence::DbError::Corrupt(format!("demo organization: {e}"))))?;
@@ -163,6 +221,10 @@ pub fn load(state: &AppState) -> anyhow::Result<bool> {
                     VerificationInput { status, reason: Some("بيانات تجريبية / demo data".into()) };
                 organization::decide_verification(ctx, &created.organization.id, decision, Expect::Any)?;
             }
+            ids.push((created.organization.id.clone(), status == VerificationStatus::Verified));
+        }
+        if ctx.caller.is_some() {
+            meetings(ctx, &ids)?;
         }
         Ok(())
     })

@@ -58,6 +58,9 @@ enum Command {
         /// Number of partnerships between them (default: three per organization).
         #[arg(long)]
         partnerships: Option<usize>,
+        /// Number of meetings (default: one per two organizations).
+        #[arg(long)]
+        meetings: Option<usize>,
         /// Random seed; the same seed gives the same data.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
@@ -233,13 +236,20 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Command::Openapi => print!("{}", tashbeek_http::openapi::yaml()),
-        Command::Seed { scale, partnerships, seed } => {
+        Command::Seed { scale, partnerships, meetings, seed } => {
             let state = build_state(&cfg)?;
-            let r = tashbeek::seed::run(&state, scale, partnerships.unwrap_or(3 * scale), seed)?;
+            let r = tashbeek::seed::run(
+                &state,
+                scale,
+                partnerships.unwrap_or(3 * scale),
+                meetings.unwrap_or(scale / 2),
+                seed,
+            )?;
             println!(
-                "seeded {} organizations, {} partnerships and {} accounts in {:.1} s (password of every account: {})",
+                "seeded {} organizations, {} partnerships, {} meetings and {} accounts in {:.1} s (password of every account: {})",
                 r.organizations,
                 r.partnerships,
+                r.meetings,
                 r.users,
                 r.seconds,
                 tashbeek::seed::SEED_PASSWORD

@@ -162,12 +162,19 @@ fn load_places(state: &AppState) -> anyhow::Result<Places> {
 pub struct SeedReport {
     pub organizations: usize,
     pub partnerships: usize,
+    pub meetings: usize,
     pub users: usize,
     pub seconds: f64,
 }
 
 /// Loads `scale` organizations and `partnerships` partnerships between them.
-pub fn run(state: &AppState, scale: usize, partnerships: usize, seed: u64) -> anyhow::Result<SeedReport> {
+pub fn run(
+    state: &AppState,
+    scale: usize,
+    partnerships: usize,
+    meetings: usize,
+    seed: u64,
+) -> anyhow::Result<SeedReport> {
     let started = std::time::Instant::now();
     {
         let mut conn = state.pool.get()?;
@@ -405,10 +412,159 @@ pub fn run(state: &AppState, scale: usize, partnerships: usize, seed: u64) -> an
     members.retain(|m| m.len() >= 4);
     if !members.is_empty() {
         seed_partnerships(&mut conn, &mut rng, &places, &members, partnerships, base, &admin)?;
+        // Meetings lie around today (from midnight, so a day's seeds agree): a year of
+        // past meetings and a year ahead.
+        let today = state.now().date_naive().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        seed_meetings(&mut conn, &mut rng, &members, meetings, today, &admin)?;
     }
     bulk::analyze(&mut conn)?;
-    let partnerships = if members.is_empty() { 0 } else { partnerships };
-    Ok(SeedReport { organizations: scale, partnerships, users, seconds: started.elapsed().as_secs_f64() })
+    let (partnerships, meetings) = if members.is_empty() { (0, 0) } else { (partnerships, meetings) };
+    Ok(SeedReport { organizations: scale, partnerships, meetings, users, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// The time zone of a country's meetings (by the organizing organization's area).
+fn zone_of(area: &str) -> &'static str {
+    match area.get(..2) {
+        Some("OM") => "Asia/Muscat",
+        Some("SY") => "Asia/Damascus",
+        Some("SA") => "Asia/Riyadh",
+        Some("LB") => "Asia/Beirut",
+        Some("JO") => "Asia/Amman",
+        Some("EG") => "Africa/Cairo",
+        _ => "Africa/Khartoum",
+    }
+}
+
+/// `count` meetings over two years around the seed's clock: one network per 200
+/// organizations of a country (its first twenty as members) holds seven in ten of them;
+/// each has one organizing organization and ten invited organizations of its country,
+/// half of which answered. Visibility is mixed (public, network, invited).
+fn seed_meetings(
+    conn: &mut tashbeek_persistence::DbConn,
+    rng: &mut StdRng,
+    by_country: &[Vec<SeedOrg>],
+    count: usize,
+    base: DateTime<Utc>,
+    admin: &UserId,
+) -> anyhow::Result<()> {
+    use tashbeek_domain::meeting::{MeetingKind, MeetingVisibility};
+    use tashbeek_persistence::bulk::{MeetingInvitationRow, MeetingOrganizer, NetworkMemberRow};
+    let now = to_db_time(base);
+    // Networks of each country, with their members.
+    let mut networks: Vec<Vec<(tashbeek_domain::NetworkId, Vec<&SeedOrg>)>> = vec![];
+    let mut b = Batch::default();
+    for (c, orgs) in by_country.iter().enumerate() {
+        let mut list = vec![];
+        for (k, chunk) in orgs.chunks(200).enumerate() {
+            let id = tashbeek_domain::NetworkId::from(uuid_at(rng, base + Duration::seconds((c * 1000 + k) as i64)));
+            let name = format!("شبكة {} رقم {}", pick(rng, TOPICS), arabic_digits(k as u32 + 1));
+            b.networks.push(tashbeek_persistence::network::NetworkRow {
+                id: id.clone(),
+                name_ar: Some(name.clone()),
+                name_en: None,
+                description: None,
+                area_id: chunk[0].area.get(..2).unwrap_or("SD").to_owned(),
+                sort_name: tashbeek_domain::text::normalize(&name),
+                created_by: Some(admin.clone()),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            });
+            let members: Vec<&SeedOrg> = chunk.iter().take(20).collect();
+            for m in &members {
+                b.network_members.push(NetworkMemberRow {
+                    network_id: id.to_string(),
+                    organization_id: m.id.to_string(),
+                    status: "member".into(),
+                    invited_at: now,
+                    responded_at: Some(now),
+                });
+            }
+            list.push((id, members));
+        }
+        networks.push(list);
+    }
+    bulk::insert(conn, &b)?;
+    let batch_size = 2000;
+    let total: usize = by_country.iter().map(Vec::len).sum();
+    for start in (0..count).step_by(batch_size) {
+        let mut b = Batch::default();
+        for i in start..(start + batch_size).min(count) {
+            let mut k = rng.gen_range(0..total);
+            let c = by_country
+                .iter()
+                .position(|c| {
+                    if k < c.len() {
+                        true
+                    } else {
+                        k -= c.len();
+                        false
+                    }
+                })
+                .unwrap_or(0);
+            let country = &by_country[c];
+            let network = (!networks[c].is_empty() && rng.gen_bool(0.7)).then(|| pick(rng, &networks[c]).clone());
+            let lead = match &network {
+                Some((_, members)) => *pick(rng, members),
+                None => pick(rng, country),
+            };
+            let starts = base + Duration::minutes(rng.gen_range(-525_600..525_600) / 30 * 30);
+            let id = tashbeek_domain::MeetingId::from(uuid_at(rng, starts));
+            let visibility = match rng.gen_range(0..10) {
+                0..=3 => MeetingVisibility::Public,
+                4..=6 if network.is_some() => MeetingVisibility::Network,
+                _ => MeetingVisibility::Invited,
+            };
+            b.meetings.push(tashbeek_persistence::meeting::MeetingRow {
+                id: id.clone(),
+                title: format!("لقاء تنسيقي حول {} {}", pick(rng, TOPICS), arabic_digits(i as u32 % 900 + 1)),
+                kind: *pick(
+                    rng,
+                    &[
+                        MeetingKind::CoordinationMeeting,
+                        MeetingKind::Workshop,
+                        MeetingKind::Forum,
+                        MeetingKind::Training,
+                    ],
+                ),
+                description: None,
+                network_id: network.as_ref().map(|(n, _)| n.clone()),
+                starts_at: to_db_time(starts),
+                ends_at: to_db_time(starts + Duration::hours(3)),
+                time_zone: zone_of(&lead.area).into(),
+                venue_name: Some("قاعة الاجتماعات".into()),
+                venue_address: None,
+                area_id: Some(lead.area.clone()),
+                online_url: None,
+                visibility,
+                capacity: Some(60),
+                cancelled_at: None,
+                cancel_reason: None,
+                created_by: Some(admin.clone()),
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            });
+            b.meeting_organizers
+                .push(MeetingOrganizer { meeting_id: id.to_string(), organization_id: lead.id.to_string() });
+            let invited: Vec<&SeedOrg> = country.choose_multiple(rng, 10).collect();
+            for (n, o) in invited.into_iter().enumerate() {
+                let answered = n % 2 == 0;
+                b.meeting_invitations.push(MeetingInvitationRow {
+                    meeting_id: id.to_string(),
+                    organization_id: o.id.to_string(),
+                    invited_at: now,
+                    answer: if answered { "attending" } else { "pending" }.into(),
+                    representatives: if answered { 2 } else { 0 },
+                    answered_at: answered.then_some(now),
+                    answered_by: None,
+                });
+            }
+        }
+        bulk::insert(conn, &b)?;
+        tracing::info!(loaded = (start + batch_size).min(count), of = count, "seeding meetings");
+    }
+    Ok(())
 }
 
 /// What the partnership generator needs of each generated organization.

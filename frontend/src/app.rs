@@ -12,6 +12,7 @@ use crate::pages::{
     form::OrgForm,
     invitation::InvitationPage,
     login::Login,
+    meeting::{AttendancePage, MeetingForm, MeetingPage, MeetingsPage},
     members::MembersPage,
     network::{NetworkPage, NetworksPage},
     not_found::NotFound,
@@ -87,6 +88,27 @@ pub fn CoordinationApp() -> impl IntoView {
     }
 }
 
+/// The meetings' screens alone (see `crate::shell`): the same header; any other
+/// address is loaded from the server.
+#[component]
+pub fn MeetingsApp() -> impl IntoView {
+    provide_contexts();
+    view! {
+        <Router>
+            <Header/>
+            <main id="main" class="container">
+                <Routes fallback=|| view! { <Elsewhere/> }>
+                    <Route path=path!("/meetings") view=MeetingsPage/>
+                    <Route path=path!("/meetings/new") view=|| view! { <MeetingForm edit=false/> }/>
+                    <Route path=path!("/meetings/:id") view=MeetingPage/>
+                    <Route path=path!("/meetings/:id/edit") view=|| view! { <MeetingForm edit=true/> }/>
+                    <Route path=path!("/meetings/:id/attendance") view=AttendancePage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
 /// The public directory alone (see `crate::shell`): the same header and pages, and any
 /// other address reloads into the whole dashboard.
 #[component]
@@ -129,6 +151,7 @@ fn Header() -> impl IntoView {
                 <nav aria-label=move || i18n.t("nav.main") class="nav">
                     <A href="/">{move || i18n.t("nav.directory")}</A>
                     <A href="/networks">{move || i18n.t("nav.networks")}</A>
+                    <A href="/meetings" attr:id="nav-meetings">{move || i18n.t("nav.meetings")}</A>
                     <A href="/partnerships" attr:id="nav-partnerships">{move || i18n.t("nav.partnerships")}</A>
                     <Show when=move || session.can_write()>
                         <A href="/organizations/new">{move || i18n.t("nav.new_org")}</A>

@@ -361,3 +361,79 @@ pub mod partnerships {
         fetch(&format!("/api/v1/organizations/{organization_id}/partnership-record")).await
     }
 }
+
+pub mod meetings {
+    use super::*;
+    use tashbeek_domain::meeting::{
+        AttendanceStats, CheckIn, CheckedIn, ManualAttendance, Meeting, MeetingInput, MeetingInvitation, MeetingInvite,
+        MeetingSummary, Participant, Rsvp,
+    };
+
+    /// One page for an already-encoded query (`when=past&network=…`).
+    pub async fn list(query: &str) -> Result<Page<MeetingSummary>, ApiError> {
+        fetch(&format!("/api/v1/meetings?{query}")).await
+    }
+
+    /// The meeting with its ETag (for edits and cancelling).
+    pub async fn get(id: &str) -> Result<Reply<Meeting>, ApiError> {
+        call(Method::Get, &format!("/api/v1/meetings/{id}"), None, None).await
+    }
+
+    pub async fn schedule(input: &MeetingInput) -> Result<Meeting, ApiError> {
+        call(Method::Post, "/api/v1/meetings", body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn update(id: &str, input: &MeetingInput, etag: Option<&str>) -> Result<Meeting, ApiError> {
+        call(Method::Put, &format!("/api/v1/meetings/{id}"), body(input), etag).await.map(|r| r.body)
+    }
+
+    pub async fn cancel(id: &str, reason: String, etag: Option<&str>) -> Result<Meeting, ApiError> {
+        call(Method::Post, &format!("/api/v1/meetings/{id}/cancel"), Some(json!({"reason": reason})), etag)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn invitations(id: &str) -> Result<Vec<MeetingInvitation>, ApiError> {
+        fetch(&format!("/api/v1/meetings/{id}/invitations")).await
+    }
+
+    pub async fn invite(id: &str, organization_ids: Vec<tashbeek_domain::OrganizationId>) -> Result<(), ApiError> {
+        call::<Vec<MeetingInvitation>>(
+            Method::Post,
+            &format!("/api/v1/meetings/{id}/invitations"),
+            body(&MeetingInvite { organization_ids }),
+            None,
+        )
+        .await
+        .map(drop)
+    }
+
+    pub async fn answer(id: &str, organization_id: &str, rsvp: &Rsvp) -> Result<MeetingInvitation, ApiError> {
+        call(Method::Put, &format!("/api/v1/meetings/{id}/invitations/{organization_id}"), body(rsvp), None)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn participants(id: &str) -> Result<Vec<Participant>, ApiError> {
+        fetch(&format!("/api/v1/meetings/{id}/participants")).await
+    }
+
+    pub async fn check_in(id: &str, code: String) -> Result<CheckedIn, ApiError> {
+        call(Method::Post, &format!("/api/v1/meetings/{id}/check-in"), body(&CheckIn { code }), None)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn record(id: &str, input: &ManualAttendance) -> Result<CheckedIn, ApiError> {
+        call(Method::Post, &format!("/api/v1/meetings/{id}/attendance"), body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn stats(id: &str) -> Result<AttendanceStats, ApiError> {
+        fetch(&format!("/api/v1/meetings/{id}/attendance")).await
+    }
+
+    /// The meeting's calendar file (read with the session, as a non-public meeting needs).
+    pub async fn ics(id: &str) -> Result<web_sys::Blob, ApiError> {
+        crate::api::blob(&format!("/api/v1/meetings/{id}/calendar.ics")).await
+    }
+}

@@ -36,17 +36,30 @@ impl Locale {
     }
 }
 
+type Tables = (HashMap<String, String>, HashMap<String, String>);
+
 thread_local! {
-    static TABLES: (HashMap<String, String>, HashMap<String, String>) = (
+    static TABLES: std::cell::RefCell<Tables> = std::cell::RefCell::new((
         serde_json::from_str(include_str!("../locales/ar.json")).unwrap_or_default(),
         serde_json::from_str(include_str!("../locales/en.json")).unwrap_or_default(),
-    );
+    ));
+}
+
+/// Adds a build's own texts (`locales/<build>.{ar,en}.json`): only the build that shows
+/// those screens downloads them.
+pub fn add_texts(ar: &str, en: &str) {
+    TABLES.with(|t| {
+        let mut t = t.borrow_mut();
+        t.0.extend(serde_json::from_str::<HashMap<String, String>>(ar).unwrap_or_default());
+        t.1.extend(serde_json::from_str::<HashMap<String, String>>(en).unwrap_or_default());
+    });
 }
 
 /// The text for `key` in `locale`; the key itself when missing (a test keeps the files complete).
 pub fn tr(locale: Locale, key: &str) -> String {
-    TABLES.with(|(ar, en)| {
-        let table = if locale == Locale::Ar { ar } else { en };
+    TABLES.with(|t| {
+        let t = t.borrow();
+        let table = if locale == Locale::Ar { &t.0 } else { &t.1 };
         table.get(key).cloned().unwrap_or_else(|| key.to_owned())
     })
 }

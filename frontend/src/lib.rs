@@ -1,9 +1,9 @@
 //! Tashbeek's dashboard: a Leptos single-page app that talks only to the public API.
 //!
-//! Built three times from this library: the main dashboard (`tashbeek-frontend`), the
+//! Built four times from this library: the main dashboard (`tashbeek-frontend`), the
 //! public directory alone (`tashbeek-public`: the list and an organization's page, what an
-//! anonymous first visit downloads), and the coordination screens
-//! (`tashbeek-coordination`: partnerships). Offices work over slow links and each download
+//! anonymous first visit downloads), the coordination screens (`tashbeek-coordination`:
+//! partnerships, administration) and the meetings (`tashbeek-meetings`). Offices work over slow links and each download
 //! stays within its budget; the server picks the build by address (see `shell`).
 
 mod api;
@@ -27,6 +27,14 @@ pub fn coordination() {
     shell::entered_dashboard();
     shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::Coordination);
     leptos::mount::mount_to_body(app::CoordinationApp);
+}
+
+/// Mounts the meetings' screens.
+pub fn meetings() {
+    i18n::add_texts(include_str!("../locales/meetings.ar.json"), include_str!("../locales/meetings.en.json"));
+    shell::entered_dashboard();
+    shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::Meetings);
+    leptos::mount::mount_to_body(app::MeetingsApp);
 }
 
 /// Mounts the public directory, or hands the page to the whole dashboard when this

@@ -7,8 +7,12 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const frontend = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../frontend");
-const ar = JSON.parse(readFileSync(join(frontend, "locales/ar.json"), "utf8"));
-const en = JSON.parse(readFileSync(join(frontend, "locales/en.json"), "utf8"));
+// The main files, and the texts only one build downloads (`locales/<build>.<lang>.json`).
+const load = (lang) => Object.assign({},
+  ...readdirSync(join(frontend, "locales")).filter((f) => f === `${lang}.json` || f.endsWith(`.${lang}.json`))
+    .map((f) => JSON.parse(readFileSync(join(frontend, "locales", f), "utf8"))));
+const ar = load("ar");
+const en = load("en");
 
 const sources = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
   e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".rs") ? [join(dir, e.name)] : []);
@@ -28,6 +32,14 @@ test("every literal key used in the code is translated", () => {
   assert.ok(used.size > 50, `found ${used.size} keys`);
   const missing = [...used].filter((k) => !(k in ar));
   assert.deepEqual(missing, []);
+});
+
+test("the meetings' kinds have labels", () => {
+  const domain = readFileSync(resolve(frontend, "../crates/domain/src/meeting.rs"), "utf8");
+  const body = domain.slice(domain.indexOf("MeetingKind {"), domain.indexOf("}", domain.indexOf("MeetingKind {")));
+  const codes = [...body.matchAll(/=> "([a-z_]+)"/g)].map((m) => m[1]);
+  assert.equal(codes.length, 7);
+  for (const c of codes) assert.ok(`meetings.kind.${c}` in ar && `meetings.kind.${c}` in en, c);
 });
 
 test("enum labels exist for every kind, status and resource", () => {

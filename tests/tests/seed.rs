@@ -12,7 +12,7 @@ fn first_page(s: &TestServer, token: &str) -> Vec<(Value, Value)> {
 }
 
 fn seeded_data_is_deterministic_and_usable(s: &TestServer) {
-    tashbeek::seed::run(&s.state, 300, 900, 7).expect("seed");
+    tashbeek::seed::run(&s.state, 300, 900, 150, 7).expect("seed");
     let admin = s.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     assert_eq!(s.all_org_ids(&admin).len(), 300, "every generated organization is there");
     let users = every_page(s, &admin, "/api/v1/users?limit=200");
@@ -51,14 +51,24 @@ fn seeded_data_is_deterministic_and_usable(s: &TestServer) {
     assert_eq!(one_area, ids(every_page(s, &admin, "/api/v1/partnerships?limit=37&area=SD-RN,SD-RN-SHN")));
     let graph = s.get("/api/v1/partnerships/graph?area=SD", None).expect(200);
     assert!(!graph.body["edges"].as_array().unwrap().is_empty());
+    // Meetings come with it, half of them still ahead, held by networks and organizations.
+    let upcoming = every_page(s, &admin, "/api/v1/meetings?limit=200");
+    let past = every_page(s, &admin, "/api/v1/meetings?when=past&limit=200");
+    assert_eq!(upcoming.len() + past.len(), 150);
+    assert!((40..=110).contains(&upcoming.len()), "{} upcoming", upcoming.len());
+    let anonymous = every_page(s, "", "/api/v1/meetings?limit=200");
+    assert!(!anonymous.is_empty() && anonymous.len() < upcoming.len(), "the public sees public meetings only");
+    let network = upcoming.iter().find_map(|m| m["network_id"].as_str()).expect("a network's meeting").to_owned();
+    let theirs = every_page(s, &admin, &format!("/api/v1/meetings?network={network}&limit=7"));
+    assert!(theirs.iter().all(|m| m["network_id"] == network.as_str()) && !theirs.is_empty());
     // A second database seeded with the same seed holds the same data.
     let other = TestServer::start(Backend::Sqlite);
-    tashbeek::seed::run(&other.state, 300, 900, 7).expect("seed");
+    tashbeek::seed::run(&other.state, 300, 900, 150, 7).expect("seed");
     let other_admin = other.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     assert_eq!(first_page(s, &admin), first_page(&other, &other_admin));
     let newest = |s: &TestServer| s.get("/api/v1/partnerships?limit=20", None).expect(200).body["items"].clone();
     assert_eq!(newest(s), newest(&other));
-    assert!(tashbeek::seed::run(&s.state, 10, 0, 7).is_err(), "refuses a database with organizations");
+    assert!(tashbeek::seed::run(&s.state, 10, 0, 0, 7).is_err(), "refuses a database with organizations");
 }
 
 /// Every page of `path` (which has no cursor yet) for `token` (empty: anonymous).
@@ -86,7 +96,7 @@ fn every_page(s: &TestServer, token: &str, path: &str) -> Vec<Value> {
 /// exactly what a full scan finds, page by page, with and without filters.
 fn search_pages_agree_with_a_full_scan(s: &TestServer) {
     use tashbeek_domain::text::{query_terms, text_matches, SearchDoc};
-    tashbeek::seed::run(&s.state, 2600, 0, 11).expect("seed");
+    tashbeek::seed::run(&s.state, 2600, 0, 0, 11).expect("seed");
     let admin = s.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     // Edits move organizations between filters (kind, sectors, areas, needs, offers) and
     // in name order: the index's filter words follow them.

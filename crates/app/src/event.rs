@@ -7,13 +7,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tashbeek_domain::document::Document;
+use tashbeek_domain::meeting::{CheckInMethod, MeetingInput, RsvpAnswer};
 use tashbeek_domain::network::{NetworkInput, NetworkMemberStatus};
 use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
 use tashbeek_domain::partnership::{PartnershipInput, PartyAnswerKind};
 use tashbeek_domain::reference::{Area, Sector};
 use tashbeek_domain::report::{ReportInput, Verdict};
 use tashbeek_domain::user::{GlobalRole, OrgRole};
-use tashbeek_domain::{InvitationId, OrganizationId, ReportId, UserId};
+use tashbeek_domain::{InvitationId, OrganizationId, ParticipantId, ReportId, UserId};
 use tashbeek_persistence::{audit, DbConn, DbError};
 
 use crate::error::AppResult;
@@ -158,6 +159,29 @@ pub enum Event {
         report_id: ReportId,
         document: Document,
     },
+    MeetingScheduled(Box<MeetingInput>),
+    MeetingUpdated {
+        before: Box<MeetingInput>,
+        after: Box<MeetingInput>,
+    },
+    MeetingCancelled {
+        reason: String,
+    },
+    MeetingInvited {
+        organization_ids: Vec<OrganizationId>,
+    },
+    MeetingAnswered {
+        organization_id: OrganizationId,
+        answer: RsvpAnswer,
+        representatives: i32,
+        people: Vec<String>,
+    },
+    AttendanceRecorded {
+        participant_id: ParticipantId,
+        organization_id: OrganizationId,
+        name: String,
+        method: CheckInMethod,
+    },
     /// The audit log anchored (what the anchor covers is in it).
     AuditAnchored {
         anchor: tashbeek_domain::audit::Anchor,
@@ -178,6 +202,7 @@ impl Event {
                 | Event::UserCreated { .. }
                 | Event::NetworkCreated(_)
                 | Event::PartnershipProposed(_)
+                | Event::MeetingScheduled(_)
                 | Event::AuditAnchored { .. }
         )
     }
@@ -219,6 +244,12 @@ impl Event {
             Event::ReportReviewed { .. } => "partnership.report_review",
             Event::DocumentAdded { .. } => "partnership.document_add",
             Event::DocumentRemoved { .. } => "partnership.document_remove",
+            Event::MeetingScheduled(_) => "meeting.schedule",
+            Event::MeetingUpdated { .. } => "meeting.update",
+            Event::MeetingCancelled { .. } => "meeting.cancel",
+            Event::MeetingInvited { .. } => "meeting.invite",
+            Event::MeetingAnswered { .. } => "meeting.answer",
+            Event::AttendanceRecorded { .. } => "meeting.attendance",
             Event::AuditAnchored { .. } => "audit.anchor",
         }
     }
@@ -258,6 +289,12 @@ impl Event {
             | Event::ReportReviewed { .. }
             | Event::DocumentAdded { .. }
             | Event::DocumentRemoved { .. } => "partnership",
+            Event::MeetingScheduled(_)
+            | Event::MeetingUpdated { .. }
+            | Event::MeetingCancelled { .. }
+            | Event::MeetingInvited { .. }
+            | Event::MeetingAnswered { .. }
+            | Event::AttendanceRecorded { .. } => "meeting",
             Event::AuditAnchored { .. } => "audit_anchor",
         }
     }
@@ -354,6 +391,28 @@ impl Event {
             Event::DocumentRemoved { report_id, document } => {
                 (Some(json!({"report_id": report_id, "document": value(document)?})), None)
             }
+            Event::MeetingScheduled(input) => (None, Some(value(input)?)),
+            Event::MeetingUpdated { before, after } => (Some(value(before)?), Some(value(after)?)),
+            Event::MeetingCancelled { reason } => (None, Some(json!({"reason": reason}))),
+            Event::MeetingInvited { organization_ids } => (None, Some(json!({"invited": organization_ids}))),
+            Event::MeetingAnswered { organization_id, answer, representatives, people } => (
+                None,
+                Some(json!({
+                    "organization_id": organization_id,
+                    "answer": answer,
+                    "representatives": representatives,
+                    "people": people,
+                })),
+            ),
+            Event::AttendanceRecorded { participant_id, organization_id, name, method } => (
+                None,
+                Some(json!({
+                    "participant_id": participant_id,
+                    "organization_id": organization_id,
+                    "name": name,
+                    "method": method,
+                })),
+            ),
             Event::AuditAnchored { anchor } => (None, Some(value(anchor)?)),
         })
     }

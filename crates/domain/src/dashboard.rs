@@ -1,7 +1,8 @@
-//! Which build of the dashboard serves an address. The dashboard is built three times
+//! Which build of the dashboard serves an address. The dashboard is built four times
 //! from one crate, so no download carries every screen: the public directory (a small
-//! first visit), the coordination office's screens (partnerships and administration, and
-//! the meetings and recommendations to come), and the main dashboard (everything else). The server picks
+//! first visit), the coordination office's screens (partnerships and administration),
+//! meetings (with the door's attendance screen, opened on phones), and the main
+//! dashboard (everything else). The server picks
 //! the page by these rules; each build's router follows them, handing other addresses to
 //! the browser (see `frontend/src/shell.rs`).
 
@@ -12,6 +13,8 @@ pub enum Build {
     Public,
     /// `coordination.html`: partnerships and administration.
     Coordination,
+    /// `meetings.html`: meetings, their calendar and attendance.
+    Meetings,
     /// `index.html`: every other screen.
     Main,
 }
@@ -21,6 +24,7 @@ impl Build {
         match self {
             Build::Public => "public.html",
             Build::Coordination => "coordination.html",
+            Build::Meetings => "meetings.html",
             Build::Main => "index.html",
         }
     }
@@ -31,7 +35,8 @@ impl Build {
         match self {
             Build::Public => public_route(path),
             Build::Coordination => coordination_route(path),
-            Build::Main => !coordination_route(path),
+            Build::Meetings => meetings_route(path),
+            Build::Main => !coordination_route(path) && !meetings_route(path),
         }
     }
 }
@@ -51,10 +56,17 @@ pub fn coordination_route(path: &str) -> bool {
         .any(|p| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
 
+/// Whether `path` is one of the meetings' screens: `/meetings` and below.
+pub fn meetings_route(path: &str) -> bool {
+    path.strip_prefix("/meetings").is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The build that serves `path`: the public directory only to browsers without a session.
 pub fn build_for(path: &str, signed_in: bool) -> Build {
     if coordination_route(path) {
         Build::Coordination
+    } else if meetings_route(path) {
+        Build::Meetings
     } else if public_route(path) && !signed_in {
         Build::Public
     } else {
@@ -100,5 +112,10 @@ mod tests {
         }
         assert!(Build::Main.routes("/networks") && Build::Main.routes("/") && !Build::Main.routes("/partnerships"));
         assert!(Build::Coordination.routes("/partnerships/new") && !Build::Coordination.routes("/"));
+        for p in ["/meetings", "/meetings/new", "/meetings/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6/attendance"] {
+            assert_eq!((build_for(p, false), build_for(p, true)), (Build::Meetings, Build::Meetings), "{p}");
+            assert!(!Build::Main.routes(p) && Build::Meetings.routes(p));
+        }
+        assert_eq!(build_for("/meetingsx", true), Build::Main);
     }
 }

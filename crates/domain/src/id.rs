@@ -91,6 +91,10 @@ id_type! {
     ReportId;
     /// An uploaded document (evidence now; working papers and minutes later).
     DocumentId;
+    /// A meeting, forum, workshop or field visit.
+    MeetingId;
+    /// A person an organization sends to a meeting.
+    ParticipantId;
 }
 
 #[cfg(test)]

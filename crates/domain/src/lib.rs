@@ -37,6 +37,7 @@ pub mod dashboard;
 pub mod document;
 pub mod id;
 pub mod invitation;
+pub mod meeting;
 pub mod network;
 pub mod organization;
 pub mod page;
@@ -48,7 +49,7 @@ pub mod user;
 pub mod validation;
 
 pub use id::{
-    AuditEntryId, DocumentId, InvitationId, NetworkId, OrganizationId, PartnershipId, ReportId, UserId,
-    VerificationEventId,
+    AuditEntryId, DocumentId, InvitationId, MeetingId, NetworkId, OrganizationId, ParticipantId, PartnershipId,
+    ReportId, UserId, VerificationEventId,
 };
 pub use validation::{FieldError, Lang, ValidationErrors};

@@ -344,5 +344,7 @@ pub mod responses {
         NotOrgAdmin => "Not an administrator of this organization",
         CoordinatorsOnly => "Coordinators only",
         MalformedIfMatch => "Malformed If-Match",
+        MeetingNotFound => "No such meeting, or not visible to you",
+        MeetingManagersOnly => "Coordinators (platform administrators) and administrators of an organizing organization only",
     }
 }

@@ -11,6 +11,7 @@ pub mod etag;
 pub mod extract;
 pub mod health;
 pub mod invitation;
+pub mod meeting;
 pub mod middleware;
 pub mod network;
 pub mod openapi;
@@ -114,6 +115,23 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(network::invite)
             .service(network::answer)
             .service(network::leave)
+            .service(meeting::list)
+            .service(meeting::schedule)
+            .service(meeting::calendar)
+            .service(meeting::get)
+            .service(meeting::update)
+            .service(meeting::cancel)
+            .service(meeting::invitations)
+            .service(meeting::invite)
+            .service(meeting::answer)
+            .service(meeting::participants)
+            .service(meeting::check_in)
+            .service(meeting::record_attendance)
+            .service(meeting::stats)
+            .service(meeting::meeting_ics)
+            .service(meeting::network_calendar)
+            .service(meeting::organization_calendar)
+            .service(meeting::organization_attendance)
             .service(partnership::list)
             .service(partnership::propose)
             .service(partnership::graph)

@@ -46,7 +46,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
             responses::MissingFields, responses::Stale, responses::OrgAdminsOnly, responses::MalformedJsonOrIfMatch,
             responses::EmailTaken, responses::InvalidLink, responses::AccountNotFound, responses::ReadersOnly,
             responses::NotOrgAdmin, responses::CoordinatorsOnly, responses::MalformedIfMatch,
-            responses::PartnershipNotFound,
+            responses::PartnershipNotFound, responses::MeetingNotFound, responses::MeetingManagersOnly,
         )
     ),
     modifiers(&Security),
@@ -55,6 +55,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         (name = "organizations", description = "The directory of organizations, verification and membership"),
         (name = "networks", description = "Networks of organizations, and who belongs to them"),
         (name = "partnerships", description = "Partnerships every party confirms: proposals, answers, amendments, history"),
+        (name = "meetings", description = "Meetings from invitation to attendance, and their calendars"),
         (name = "users", description = "Accounts and roles"),
         (name = "reference", description = "Sectors and the area tree"),
         (name = "audit", description = "Who changed what, when, and proof that nobody rewrote it since"),

@@ -356,16 +356,7 @@ pub async fn history(
 /// The address of a certificate's public verification page: the configured public
 /// address, else the one this request came to.
 fn verification_url(state: &AppState, req: &HttpRequest, id: &PartnershipId, hash: &str) -> String {
-    let base = state.settings.public_url.clone().unwrap_or_else(|| {
-        if state.settings.trust_proxy {
-            let info = req.connection_info();
-            return format!("{}://{}", info.scheme(), info.host());
-        }
-        // Forwarded headers are the client's to write unless a trusted proxy sets them.
-        let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-        format!("{}://{host}", if state.settings.https { "https" } else { "http" })
-    });
-    format!("{base}/verify/{}?hash={hash}", id.as_str())
+    format!("{}/verify/{}?hash={hash}", state.public_base(req), id.as_str())
 }
 
 #[utoipa::path(

@@ -137,6 +137,22 @@ impl AppState {
         tashbeek_app::Env { caller, now: self.now(), request_id: crate::extract::request_id(req) }
     }
 
+    /// This server's public address (no trailing `/`) for links that leave the API:
+    /// certificates' QR codes, calendar entries. `TASHBEEK_PUBLIC_URL` when set; else the
+    /// request's host (forwarded headers only behind a trusted proxy).
+    pub fn public_base(&self, req: &actix_web::HttpRequest) -> String {
+        self.settings.public_url.clone().unwrap_or_else(|| {
+            if self.settings.trust_proxy {
+                let info = req.connection_info();
+                return format!("{}://{}", info.scheme(), info.host());
+            }
+            // Forwarded headers are the client's to write unless a trusted proxy sets them.
+            let host =
+                req.headers().get(actix_web::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+            format!("{}://{host}", if self.settings.https { "https" } else { "http" })
+        })
+    }
+
     /// Forgets a cached organization; call once a change to it has committed (or failed).
     pub fn organization_changed(&self, id: &str) {
         if let Some(cache) = &self.org_cache {

@@ -114,7 +114,36 @@ pub struct PartnershipArea {
     pub partnership_id: String,
 }
 
-/// Rows to load together; later entities (meetings) add their vectors here.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = crate::schema::network_members)]
+pub struct NetworkMemberRow {
+    pub network_id: String,
+    pub organization_id: String,
+    pub status: String,
+    pub invited_at: chrono::NaiveDateTime,
+    pub responded_at: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = crate::schema::meeting_organizers)]
+pub struct MeetingOrganizer {
+    pub meeting_id: String,
+    pub organization_id: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = crate::schema::meeting_invitations)]
+pub struct MeetingInvitationRow {
+    pub meeting_id: String,
+    pub organization_id: String,
+    pub invited_at: chrono::NaiveDateTime,
+    pub answer: String,
+    pub representatives: i32,
+    pub answered_at: Option<chrono::NaiveDateTime>,
+    pub answered_by: Option<String>,
+}
+
+/// Rows to load together.
 #[derive(Debug, Default)]
 pub struct Batch {
     pub users: Vec<UserRow>,
@@ -130,6 +159,11 @@ pub struct Batch {
     pub parties: Vec<crate::partnership::PartyRow>,
     pub partnership_sectors: Vec<PartnershipSector>,
     pub partnership_areas: Vec<PartnershipArea>,
+    pub networks: Vec<crate::network::NetworkRow>,
+    pub network_members: Vec<NetworkMemberRow>,
+    pub meetings: Vec<crate::meeting::MeetingRow>,
+    pub meeting_organizers: Vec<MeetingOrganizer>,
+    pub meeting_invitations: Vec<MeetingInvitationRow>,
 }
 
 /// Rows per statement: organizations have 27 columns, and 400 × 27 stays under both
@@ -167,6 +201,11 @@ pub fn insert(conn: &mut DbConn, b: &Batch) -> DbResult<()> {
         insert_rows!(c, partnership_parties::table, b.parties);
         insert_rows!(c, partnership_sectors::table, b.partnership_sectors);
         insert_rows!(c, partnership_areas::table, b.partnership_areas);
+        insert_rows!(c, crate::schema::networks::table, b.networks);
+        insert_rows!(c, crate::schema::network_members::table, b.network_members);
+        insert_rows!(c, crate::schema::meetings::table, b.meetings);
+        insert_rows!(c, crate::schema::meeting_organizers::table, b.meeting_organizers);
+        insert_rows!(c, crate::schema::meeting_invitations::table, b.meeting_invitations);
         Ok(())
     })
 }

@@ -15,6 +15,7 @@ pub mod files;
 pub mod invitation;
 pub mod json;
 pub mod later;
+pub mod meeting;
 pub mod network;
 pub mod organization;
 pub mod partnership;

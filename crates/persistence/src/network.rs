@@ -206,3 +206,16 @@ pub fn members(conn: &mut DbConn, network_id: &str, all: bool) -> DbResult<Vec<N
         })
         .collect()
 }
+
+/// The networks any of `orgs` is a member of.
+pub fn networks_of(conn: &mut DbConn, orgs: &[String]) -> DbResult<Vec<String>> {
+    if orgs.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(network_members::table
+        .filter(network_members::organization_id.eq_any(orgs.to_vec()))
+        .filter(network_members::status.eq(NetworkMemberStatus::Member))
+        .select(network_members::network_id)
+        .distinct()
+        .load(conn)?)
+}

@@ -219,6 +219,65 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    meetings (id) {
+        id -> Text,
+        title -> Text,
+        kind -> Text,
+        description -> Nullable<Text>,
+        network_id -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        time_zone -> Text,
+        venue_name -> Nullable<Text>,
+        venue_address -> Nullable<Text>,
+        area_id -> Nullable<Text>,
+        online_url -> Nullable<Text>,
+        visibility -> Text,
+        capacity -> Nullable<Integer>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancel_reason -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    meeting_organizers (meeting_id, organization_id) {
+        meeting_id -> Text,
+        organization_id -> Text,
+    }
+}
+
+diesel::table! {
+    meeting_invitations (meeting_id, organization_id) {
+        meeting_id -> Text,
+        organization_id -> Text,
+        invited_at -> Timestamp,
+        answer -> Text,
+        representatives -> Integer,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    meeting_participants (id) {
+        id -> Text,
+        meeting_id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        title -> Nullable<Text>,
+        check_in_code -> Text,
+        added_at -> Timestamp,
+        checked_in_at -> Nullable<Timestamp>,
+        checked_in_by -> Nullable<Text>,
+        check_in_method -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(organization_sectors -> organizations (organization_id));
 diesel::joinable!(organization_areas -> organizations (organization_id));
 diesel::joinable!(organization_areas -> areas (area_id));
@@ -358,7 +417,18 @@ diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(network_members -> networks (network_id));
 diesel::joinable!(network_members -> organizations (organization_id));
 
+diesel::joinable!(meeting_organizers -> meetings (meeting_id));
+diesel::joinable!(meeting_organizers -> organizations (organization_id));
+diesel::joinable!(meeting_invitations -> meetings (meeting_id));
+diesel::joinable!(meeting_invitations -> organizations (organization_id));
+diesel::joinable!(meeting_participants -> meetings (meeting_id));
+diesel::joinable!(meeting_participants -> organizations (organization_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    meetings,
+    meeting_organizers,
+    meeting_invitations,
+    meeting_participants,
     server_secrets,
     users,
     sectors,

@@ -3,6 +3,7 @@ pub mod directory;
 pub mod form;
 pub mod invitation;
 pub mod login;
+pub mod meeting;
 pub mod members;
 pub mod network;
 pub mod not_found;
@@ -45,4 +46,17 @@ pub fn show_page<T: Send + Sync + 'static>(
         }
         Err(e) => error.set(Some(e)),
     }
+}
+
+/// Hands a downloaded blob to the browser as a file named `name`.
+pub fn save(blob: &web_sys::Blob, name: &str) {
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
+    if let Ok(a) = document().create_element("a") {
+        let a: web_sys::HtmlAnchorElement = wasm_bindgen::JsCast::unchecked_into(a);
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // Revoked once the browser has surely started reading it.
+    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(60));
 }

@@ -21,7 +21,7 @@ use crate::api::{enc, ApiError};
 use crate::endpoints;
 use crate::i18n::{use_i18n, I18n};
 use crate::pages::not_found::NotFound;
-use crate::pages::{show_page, ErrorBox};
+use crate::pages::{save, show_page, ErrorBox};
 use crate::reference::use_reference;
 use crate::session::use_session;
 
@@ -1097,20 +1097,6 @@ fn Preview(id: String, name: String) -> impl IntoView {
         }
     });
     move || url.get().map(|u| view! { <img class="evidence-preview" src=u alt=name.clone()/> })
-}
-
-/// Hands a downloaded blob to the browser as a file named `name`.
-fn save(blob: &web_sys::Blob, name: &str) {
-    use wasm_bindgen::JsCast;
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
-    if let Ok(a) = document().create_element("a") {
-        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    // Revoked once the browser has surely started reading it.
-    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(60));
 }
 
 /// One number row of the report form.

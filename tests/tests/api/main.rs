@@ -9,6 +9,7 @@ mod directory;
 mod documents;
 mod hardening;
 mod instances;
+mod meetings;
 mod members;
 mod network;
 mod organizations;

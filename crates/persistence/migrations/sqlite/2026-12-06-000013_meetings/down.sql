@@ -1,0 +1,4 @@
+DROP TABLE meeting_participants;
+DROP TABLE meeting_invitations;
+DROP TABLE meeting_organizers;
+DROP TABLE meetings;
