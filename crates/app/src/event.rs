@@ -7,14 +7,18 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tashbeek_domain::document::Document;
-use tashbeek_domain::meeting::{CheckInMethod, MeetingInput, RsvpAnswer};
+use tashbeek_domain::meeting::{AgendaItemInput, CheckInMethod, MeetingInput, RsvpAnswer};
+use tashbeek_domain::minutes::{DecisionInput, MinutesInput, MinutesStatus, ReviewVerdict};
 use tashbeek_domain::network::{NetworkInput, NetworkMemberStatus};
+use tashbeek_domain::office::TermInput;
 use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
 use tashbeek_domain::partnership::{PartnershipInput, PartyAnswerKind};
 use tashbeek_domain::reference::{Area, Sector};
 use tashbeek_domain::report::{ReportInput, Verdict};
 use tashbeek_domain::user::{GlobalRole, OrgRole};
-use tashbeek_domain::{InvitationId, OrganizationId, ParticipantId, ReportId, UserId};
+use tashbeek_domain::{
+    AgendaItemId, DecisionId, InvitationId, MeetingId, MinutesId, OrganizationId, ParticipantId, ReportId, UserId,
+};
 use tashbeek_persistence::{audit, DbConn, DbError};
 
 use crate::error::AppResult;
@@ -182,6 +186,54 @@ pub enum Event {
         name: String,
         method: CheckInMethod,
     },
+    AgendaSet {
+        items: Vec<AgendaItemInput>,
+    },
+    PaperAdded {
+        agenda_item_id: AgendaItemId,
+        title: String,
+        authors: String,
+        document: Document,
+    },
+    PaperRemoved {
+        agenda_item_id: AgendaItemId,
+        document: Document,
+    },
+    MinutesWritten {
+        minutes_id: MinutesId,
+        corrects: Option<MinutesId>,
+        input: MinutesInput,
+    },
+    MinutesEdited {
+        minutes_id: MinutesId,
+        before: MinutesInput,
+        after: MinutesInput,
+    },
+    MinutesCirculated {
+        minutes_id: MinutesId,
+    },
+    MinutesReviewed {
+        minutes_id: MinutesId,
+        organization_id: OrganizationId,
+        verdict: ReviewVerdict,
+        comment: Option<String>,
+    },
+    /// The required share approved: locked.
+    MinutesApproved {
+        minutes_id: MinutesId,
+        approvals: usize,
+        attending: usize,
+    },
+    DecisionRecorded {
+        decision_id: DecisionId,
+        input: Box<DecisionInput>,
+    },
+    /// An election made these terms the network's office (recorded on the network).
+    OfficeElected {
+        meeting_id: MeetingId,
+        decision_id: DecisionId,
+        terms: Vec<TermInput>,
+    },
     /// The audit log anchored (what the anchor covers is in it).
     AuditAnchored {
         anchor: tashbeek_domain::audit::Anchor,
@@ -250,6 +302,16 @@ impl Event {
             Event::MeetingInvited { .. } => "meeting.invite",
             Event::MeetingAnswered { .. } => "meeting.answer",
             Event::AttendanceRecorded { .. } => "meeting.attendance",
+            Event::AgendaSet { .. } => "meeting.agenda",
+            Event::PaperAdded { .. } => "meeting.paper_add",
+            Event::PaperRemoved { .. } => "meeting.paper_remove",
+            Event::MinutesWritten { .. } => "meeting.minutes_write",
+            Event::MinutesEdited { .. } => "meeting.minutes_edit",
+            Event::MinutesCirculated { .. } => "meeting.minutes_circulate",
+            Event::MinutesReviewed { .. } => "meeting.minutes_review",
+            Event::MinutesApproved { .. } => "meeting.minutes_approve",
+            Event::DecisionRecorded { .. } => "meeting.decision",
+            Event::OfficeElected { .. } => "network.office_elect",
             Event::AuditAnchored { .. } => "audit.anchor",
         }
     }
@@ -294,7 +356,17 @@ impl Event {
             | Event::MeetingCancelled { .. }
             | Event::MeetingInvited { .. }
             | Event::MeetingAnswered { .. }
-            | Event::AttendanceRecorded { .. } => "meeting",
+            | Event::AttendanceRecorded { .. }
+            | Event::AgendaSet { .. }
+            | Event::PaperAdded { .. }
+            | Event::PaperRemoved { .. }
+            | Event::MinutesWritten { .. }
+            | Event::MinutesEdited { .. }
+            | Event::MinutesCirculated { .. }
+            | Event::MinutesReviewed { .. }
+            | Event::MinutesApproved { .. }
+            | Event::DecisionRecorded { .. } => "meeting",
+            Event::OfficeElected { .. } => "network",
             Event::AuditAnchored { .. } => "audit_anchor",
         }
     }
@@ -413,6 +485,50 @@ impl Event {
                     "method": method,
                 })),
             ),
+            Event::AgendaSet { items } => (None, Some(json!({"items": value(items)?}))),
+            Event::PaperAdded { agenda_item_id, title, authors, document } => (
+                None,
+                Some(
+                    json!({"agenda_item_id": agenda_item_id, "title": title, "authors": authors, "document": value(document)?}),
+                ),
+            ),
+            Event::PaperRemoved { agenda_item_id, document } => {
+                (Some(json!({"agenda_item_id": agenda_item_id, "document": value(document)?})), None)
+            }
+            Event::MinutesWritten { minutes_id, corrects, input } => {
+                let mut after = value(input)?;
+                after["minutes_id"] = value(minutes_id)?;
+                after["corrects"] = value(corrects)?;
+                (None, Some(after))
+            }
+            Event::MinutesEdited { minutes_id, before, after } => {
+                let mut after = value(after)?;
+                after["minutes_id"] = value(minutes_id)?;
+                (Some(value(before)?), Some(after))
+            }
+            Event::MinutesCirculated { minutes_id } => {
+                (None, Some(json!({"minutes_id": minutes_id, "status": MinutesStatus::Circulated})))
+            }
+            Event::MinutesReviewed { minutes_id, organization_id, verdict, comment } => (
+                None,
+                Some(
+                    json!({"minutes_id": minutes_id, "organization_id": organization_id, "verdict": verdict, "comment": comment}),
+                ),
+            ),
+            Event::MinutesApproved { minutes_id, approvals, attending } => (
+                None,
+                Some(
+                    json!({"minutes_id": minutes_id, "status": MinutesStatus::Approved, "approvals": approvals, "attending": attending}),
+                ),
+            ),
+            Event::DecisionRecorded { decision_id, input } => {
+                let mut after = value(input)?;
+                after["decision_id"] = value(decision_id)?;
+                (None, Some(after))
+            }
+            Event::OfficeElected { meeting_id, decision_id, terms } => {
+                (None, Some(json!({"meeting_id": meeting_id, "decision_id": decision_id, "terms": value(terms)?})))
+            }
             Event::AuditAnchored { anchor } => (None, Some(value(anchor)?)),
         })
     }

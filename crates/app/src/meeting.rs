@@ -98,7 +98,7 @@ fn check(
 
 /// Whether the caller manages the meeting: a platform administrator, or an
 /// administrator of an organization that holds it.
-fn manages(ctx: &mut Ctx, row: &MeetingRow) -> AppResult<bool> {
+pub(crate) fn manages(ctx: &mut Ctx, row: &MeetingRow) -> AppResult<bool> {
     let Some(c) = ctx.caller.clone() else { return Ok(false) };
     if c.is_admin() {
         return Ok(true);
@@ -111,7 +111,7 @@ fn manages(ctx: &mut Ctx, row: &MeetingRow) -> AppResult<bool> {
     Ok(false)
 }
 
-fn must_manage(ctx: &mut Ctx, row: &MeetingRow) -> AppResult<()> {
+pub(crate) fn must_manage(ctx: &mut Ctx, row: &MeetingRow) -> AppResult<()> {
     authz::writer(ctx)?;
     if manages(ctx, row)? {
         Ok(())
@@ -134,7 +134,7 @@ fn scope_of(ctx: &mut Ctx) -> AppResult<Option<(Vec<String>, Vec<String>)>> {
 }
 
 /// Loads a meeting the caller may see, else `NotFound`.
-fn load_visible_meeting(ctx: &mut Ctx, id: &MeetingId, lock: bool) -> AppResult<MeetingRow> {
+pub(crate) fn load_visible_meeting(ctx: &mut Ctx, id: &MeetingId, lock: bool) -> AppResult<MeetingRow> {
     let row = if lock { meetings::get_for_update(ctx.conn, id)? } else { meetings::get(ctx.conn, id)? };
     if row.visibility == MeetingVisibility::Public {
         return Ok(row);
@@ -196,19 +196,29 @@ fn summary(r: SummaryRow) -> MeetingSummary {
     }
 }
 
-/// May the caller hold a meeting for these organizers? Platform administrators always;
-/// others only as an administrator of one of them.
+/// May the caller hold a meeting for these organizers (and network)? Platform
+/// administrators always; others only for organizations they administer, at least one,
+/// and in a network only when one of those organizations is a member of it.
 fn may_organize(ctx: &mut Ctx, input: &MeetingInput) -> AppResult<()> {
     let me = authz::writer(ctx)?;
     if me.is_admin() {
         return Ok(());
     }
+    if input.organizers.is_empty() {
+        return Err(AppError::Forbidden);
+    }
     for o in &input.organizers {
-        if users::role_in(ctx.conn, &me.id, o)? == Some(OrgRole::Admin) {
-            return Ok(());
+        if users::role_in(ctx.conn, &me.id, o)? != Some(OrgRole::Admin) {
+            return Err(AppError::Forbidden);
         }
     }
-    Err(AppError::Forbidden)
+    if let Some(n) = &input.network_id {
+        let orgs: Vec<String> = input.organizers.iter().map(|o| o.to_string()).collect();
+        if !networks::networks_of(ctx.conn, &orgs)?.iter().any(|m| m == n.as_str()) {
+            return Err(ValidationErrors::single("network_id", Violation::UnknownValue).into());
+        }
+    }
+    Ok(())
 }
 
 /// Schedules a meeting.
@@ -231,7 +241,7 @@ pub fn get(ctx: &mut Ctx, id: &MeetingId) -> AppResult<Meeting> {
     present(ctx, row)
 }
 
-fn cancelled_conflict() -> AppError {
+pub(crate) fn cancelled_conflict() -> AppError {
     AppError::conflict("meeting_cancelled", "أُلغي هذا اللقاء.", "This meeting was cancelled.")
 }
 
@@ -313,6 +323,14 @@ fn filter_of(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Filter> {
         scope: scope_of(ctx)?,
         ..Filter::default()
     };
+    // Which meetings an organization is invited to is its own members' to know (and
+    // readers' of everything); others see the meetings it holds.
+    if let Some(org) = &q.organization {
+        f.organization_invited = match &f.scope {
+            None => true,
+            Some((own, _)) => own.iter().any(|o| o == org.as_str()),
+        };
+    }
     match (q.from, q.to) {
         (None, None) if q.past => f.starting_before = Some(now),
         (None, None) => f.ending_after = Some(now),
@@ -347,15 +365,23 @@ pub fn list(ctx: &mut Ctx, q: &ListQuery, limit: i64, after: Option<&Cursor>) ->
     Ok(page.map(summary))
 }
 
-/// The meetings a calendar feed carries: from 90 days ago on, cancelled ones included
-/// so calendars strike them out.
+/// The meetings a calendar feed carries: those not over yet (soonest first, up to
+/// `limit`), then those of the last 90 days (newest first, up to a fifth of `limit`);
+/// cancelled ones included, so calendars strike them out.
 pub fn feed(ctx: &mut Ctx, q: &ListQuery, limit: i64) -> AppResult<Vec<Meeting>> {
-    let mut f = filter_of(ctx, q)?;
+    let now = ctx.db_now();
+    let mut f = filter_of(ctx, &ListQuery { past: false, from: None, to: None, ..q.clone() })?;
     f.include_cancelled = true;
-    f.descending = false;
-    f.starting_before = None;
-    f.ending_after = Some(ctx.db_now() - Duration::days(90));
-    let rows = meetings::rows(ctx.conn, &f, limit)?;
+    let mut ids: Vec<MeetingId> = meetings::list(ctx.conn, &f, limit, None)?.into_iter().map(|r| r.id).collect();
+    f.descending = true;
+    f.ending_after = Some(now - Duration::days(90));
+    f.starting_before = Some(now);
+    for r in meetings::list(ctx.conn, &f, limit / 5, None)? {
+        if !ids.contains(&r.id) {
+            ids.push(r.id);
+        }
+    }
+    let rows = meetings::rows(ctx.conn, ids)?;
     rows.into_iter().map(|r| present(ctx, r)).collect()
 }
 
@@ -432,7 +458,9 @@ pub fn answer(
             "The meeting has started; answers are closed.",
         ));
     }
-    if let (Some(cap), RsvpAnswer::Attending) = (row.capacity, rsvp.answer) {
+    let before = meetings::invitation(ctx.conn, &row.id, org)?;
+    let lowering = before.as_ref().is_some_and(|b| b.answer == RsvpAnswer::Attending && count <= b.representatives);
+    if let (Some(cap), RsvpAnswer::Attending, false) = (row.capacity, rsvp.answer, lowering) {
         let (_, others) = meetings::counts(ctx.conn, &row.id, Some(org))?;
         if others + count as i64 > cap as i64 {
             let left = (cap as i64 - others).max(0);
@@ -444,8 +472,13 @@ pub fn answer(
         }
     }
     meetings::set_answer(ctx.conn, &row.id, org, rsvp.answer, count, &me.id, now)?;
-    meetings::remove_unchecked(ctx.conn, &row.id, org)?;
-    for p in &rsvp.people {
+    // People named before keep their codes (invitations already sent stay good); those
+    // no longer named leave, unless they already checked in.
+    let named = meetings::participants(ctx.conn, &row.id, Some(org))?;
+    let gone: Vec<_> =
+        named.iter().filter(|p| !rsvp.people.iter().any(|n| n.name == p.name)).map(|p| p.id.clone()).collect();
+    meetings::remove_unchecked(ctx.conn, &gone)?;
+    for p in rsvp.people.iter().filter(|n| !named.iter().any(|p| p.name == n.name)) {
         meetings::add_participant(
             ctx.conn,
             &ParticipantRow {
@@ -502,8 +535,12 @@ fn check_recording_window(ctx: &Ctx, row: &MeetingRow) -> AppResult<()> {
         return Err(cancelled_conflict());
     }
     let now = ctx.db_now();
-    let first_day = local(&row.time_zone, row.starts_at).date().and_hms_opt(0, 0, 0);
-    let opens = first_day.and_then(|d| zone(&row.time_zone).and_then(|tz| to_utc(tz, d))).unwrap_or(row.starts_at);
+    // The first instant of the local day (where clocks skip midnight, the first hour that exists).
+    let day = local(&row.time_zone, row.starts_at).date();
+    let opens = zone(&row.time_zone)
+        .and_then(|tz| (0..3).find_map(|h| day.and_hms_opt(h, 0, 0).and_then(|t| to_utc(tz, t))))
+        .unwrap_or(row.starts_at)
+        .min(row.starts_at);
     if now < opens || now > row.ends_at + Duration::days(LATE_RECORDING_DAYS) {
         return Err(AppError::conflict(
             "not_meeting_day",

@@ -95,6 +95,14 @@ id_type! {
     MeetingId;
     /// A person an organization sends to a meeting.
     ParticipantId;
+    /// An item of a meeting's agenda.
+    AgendaItemId;
+    /// A meeting's minutes (or a correction of them).
+    MinutesId;
+    /// A decision a meeting took.
+    DecisionId;
+    /// One person's term in a position of a network's coordination office.
+    OfficeTermId;
 }
 
 #[cfg(test)]

@@ -38,7 +38,9 @@ pub mod document;
 pub mod id;
 pub mod invitation;
 pub mod meeting;
+pub mod minutes;
 pub mod network;
+pub mod office;
 pub mod organization;
 pub mod page;
 pub mod partnership;
@@ -49,7 +51,7 @@ pub mod user;
 pub mod validation;
 
 pub use id::{
-    AuditEntryId, DocumentId, InvitationId, MeetingId, NetworkId, OrganizationId, ParticipantId, PartnershipId,
-    ReportId, UserId, VerificationEventId,
+    AgendaItemId, AuditEntryId, DecisionId, DocumentId, InvitationId, MeetingId, MinutesId, NetworkId, OfficeTermId,
+    OrganizationId, ParticipantId, PartnershipId, ReportId, UserId, VerificationEventId,
 };
 pub use validation::{FieldError, Lang, ValidationErrors};

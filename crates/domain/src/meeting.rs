@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::id::{MeetingId, NetworkId, OrganizationId, ParticipantId};
+use crate::id::{AgendaItemId, MeetingId, NetworkId, OrganizationId, ParticipantId};
 use crate::organization::{string_enum, MAX_DESCRIPTION};
 use crate::validation::{is_valid_url, ValidationErrors, Violation};
 
@@ -83,9 +83,16 @@ string_enum! {
 /// Accepted forms of a local date and time: with or without seconds.
 const LOCAL_FORMATS: [&str; 2] = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"];
 
-/// Parses a wall-clock time as a form's `datetime-local` field sends it.
+/// Years a meeting may be held in: both backends store them, and calendars read them.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Parses a wall-clock time as a form's `datetime-local` field sends it (years 2000–2100).
 pub fn parse_local(s: &str) -> Option<NaiveDateTime> {
-    LOCAL_FORMATS.iter().find_map(|f| NaiveDateTime::parse_from_str(s.trim(), f).ok())
+    use chrono::Datelike;
+    LOCAL_FORMATS
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s.trim(), f).ok())
+        .filter(|t| YEARS.contains(&t.year()))
 }
 
 /// What a coordinator sends to schedule a meeting or replace its details.
@@ -160,10 +167,13 @@ impl MeetingInput {
         let start = parse_local(&self.starts_local);
         let end = parse_local(&self.ends_local);
         if start.is_none() {
-            e.add("starts_local", Violation::InvalidFormat("YYYY-MM-DDTHH:MM".into()));
+            e.add("starts_local", Violation::InvalidFormat("YYYY-MM-DDTHH:MM (2000–2100)".into()));
         }
         if end.is_none() {
-            e.add("ends_local", Violation::InvalidFormat("YYYY-MM-DDTHH:MM".into()));
+            e.add("ends_local", Violation::InvalidFormat("YYYY-MM-DDTHH:MM (2000–2100)".into()));
+        }
+        if self.visibility == MeetingVisibility::Network && self.network_id.is_none() {
+            e.add("network_id", Violation::Required);
         }
         if self.organizers.len() > MAX_ORGANIZERS {
             e.add("organizers", Violation::TooMany { max: MAX_ORGANIZERS });
@@ -491,6 +501,87 @@ pub struct OrganizationAttendance {
     /// Meetings at which at least one of its people checked in.
     pub attended: i64,
     pub people: i64,
+}
+
+/// Most items on one agenda.
+pub const MAX_AGENDA_ITEMS: usize = 50;
+
+/// One item of the agenda a coordinator sends; an `id` keeps an existing item (and its
+/// papers) at its new place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AgendaItemInput {
+    #[serde(default)]
+    pub id: Option<AgendaItemId>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 300))]
+    pub title: String,
+    /// The organization that presents it (a working paper's, say).
+    #[serde(default)]
+    pub presenter_id: Option<OrganizationId>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
+    pub duration_minutes: Option<i32>,
+}
+
+/// The whole agenda, in order; items left out are removed (refused while they hold papers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AgendaInput {
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    pub items: Vec<AgendaItemInput>,
+}
+
+impl AgendaInput {
+    pub fn validate(mut self) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::default();
+        if self.items.len() > MAX_AGENDA_ITEMS {
+            e.add("items", Violation::TooMany { max: MAX_AGENDA_ITEMS });
+        }
+        let ids: Vec<Option<AgendaItemId>> = self.items.iter().map(|i| i.id.clone()).collect();
+        for (n, item) in self.items.iter_mut().enumerate() {
+            item.title = e.line(&format!("items[{n}].title"), &item.title, MAX_TITLE);
+            if let Some(d) = item.duration_minutes {
+                if !(1..=1440).contains(&d) {
+                    e.add(format!("items[{n}].duration_minutes"), Violation::OutOfRange { min: 1, max: 1440 });
+                }
+            }
+            if item.id.is_some() && ids[..n].contains(&item.id) {
+                e.add(format!("items[{n}].id"), Violation::Duplicate);
+            }
+        }
+        e.into_result().map(|_| self)
+    }
+}
+
+/// A working paper (ورقة عمل) attached to an agenda item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WorkingPaper {
+    pub document: crate::document::Document,
+    pub title: String,
+    pub authors: String,
+}
+
+/// An agenda item with its papers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgendaItem {
+    pub id: AgendaItemId,
+    pub position: i32,
+    pub title: String,
+    pub presenter: Option<MeetingOrganization>,
+    pub duration_minutes: Option<i32>,
+    pub papers: Vec<WorkingPaper>,
+}
+
+/// A meeting's agenda; `version` is its `ETag` (edits send it back in `If-Match`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Agenda {
+    pub items: Vec<AgendaItem>,
+    pub version: i64,
 }
 
 #[cfg(test)]

@@ -251,7 +251,16 @@ impl ValidationErrors {
 
     /// [`ValidationErrors::text`] for a required one-line value (names, codes): blank is `Required`.
     pub fn line(&mut self, field: &str, value: &str, max: usize) -> String {
-        match clean_text(value, false) {
+        self.required(field, value, max, false)
+    }
+
+    /// A required value of several lines (minutes, a decision): blank is `Required`.
+    pub fn paragraphs(&mut self, field: &str, value: &str, max: usize) -> String {
+        self.required(field, value, max, true)
+    }
+
+    fn required(&mut self, field: &str, value: &str, max: usize, multiline: bool) -> String {
+        match clean_text(value, multiline) {
             Ok(t) if t.is_empty() => {
                 self.add(field, Violation::Required);
                 t

@@ -135,10 +135,36 @@ pub async fn upload(
     Auth(actor): Auth,
     path: web::Path<(PartnershipId, ReportId)>,
     QueryParams(p): QueryParams<UploadParams>,
-    mut body: web::Payload,
+    body: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let (id, report_id) = path.into_inner();
-    let name = clean_name(&p.name).map_err(ApiError::bad_parameter)?;
+    let ids = (id.clone(), report_id.clone());
+    let created = receive(
+        &state,
+        &req,
+        actor,
+        &p.name,
+        body,
+        move |ctx| document::may_attach(ctx, &ids.0, &ids.1),
+        move |ctx, doc| document::add_to_report(ctx, &id, &report_id, doc),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Receives an upload: refuses early what the caller may not attach (`check`), streams
+/// the bytes to the store (bounded, hashed, the type checked against them), then
+/// records the document with `attach` in the transaction that places the bytes.
+pub(crate) async fn receive<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    actor: crate::auth::Actor,
+    name: &str,
+    mut body: web::Payload,
+    check: impl FnOnce(&mut tashbeek_app::Ctx<'_>) -> app::AppResult<()> + Send + 'static,
+    attach: impl FnOnce(&mut tashbeek_app::Ctx<'_>, &NewDocument) -> app::AppResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let name = clean_name(name).map_err(ApiError::bad_parameter)?;
     let declared = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -152,10 +178,10 @@ pub async fn upload(
         return Err(too_large(max));
     }
     // Who may not attach here is told so before a byte is received.
-    let env = state.env(Some(actor), &req);
-    let (check, ids) = (env.clone(), (id.clone(), report_id.clone()));
-    state.db(move |conn| Ok(app::read(conn, check, |ctx| document::may_attach(ctx, &ids.0, &ids.1))?)).await?;
-    let mut upload = files.begin().map_err(refused)?;
+    let env = state.env(Some(actor), req);
+    let probe = env.clone();
+    state.db(move |conn| Ok(app::read(conn, probe, check)?)).await?;
+    let mut incoming = files.begin().map_err(refused)?;
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| {
             tracing::info!(error = %e, "upload interrupted");
@@ -166,10 +192,10 @@ pub async fn upload(
                 "The upload ended before the whole file arrived.",
             )
         })?;
-        upload.write(&chunk).map_err(refused)?;
+        incoming.write(&chunk).map_err(refused)?;
     }
     let received =
-        web::block(move || upload.finish()).await.map_err(|_| ApiError::internal())?.map_err(store_failed)?;
+        web::block(move || incoming.finish()).await.map_err(|_| ApiError::internal())?.map_err(store_failed)?;
     if received.size == 0 {
         return Err(ApiError::validation(ValidationErrors::single("file", Violation::Required)));
     }
@@ -179,11 +205,11 @@ pub async fn upload(
     let doc = NewDocument { name, content_type: declared, size: received.size as i64, sha256: received.sha256.clone() };
     // The store lock is waited for without holding a database connection.
     let lock = locked(&files).await?;
-    let created = state
+    state
         .db(move |conn| {
             let mut received = Some(received);
             let result = app::write(conn, env, |ctx| {
-                let d = document::add_to_report(ctx, &id, &report_id, &doc)?;
+                let d = attach(ctx, &doc)?;
                 if let Some(r) = received.take() {
                     files
                         .place(&lock, r)
@@ -197,8 +223,7 @@ pub async fn upload(
             }
             Ok(result?)
         })
-        .await?;
-    Ok(HttpResponse::Created().json(created))
+        .await
 }
 
 fn refused(e: UploadError) -> ApiError {
@@ -369,10 +394,15 @@ mod tests {
         let mut accepted = ACCEPTED_TYPES.to_vec();
         accepted.sort();
         let paths = &crate::openapi::document().paths.paths;
-        let adding = paths["/api/v1/partnerships/{id}/reports/{report_id}/documents"].post.as_ref().unwrap();
-        let mut sent: Vec<&str> = adding.request_body.as_ref().unwrap().content.keys().map(String::as_str).collect();
-        sent.sort();
-        assert_eq!(sent, accepted);
+        for path in
+            ["/api/v1/partnerships/{id}/reports/{report_id}/documents", "/api/v1/meetings/{id}/agenda/{item_id}/papers"]
+        {
+            let adding = paths[path].post.as_ref().unwrap();
+            let mut sent: Vec<&str> =
+                adding.request_body.as_ref().unwrap().content.keys().map(String::as_str).collect();
+            sent.sort();
+            assert_eq!(sent, accepted, "{path}");
+        }
         let fetching = paths["/api/v1/documents/{id}"].get.as_ref().unwrap();
         let RefOr::T(ok) = &fetching.responses.responses["200"] else { panic!("an inline 200 response") };
         let mut served: Vec<&str> = ok.content.keys().map(String::as_str).collect();

@@ -13,6 +13,7 @@ pub mod health;
 pub mod invitation;
 pub mod meeting;
 pub mod middleware;
+pub mod minutes;
 pub mod network;
 pub mod openapi;
 pub mod organization;
@@ -132,6 +133,18 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(meeting::network_calendar)
             .service(meeting::organization_calendar)
             .service(meeting::organization_attendance)
+            .service(minutes::agenda)
+            .service(minutes::set_agenda)
+            .service(minutes::add_paper)
+            .service(minutes::list)
+            .service(minutes::write)
+            .service(minutes::edit)
+            .service(minutes::circulate)
+            .service(minutes::review)
+            .service(minutes::decisions)
+            .service(minutes::decide)
+            .service(minutes::office_on)
+            .service(minutes::office_history)
             .service(partnership::list)
             .service(partnership::propose)
             .service(partnership::graph)

@@ -80,6 +80,12 @@ fn query_of(p: &ListParams, e: &mut ValidationErrors) -> ListQuery {
             false
         }
     };
+    use chrono::Datelike;
+    for (field, t) in [("from", p.from), ("to", p.to)] {
+        if t.is_some_and(|t| !tashbeek_domain::meeting::YEARS.contains(&t.year())) {
+            e.add(field, Violation::OutOfRange { min: 2000, max: 2100 });
+        }
+    }
     if let (Some(f), Some(t)) = (p.from, p.to) {
         if t <= f {
             e.add("to", Violation::InvalidFormat("after `from` / بعد from".into()));

@@ -183,6 +183,9 @@ pub fn counts(conn: &mut DbConn, id: &str, except: Option<&str>) -> DbResult<(i6
 pub struct Filter {
     pub network: Option<NetworkId>,
     pub organization: Option<OrganizationId>,
+    /// With `organization`: also the meetings it is invited to (for its own members and
+    /// readers of everything; others see only those it holds).
+    pub organization_invited: bool,
     /// Meetings still going on at or after this time.
     pub ending_after: Option<NaiveDateTime>,
     /// Meetings that started before this time.
@@ -254,13 +257,17 @@ pub fn list(
         q = q.filter(meetings::network_id.eq(n.clone()));
     }
     if let Some(o) = &f.organization {
-        let invited = meeting_invitations::table
-            .filter(meeting_invitations::organization_id.eq(o.clone()))
-            .select(meeting_invitations::meeting_id);
         let organizing = meeting_organizers::table
             .filter(meeting_organizers::organization_id.eq(o.clone()))
             .select(meeting_organizers::meeting_id);
-        q = q.filter(meetings::id.eq_any(invited).or(meetings::id.eq_any(organizing)));
+        if f.organization_invited {
+            let invited = meeting_invitations::table
+                .filter(meeting_invitations::organization_id.eq(o.clone()))
+                .select(meeting_invitations::meeting_id);
+            q = q.filter(meetings::id.eq_any(invited).or(meetings::id.eq_any(organizing)));
+        } else {
+            q = q.filter(meetings::id.eq_any(organizing));
+        }
     }
     if let Some(t) = f.ending_after {
         q = q.filter(meetings::ends_at.ge(t));
@@ -293,9 +300,8 @@ pub fn list(
     Ok(q.limit(limit).select(SummaryRow::as_select()).load(conn)?)
 }
 
-/// Full rows of the meetings a calendar feed carries, soonest first.
-pub fn rows(conn: &mut DbConn, f: &Filter, limit: i64) -> DbResult<Vec<MeetingRow>> {
-    let ids: Vec<MeetingId> = list(conn, f, limit, None)?.into_iter().map(|r| r.id).collect();
+/// Full rows of the meetings with these ids, soonest first.
+pub fn rows(conn: &mut DbConn, ids: Vec<MeetingId>) -> DbResult<Vec<MeetingRow>> {
     Ok(meetings::table
         .filter(meetings::id.eq_any(ids))
         .order((meetings::starts_at, meetings::id))
@@ -441,12 +447,11 @@ pub fn participants(conn: &mut DbConn, id: &str, org: Option<&str>) -> DbResult<
         .load(conn)?)
 }
 
-/// Removes an organization's people who have not checked in (its answer replaces them).
-pub fn remove_unchecked(conn: &mut DbConn, id: &str, org: &str) -> DbResult<usize> {
+/// Removes people who have not checked in.
+pub fn remove_unchecked(conn: &mut DbConn, ids: &[ParticipantId]) -> DbResult<usize> {
     Ok(diesel::delete(
         meeting_participants::table
-            .filter(meeting_participants::meeting_id.eq(id))
-            .filter(meeting_participants::organization_id.eq(org))
+            .filter(meeting_participants::id.eq_any(ids.to_vec()))
             .filter(meeting_participants::checked_in_at.is_null()),
     )
     .execute(conn)?)

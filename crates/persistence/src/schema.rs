@@ -241,6 +241,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        agenda_version -> BigInt,
     }
 }
 
@@ -275,6 +276,84 @@ diesel::table! {
         checked_in_at -> Nullable<Timestamp>,
         checked_in_by -> Nullable<Text>,
         check_in_method -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    agenda_items (id) {
+        id -> Text,
+        meeting_id -> Text,
+        position -> Integer,
+        title -> Text,
+        presenter_id -> Nullable<Text>,
+        duration_minutes -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    working_papers (document_id) {
+        document_id -> Text,
+        agenda_item_id -> Text,
+        title -> Text,
+        authors -> Text,
+    }
+}
+
+diesel::table! {
+    minutes (id) {
+        id -> Text,
+        meeting_id -> Text,
+        corrects_id -> Nullable<Text>,
+        body -> Text,
+        status -> Text,
+        required_percent -> Integer,
+        circulated_at -> Nullable<Timestamp>,
+        approved_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    minutes_reviews (minutes_id, organization_id) {
+        minutes_id -> Text,
+        organization_id -> Text,
+        verdict -> Text,
+        comment -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+        reviewed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    decisions (id) {
+        id -> Text,
+        meeting_id -> Text,
+        position -> Integer,
+        body -> Text,
+        method -> Text,
+        votes_for -> Nullable<Integer>,
+        votes_against -> Nullable<Integer>,
+        abstentions -> Nullable<Integer>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    office_terms (id) {
+        id -> Text,
+        network_id -> Text,
+        position -> Text,
+        person_name -> Text,
+        organization_id -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        decision_id -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -424,7 +503,20 @@ diesel::joinable!(meeting_invitations -> organizations (organization_id));
 diesel::joinable!(meeting_participants -> meetings (meeting_id));
 diesel::joinable!(meeting_participants -> organizations (organization_id));
 
+diesel::joinable!(agenda_items -> meetings (meeting_id));
+diesel::joinable!(working_papers -> agenda_items (agenda_item_id));
+diesel::joinable!(working_papers -> documents (document_id));
+diesel::joinable!(minutes_reviews -> minutes (minutes_id));
+diesel::joinable!(minutes_reviews -> organizations (organization_id));
+diesel::joinable!(office_terms -> organizations (organization_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    agenda_items,
+    working_papers,
+    minutes,
+    minutes_reviews,
+    decisions,
+    office_terms,
     meetings,
     meeting_organizers,
     meeting_invitations,

@@ -169,11 +169,12 @@ pub fn MeetingsPage() -> impl IntoView {
             <h1>{move || i18n.t("meetings.title")}</h1>
             <p class="muted">{move || i18n.t("meetings.intro")}</p>
             <p class="actions">
-                <Show when=move || session.can_write()>
+                <Show when=move || session.is_admin() || (session.can_write() && !session.admin_orgs().is_empty())>
                     <A href="/meetings/new" attr:class="button" attr:id="meeting-new">{move || i18n.t("meetings.new")}</A>
                 </Show>
                 <a class="button secondary small" id="meetings-feed" href=feed>{move || i18n.t("meetings.subscribe")}</a>
             </p>
+            <p class="muted small">{move || i18n.t("meetings.subscribe_note")}</p>
             <nav class="tabs" aria-label=move || i18n.t("meetings.views")>
                 <a href="/meetings" class:active=move || month().is_none() && param("when") != "past" id="tab-upcoming">{move || i18n.t("meetings.upcoming")}</a>
                 <a href="/meetings?when=past" class:active=move || month().is_none() && param("when") == "past" id="tab-past">{move || i18n.t("meetings.past")}</a>
@@ -191,7 +192,12 @@ pub fn MeetingsPage() -> impl IntoView {
             </div>
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
             {move || match month() {
-                Some(first) => view! { <MonthGrid first=first meetings=list.get()/> }.into_any(),
+                Some(first) => view! {
+                    <MonthGrid first=first meetings=list.get()/>
+                    <Show when=move || next.with(Option::is_some)>
+                        <p class="alert warning" id="month-more">{move || i18n.t("meetings.month_more")}</p>
+                    </Show>
+                }.into_any(),
                 None if loaded.get() && list.with(Vec::is_empty) => view! { <p class="empty" id="meetings-empty">{move || i18n.t("meetings.none")}</p> }.into_any(),
                 None => view! {
                     <ul class="results" id="meetings">
@@ -656,7 +662,7 @@ fn Invitations(
                     let name = i18n.pick(inv.name_ar.as_deref(), inv.name_en.as_deref()).to_owned();
                     let answer = inv.answer;
                     let reps = inv.representatives;
-                    let mine = session.administers(&org) && !session.is_admin() || session.admin_orgs().contains(&org);
+                    let mine = session.can_write() && session.admin_orgs().contains(&org);
                     let own_people: Vec<Participant> = people.get().into_iter().filter(|p| p.organization_id == inv.organization_id).collect();
                     let member = session.member_orgs().contains(&org);
                     view! {

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use serde_json::{json, Value};
-use tashbeek_tests::{on_both_backends, OrgBuilder, TestServer, PASSWORD};
+use tashbeek_tests::{on_both_backends, urlencode, OrgBuilder, Req, TestServer, PASSWORD};
 
 on_both_backends!(
     a_founding_meeting_from_invitation_to_attendance,
@@ -66,6 +66,13 @@ fn a_founding_meeting_from_invitation_to_attendance(s: &TestServer) {
     let token = |i: usize| s.login(&orgs[i].1, PASSWORD);
     let net = s.post("/api/v1/networks", Some(&admin), json!({"name_ar": "تجمع شندي والمتمة", "area": "SD-RN"}));
     let network = net.expect(201).body["id"].as_str().unwrap().to_owned();
+    // Four organizations are members of the network (they can be elected to its office).
+    for (i, (org, _)) in orgs.iter().enumerate().take(4) {
+        s.post(&format!("/api/v1/networks/{network}/members"), Some(&admin), json!({"organization_id": org}))
+            .expect(204);
+        let accept = format!("/api/v1/networks/{network}/members/{org}");
+        s.put(&accept, Some(&token(i)), None, json!({"status": "member"})).expect(204);
+    }
 
     // Bad input answers 422 naming the field, and nothing is stored.
     let bad = [
@@ -229,6 +236,192 @@ fn a_founding_meeting_from_invitation_to_attendance(s: &TestServer) {
         (count("meeting.schedule"), count("meeting.invite"), count("meeting.answer"), count("meeting.attendance")),
         (1, 1, 12, 12)
     );
+
+    the_record_of_the_founding_meeting(s, &m, &network, &orgs);
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// The founding meeting's record: an agenda with three working papers, minutes approved
+/// by the eleven attending organizations then locked, and an election that makes the
+/// network's office.
+fn the_record_of_the_founding_meeting(s: &TestServer, m: &str, network: &str, orgs: &[(String, String)]) {
+    let admin = s.admin();
+    let token = |i: usize| s.login(&orgs[i].1, PASSWORD);
+    let agenda = format!("{m}/agenda");
+    let r = s.get(&agenda, Some(&token(4))).expect(200);
+    assert_eq!((r.header("etag"), r.body["items"].clone()), (Some("\"0\""), json!([])));
+    let items = json!({"items": [
+        {"title": "كلمة الافتتاح", "duration_minutes": 15},
+        {"title": "أوراق العمل: واقع المنظمات الطوعية بالمحليتين", "presenter_id": orgs[1].0, "duration_minutes": 60},
+        {"title": "انتخاب المكتب التمهيدي", "duration_minutes": 30}
+    ]});
+    s.put(&agenda, Some(&admin), None, items.clone()).problem(428, "if_match_required");
+    s.put(&agenda, Some(&token(5)), Some("\"0\""), items.clone()).problem(403, "forbidden");
+    let bad = json!({"items": [{"title": " "}, {"title": "x", "duration_minutes": 0}]});
+    let r = s.put(&agenda, Some(&admin), Some("\"0\""), bad).problem(422, "validation_failed");
+    assert_eq!(r.fields(), vec!["items[0].title", "items[1].duration_minutes"]);
+    let r = s.put(&agenda, Some(&admin), Some("\"0\""), items).expect(200);
+    assert_eq!(r.header("etag"), Some("\"1\""));
+    let papers_item = r.body["items"][1]["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.body["items"][1]["presenter"]["organization_id"], orgs[1].0.as_str());
+    // Three working papers: two from the coordinator, one from the presenting organization.
+    let upload = |token: &str, title: &str| {
+        s.call(
+            "POST",
+            &format!(
+                "{m}/agenda/{papers_item}/papers?name=paper.pdf&title={}&authors={}",
+                urlencode(title),
+                urlencode("هدى، عمر")
+            ),
+            Req { token: Some(token), raw: Some(("application/pdf", PDF.to_vec())), ..Default::default() },
+        )
+    };
+    upload(&admin, "واقع العمل الطوعي في شندي").expect(201);
+    upload(&admin, "التمويل والاستدامة").expect(201);
+    let r = upload(&token(1), "الشباب والتطوع").expect(201);
+    assert_eq!(r.body["document"]["organization_id"], orgs[1].0.as_str());
+    upload(&token(6), "ورقة من خارج البند").problem(403, "forbidden");
+    let r = s.get(&agenda, Some(&token(9))).expect(200);
+    let papers = r.body["items"][1]["papers"].as_array().unwrap().clone();
+    assert_eq!(papers.len(), 3);
+    assert_eq!(papers[2]["title"], "الشباب والتطوع");
+    let doc = papers[0]["document"]["id"].as_str().unwrap();
+    assert_eq!(s.get(&format!("/api/v1/documents/{doc}"), Some(&token(9))).expect(200).bytes, PDF);
+    let outsider = s.login("outsider@x.org", PASSWORD);
+    s.get(&format!("/api/v1/documents/{doc}"), Some(&outsider)).problem(404, "not_found");
+    // An item holding papers cannot be dropped from the agenda.
+    let shorter = json!({"items": [{"title": "كلمة الافتتاح"}]});
+    s.put(&agenda, Some(&admin), Some("\"1\""), shorter).problem(409, "agenda_item_has_papers");
+
+    // Decisions: an election makes the network's office; its people come from member
+    // organizations, each position once.
+    let decisions = format!("{m}/decisions");
+    let term = |p: &str, name: &str, org: &str, from: &str, to: &str| json!({"position": p, "person_name": name, "organization_id": org, "starts_on": from, "ends_on": to});
+    let election = |terms: Vec<Value>| {
+        json!({"body": "انتخاب المكتب التمهيدي لمدة عام", "method": "vote", "votes_for": 10, "votes_against": 0,
+               "abstentions": 1, "election": {"terms": terms}})
+    };
+    let first = vec![
+        term("chair", "هدى عبد الرحيم", &orgs[0].0, "2026-12-10", "2027-12-09"),
+        term("deputy_chair", "عمر الطيب", &orgs[1].0, "2026-12-10", "2027-12-09"),
+        term("youth_representative", "سارة محمد", &orgs[2].0, "2026-12-10", "2027-12-09"),
+    ];
+    s.post(&decisions, Some(&token(1)), election(first.clone())).problem(403, "forbidden");
+    let mut outsider_term = first.clone();
+    outsider_term[2]["organization_id"] = json!(orgs[13].0);
+    let r = s.post(&decisions, Some(&admin), election(outsider_term)).problem(422, "validation_failed");
+    assert_eq!(r.fields(), vec!["election.terms[2].organization_id"]);
+    let mut twice = first.clone();
+    twice[1]["position"] = json!("chair");
+    let r = s.post(&decisions, Some(&admin), election(twice)).problem(422, "validation_failed");
+    assert_eq!(r.fields(), vec!["election.terms[1].position"]);
+    let r = s.post(
+        &decisions,
+        Some(&admin),
+        json!({"body": "اعتماد النظام الأساسي", "method": "consensus", "votes_for": 3}),
+    );
+    assert_eq!(r.problem(422, "validation_failed").fields(), vec!["votes_for"]);
+    assert!(s
+        .get(&format!("/api/v1/networks/{network}/office/history"), None)
+        .expect(200)
+        .body
+        .as_array()
+        .unwrap()
+        .is_empty());
+    s.post(&decisions, Some(&admin), json!({"body": "اعتماد النظام الأساسي للتجمع", "method": "consensus"})).expect(201);
+    let r = s.post(&decisions, Some(&admin), election(first)).expect(201);
+    assert_eq!((r.body["position"].clone(), r.body["elected"].as_array().unwrap().len()), (json!(2), 3));
+    // Half a year on, a new chair: the first office's terms end the day before.
+    let next = vec![term("chair", "أحمد النور", &orgs[3].0, "2027-06-01", "2028-05-31")];
+    s.post(&decisions, Some(&admin), election(next)).expect(201);
+    let office = |on: &str| -> Vec<(String, String)> {
+        s.get(&format!("/api/v1/networks/{network}/office?on={on}"), None)
+            .expect(200)
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t["position"].as_str().unwrap().to_owned(), t["person_name"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    let held = |p: &str, n: &str| (p.to_owned(), n.to_owned());
+    assert!(office("2026-12-09").is_empty());
+    assert_eq!(
+        office("2027-01-15"),
+        vec![
+            held("chair", "هدى عبد الرحيم"),
+            held("deputy_chair", "عمر الطيب"),
+            held("youth_representative", "سارة محمد")
+        ]
+    );
+    assert_eq!(office("2027-07-01"), vec![held("chair", "أحمد النور")]);
+    let history = s.get(&format!("/api/v1/networks/{network}/office/history"), None).expect(200).body;
+    assert_eq!(history.as_array().unwrap().len(), 4);
+    assert_eq!(history[1]["ends_on"], "2027-05-31");
+    s.get(&format!("/api/v1/networks/{network}/office?on=tomorrow"), None).problem(400, "invalid_parameter");
+
+    // Minutes: written by a manager, circulated to the eleven that attended, approved by
+    // each, then locked.
+    let minutes = format!("{m}/minutes");
+    let body = json!({"body": "انعقد الاجتماع التأسيسي بحضور ممثلي إحدى عشرة منظمة، وانتُخب المكتب التمهيدي."});
+    s.post(&minutes, Some(&token(4)), body.clone()).problem(403, "forbidden");
+    let r = s.post(&minutes, Some(&admin), body.clone()).expect(201);
+    let mid = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!((r.body["status"].clone(), r.body["reviewers"].as_array().unwrap().len()), (json!("draft"), 11));
+    s.post(&minutes, Some(&admin), body.clone()).problem(409, "minutes_open");
+    assert!(
+        s.get(&minutes, Some(&token(4))).expect(200).body.as_array().unwrap().is_empty(),
+        "drafts are the managers'"
+    );
+    let one = format!("{minutes}/{mid}");
+    let review =
+        |i: usize, verdict: Value| s.put(&format!("{one}/reviews/{}", orgs[i].0), Some(&token(i)), None, verdict);
+    review(4, json!({"verdict": "approved"})).problem(409, "not_circulated");
+    let circulate = |etag: &str| {
+        s.call(
+            "POST",
+            &format!("{one}/circulate"),
+            Req { token: Some(&admin), headers: vec![("If-Match", etag.to_owned())], ..Default::default() },
+        )
+    };
+    circulate("\"7\"").problem(412, "version_mismatch");
+    assert_eq!(circulate("\"1\"").expect(200).body["status"], "circulated");
+    // Each organization reviews for itself, and only those that attended review.
+    s.put(&format!("{one}/reviews/{}", orgs[4].0), Some(&token(5)), None, json!({"verdict": "approved"}))
+        .problem(403, "forbidden");
+    review(12, json!({"verdict": "approved"})).problem(409, "not_attending");
+    let r = review(4, json!({"verdict": "commented"})).problem(422, "validation_failed");
+    assert_eq!(r.fields(), vec!["comment"]);
+    review(4, json!({"verdict": "commented", "comment": "نرجو ذكر أسماء ممثلينا"})).expect(200);
+    for i in (0..10).filter(|i| *i != 4) {
+        assert_eq!(review(i, json!({"verdict": "approved"})).expect(200).body["status"], "circulated");
+    }
+    let r = review(10, json!({"verdict": "approved"})).expect(200);
+    assert_eq!(r.body["status"], "circulated", "one organization has only commented");
+    let r = review(4, json!({"verdict": "approved"})).expect(200);
+    assert_eq!(r.body["status"], "approved");
+    let version = r.body["version"].to_string();
+    // Locked: a later edit is refused, and so is a new decision; a correction is a new record.
+    s.put(&one, Some(&admin), Some(&format!("\"{version}\"")), body.clone()).problem(409, "minutes_locked");
+    review(5, json!({"verdict": "commented", "comment": "متأخر"})).problem(409, "minutes_locked");
+    s.post(&decisions, Some(&admin), json!({"body": "قرار لاحق", "method": "consensus"})).problem(409, "minutes_locked");
+    let correction = json!({"body": "تصحيح: حضر ممثلان عن منظمة رقم ٤.", "required_percent": 50});
+    let r = s.post(&minutes, Some(&admin), correction).expect(201);
+    assert_eq!((r.body["corrects_id"].as_str(), r.body["status"].clone()), (Some(mid.as_str()), json!("draft")));
+    let seen = s.get(&minutes, Some(&token(4))).expect(200).body;
+    assert_eq!(seen.as_array().unwrap().len(), 1, "the approved minutes, not the correction's draft");
+    assert_eq!(seen[0]["reviews"].as_array().unwrap().len(), 11);
+    let decided = s.get(&decisions, None);
+    decided.problem(404, "not_found");
+    let decided = s.get(&decisions, Some(&token(7))).expect(200).body;
+    assert_eq!(decided.as_array().unwrap().len(), 3);
+    // The record is in the audit log, the election also on the network.
+    let audit =
+        s.get(&format!("/api/v1/audit?object_type=network&object_id={network}&limit=200"), Some(&admin)).expect(200);
+    let elections =
+        audit.body["items"].as_array().unwrap().iter().filter(|e| e["action"] == "network.office_elect").count();
+    assert_eq!(elections, 2);
 }
 
 fn meetings_are_seen_only_by_those_they_concern(s: &TestServer) {
@@ -266,7 +459,42 @@ fn meetings_are_seen_only_by_those_they_concern(s: &TestServer) {
     assert_eq!(meetings_listed(s, Some(&token(1)), ""), vec![ids[0].clone(), ids[2].clone()]);
     assert_eq!(meetings_listed(s, Some(&admin), &format!("?network={network}")), ids);
     assert_eq!(meetings_listed(s, Some(&token(1)), &format!("?organization={}", orgs[1].0)), vec![ids[2].clone()]);
+    assert!(meetings_listed(s, Some(&token(0)), &format!("?organization={}", orgs[1].0)).is_empty());
     s.get(&format!("/api/v1/meetings/{}", ids[1]), Some(&token(2))).problem(404, "not_found");
+    // Which meetings an organization is invited to is for its members: others see the
+    // meetings it holds.
+    let public_invite = json!({"organization_ids": [orgs[2].0]});
+    s.post(&format!("/api/v1/meetings/{}/invitations", ids[0]), Some(&admin), public_invite).expect(200);
+    assert_eq!(meetings_listed(s, Some(&token(2)), &format!("?organization={}", orgs[2].0)), vec![ids[0].clone()]);
+    assert!(meetings_listed(s, None, &format!("?organization={}", orgs[2].0)).is_empty());
+    assert!(meetings_listed(s, Some(&token(1)), &format!("?organization={}", orgs[2].0)).is_empty());
+    // An organization's administrator holds meetings for it, in networks it belongs to.
+    let own = |network: Option<&str>, visibility: &str| {
+        json!({"title": "ورشة", "kind": "workshop", "network_id": network, "organizers": [orgs[1].0],
+               "starts_local": "2026-12-25T10:00", "ends_local": "2026-12-25T12:00", "time_zone": "Africa/Khartoum",
+               "venue_name": "المقر", "visibility": visibility})
+    };
+    let r =
+        s.post("/api/v1/meetings", Some(&token(1)), own(Some(&network), "public")).problem(422, "validation_failed");
+    assert_eq!(r.fields(), vec!["network_id"]);
+    let r = s.post("/api/v1/meetings", Some(&token(1)), own(None, "network")).problem(422, "validation_failed");
+    assert_eq!(r.fields(), vec!["network_id"]);
+    let mut far = own(None, "public");
+    far["starts_local"] = json!("-5000-01-01T10:00");
+    let r = s.post("/api/v1/meetings", Some(&token(1)), far).problem(422, "validation_failed");
+    assert_eq!(r.fields(), vec!["starts_local"]);
+    s.get("/api/v1/meetings?from=-5000-01-01T00:00:00Z", None).problem(400, "invalid_parameter");
+    let mut with_other = own(None, "public");
+    with_other["organizers"] = json!([orgs[1].0, orgs[0].0]);
+    s.post("/api/v1/meetings", Some(&token(1)), with_other).problem(403, "forbidden");
+    let workshop = s.post("/api/v1/meetings", Some(&token(1)), own(None, "public")).expect(201).body["id"].clone();
+    s.put(
+        &format!("/api/v1/meetings/{}", workshop.as_str().unwrap()),
+        Some(&token(0)),
+        Some("\"1\""),
+        own(None, "public"),
+    )
+    .problem(403, "forbidden");
     s.get(&format!("/api/v1/meetings/{}/calendar.ics", ids[2]), None).problem(404, "not_found");
     // Pages, a month, past meetings and bad parameters.
     let first = s.get("/api/v1/meetings?limit=1", Some(&admin)).expect(200);
@@ -278,7 +506,7 @@ fn meetings_are_seen_only_by_those_they_concern(s: &TestServer) {
         s.get(&format!("/api/v1/meetings{q}"), None).problem(400, "invalid_parameter");
     }
     s.clock.set(at("2026-12-20T08:00:00Z"));
-    assert!(meetings_listed(s, None, "").is_empty());
+    assert_eq!(meetings_listed(s, None, ""), vec![workshop.as_str().unwrap().to_owned()]);
     assert_eq!(
         meetings_listed(s, Some(&s.admin()), "?when=past"),
         vec![ids[2].clone(), ids[1].clone(), ids[0].clone()]
