@@ -180,12 +180,31 @@ pub mod networks {
         call::<()>(Method::Post, &format!("/api/v1/networks/{id}/members"), Some(b), None).await.map(drop)
     }
 
-    /// The organization's own answer: `Member` or `Declined`.
+    /// An organization's administrators ask to join; a coordinator answers.
+    pub async fn request(id: &str, organization_id: &str) -> Result<(), ApiError> {
+        let b = json!({"organization_id": organization_id});
+        call::<()>(Method::Post, &format!("/api/v1/networks/{id}/join-requests"), Some(b), None).await.map(drop)
+    }
+
+    /// The organization's own answer to an invitation, or a coordinator's to a request:
+    /// `Member` or `Declined`.
     pub async fn answer(id: &str, organization_id: &str, status: NetworkMemberStatus) -> Result<(), ApiError> {
         let b = json!({"status": status.as_str()});
         call::<()>(Method::Put, &format!("/api/v1/networks/{id}/members/{organization_id}"), Some(b), None)
             .await
             .map(drop)
+    }
+
+    /// Who held the office's positions on `on` (today when `None`).
+    pub async fn office(id: &str, on: Option<&str>) -> Result<Vec<tashbeek_domain::office::OfficeTerm>, ApiError> {
+        match on {
+            Some(d) => fetch(&format!("/api/v1/networks/{id}/office?on={}", enc(d))).await,
+            None => fetch(&format!("/api/v1/networks/{id}/office")).await,
+        }
+    }
+
+    pub async fn office_history(id: &str) -> Result<Vec<tashbeek_domain::office::OfficeTerm>, ApiError> {
+        fetch(&format!("/api/v1/networks/{id}/office/history")).await
     }
 
     pub async fn leave(id: &str, organization_id: &str) -> Result<(), ApiError> {
@@ -435,5 +454,91 @@ pub mod meetings {
     /// The meeting's calendar file (read with the session, as a non-public meeting needs).
     pub async fn ics(id: &str) -> Result<web_sys::Blob, ApiError> {
         crate::api::blob(&format!("/api/v1/meetings/{id}/calendar.ics")).await
+    }
+
+    pub async fn agenda(id: &str) -> Result<tashbeek_domain::meeting::Agenda, ApiError> {
+        fetch(&format!("/api/v1/meetings/{id}/agenda")).await
+    }
+
+    pub async fn set_agenda(
+        id: &str,
+        input: &tashbeek_domain::meeting::AgendaInput,
+        version: i64,
+    ) -> Result<tashbeek_domain::meeting::Agenda, ApiError> {
+        let etag = format!("\"{version}\"");
+        call(Method::Put, &format!("/api/v1/meetings/{id}/agenda"), body(input), Some(&etag)).await.map(|r| r.body)
+    }
+
+    /// Attaches a working paper to an agenda item.
+    pub async fn add_paper(
+        id: &str,
+        item: &str,
+        title: &str,
+        authors: &str,
+        file: &web_sys::File,
+    ) -> Result<tashbeek_domain::meeting::WorkingPaper, ApiError> {
+        let path = format!(
+            "/api/v1/meetings/{id}/agenda/{item}/papers?name={}&title={}&authors={}",
+            enc(&file.name()),
+            enc(title),
+            enc(authors)
+        );
+        crate::api::upload(&path, file).await
+    }
+
+    pub async fn minutes(id: &str) -> Result<Vec<tashbeek_domain::minutes::Minutes>, ApiError> {
+        fetch(&format!("/api/v1/meetings/{id}/minutes")).await
+    }
+
+    pub async fn write_minutes(
+        id: &str,
+        input: &tashbeek_domain::minutes::MinutesInput,
+    ) -> Result<tashbeek_domain::minutes::Minutes, ApiError> {
+        call(Method::Post, &format!("/api/v1/meetings/{id}/minutes"), body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn edit_minutes(
+        id: &str,
+        minutes: &str,
+        input: &tashbeek_domain::minutes::MinutesInput,
+        version: i64,
+    ) -> Result<tashbeek_domain::minutes::Minutes, ApiError> {
+        let etag = format!("\"{version}\"");
+        call(Method::Put, &format!("/api/v1/meetings/{id}/minutes/{minutes}"), body(input), Some(&etag))
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn circulate(
+        id: &str,
+        minutes: &str,
+        version: i64,
+    ) -> Result<tashbeek_domain::minutes::Minutes, ApiError> {
+        let etag = format!("\"{version}\"");
+        call(Method::Post, &format!("/api/v1/meetings/{id}/minutes/{minutes}/circulate"), None, Some(&etag))
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn review(
+        id: &str,
+        minutes: &str,
+        org: &str,
+        input: &tashbeek_domain::minutes::ReviewInput,
+    ) -> Result<tashbeek_domain::minutes::Minutes, ApiError> {
+        call(Method::Put, &format!("/api/v1/meetings/{id}/minutes/{minutes}/reviews/{org}"), body(input), None)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn decisions(id: &str) -> Result<Vec<tashbeek_domain::minutes::Decision>, ApiError> {
+        fetch(&format!("/api/v1/meetings/{id}/decisions")).await
+    }
+
+    pub async fn decide(
+        id: &str,
+        input: &tashbeek_domain::minutes::DecisionInput,
+    ) -> Result<tashbeek_domain::minutes::Decision, ApiError> {
+        call(Method::Post, &format!("/api/v1/meetings/{id}/decisions"), body(input), None).await.map(|r| r.body)
     }
 }

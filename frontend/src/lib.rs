@@ -17,6 +17,7 @@ mod shell;
 
 /// Mounts the main dashboard.
 pub fn dashboard() {
+    i18n::add_texts(include_str!("../locales/office.ar.json"), include_str!("../locales/office.en.json"));
     shell::entered_dashboard();
     shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::Main);
     leptos::mount::mount_to_body(app::App);
@@ -32,6 +33,7 @@ pub fn coordination() {
 /// Mounts the meetings' screens.
 pub fn meetings() {
     i18n::add_texts(include_str!("../locales/meetings.ar.json"), include_str!("../locales/meetings.en.json"));
+    i18n::add_texts(include_str!("../locales/office.ar.json"), include_str!("../locales/office.en.json"));
     shell::entered_dashboard();
     shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::Meetings);
     leptos::mount::mount_to_body(app::MeetingsApp);

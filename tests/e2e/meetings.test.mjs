@@ -118,6 +118,46 @@ test("a coordinator schedules a meeting, an organization answers, the door recor
   await chair.reload();
   await chair.waitForFunction(() => document.querySelector("#stat-attended_people strong")?.textContent.match(/2|٢/));
   await shot(chair, "meeting");
+
+  // The record is written once a meeting has started: yesterday's coordination meeting,
+  // which Nafeer attended. An agenda item, a decision, minutes circulated and approved by
+  // the organization that attended, then locked.
+  const token = (await app.api("POST", "/api/v1/auth/login", null, COORDINATOR)).body.access_token;
+  const nafeer = (await app.api("GET", "/api/v1/organizations?q=" + encodeURIComponent("نفير"), token)).body.items[0].id;
+  const day = new Date(Date.now() - 26 * 3600_000).toISOString().slice(0, 10);
+  const held = await app.api("POST", "/api/v1/meetings", token, {
+    title: "اجتماع تنسيقي لتوزيع المياه", kind: "coordination_meeting", starts_local: `${day}T10:00`, ends_local: `${day}T12:00`,
+    time_zone: "Etc/GMT", venue_name: "مقر المكتب", visibility: "invited",
+  });
+  assert.equal(held.status, 201, JSON.stringify(held.body));
+  const heldPath = `/api/v1/meetings/${held.body.id}`;
+  assert.equal((await app.api("POST", `${heldPath}/invitations`, token, { organization_ids: [nafeer] })).status, 200);
+  assert.equal((await app.api("POST", `${heldPath}/attendance`, token, { organization_id: nafeer, name: "هدى عبد الرحيم" })).status, 200);
+  await chair.goto(app.base + `/meetings/${held.body.id}`);
+  await chair.click("#agenda-edit");
+  await chair.locator(".agenda-title").first().fill("كلمة الافتتاح");
+  await chair.click("#agenda-save");
+  await chair.locator(".agenda-item").first().waitFor();
+  await chair.click("#decision-new summary");
+  await chair.fill("#d-body", "اعتماد خطة توزيع المياه على الأحياء");
+  await chair.click("#d-submit");
+  await chair.locator(".decision").first().waitFor();
+  await chair.fill("#minutes-body", "انعقد الاجتماع بحضور منظمة نفير للتنمية، واعتُمدت خطة التوزيع.");
+  await chair.click("#minutes-save");
+  await chair.locator("#minutes-circulate").click();
+  await chair.locator(".minutes-record[data-status='circulated']").waitFor();
+  await owner.goto(app.base + `/meetings/${held.body.id}`);
+  await owner.locator("#minutes-approve").click();
+  await owner.locator(".minutes-record[data-status='approved']").waitFor();
+  await shot(owner, "meeting-record", { lang: "en" });
+  await owner.click("#lang-switch");
+  await owner.waitForFunction(() => document.documentElement.dir === "rtl");
+  await shot(owner, "meeting-record");
+  await chair.reload();
+  await chair.locator(".minutes-record[data-status='approved']").waitFor();
+  assert.equal(await chair.locator("#minutes-circulate").count(), 0, "locked minutes offer no edits");
+  await chair.goto(app.base + meetingPath);
+  await chair.locator("#meeting-title").waitFor();
   await chair.click("a.back");
   await chair.locator("#meetings li").first().waitFor();
   await shot(chair, "meetings");
@@ -127,5 +167,15 @@ test("a coordinator schedules a meeting, an organization answers, the door recor
   await chair.click("#lang-switch");
   await chair.waitForFunction(() => document.documentElement.dir === "ltr");
   await shot(chair, "meetings-month", { lang: "en" });
+  // The other screens in English too.
+  await chair.click("#tab-upcoming");
+  await chair.locator("#meetings li").first().waitFor();
+  await shot(chair, "meetings", { lang: "en" });
+  await chair.goto(app.base + meetingPath);
+  await chair.locator("#invitations .invitation").first().waitFor();
+  await shot(chair, "meeting", { lang: "en" });
+  await chair.goto(app.base + "/meetings/new");
+  await chair.locator("#m-submit").waitFor();
+  await shot(chair, "meeting-form", { lang: "en" });
   assert.deepEqual(app.errors.filter((e) => /Content Security Policy|Refused/.test(e)), [], "no CSP violations");
 });

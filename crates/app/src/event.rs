@@ -128,6 +128,9 @@ pub enum Event {
     NetworkMemberLeft {
         organization_id: OrganizationId,
     },
+    NetworkJoinRequested {
+        organization_id: OrganizationId,
+    },
     PartnershipProposed(Box<PartnershipInput>),
     /// New terms; `reconfirmation` lists the parties awaited again.
     PartnershipAmended {
@@ -288,6 +291,7 @@ impl Event {
             Event::NetworkMemberInvited { .. } => "network.member_invite",
             Event::NetworkMemberAnswered { .. } => "network.member_answer",
             Event::NetworkMemberLeft { .. } => "network.member_leave",
+            Event::NetworkJoinRequested { .. } => "network.join_request",
             Event::PartnershipProposed(_) => "partnership.propose",
             Event::PartnershipAmended { .. } => "partnership.amend",
             Event::PartnershipAnswered { .. } => "partnership.answer",
@@ -342,7 +346,8 @@ impl Event {
             | Event::NetworkUpdated { .. }
             | Event::NetworkMemberInvited { .. }
             | Event::NetworkMemberAnswered { .. }
-            | Event::NetworkMemberLeft { .. } => "network",
+            | Event::NetworkMemberLeft { .. }
+            | Event::NetworkJoinRequested { .. } => "network",
             Event::PartnershipProposed(_)
             | Event::PartnershipAmended { .. }
             | Event::PartnershipAnswered { .. }
@@ -429,6 +434,9 @@ impl Event {
             }
             Event::NetworkMemberLeft { organization_id } => {
                 (None, Some(json!({"organization_id": organization_id, "status": NetworkMemberStatus::Left})))
+            }
+            Event::NetworkJoinRequested { organization_id } => {
+                (None, Some(json!({"organization_id": organization_id, "status": NetworkMemberStatus::Requested})))
             }
             Event::PartnershipProposed(input) => (None, Some(value(input)?)),
             Event::PartnershipAmended { before, after, reconfirmation } => {

@@ -90,7 +90,8 @@ pub fn members(ctx: &mut Ctx, id: &NetworkId) -> AppResult<Vec<NetworkMember>> {
     let mut list = networks::members(ctx.conn, &row.id, !own.is_empty())?;
     list.retain(|m| {
         m.status == NetworkMemberStatus::Member
-            || (m.status == NetworkMemberStatus::Invited && own.contains(&m.organization_id.to_string()))
+            || (matches!(m.status, NetworkMemberStatus::Invited | NetworkMemberStatus::Requested)
+                && own.contains(&m.organization_id.to_string()))
     });
     Ok(list)
 }
@@ -118,25 +119,67 @@ pub fn invite(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId) -> AppResu
                 "The organization is already invited.",
             ))
         }
+        Some(NetworkMemberStatus::Requested) => {
+            return Err(AppError::conflict(
+                "already_requested",
+                "طلبت المنظمة الانضمام؛ أجب طلبها.",
+                "The organization asked to join; answer its request.",
+            ))
+        }
         _ => {}
     }
-    networks::invite(ctx.conn, &row.id, &org.id, ctx.db_now())?;
+    networks::invite(ctx.conn, &row.id, &org.id, NetworkMemberStatus::Invited, ctx.db_now())?;
     ctx.record(&row.id, Event::NetworkMemberInvited { organization_id: org.id })
 }
 
-/// The organization's administrators accept (`member`) or decline an invitation.
+/// An organization's administrators ask to join a network; a coordinator answers.
+pub fn request(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId) -> AppResult<()> {
+    let row = load(ctx, id, true)?;
+    let me = authz::writer(ctx)?;
+    let org = load_visible(ctx, org_id, false).map_err(|e| match e {
+        AppError::NotFound => ValidationErrors::single("organization_id", Violation::UnknownValue).into(),
+        other => other,
+    })?;
+    // Only the organization asks for itself.
+    if tashbeek_persistence::user::role_in(ctx.conn, &me.id, &org.id)? != Some(tashbeek_domain::user::OrgRole::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(s @ (NetworkMemberStatus::Member | NetworkMemberStatus::Invited | NetworkMemberStatus::Requested)) =
+        networks::status_of(ctx.conn, &row.id, &org.id)?
+    {
+        return Err(AppError::conflict(
+            "already_in_network",
+            format!("المنظمة في الشبكة بالفعل ({}).", s.as_str()),
+            format!("The organization is already in the network ({}).", s.as_str()),
+        ));
+    }
+    networks::invite(ctx.conn, &row.id, &org.id, NetworkMemberStatus::Requested, ctx.db_now())?;
+    ctx.record(&row.id, Event::NetworkJoinRequested { organization_id: org.id })
+}
+
+/// Answers an organization's place in the network: its own administrators accept
+/// (`member`) or decline an invitation; a coordinator accepts or declines its request to
+/// join. Nobody else answers, and neither answers for the other.
 pub fn answer(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId, status: NetworkMemberStatus) -> AppResult<()> {
     let row = load(ctx, id, true)?;
     load_visible(ctx, org_id, false)?;
-    // Only the organization answers for itself: not even a coordinator does.
     let me = authz::writer(ctx)?;
-    if tashbeek_persistence::user::role_in(ctx.conn, &me.id, org_id)? != Some(tashbeek_domain::user::OrgRole::Admin) {
-        return Err(AppError::Forbidden);
-    }
     if !matches!(status, NetworkMemberStatus::Member | NetworkMemberStatus::Declined) {
         return Err(ValidationErrors::single("status", Violation::UnknownValue).into());
     }
-    if !networks::set_status(ctx.conn, &row.id, org_id, &[NetworkMemberStatus::Invited], status, ctx.db_now())? {
+    let from = match networks::status_of(ctx.conn, &row.id, org_id)? {
+        Some(NetworkMemberStatus::Requested) if me.is_admin() => NetworkMemberStatus::Requested,
+        Some(NetworkMemberStatus::Requested) => return Err(AppError::Forbidden),
+        _ => {
+            if tashbeek_persistence::user::role_in(ctx.conn, &me.id, org_id)?
+                != Some(tashbeek_domain::user::OrgRole::Admin)
+            {
+                return Err(AppError::Forbidden);
+            }
+            NetworkMemberStatus::Invited
+        }
+    };
+    if !networks::set_status(ctx.conn, &row.id, org_id, &[from], status, ctx.db_now())? {
         return Err(AppError::conflict(
             "not_invited",
             "لا دعوة مفتوحة لهذه المنظمة.",
@@ -152,7 +195,7 @@ pub fn leave(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId) -> AppResul
     let row = load(ctx, id, true)?;
     load_visible(ctx, org_id, false)?;
     authz::org_admin(ctx, org_id).or_else(|_| authz::admin(ctx))?;
-    let from = [NetworkMemberStatus::Member, NetworkMemberStatus::Invited];
+    let from = [NetworkMemberStatus::Member, NetworkMemberStatus::Invited, NetworkMemberStatus::Requested];
     if !networks::set_status(ctx.conn, &row.id, org_id, &from, NetworkMemberStatus::Left, ctx.db_now())? {
         return Err(AppError::NotFound);
     }

@@ -15,6 +15,8 @@ string_enum! {
     NetworkMemberStatus {
         /// Invited by a coordinator; waiting for the organization's answer.
         Invited => "invited",
+        /// Asked to join by its own administrators; waiting for a coordinator's answer.
+        Requested => "requested",
         Member => "member",
         Declined => "declined",
         /// Left, or removed by a coordinator.
@@ -96,7 +98,8 @@ pub struct NetworkInvitation {
     pub organization_id: OrganizationId,
 }
 
-/// An organization's administrator answers its invitation.
+/// An organization's administrator answers its invitation, or a coordinator answers an
+/// organization's request to join.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

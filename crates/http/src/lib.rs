@@ -114,6 +114,7 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(network::update)
             .service(network::members)
             .service(network::invite)
+            .service(network::request)
             .service(network::answer)
             .service(network::leave)
             .service(meeting::list)

@@ -186,6 +186,36 @@ pub async fn invite(
 }
 
 #[utoipa::path(
+    tag = "networks", operation_id = "request_network_membership",
+    params(("id" = String, Path, description = "Network id (UUID)")),
+    security(("bearer" = [])),
+    request_body = NetworkInvitation,
+    responses(
+        (status = 204, description = "Asked; a coordinator accepts or declines (`PUT /networks/{id}/members/{organization_id}`)"),
+        (status = 400, response = MalformedJson),
+        (status = 401, response = NotSignedIn),
+        (status = 403, description = "Only the organization's own administrators ask for it", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NetworkNotFound),
+        (status = 409, description = "Already a member, invited or asking (`already_in_network`)", body = Problem, content_type = "application/problem+json"),
+        (status = 415, response = NotJson),
+        (status = 422, description = "Unknown organization", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/networks/{id}/join-requests")]
+pub async fn request(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<NetworkId>,
+    body: JsonBody<NetworkInvitation>,
+) -> ApiResult<HttpResponse> {
+    let (id, org) = (id.into_inner(), body.0.organization_id);
+    let env = state.env(Some(actor), &req);
+    state.db(move |conn| Ok(app::write(conn, env, |ctx| network::request(ctx, &id, &org))?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(
     tag = "networks", operation_id = "answer_network_invitation",
     params(("id" = String, Path, description = "Network id (UUID)"), ("organization_id" = String, Path, description = "Organization id (UUID)")),
     security(("bearer" = [])),
@@ -194,9 +224,9 @@ pub async fn invite(
         (status = 204, description = "Answered: now a member, or declined"),
         (status = 400, response = MalformedJson),
         (status = 401, response = NotSignedIn),
-        (status = 403, description = "Only the organization's own administrators answer (not even a coordinator)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An invitation is answered only by the organization's own administrators (not even a coordinator), a request to join only by a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such network or organization", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "No open invitation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No open invitation or request", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
         (status = 422, description = "Status must be member or declined", body = Problem, content_type = "application/problem+json"),
     )

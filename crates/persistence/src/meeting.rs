@@ -270,7 +270,10 @@ pub fn list(
         }
     }
     if let Some(t) = f.ending_after {
-        q = q.filter(meetings::ends_at.ge(t));
+        // A meeting lasts at most `MAX_DAYS`: bounding its start too lets the time index
+        // start at the right place instead of walking every past meeting.
+        let earliest = t - chrono::Duration::days(tashbeek_domain::meeting::MAX_DAYS);
+        q = q.filter(meetings::ends_at.ge(t)).filter(meetings::starts_at.ge(earliest));
     }
     if let Some(t) = f.starting_before {
         q = q.filter(meetings::starts_at.lt(t));

@@ -129,9 +129,16 @@ pub fn status_of(conn: &mut DbConn, network_id: &str, org_id: &str) -> DbResult<
     Ok(network_members::table.find((network_id, org_id)).select(network_members::status).first(conn).optional()?)
 }
 
-/// Records an invitation (again, after a decline or a departure).
-pub fn invite(conn: &mut DbConn, network_id: &str, org_id: &str, now: NaiveDateTime) -> DbResult<()> {
-    let invited = NetworkMemberStatus::Invited.as_str();
+/// Records an invitation or a request to join (`status`), again after a decline or a
+/// departure.
+pub fn invite(
+    conn: &mut DbConn,
+    network_id: &str,
+    org_id: &str,
+    status: NetworkMemberStatus,
+    now: NaiveDateTime,
+) -> DbResult<()> {
+    let invited = status.as_str();
     let updated = diesel::update(network_members::table.find((network_id, org_id)))
         .set((
             network_members::status.eq(invited),

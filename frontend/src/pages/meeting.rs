@@ -610,6 +610,11 @@ pub fn MeetingPage() -> impl IntoView {
                                 <InviteMore meeting=mid.clone() invited=Callback::new(move |_| load())/>
                             })}
                         </div>
+                        <crate::pages::record::MeetingRecord meeting=mid.clone() manager=manager orgs=Signal::derive(move || {
+                            invitations.get().into_iter().map(|i| tashbeek_domain::meeting::MeetingOrganization {
+                                organization_id: i.organization_id, name_ar: i.name_ar, name_en: i.name_en,
+                            }).collect()
+                        })/>
                         {(manager && status == MeetingStatus::Scheduled).then(|| view! { <CancelMeeting meeting=mid.clone() etag=etag.clone() cancelled=Callback::new(move |_| load())/> })}
                     </article>
                 }.into_any()

@@ -188,6 +188,7 @@ pub fn NetworkPage() -> impl IntoView {
                                         let status = m.status;
                                         let mine = session.administers(&org) && !session.is_admin();
                                         let (a, b, c) = (org.clone(), org.clone(), org.clone());
+                                        let (d, e) = (org.clone(), org.clone());
                                         view! {
                                             <li>
                                                 <A href=format!("/organizations/{org}")>{name}</A>" "
@@ -198,7 +199,13 @@ pub fn NetworkPage() -> impl IntoView {
                                                     " "<button type="button" class="button small secondary"
                                                         on:click=move |_| act(b.clone(), Some(NetworkMemberStatus::Declined))>{move || i18n.t("networks.decline")}</button>
                                                 })}
-                                                {((mine || session.is_admin()) && matches!(status, NetworkMemberStatus::Member | NetworkMemberStatus::Invited)).then(|| view! {
+                                                {(session.is_admin() && status == NetworkMemberStatus::Requested).then(|| view! {
+                                                    " "<button type="button" class="button small" id="network-approve"
+                                                        on:click=move |_| act(d.clone(), Some(NetworkMemberStatus::Member))>{move || i18n.t("networks.accept")}</button>
+                                                    " "<button type="button" class="button small secondary"
+                                                        on:click=move |_| act(e.clone(), Some(NetworkMemberStatus::Declined))>{move || i18n.t("networks.decline")}</button>
+                                                })}
+                                                {((mine || session.is_admin()) && matches!(status, NetworkMemberStatus::Member | NetworkMemberStatus::Invited | NetworkMemberStatus::Requested)).then(|| view! {
                                                     " "<button type="button" class="link" on:click=move |_| act(c.clone(), None)>
                                                         {move || if mine { i18n.t("networks.leave") } else { i18n.t("networks.remove") }}
                                                     </button>
@@ -212,6 +219,31 @@ pub fn NetworkPage() -> impl IntoView {
                                 <InviteOrganization network=id.get_untracked() invited=Callback::new(move |_| load())/>
                             </Show>
                         </div>
+                        {move || {
+                            // Organizations the user administers that are not in the network yet may ask to join.
+                            let inside: Vec<String> = members.get().iter().map(|m| m.organization_id.to_string()).collect();
+                            let free: Vec<String> = session.admin_orgs().into_iter().filter(|o| !inside.contains(o)).collect();
+                            (session.can_write() && !free.is_empty()).then(|| {
+                                let net = id.get_untracked();
+                                view! {
+                                    <p class="actions" id="network-join">
+                                        {free.into_iter().map(|org| {
+                                            let (net, org2) = (net.clone(), org.clone());
+                                            view! { <button type="button" class="button small" on:click=move |_| {
+                                                let (net, org) = (net.clone(), org2.clone());
+                                                leptos::task::spawn_local(async move {
+                                                    match endpoints::networks::request(&net, &org).await {
+                                                        Ok(_) => { action_error.set(None); load(); }
+                                                        Err(e) => action_error.set(Some(e)),
+                                                    }
+                                                });
+                                            }>{move || i18n.t("networks.ask_to_join")}</button> }
+                                        }).collect_view()}
+                                    </p>
+                                }
+                            })
+                        }}
+                        <Office network=id.get_untracked()/>
                     </article>
                 }.into_any()
             }
@@ -268,6 +300,67 @@ fn InviteOrganization(network: String, invited: Callback<()>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+        </section>
+    }
+}
+
+/// The network's coordination office on a date (today by default), its history, and
+/// links to the network's meetings and calendar.
+#[component]
+fn Office(network: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let on = RwSignal::new(String::new());
+    let terms = RwSignal::new(Vec::<tashbeek_domain::office::OfficeTerm>::new());
+    let history = RwSignal::new(None::<Vec<tashbeek_domain::office::OfficeTerm>>);
+    let id = network.clone();
+    Effect::new(move |_| {
+        let day = on.get();
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            let day = Some(day).filter(|d| !d.is_empty());
+            terms.set(endpoints::networks::office(&id, day.as_deref()).await.unwrap_or_default());
+        });
+    });
+    let id = network.clone();
+    let show_history = move |_| {
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            history.set(endpoints::networks::office_history(&id).await.ok());
+        });
+    };
+    let row = move |t: tashbeek_domain::office::OfficeTerm| {
+        let p = t.position;
+        let org = i18n.pick(t.organization.name_ar.as_deref(), t.organization.name_en.as_deref()).to_owned();
+        let span = format!("{} → {}", t.starts_on, t.ends_on.map(|d| d.to_string()).unwrap_or_default());
+        view! {
+            <tr>
+                <th scope="row">{move || i18n.t(&format!("office.position.{}", p.as_str()))}</th>
+                <td><bdi>{t.person_name.clone()}</bdi></td>
+                <td><bdi>{org}</bdi></td>
+                <td dir="ltr" class="small">{span}</td>
+            </tr>
+        }
+    };
+    let feed = format!("/api/v1/networks/{network}/calendar.ics");
+    view! {
+        <section class="card" id="office">
+            <h2>{move || i18n.t("office.title")}</h2>
+            <p class="actions">
+                <a href=format!("/meetings?network={network}") id="network-meetings">{move || i18n.t("office.meetings")}</a>
+                " · "<a href=feed>{move || i18n.t("office.calendar")}</a>
+            </p>
+            <label for="office-on">{move || i18n.t("office.on")}</label>" "
+            <input id="office-on" type="date" prop:value=move || on.get() on:change=move |ev| on.set(event_target_value(&ev))/>
+            {move || terms.with(Vec::is_empty).then(|| view! { <p class="muted" id="office-none">{move || i18n.t("office.none")}</p> })}
+            <table class="table" id="office-terms">
+                <tbody>{move || terms.get().into_iter().map(row).collect_view()}</tbody>
+            </table>
+            <details on:toggle=show_history>
+                <summary>{move || i18n.t("office.history")}</summary>
+                <table class="table" id="office-history">
+                    <tbody>{move || history.get().unwrap_or_default().into_iter().map(row).collect_view()}</tbody>
+                </table>
+            </details>
         </section>
     }
 }

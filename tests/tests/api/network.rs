@@ -4,7 +4,11 @@
 use serde_json::json;
 use tashbeek_tests::{on_both_backends, TestServer};
 
-on_both_backends!(networks_are_created_read_and_edited_by_coordinators, organizations_join_networks_only_by_consent);
+on_both_backends!(
+    networks_are_created_read_and_edited_by_coordinators,
+    organizations_join_networks_only_by_consent,
+    organizations_ask_to_join_and_coordinators_answer,
+);
 
 fn networks_are_created_read_and_edited_by_coordinators(s: &TestServer) {
     let admin = s.admin();
@@ -115,4 +119,41 @@ fn organizations_join_networks_only_by_consent(s: &TestServer) {
             "network.create"
         ]
     );
+}
+
+fn organizations_ask_to_join_and_coordinators_answer(s: &TestServer) {
+    let admin = s.admin();
+    let (amal, amal_org) = s.signup("amal@x.org", "جمعية الأمل");
+    let (nafeer, nafeer_org) = s.signup("nafeer@x.org", "منظمة نفير");
+    let net =
+        s.post("/api/v1/networks", Some(&admin), json!({"name_ar": "تجمع شندي", "area": "SD-RN-SHN"})).expect(201);
+    let id = net.body["id"].as_str().unwrap().to_owned();
+    let requests = format!("/api/v1/networks/{id}/join-requests");
+    // Only an organization's own administrators ask for it (another does not even see a
+    // pending organization).
+    let r = s.post(&requests, Some(&nafeer), json!({"organization_id": amal_org})).problem(422, "validation_failed");
+    assert_eq!(r.fields(), vec!["organization_id"]);
+    s.post(&requests, Some(&admin), json!({"organization_id": amal_org})).problem(403, "forbidden");
+    s.post(&requests, Some(&amal), json!({"organization_id": amal_org})).expect(204);
+    s.post(&requests, Some(&amal), json!({"organization_id": amal_org})).problem(409, "already_in_network");
+    s.post(&format!("/api/v1/networks/{id}/members"), Some(&admin), json!({"organization_id": amal_org}))
+        .problem(409, "already_requested");
+    // The public does not see requests; the organization and coordinators do.
+    let members = format!("/api/v1/networks/{id}/members");
+    assert!(s.get(&members, None).expect(200).body.as_array().unwrap().is_empty());
+    assert_eq!(s.get(&members, Some(&amal)).expect(200).body[0]["status"], "requested");
+    assert!(s.get(&members, Some(&nafeer)).expect(200).body.as_array().unwrap().is_empty());
+    // A request is answered by a coordinator, not by the organization itself.
+    let answer = format!("{members}/{amal_org}");
+    s.put(&answer, Some(&amal), None, json!({"status": "member"})).problem(403, "forbidden");
+    s.put(&answer, Some(&admin), None, json!({"status": "member"})).expect(204);
+    assert_eq!(s.get(&members, None).expect(200).body[0]["status"], "member");
+    // A declined request can be made again.
+    s.post(&requests, Some(&nafeer), json!({"organization_id": nafeer_org})).expect(204);
+    s.put(&format!("{members}/{nafeer_org}"), Some(&admin), None, json!({"status": "declined"})).expect(204);
+    s.post(&requests, Some(&nafeer), json!({"organization_id": nafeer_org})).expect(204);
+    let audit = s.get(&format!("/api/v1/audit?object_type=network&object_id={id}"), Some(&admin)).expect(200);
+    let asked =
+        audit.body["items"].as_array().unwrap().iter().filter(|e| e["action"] == "network.join_request").count();
+    assert_eq!(asked, 3);
 }
