@@ -204,6 +204,9 @@ pub fn insert(conn: &mut DbConn, b: &Batch) -> DbResult<()> {
         insert_rows!(c, crate::schema::networks::table, b.networks);
         insert_rows!(c, crate::schema::network_members::table, b.network_members);
         insert_rows!(c, crate::schema::meetings::table, b.meetings);
+        if let Some(m) = b.meetings.iter().max_by_key(|m| m.ends_at - m.starts_at) {
+            crate::meeting::note_span(c, m.starts_at, m.ends_at)?;
+        }
         insert_rows!(c, crate::schema::meeting_organizers::table, b.meeting_organizers);
         insert_rows!(c, crate::schema::meeting_invitations::table, b.meeting_invitations);
         Ok(())

@@ -104,7 +104,24 @@ impl MeetingRow {
 
 pub fn insert(conn: &mut DbConn, row: &MeetingRow, organizers: &[OrganizationId]) -> DbResult<()> {
     diesel::insert_into(meetings::table).values(row).execute(conn)?;
+    note_span(conn, row.starts_at, row.ends_at)?;
     set_organizers(conn, &row.id, organizers)
+}
+
+/// Raises the longest meeting's length to this one's if it is longer.
+pub fn note_span(conn: &mut DbConn, starts_at: NaiveDateTime, ends_at: NaiveDateTime) -> DbResult<()> {
+    use crate::schema::meeting_span;
+    let minutes = (ends_at - starts_at).num_minutes();
+    diesel::update(meeting_span::table.filter(meeting_span::longest_minutes.lt(minutes)))
+        .set(meeting_span::longest_minutes.eq(minutes))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The longest meeting ever scheduled, in minutes.
+fn longest(conn: &mut DbConn) -> DbResult<i64> {
+    use crate::schema::meeting_span;
+    Ok(meeting_span::table.select(meeting_span::longest_minutes).first::<i64>(conn).optional()?.unwrap_or(0))
 }
 
 fn set_organizers(conn: &mut DbConn, id: &MeetingId, organizers: &[OrganizationId]) -> DbResult<()> {
@@ -124,6 +141,7 @@ pub fn replace(conn: &mut DbConn, row: &MeetingRow, expected: i64, organizers: &
         .set(row)
         .execute(conn)?;
     if n == 1 {
+        note_span(conn, row.starts_at, row.ends_at)?;
         set_organizers(conn, &row.id, organizers)?;
     }
     Ok(n == 1)
@@ -270,9 +288,9 @@ pub fn list(
         }
     }
     if let Some(t) = f.ending_after {
-        // A meeting lasts at most `MAX_DAYS`: bounding its start too lets the time index
-        // start at the right place instead of walking every past meeting.
-        let earliest = t - chrono::Duration::days(tashbeek_domain::meeting::MAX_DAYS);
+        // No meeting lasts longer than the longest ever scheduled: bounding the start too
+        // lets the time index begin just before `t` instead of walking every past meeting.
+        let earliest = t - chrono::Duration::minutes(longest(conn)?);
         q = q.filter(meetings::ends_at.ge(t)).filter(meetings::starts_at.ge(earliest));
     }
     if let Some(t) = f.starting_before {

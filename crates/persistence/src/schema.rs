@@ -280,6 +280,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    meeting_span (id) {
+        id -> Integer,
+        longest_minutes -> BigInt,
+    }
+}
+
+diesel::table! {
     agenda_items (id) {
         id -> Text,
         meeting_id -> Text,
@@ -511,6 +518,7 @@ diesel::joinable!(minutes_reviews -> organizations (organization_id));
 diesel::joinable!(office_terms -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    meeting_span,
     agenda_items,
     working_papers,
     minutes,

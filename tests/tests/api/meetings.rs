@@ -507,9 +507,17 @@ fn meetings_are_seen_only_by_those_they_concern(s: &TestServer) {
     }
     s.clock.set(at("2026-12-20T08:00:00Z"));
     assert_eq!(meetings_listed(s, None, ""), vec![workshop.as_str().unwrap().to_owned()]);
+    // A ten-day training that began five days ago is still going on: listed first.
+    let training = json!({"title": "دورة تدريبية", "kind": "training", "starts_local": "2026-12-15T09:00",
+        "ends_local": "2026-12-24T15:00", "time_zone": "Africa/Khartoum", "venue_name": "المركز", "visibility": "public"});
+    let admin = s.admin();
+    let training =
+        s.post("/api/v1/meetings", Some(&admin), training).expect(201).body["id"].as_str().unwrap().to_owned();
+    assert_eq!(meetings_listed(s, None, ""), vec![training.clone(), workshop.as_str().unwrap().to_owned()]);
+    // Past: those that started, newest first (the training, still going on, among them).
     assert_eq!(
-        meetings_listed(s, Some(&s.admin()), "?when=past"),
-        vec![ids[2].clone(), ids[1].clone(), ids[0].clone()]
+        meetings_listed(s, Some(&admin), "?when=past"),
+        vec![training, ids[2].clone(), ids[1].clone(), ids[0].clone()]
     );
 }
 

@@ -1,3 +1,4 @@
+DROP TABLE meeting_span;
 DROP TABLE office_terms;
 DROP TABLE decisions;
 DROP TABLE minutes_reviews;

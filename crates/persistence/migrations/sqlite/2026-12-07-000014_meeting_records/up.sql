@@ -83,3 +83,12 @@ CREATE TABLE office_terms (
 
 CREATE INDEX office_terms_of ON office_terms (network_id, starts_on);
 CREATE INDEX office_terms_by_decision ON office_terms (decision_id);
+
+-- The longest meeting ever scheduled, in minutes: a list of meetings not yet over starts
+-- its time-index range that long before now instead of walking every past meeting.
+CREATE TABLE meeting_span (
+    id INTEGER PRIMARY KEY,
+    longest_minutes BIGINT NOT NULL
+);
+
+INSERT INTO meeting_span (id, longest_minutes) VALUES (1, 0);
