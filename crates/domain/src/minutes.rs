@@ -13,8 +13,9 @@ use crate::office::{validate_terms, OfficeTerm, TermInput};
 use crate::organization::string_enum;
 use crate::validation::{ValidationErrors, Violation};
 
-/// Longest minutes (a long meeting's full record).
-pub const MAX_BODY: usize = 100_000;
+/// Longest minutes (about fifteen pages): even written as JSON escapes, the request stays
+/// within the server's body limit.
+pub const MAX_BODY: usize = 40_000;
 /// Longest decision text.
 pub const MAX_DECISION: usize = 5_000;
 /// Most decisions one meeting records.
@@ -54,7 +55,7 @@ string_enum! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MinutesInput {
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40000))]
     pub body: String,
     /// Share of the attending organizations whose approval locks the minutes, in percent
     /// (default 100: all of them).

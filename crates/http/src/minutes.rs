@@ -126,7 +126,6 @@ pub async fn list(
         (status = 403, response = MeetingManagersOnly),
         (status = 404, response = MeetingNotFound),
         (status = 409, description = "The meeting has not started (`meeting_not_started`) or was cancelled, or it has minutes not yet approved (`minutes_open`: edit them)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, response = TooLarge),
         (status = 415, response = NotJson),
         (status = 422, response = InvalidFields),
     )
@@ -159,7 +158,6 @@ pub async fn write(
         (status = 404, description = "No such meeting or minutes, or not visible to you", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Approved, hence locked (`minutes_locked`): write a correction", body = Problem, content_type = "application/problem+json"),
         (status = 412, response = Stale),
-        (status = 413, response = TooLarge),
         (status = 415, response = NotJson),
         (status = 422, response = InvalidFields),
         (status = 428, response = IfMatchMissing),
