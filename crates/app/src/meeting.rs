@@ -8,8 +8,8 @@ use chrono_tz::Tz;
 use rand::RngCore;
 use tashbeek_domain::meeting::{
     AttendanceStats, CheckIn, CheckInMethod, CheckedIn, ManualAttendance, Meeting, MeetingInput, MeetingInvitation,
-    MeetingOrganization, MeetingStatus, MeetingSummary, MeetingVisibility, OrganizationAttendance, Participant, Rsvp,
-    RsvpAnswer, MAX_DAYS,
+    MeetingOrganization, MeetingSummary, MeetingVisibility, OrganizationAttendance, Participant, Rsvp, RsvpAnswer,
+    MAX_DAYS,
 };
 use tashbeek_domain::page::{Cursor, Page};
 use tashbeek_domain::user::OrgRole;
@@ -81,8 +81,10 @@ fn check(
         }
     }
     if let Some(n) = &input.network_id {
-        if matches!(networks::get(ctx.conn, n), Err(tashbeek_persistence::DbError::NotFound)) {
-            e.add("network_id", Violation::UnknownValue);
+        match networks::get(ctx.conn, n) {
+            Ok(_) => {}
+            Err(tashbeek_persistence::DbError::NotFound) => e.add("network_id", Violation::UnknownValue),
+            Err(other) => return Err(other.into()),
         }
     }
     for (i, o) in input.organizers.iter().enumerate() {
@@ -147,9 +149,31 @@ pub(crate) fn load_visible_meeting(ctx: &mut Ctx, id: &MeetingId, lock: bool) ->
 }
 
 fn present(ctx: &mut Ctx, row: MeetingRow) -> AppResult<Meeting> {
-    let organizers = meetings::organizers(ctx.conn, &row.id)?;
-    let (invited_count, representatives_count) = meetings::counts(ctx.conn, &row.id, None)?;
-    Ok(Meeting {
+    Ok(present_all(ctx, vec![row])?.remove(0))
+}
+
+/// Meetings with their organizers and counts, read for all of them at once.
+fn present_all(ctx: &mut Ctx, rows: Vec<MeetingRow>) -> AppResult<Vec<Meeting>> {
+    let ids: Vec<MeetingId> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut organizers = meetings::organizers_of(ctx.conn, &ids)?;
+    let counts = meetings::counts_of(ctx.conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let organizers = organizers.remove(&row.id).unwrap_or_default();
+            let (invited_count, representatives_count) = counts.get(&row.id).copied().unwrap_or((0, 0));
+            meeting(row, organizers, invited_count, representatives_count)
+        })
+        .collect())
+}
+
+fn meeting(
+    row: MeetingRow,
+    organizers: Vec<MeetingOrganization>,
+    invited_count: i64,
+    representatives_count: i64,
+) -> Meeting {
+    Meeting {
         status: row.status(),
         starts_local: local(&row.time_zone, row.starts_at),
         ends_local: local(&row.time_zone, row.ends_at),
@@ -175,12 +199,12 @@ fn present(ctx: &mut Ctx, row: MeetingRow) -> AppResult<Meeting> {
         invited_count,
         representatives_count,
         version: row.version,
-    })
+    }
 }
 
 fn summary(r: SummaryRow) -> MeetingSummary {
     MeetingSummary {
-        status: if r.cancelled_at.is_some() { MeetingStatus::Cancelled } else { MeetingStatus::Scheduled },
+        status: meetings::status_of(r.cancelled_at),
         starts_local: local(&r.time_zone, r.starts_at),
         starts_at: from_db_time(r.starts_at),
         ends_at: from_db_time(r.ends_at),
@@ -382,7 +406,7 @@ pub fn feed(ctx: &mut Ctx, q: &ListQuery, limit: i64) -> AppResult<Vec<Meeting>>
         }
     }
     let rows = meetings::rows(ctx.conn, ids)?;
-    rows.into_iter().map(|r| present(ctx, r)).collect()
+    present_all(ctx, rows)
 }
 
 /// Invites organizations; those invited already stay as they are.
@@ -461,7 +485,7 @@ pub fn answer(
     let before = meetings::invitation(ctx.conn, &row.id, org)?;
     let lowering = before.as_ref().is_some_and(|b| b.answer == RsvpAnswer::Attending && count <= b.representatives);
     if let (Some(cap), RsvpAnswer::Attending, false) = (row.capacity, rsvp.answer, lowering) {
-        let (_, others) = meetings::counts(ctx.conn, &row.id, Some(org))?;
+        let others = meetings::representatives_besides(ctx.conn, &row.id, org)?;
         if others + count as i64 > cap as i64 {
             let left = (cap as i64 - others).max(0);
             return Err(AppError::conflict(
@@ -551,7 +575,8 @@ fn check_recording_window(ctx: &Ctx, row: &MeetingRow) -> AppResult<()> {
     Ok(())
 }
 
-fn organization_of(ctx: &mut Ctx, org: &OrganizationId) -> AppResult<MeetingOrganization> {
+/// An organization the caller sees, with its names.
+pub(crate) fn organization_of(ctx: &mut Ctx, org: &OrganizationId) -> AppResult<MeetingOrganization> {
     let o = load_visible(ctx, org, false)?;
     Ok(MeetingOrganization { organization_id: o.id, name_ar: o.name_ar, name_en: o.name_en })
 }
@@ -562,20 +587,23 @@ pub fn check_in(ctx: &mut Ctx, id: &MeetingId, input: &CheckIn) -> AppResult<Che
     let row = load_visible_meeting(ctx, id, true)?;
     must_manage(ctx, &row)?;
     check_recording_window(ctx, &row)?;
-    let code = input.code.trim().to_ascii_lowercase();
-    let person = match meetings::participant_by_code(ctx.conn, &code)? {
+    let person = match meetings::participant_by_code(ctx.conn, &input.code)? {
         Some(p) if p.meeting_id == row.id => p,
         _ => return Err(ValidationErrors::single("code", Violation::UnknownValue).into()),
     };
     let me = ctx.caller()?.clone();
     if !meetings::check_in(ctx.conn, &person.id, &me.id, CheckInMethod::Qr, ctx.db_now())? {
-        return Err(AppError::conflict(
-            "already_checked_in",
-            format!("سُجّل حضور {} من قبل.", person.name),
-            format!("{} has already checked in.", person.name),
-        ));
+        return Err(already_checked_in(&person.name));
     }
     recorded(ctx, &row, person.id.as_str(), CheckInMethod::Qr)
+}
+
+fn already_checked_in(name: &str) -> AppError {
+    AppError::conflict(
+        "already_checked_in",
+        format!("سُجّل حضور {name} من قبل."),
+        format!("{name} has already checked in."),
+    )
 }
 
 fn recorded(ctx: &mut Ctx, row: &MeetingRow, participant: &str, method: CheckInMethod) -> AppResult<CheckedIn> {
@@ -606,16 +634,12 @@ pub fn record_attendance(ctx: &mut Ctx, id: &MeetingId, input: &ManualAttendance
     let now = ctx.db_now();
     let pid = match (&input.participant_id, &input.name) {
         (Some(pid), _) => {
-            match meetings::participant(ctx.conn, pid)? {
-                Some(p) if p.meeting_id == row.id && p.organization_id == input.organization_id => {}
+            let person = match meetings::participant(ctx.conn, pid)? {
+                Some(p) if p.meeting_id == row.id && p.organization_id == input.organization_id => p,
                 _ => return Err(ValidationErrors::single("participant_id", Violation::UnknownValue).into()),
-            }
+            };
             if !meetings::check_in(ctx.conn, pid, &me.id, CheckInMethod::Manual, now)? {
-                return Err(AppError::conflict(
-                    "already_checked_in",
-                    "سُجّل حضور هذا الشخص من قبل.",
-                    "This person has already checked in.",
-                ));
+                return Err(already_checked_in(&person.name));
             }
             pid.clone()
         }

@@ -3,7 +3,7 @@
 //! decisions, of which an election makes the network's coordination office. The
 //! meeting's managers write it; each attending organization reviews for itself.
 
-use tashbeek_domain::meeting::{Agenda, AgendaInput, AgendaItem, MeetingOrganization};
+use tashbeek_domain::meeting::{Agenda, AgendaInput, AgendaItem};
 use tashbeek_domain::minutes::{
     Decision, DecisionInput, Minutes, MinutesInput, MinutesStatus, ReviewInput, ReviewVerdict, MAX_DECISIONS,
 };
@@ -18,14 +18,9 @@ use tashbeek_persistence::{from_db_time, network as networks, new_id, user as us
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::event::Event;
-use crate::meeting::{load_visible_meeting, manages, must_manage};
+use crate::meeting::{load_visible_meeting, manages, must_manage, organization_of};
 use crate::organization::load_visible;
 use crate::version::Expect;
-
-fn names_of(ctx: &mut Ctx, org: &OrganizationId) -> AppResult<MeetingOrganization> {
-    let o = load_visible(ctx, org, false)?;
-    Ok(MeetingOrganization { organization_id: o.id, name_ar: o.name_ar, name_en: o.name_en })
-}
 
 /// The agenda with its papers, for whoever sees the meeting.
 pub fn agenda(ctx: &mut Ctx, id: &MeetingId) -> AppResult<Agenda> {
@@ -40,7 +35,7 @@ fn present_agenda(ctx: &mut Ctx, row: &MeetingRow) -> AppResult<Agenda> {
     let mut out = Vec::with_capacity(items.len());
     for i in items {
         let presenter = match &i.presenter_id {
-            Some(p) => names_of(ctx, p).ok(),
+            Some(p) => organization_of(ctx, p).ok(),
             None => None,
         };
         let mine: Vec<_> = papers.iter().filter(|(item, _)| *item == i.id).map(|(_, p)| p.clone()).collect();

@@ -435,6 +435,18 @@ pub struct CheckIn {
     pub code: String,
 }
 
+impl CheckIn {
+    /// The code as issued (lowercase hex, spaces around it ignored); an empty or overlong
+    /// one is an unknown code.
+    pub fn validate(mut self) -> Result<Self, ValidationErrors> {
+        self.code = self.code.trim().to_ascii_lowercase();
+        if self.code.is_empty() || self.code.len() > 100 {
+            return Err(ValidationErrors::single("code", Violation::UnknownValue));
+        }
+        Ok(self)
+    }
+}
+
 /// A coordinator records attendance by hand: a named person ticked off, or someone an
 /// invited organization sent who was not named.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::id::{DecisionId, MeetingId, MinutesId, OrganizationId};
+use crate::id::{DecisionId, MeetingId, MinutesId};
 use crate::meeting::MeetingOrganization;
 use crate::office::{validate_terms, OfficeTerm, TermInput};
 use crate::organization::string_enum;
@@ -201,14 +201,6 @@ pub struct Decision {
     pub abstentions: Option<i32>,
     pub elected: Vec<OfficeTerm>,
     pub created_at: DateTime<Utc>,
-}
-
-/// Who reviewed, for the audit log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReviewRecord {
-    pub organization_id: OrganizationId,
-    pub verdict: ReviewVerdict,
-    pub comment: Option<String>,
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use tashbeek_app::meeting::{self, ListQuery};
 use tashbeek_app::{self as app};
 use tashbeek_domain::meeting::{
     AttendanceStats, CheckIn, CheckedIn, ManualAttendance, Meeting, MeetingCancellation, MeetingInput,
-    MeetingInvitation, MeetingInvite, MeetingKind, MeetingSummary, OrganizationAttendance, Participant, Rsvp,
+    MeetingInvitation, MeetingInvite, MeetingKind, MeetingStatus, MeetingSummary, OrganizationAttendance, Participant,
+    Rsvp,
 };
 use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::validation::Violation;
@@ -401,10 +402,7 @@ pub async fn check_in(
     id: web::Path<MeetingId>,
     body: JsonBody<CheckIn>,
 ) -> ApiResult<HttpResponse> {
-    let input = body.0;
-    if input.code.trim().is_empty() || input.code.len() > 100 {
-        return Err(ValidationErrors::single("code", Violation::UnknownValue).into());
-    }
+    let input = body.0.validate()?;
     let id = id.into_inner();
     let env = state.env(Some(actor), &req);
     let done = state.db(move |conn| Ok(app::write(conn, env, |ctx| meeting::check_in(ctx, &id, &input))?)).await?;
@@ -490,45 +488,47 @@ pub async fn organization_attendance(
     Ok(HttpResponse::Ok().json(s))
 }
 
-/// Renders meetings as one iCalendar file.
-fn ics(state: &AppState, req: &HttpRequest, name: &str, found: &[Meeting]) -> HttpResponse {
-    let base = state.public_base(req);
-    let urls: Vec<String> = found.iter().map(|m| format!("{base}/meetings/{}", m.id.as_str())).collect();
-    let uids: Vec<String> = found.iter().map(|m| format!("{}@tashbeek", m.id.as_str())).collect();
-    let places: Vec<Option<String>> = found
+/// Renders meetings as one iCalendar file (on the blocking pool: a feed is up to 500).
+fn render(base: &str, name: &str, found: &[Meeting]) -> String {
+    let extras: Vec<(String, String, Option<String>)> = found
         .iter()
         .map(|m| {
-            let parts: Vec<&str> = [m.venue_name.as_deref(), m.venue_address.as_deref(), m.online_url.as_deref()]
+            let place: Vec<&str> = [m.venue_name.as_deref(), m.venue_address.as_deref(), m.online_url.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect();
-            (!parts.is_empty()).then(|| parts.join(" — "))
+            let place = (!place.is_empty()).then(|| place.join(" — "));
+            (format!("{}@tashbeek", m.id.as_str()), format!("{base}/meetings/{}", m.id.as_str()), place)
         })
         .collect();
     let events: Vec<tashbeek_app::ics::IcsEvent> = found
         .iter()
-        .enumerate()
-        .filter_map(|(i, m)| {
+        .zip(&extras)
+        .filter_map(|(m, (uid, url, place))| {
             Some(tashbeek_app::ics::IcsEvent {
-                uid: &uids[i],
+                uid,
                 sequence: m.version - 1,
                 summary: &m.title,
                 description: m.description.as_deref(),
-                location: places[i].as_deref(),
-                url: &urls[i],
+                location: place.as_deref(),
+                url,
                 starts_at: m.starts_at,
                 ends_at: m.ends_at,
                 time_zone: tashbeek_app::ics::zone(&m.time_zone)?,
-                cancelled: m.cancel_reason.is_some() || m.cancelled_at.is_some(),
+                cancelled: m.status == MeetingStatus::Cancelled,
                 created_at: m.created_at,
                 updated_at: m.updated_at,
             })
         })
         .collect();
+    tashbeek_app::ics::calendar(name, &events)
+}
+
+fn calendar_file(body: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
-        .body(tashbeek_app::ics::calendar(name, &events))
+        .body(body)
 }
 
 #[utoipa::path(
@@ -551,8 +551,14 @@ pub async fn meeting_ics(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(viewer, &req);
-    let m = state.db(move |conn| Ok(app::read(conn, env, |ctx| meeting::get(ctx, &id))?)).await?;
-    Ok(ics(&state, &req, &m.title.clone(), &[m]))
+    let base = state.public_base(&req);
+    let body = state
+        .db(move |conn| {
+            let m = app::read(conn, env, |ctx| meeting::get(ctx, &id))?;
+            Ok(render(&base, &m.title, std::slice::from_ref(&m)))
+        })
+        .await?;
+    Ok(calendar_file(body))
 }
 
 /// The filters a feed of meetings honours (as the list's).
@@ -575,8 +581,14 @@ async fn feed(
     q: ListQuery,
 ) -> ApiResult<HttpResponse> {
     let env = state.env(viewer, &req);
-    let found = state.db(move |conn| Ok(app::read(conn, env, |ctx| meeting::feed(ctx, &q, FEED_LIMIT))?)).await?;
-    Ok(ics(&state, &req, &name, &found))
+    let base = state.public_base(&req);
+    let body = state
+        .db(move |conn| {
+            let found = app::read(conn, env, |ctx| meeting::feed(ctx, &q, FEED_LIMIT))?;
+            Ok(render(&base, &name, &found))
+        })
+        .await?;
+    Ok(calendar_file(body))
 }
 
 #[utoipa::path(

@@ -94,11 +94,16 @@ impl MeetingRow {
     }
 
     pub fn status(&self) -> MeetingStatus {
-        if self.cancelled_at.is_some() {
-            MeetingStatus::Cancelled
-        } else {
-            MeetingStatus::Scheduled
-        }
+        status_of(self.cancelled_at)
+    }
+}
+
+/// A meeting is cancelled once it has a cancellation time; the record stays.
+pub fn status_of(cancelled_at: Option<NaiveDateTime>) -> MeetingStatus {
+    if cancelled_at.is_some() {
+        MeetingStatus::Cancelled
+    } else {
+        MeetingStatus::Scheduled
     }
 }
 
@@ -160,17 +165,24 @@ pub fn get_for_update(conn: &mut DbConn, id: &str) -> DbResult<MeetingRow> {
     }
 }
 
-pub fn organizers(conn: &mut DbConn, id: &str) -> DbResult<Vec<MeetingOrganization>> {
-    let rows: Vec<(OrganizationId, Option<String>, Option<String>)> = meeting_organizers::table
+/// The organizers of each of these meetings, in name order.
+pub fn organizers_of(conn: &mut DbConn, ids: &[MeetingId]) -> DbResult<HashMap<MeetingId, Vec<MeetingOrganization>>> {
+    let rows: Vec<(MeetingId, OrganizationId, Option<String>, Option<String>)> = meeting_organizers::table
         .inner_join(organizations::table)
-        .filter(meeting_organizers::meeting_id.eq(id))
-        .order(organizations::sort_name)
-        .select((meeting_organizers::organization_id, organizations::name_ar, organizations::name_en))
+        .filter(meeting_organizers::meeting_id.eq_any(ids.to_vec()))
+        .order((organizations::sort_name, organizations::id))
+        .select((
+            meeting_organizers::meeting_id,
+            meeting_organizers::organization_id,
+            organizations::name_ar,
+            organizations::name_en,
+        ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(organization_id, name_ar, name_en)| MeetingOrganization { organization_id, name_ar, name_en })
-        .collect())
+    let mut out: HashMap<MeetingId, Vec<MeetingOrganization>> = HashMap::new();
+    for (meeting, organization_id, name_ar, name_en) in rows {
+        out.entry(meeting).or_default().push(MeetingOrganization { organization_id, name_ar, name_en });
+    }
+    Ok(out)
 }
 
 pub fn organizer_ids(conn: &mut DbConn, id: &str) -> DbResult<Vec<String>> {
@@ -180,20 +192,39 @@ pub fn organizer_ids(conn: &mut DbConn, id: &str) -> DbResult<Vec<String>> {
         .load(conn)?)
 }
 
-/// How many organizations are invited, and how many representatives those attending
-/// announced (all but `except`'s).
-pub fn counts(conn: &mut DbConn, id: &str, except: Option<&str>) -> DbResult<(i64, i64)> {
-    let invited: i64 =
-        meeting_invitations::table.filter(meeting_invitations::meeting_id.eq(id)).count().get_result(conn)?;
-    let mut q = meeting_invitations::table
+/// For each of these meetings: how many organizations are invited, and how many
+/// representatives those attending announced.
+pub fn counts_of(conn: &mut DbConn, ids: &[MeetingId]) -> DbResult<HashMap<MeetingId, (i64, i64)>> {
+    let rows: Vec<(MeetingId, RsvpAnswer, i64, Option<i64>)> = meeting_invitations::table
+        .filter(meeting_invitations::meeting_id.eq_any(ids.to_vec()))
+        .group_by((meeting_invitations::meeting_id, meeting_invitations::answer))
+        .select((
+            meeting_invitations::meeting_id,
+            meeting_invitations::answer,
+            diesel::dsl::count_star(),
+            diesel::dsl::sum(meeting_invitations::representatives),
+        ))
+        .load(conn)?;
+    let mut out: HashMap<MeetingId, (i64, i64)> = HashMap::new();
+    for (meeting, answer, n, reps) in rows {
+        let c = out.entry(meeting).or_default();
+        c.0 += n;
+        if answer == RsvpAnswer::Attending {
+            c.1 += reps.unwrap_or(0);
+        }
+    }
+    Ok(out)
+}
+
+/// Representatives announced by the organizations attending, other than `except`.
+pub fn representatives_besides(conn: &mut DbConn, id: &str, except: &str) -> DbResult<i64> {
+    let reps: Option<i64> = meeting_invitations::table
         .filter(meeting_invitations::meeting_id.eq(id))
         .filter(meeting_invitations::answer.eq(RsvpAnswer::Attending))
-        .into_boxed();
-    if let Some(org) = except {
-        q = q.filter(meeting_invitations::organization_id.ne(org.to_owned()));
-    }
-    let reps: Option<i64> = q.select(diesel::dsl::sum(meeting_invitations::representatives)).first(conn)?;
-    Ok((invited, reps.unwrap_or(0)))
+        .filter(meeting_invitations::organization_id.ne(except))
+        .select(diesel::dsl::sum(meeting_invitations::representatives))
+        .first(conn)?;
+    Ok(reps.unwrap_or(0))
 }
 
 /// Which meetings a list shows.
@@ -245,15 +276,25 @@ fn visible(orgs: &[String], networks: &[String]) -> Predicate {
         );
     }
     if !orgs.is_empty() {
-        let invited = meeting_invitations::table
-            .filter(meeting_invitations::organization_id.eq_any(orgs.to_vec()))
-            .select(meeting_invitations::meeting_id);
-        let organizing = meeting_organizers::table
-            .filter(meeting_organizers::organization_id.eq_any(orgs.to_vec()))
-            .select(meeting_organizers::meeting_id);
-        p = Box::new(p.or(meetings::id.eq_any(invited)).or(meetings::id.eq_any(organizing)));
+        p = Box::new(p.or(invited(orgs)).or(held_by(orgs)));
     }
     p
+}
+
+/// Meetings any of `orgs` is invited to.
+fn invited(orgs: &[String]) -> Predicate {
+    let ids = meeting_invitations::table
+        .filter(meeting_invitations::organization_id.eq_any(orgs.to_vec()))
+        .select(meeting_invitations::meeting_id);
+    Box::new(meetings::id.eq_any(ids))
+}
+
+/// Meetings any of `orgs` organizes.
+fn held_by(orgs: &[String]) -> Predicate {
+    let ids = meeting_organizers::table
+        .filter(meeting_organizers::organization_id.eq_any(orgs.to_vec()))
+        .select(meeting_organizers::meeting_id);
+    Box::new(meetings::id.eq_any(ids))
 }
 
 /// Whether members of `orgs` and of networks `networks` see meeting `id`.
@@ -275,17 +316,8 @@ pub fn list(
         q = q.filter(meetings::network_id.eq(n.clone()));
     }
     if let Some(o) = &f.organization {
-        let organizing = meeting_organizers::table
-            .filter(meeting_organizers::organization_id.eq(o.clone()))
-            .select(meeting_organizers::meeting_id);
-        if f.organization_invited {
-            let invited = meeting_invitations::table
-                .filter(meeting_invitations::organization_id.eq(o.clone()))
-                .select(meeting_invitations::meeting_id);
-            q = q.filter(meetings::id.eq_any(invited).or(meetings::id.eq_any(organizing)));
-        } else {
-            q = q.filter(meetings::id.eq_any(organizing));
-        }
+        let own = [o.to_string()];
+        q = if f.organization_invited { q.filter(held_by(&own).or(invited(&own))) } else { q.filter(held_by(&own)) };
     }
     if let Some(t) = f.ending_after {
         // No meeting lasts longer than the longest ever scheduled: bounding the start too

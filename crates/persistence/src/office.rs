@@ -48,8 +48,7 @@ pub fn end_before(conn: &mut DbConn, network: &str, starts_on: NaiveDate) -> DbR
 type Row = (TermRow, Option<String>, Option<String>);
 
 fn present(rows: Vec<Row>) -> Vec<OfficeTerm> {
-    let mut terms: Vec<OfficeTerm> = rows
-        .into_iter()
+    rows.into_iter()
         .map(|(t, name_ar, name_en)| OfficeTerm {
             id: t.id,
             position: t.position,
@@ -59,9 +58,7 @@ fn present(rows: Vec<Row>) -> Vec<OfficeTerm> {
             ends_on: t.ends_on,
             decision_id: t.decision_id,
         })
-        .collect();
-    terms.sort_by_key(|t| (t.position.rank(), t.starts_on));
-    terms
+        .collect()
 }
 
 type Db = <DbConn as diesel::Connection>::Backend;
@@ -85,7 +82,9 @@ pub fn on(conn: &mut DbConn, network: &str, on: NaiveDate) -> DbResult<Vec<Offic
         .filter(office_terms::ends_on.is_null().or(office_terms::ends_on.ge(on)))
         .limit(200)
         .load(conn)?;
-    Ok(present(rows))
+    let mut terms = present(rows);
+    terms.sort_by_key(|t| (t.position.rank(), t.starts_on));
+    Ok(terms)
 }
 
 /// Every term the network's office has had, newest first (at most `limit`).
@@ -103,5 +102,7 @@ pub fn history(conn: &mut DbConn, network: &str, limit: i64) -> DbResult<Vec<Off
 /// The terms a decision made.
 pub fn of_decisions(conn: &mut DbConn, decisions: &[DecisionId]) -> DbResult<Vec<OfficeTerm>> {
     let rows: Vec<Row> = with_names().filter(office_terms::decision_id.eq_any(decisions.to_vec())).load(conn)?;
-    Ok(present(rows))
+    let mut terms = present(rows);
+    terms.sort_by_key(|t| (t.position.rank(), t.starts_on));
+    Ok(terms)
 }

@@ -15,7 +15,7 @@ use tashbeek_domain::OrganizationId;
 
 use crate::api::{enc, ApiError};
 use crate::endpoints;
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::use_i18n;
 use crate::pages::not_found::NotFound;
 use crate::pages::{save, show_page, ErrorBox};
 use crate::reference::use_reference;
@@ -57,8 +57,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
-fn when_text(i18n: &I18n, local: chrono::NaiveDateTime, zone: &str) -> String {
-    let _ = i18n;
+fn when_text(local: chrono::NaiveDateTime, zone: &str) -> String {
     format!("{} · {}", local.format("%Y-%m-%d %H:%M"), zone)
 }
 
@@ -80,7 +79,7 @@ fn MeetingCard(m: MeetingSummary) -> impl IntoView {
             <A href=format!("/meetings/{}", m.id) attr:class="org-name">{m.title.clone()}</A>
             <p class="muted small">
                 <span class="badge">{move || i18n.t(&format!("meetings.kind.{}", kind.as_str()))}</span>" "
-                <bdi dir="ltr">{when_text(&i18n, m.starts_local, &m.time_zone)}</bdi>" · "{place}
+                <bdi dir="ltr">{when_text(m.starts_local, &m.time_zone)}</bdi>" · "{place}
                 {(!area.is_empty()).then(|| format!(" · {area}"))}
                 {cancelled.then(|| view! { " "<span class="badge declined">{move || i18n.t("meetings.status.cancelled")}</span> })}
             </p>
