@@ -158,7 +158,10 @@ fn meetings(ctx: &mut Ctx, orgs: &[(tashbeek_domain::OrganizationId, bool)]) -> 
     for input in [founding, forum] {
         let (input, start, end) = input.validate()?;
         let m = app::meeting::schedule(ctx, &input, (start, end))?;
-        let invited: Vec<_> = verified.iter().take(4).cloned().collect();
+        let invited = tashbeek_domain::meeting::MeetingInvite {
+            organization_ids: verified.iter().take(4).cloned().collect(),
+            people: vec![],
+        };
         app::meeting::invite(ctx, &m.id, &invited)?;
     }
     Ok(())
@@ -171,7 +174,7 @@ pub fn load(state: &AppState) -> anyhow::Result<bool> {
         return Ok(false);
     }
     let now = state.now();
-    let demo_user = if users::list(&mut conn, 1, None)?.is_empty() {
+    let demo_user = if users::list(&mut conn, 1, None, None)?.is_empty() {
         Some(UserRow {
             id: new_id(),
             email: DEMO_EMAIL.into(),

@@ -26,6 +26,13 @@ impl ApiError {
     pub fn field(&self, name: &str) -> Option<String> {
         self.fields.iter().find(|f| f.field == name).map(|f| f.message.clone())
     }
+
+    /// The message for list field `name` or any of its items (`organizers[0]`), shown
+    /// beside the list.
+    pub fn list_field(&self, name: &str) -> Option<String> {
+        let matches = |f: &str| f == name || f.strip_prefix(name).is_some_and(|rest| rest.starts_with('['));
+        self.fields.iter().find(|f| matches(&f.field)).map(|f| f.message.clone())
+    }
 }
 
 #[derive(Deserialize)]

@@ -93,6 +93,7 @@ pub fn CoordinationApp() -> impl IntoView {
 #[component]
 pub fn MeetingsApp() -> impl IntoView {
     provide_contexts();
+    crate::session::Coordinated::provide(use_session());
     view! {
         <Router>
             <Header/>

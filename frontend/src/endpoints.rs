@@ -7,7 +7,7 @@ use serde_json::json;
 use tashbeek_domain::audit::{Anchor, AuditEntry, AuditSummary, Verification};
 use tashbeek_domain::auth::{LoginRequest, TokenPair};
 use tashbeek_domain::invitation::{InvitationCreated, InvitationInput, InvitationPreview};
-use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
+use tashbeek_domain::network::{Network, NetworkCoordinator, NetworkInput, NetworkMember, NetworkMemberStatus};
 use tashbeek_domain::organization::{
     DuplicateCandidate, Organization, OrganizationCreated, OrganizationInput, OrganizationSummary, VerificationEvent,
     VerificationStatus,
@@ -19,7 +19,7 @@ use tashbeek_domain::partnership::{
 };
 use tashbeek_domain::reference::{Area, AreaInput, Sector, SectorInput};
 use tashbeek_domain::report::{Report, ReportInput, ReviewInput};
-use tashbeek_domain::user::{Member, NewUser, User, UserSummary, UserUpdate};
+use tashbeek_domain::user::{CalendarAddress, Member, NewUser, User, UserSummary, UserUpdate};
 
 use crate::api::{call, enc, get as fetch, ApiError, Method, Reply};
 
@@ -207,6 +207,19 @@ pub mod networks {
         fetch(&format!("/api/v1/networks/{id}/office/history")).await
     }
 
+    pub async fn coordinators(id: &str) -> Result<Vec<NetworkCoordinator>, ApiError> {
+        fetch(&format!("/api/v1/networks/{id}/coordinators")).await
+    }
+
+    pub async fn appoint(id: &str, user_id: &str) -> Result<Vec<NetworkCoordinator>, ApiError> {
+        call(Method::Put, &format!("/api/v1/networks/{id}/coordinators/{user_id}"), None, None).await.map(|r| r.body)
+    }
+
+    /// A platform administrator dismisses a coordinator, or a coordinator steps down.
+    pub async fn dismiss(id: &str, user_id: &str) -> Result<(), ApiError> {
+        call::<()>(Method::Delete, &format!("/api/v1/networks/{id}/coordinators/{user_id}"), None, None).await.map(drop)
+    }
+
     pub async fn leave(id: &str, organization_id: &str) -> Result<(), ApiError> {
         call::<()>(Method::Delete, &format!("/api/v1/networks/{id}/members/{organization_id}"), None, None)
             .await
@@ -219,6 +232,26 @@ pub mod users {
 
     pub async fn list(cursor: Option<&str>) -> Result<Page<UserSummary>, ApiError> {
         fetch(&format!("/api/v1/users?{}", page_query(100, cursor))).await
+    }
+
+    /// The account with this email, if any (administrators and observers).
+    pub async fn by_email(email: &str) -> Result<Option<UserSummary>, ApiError> {
+        let page: Page<UserSummary> = fetch(&format!("/api/v1/users?email={}", enc(email.trim()))).await?;
+        Ok(page.items.into_iter().next())
+    }
+
+    /// The user's private calendar address, if made (its date; the secret is not shown again).
+    pub async fn calendar_address() -> Result<CalendarAddress, ApiError> {
+        fetch("/api/v1/me/calendar-token").await
+    }
+
+    /// A new private calendar address, with its secret; the one before stops working.
+    pub async fn make_calendar_address() -> Result<CalendarAddress, ApiError> {
+        call(Method::Post, "/api/v1/me/calendar-token", None, None).await.map(|r| r.body)
+    }
+
+    pub async fn withdraw_calendar_address() -> Result<(), ApiError> {
+        call::<()>(Method::Delete, "/api/v1/me/calendar-token", None, None).await.map(drop)
     }
 
     pub async fn create(input: &NewUser) -> Result<User, ApiError> {
@@ -416,21 +449,22 @@ pub mod meetings {
         fetch(&format!("/api/v1/meetings/{id}/invitations")).await
     }
 
-    pub async fn invite(id: &str, organization_ids: Vec<tashbeek_domain::OrganizationId>) -> Result<(), ApiError> {
-        call::<Vec<MeetingInvitation>>(
-            Method::Post,
-            &format!("/api/v1/meetings/{id}/invitations"),
-            body(&MeetingInvite { organization_ids }),
-            None,
-        )
-        .await
-        .map(drop)
+    pub async fn invite(id: &str, input: &MeetingInvite) -> Result<(), ApiError> {
+        call::<Vec<MeetingInvitation>>(Method::Post, &format!("/api/v1/meetings/{id}/invitations"), body(input), None)
+            .await
+            .map(drop)
     }
 
-    pub async fn answer(id: &str, organization_id: &str, rsvp: &Rsvp) -> Result<MeetingInvitation, ApiError> {
-        call(Method::Put, &format!("/api/v1/meetings/{id}/invitations/{organization_id}"), body(rsvp), None)
-            .await
-            .map(|r| r.body)
+    /// `version`: the answer being changed, if there was one (sent as `If-Match`).
+    pub async fn answer(
+        id: &str,
+        organization_id: &str,
+        rsvp: &Rsvp,
+        version: Option<i64>,
+    ) -> Result<MeetingInvitation, ApiError> {
+        let tag = version.map(|v| format!("\"{v}\""));
+        let path = format!("/api/v1/meetings/{id}/invitations/{organization_id}");
+        call(Method::Put, &path, body(rsvp), tag.as_deref()).await.map(|r| r.body)
     }
 
     pub async fn participants(id: &str) -> Result<Vec<Participant>, ApiError> {

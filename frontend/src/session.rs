@@ -136,3 +136,39 @@ impl Session {
 pub fn use_session() -> Session {
     expect_context::<Session>()
 }
+
+/// The networks the signed-in user coordinates, read from `GET /me` by the screens that
+/// need them (meetings), again whenever the session changes.
+#[derive(Clone, Copy)]
+pub struct Coordinated(pub RwSignal<Vec<String>>);
+
+impl Coordinated {
+    pub fn provide(session: Session) {
+        #[derive(serde::Deserialize)]
+        struct Me {
+            #[serde(default)]
+            coordinates: Vec<String>,
+        }
+        let list = RwSignal::new(Vec::new());
+        Effect::new(move |_| {
+            if session.signed_in() {
+                leptos::task::spawn_local(async move {
+                    if let Ok(me) = crate::api::get::<Me>("/api/v1/me").await {
+                        list.set(me.coordinates);
+                    }
+                });
+            } else {
+                list.set(Vec::new());
+            }
+        });
+        provide_context(Coordinated(list));
+    }
+
+    pub fn get(&self) -> Vec<String> {
+        self.0.get()
+    }
+}
+
+pub fn use_coordinated() -> Coordinated {
+    expect_context::<Coordinated>()
+}

@@ -70,6 +70,12 @@ test("a coordinator schedules a meeting, an organization answers, the door recor
   await chair.fill("#invite-orgs-q", "نفير");
   await chair.locator("#invite-orgs-q").press("Enter");
   await chair.locator("#invite-orgs .pick").first().click();
+  // A speaker invited by name through her organization: her code exists at once.
+  await chair.fill("#invite-person-name", "هدى عبد الرحيم");
+  await chair.fill("#invite-person-title", "رئيسة الجمعية");
+  await chair.click("#invite-person-add");
+  await chair.waitForFunction(() => document.querySelector("#invite-people")?.textContent.includes("هدى"));
+  await shot(chair, "meeting-invite");
   await chair.click("#invite-send");
   await chair.waitForFunction(() => document.querySelector("#invitations")?.textContent.includes("نفير"));
   const meetingPath = new URL(chair.url()).pathname;
@@ -79,11 +85,13 @@ test("a coordinator schedules a meeting, an organization answers, the door recor
   await signIn(owner, app.base, OWNER.email, OWNER.password);
   await owner.goto(app.base + meetingPath);
   await owner.locator("#rsvp-attending").check();
+  assert.equal(await owner.inputValue("#rsvp-people"), "هدى عبد الرحيم", "the person the organizers named is kept");
   await owner.fill("#rsvp-people", "هدى عبد الرحيم\nعمر الطيب");
   await owner.click("#rsvp-submit");
   await owner.waitForFunction(() => document.querySelectorAll("#invitations svg.qr").length === 2);
   const codes = await owner.locator("#invitations code.code").allTextContents();
-  const names = await owner.locator("#invitations .person > span").allTextContents();
+  // Each person with their position where one was given: "name — position".
+  const names = (await owner.locator("#invitations .person > span").allTextContents()).map((n) => n.split(" — ")[0]);
   assert.equal(codes.length, 2);
   assert.deepEqual([...names].sort(), ["عمر الطيب", "هدى عبد الرحيم"]);
   await shot(owner, "meeting-invitation");
@@ -161,6 +169,19 @@ test("a coordinator schedules a meeting, an organization answers, the door recor
   await chair.click("a.back");
   await chair.locator("#meetings li").first().waitFor();
   await shot(chair, "meetings");
+  // A private calendar address: made once, shown once, and it carries this invited meeting.
+  await chair.click("#private-calendar summary");
+  await chair.click("#private-calendar-make");
+  const link = await chair.locator("#private-calendar-link").getAttribute("href");
+  assert.match(link, /^webcal:\/\/.+\/api\/v1\/meetings\/calendar\.ics\?token=/);
+  const feed = await fetch(link.replace(/^webcal:\/\/[^/]+/, app.base));
+  assert.equal(feed.status, 200);
+  assert.match(await feed.text(), /الاجتماع التأسيسي/);
+  await shot(chair, "meetings-private-calendar");
+  await chair.reload();
+  await chair.click("#private-calendar summary");
+  await chair.locator("#private-calendar-made").waitFor();
+  assert.equal(await chair.locator("#private-calendar-link").count(), 0, "the secret is not shown again");
   await chair.click("#tab-month");
   await chair.waitForFunction(() => document.querySelector("#month")?.textContent.includes("الاجتماع التأسيسي"));
   await shot(chair, "meetings-month");

@@ -1,5 +1,6 @@
-// Networks in the dashboard: a coordinator creates a network and invites an
-// organization; its administrator accepts from the network's page.
+// Networks in the dashboard: a platform administrator creates a network and invites an
+// organization; its administrator accepts from the network's page, is appointed one of
+// the network's coordinators, and steps down.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -57,5 +58,21 @@ test("a coordinator creates a network and invites an organization, whose adminis
   await owner.waitForFunction(() => document.documentElement.dir === "ltr");
   await owner.getByText("Organizations").first().waitFor();
   await shot(owner, "network", { lang: "en" });
+
+  // The platform administrator appoints the organization's administrator a coordinator
+  // of the network, by email; she then invites organizations from its page.
+  await chair.fill("#appoint-email", "nobody@nowhere.example");
+  await chair.click("#appoint-submit");
+  await chair.locator("#appoint-unknown").waitFor();
+  await chair.fill("#appoint-email", OWNER.email);
+  await chair.click("#appoint-submit");
+  await chair.waitForFunction(() => document.querySelector("#network-coordinators")?.textContent.includes("عثمان"));
+  await shot(chair, "network-coordinators");
+  await owner.reload();
+  await owner.locator("#invite-q").waitFor();
+  await owner.getByText("Step down").waitFor();
+  await shot(owner, "network-coordinators", { lang: "en" });
+  await owner.getByText("Step down").click();
+  await owner.waitForFunction(() => !document.querySelector("#invite-q"));
   assert.deepEqual(app.errors.filter((e) => /Content Security Policy|Refused/.test(e)), [], "no CSP violations");
 });

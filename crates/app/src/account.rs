@@ -158,9 +158,10 @@ pub fn get(ctx: &mut Ctx, id: &UserId) -> AppResult<User> {
 }
 
 /// Accounts, oldest first: for administrators and observers.
-pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&str>) -> AppResult<Page<UserSummary>> {
+pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&str>, email: Option<&str>) -> AppResult<Page<UserSummary>> {
     authz::reader(ctx)?;
-    let page = Page::from_rows(users::list(ctx.conn, limit + 1, after)?, limit, |r| Cursor::of_id(&r.id));
+    let rows = users::list(ctx.conn, limit + 1, after, email)?;
+    let page = Page::from_rows(rows, limit, |r| Cursor::of_id(&r.id));
     Ok(page.map(UserRow::into_summary))
 }
 

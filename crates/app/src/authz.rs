@@ -2,7 +2,7 @@
 //! the transaction for writes.
 
 use tashbeek_domain::user::{GlobalRole, OrgRole};
-use tashbeek_persistence::user as users;
+use tashbeek_persistence::{network as networks, user as users};
 
 use crate::context::{Caller, Ctx};
 use crate::error::{AppError, AppResult};
@@ -38,6 +38,25 @@ pub fn reader(ctx: &Ctx) -> AppResult<Caller> {
 pub fn org_admin(ctx: &mut Ctx, org_id: &str) -> AppResult<Caller> {
     let c = writer(ctx)?;
     if c.is_admin() || users::role_in(ctx.conn, &c.id, org_id)? == Some(OrgRole::Admin) {
+        return Ok(c);
+    }
+    Err(AppError::Forbidden)
+}
+
+/// Whether the caller manages network `network_id`: a platform administrator, or one
+/// of its coordinators (read from the database, never from the token).
+pub fn coordinates(ctx: &mut Ctx, network_id: &str) -> AppResult<bool> {
+    match ctx.caller.clone() {
+        Some(c) if c.is_admin() => Ok(true),
+        Some(c) if c.role != GlobalRole::Observer => Ok(networks::is_coordinator(ctx.conn, network_id, &c.id)?),
+        _ => Ok(false),
+    }
+}
+
+/// Platform administrators, or coordinators of network `network_id`.
+pub fn coordinator(ctx: &mut Ctx, network_id: &str) -> AppResult<Caller> {
+    let c = writer(ctx)?;
+    if coordinates(ctx, network_id)? {
         return Ok(c);
     }
     Err(AppError::Forbidden)

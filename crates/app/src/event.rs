@@ -103,6 +103,11 @@ pub enum Event {
     SessionOfDisabledAccountEnded {
         family_id: String,
     },
+    /// A private calendar address made (`replaced`: an earlier one stopped working).
+    CalendarTokenIssued {
+        replaced: bool,
+    },
+    CalendarTokenRevoked,
     SectorCreated(Sector),
     SectorRenamed {
         before: Sector,
@@ -130,6 +135,12 @@ pub enum Event {
     },
     NetworkJoinRequested {
         organization_id: OrganizationId,
+    },
+    NetworkCoordinatorAppointed {
+        user_id: UserId,
+    },
+    NetworkCoordinatorDismissed {
+        user_id: UserId,
     },
     PartnershipProposed(Box<PartnershipInput>),
     /// New terms; `reconfirmation` lists the parties awaited again.
@@ -176,6 +187,7 @@ pub enum Event {
     },
     MeetingInvited {
         organization_ids: Vec<OrganizationId>,
+        people: Vec<tashbeek_domain::meeting::InvitedPerson>,
     },
     MeetingAnswered {
         organization_id: OrganizationId,
@@ -282,6 +294,8 @@ impl Event {
             Event::SessionEnded => "session.logout",
             Event::RefreshTokenReused { .. } => "session.refresh_reuse_detected",
             Event::SessionOfDisabledAccountEnded { .. } => "session.revoke_disabled",
+            Event::CalendarTokenIssued { .. } => "user.calendar_token_issue",
+            Event::CalendarTokenRevoked => "user.calendar_token_revoke",
             Event::SectorCreated(_) => "sector.create",
             Event::SectorRenamed { .. } => "sector.rename",
             Event::AreaCreated(_) => "area.create",
@@ -292,6 +306,8 @@ impl Event {
             Event::NetworkMemberAnswered { .. } => "network.member_answer",
             Event::NetworkMemberLeft { .. } => "network.member_leave",
             Event::NetworkJoinRequested { .. } => "network.join_request",
+            Event::NetworkCoordinatorAppointed { .. } => "network.coordinator_appoint",
+            Event::NetworkCoordinatorDismissed { .. } => "network.coordinator_dismiss",
             Event::PartnershipProposed(_) => "partnership.propose",
             Event::PartnershipAmended { .. } => "partnership.amend",
             Event::PartnershipAnswered { .. } => "partnership.answer",
@@ -339,7 +355,9 @@ impl Event {
             | Event::SessionStarted
             | Event::SessionEnded
             | Event::RefreshTokenReused { .. }
-            | Event::SessionOfDisabledAccountEnded { .. } => "user",
+            | Event::SessionOfDisabledAccountEnded { .. }
+            | Event::CalendarTokenIssued { .. }
+            | Event::CalendarTokenRevoked => "user",
             Event::SectorCreated(_) | Event::SectorRenamed { .. } => "sector",
             Event::AreaCreated(_) | Event::AreaRenamed { .. } => "area",
             Event::NetworkCreated(_)
@@ -347,7 +365,9 @@ impl Event {
             | Event::NetworkMemberInvited { .. }
             | Event::NetworkMemberAnswered { .. }
             | Event::NetworkMemberLeft { .. }
-            | Event::NetworkJoinRequested { .. } => "network",
+            | Event::NetworkJoinRequested { .. }
+            | Event::NetworkCoordinatorAppointed { .. }
+            | Event::NetworkCoordinatorDismissed { .. } => "network",
             Event::PartnershipProposed(_)
             | Event::PartnershipAmended { .. }
             | Event::PartnershipAnswered { .. }
@@ -420,6 +440,10 @@ impl Event {
             Event::RefreshTokenReused { family_id } | Event::SessionOfDisabledAccountEnded { family_id } => {
                 (None, Some(json!({"family_id": family_id})))
             }
+            Event::CalendarTokenIssued { replaced } => {
+                (None, Some(json!({"calendar_token": true, "replaced": replaced})))
+            }
+            Event::CalendarTokenRevoked => (Some(json!({"calendar_token": true})), None),
             Event::SectorCreated(s) => (None, Some(value(s)?)),
             Event::SectorRenamed { before, after } => (Some(value(before)?), Some(value(after)?)),
             Event::AreaCreated(a) => (None, Some(value(a)?)),
@@ -438,6 +462,8 @@ impl Event {
             Event::NetworkJoinRequested { organization_id } => {
                 (None, Some(json!({"organization_id": organization_id, "status": NetworkMemberStatus::Requested})))
             }
+            Event::NetworkCoordinatorAppointed { user_id } => (None, Some(json!({"coordinator": user_id}))),
+            Event::NetworkCoordinatorDismissed { user_id } => (Some(json!({"coordinator": user_id})), None),
             Event::PartnershipProposed(input) => (None, Some(value(input)?)),
             Event::PartnershipAmended { before, after, reconfirmation } => {
                 let mut after = value(after)?;
@@ -474,7 +500,9 @@ impl Event {
             Event::MeetingScheduled(input) => (None, Some(value(input)?)),
             Event::MeetingUpdated { before, after } => (Some(value(before)?), Some(value(after)?)),
             Event::MeetingCancelled { reason } => (None, Some(json!({"reason": reason}))),
-            Event::MeetingInvited { organization_ids } => (None, Some(json!({"invited": organization_ids}))),
+            Event::MeetingInvited { organization_ids, people } => {
+                (None, Some(json!({"invited": organization_ids, "people": value(people)?})))
+            }
             Event::MeetingAnswered { organization_id, answer, representatives, people } => (
                 None,
                 Some(json!({

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod audit;
 pub mod authz;
+pub mod calendar_token;
 pub mod context;
 pub mod document;
 pub mod error;

@@ -7,15 +7,16 @@ use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use rand::RngCore;
 use tashbeek_domain::meeting::{
-    AttendanceStats, CheckIn, CheckInMethod, CheckedIn, ManualAttendance, Meeting, MeetingInput, MeetingInvitation,
-    MeetingOrganization, MeetingSummary, MeetingVisibility, OrganizationAttendance, Participant, Rsvp, RsvpAnswer,
-    MAX_DAYS,
+    AttendanceStats, CheckIn, CheckInMethod, CheckedIn, InvitedPerson, ManualAttendance, Meeting, MeetingInput,
+    MeetingInvitation, MeetingInvite, MeetingOrganization, MeetingSummary, MeetingVisibility, OrganizationAttendance,
+    Participant, Rsvp, RsvpAnswer, MAX_DAYS,
 };
+use tashbeek_domain::network::NetworkMemberStatus;
 use tashbeek_domain::page::{Cursor, Page};
 use tashbeek_domain::user::OrgRole;
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::{MeetingId, OrganizationId, ValidationErrors};
-use tashbeek_persistence::meeting::{self as meetings, Filter, MeetingRow, ParticipantRow, SummaryRow};
+use tashbeek_persistence::meeting::{self as meetings, Filter, MeetingRow, ParticipantRow, Scope, SummaryRow};
 use tashbeek_persistence::{from_db_time, network as networks, new_id, reference, user as users};
 
 use crate::authz;
@@ -98,12 +99,17 @@ fn check(
     times.ok_or_else(|| AppError::Invalid(ValidationErrors::single("time_zone", Violation::UnknownValue)))
 }
 
-/// Whether the caller manages the meeting: a platform administrator, or an
-/// administrator of an organization that holds it.
+/// Whether the caller manages the meeting: a platform administrator, a coordinator of
+/// the network that holds it, or an administrator of an organization that holds it.
 pub(crate) fn manages(ctx: &mut Ctx, row: &MeetingRow) -> AppResult<bool> {
     let Some(c) = ctx.caller.clone() else { return Ok(false) };
     if c.is_admin() {
         return Ok(true);
+    }
+    if let Some(n) = &row.network_id {
+        if authz::coordinates(ctx, n)? {
+            return Ok(true);
+        }
     }
     for org in meetings::organizer_ids(ctx.conn, &row.id)? {
         if users::role_in(ctx.conn, &c.id, &org)? == Some(OrgRole::Admin) {
@@ -122,16 +128,18 @@ pub(crate) fn must_manage(ctx: &mut Ctx, row: &MeetingRow) -> AppResult<()> {
     }
 }
 
-/// The caller's organizations and the networks they are members of.
-fn scope_of(ctx: &mut Ctx) -> AppResult<Option<(Vec<String>, Vec<String>)>> {
+/// What the caller sees: `None` for readers of everything; else their organizations,
+/// the networks those are members of, and the networks they coordinate.
+fn scope_of(ctx: &mut Ctx) -> AppResult<Option<Scope>> {
     match ctx.caller.clone() {
         Some(c) if c.reads_all() => Ok(None),
         Some(c) => {
             let orgs = users::org_ids_of(ctx.conn, &c.id)?;
-            let nets = networks::networks_of(ctx.conn, &orgs)?;
-            Ok(Some((orgs, nets)))
+            let networks = networks::networks_of(ctx.conn, &orgs)?;
+            let coordinated = networks::coordinated_by(ctx.conn, &c.id)?.into_iter().map(|n| n.to_string()).collect();
+            Ok(Some(Scope { orgs, networks, coordinated }))
         }
-        None => Ok(Some((vec![], vec![]))),
+        None => Ok(Some(Scope::default())),
     }
 }
 
@@ -143,7 +151,7 @@ pub(crate) fn load_visible_meeting(ctx: &mut Ctx, id: &MeetingId, lock: bool) ->
     }
     match scope_of(ctx)? {
         None => Ok(row),
-        Some((orgs, nets)) if meetings::is_visible(ctx.conn, &row.id, &orgs, &nets)? => Ok(row),
+        Some(scope) if meetings::is_visible(ctx.conn, &row.id, &scope)? => Ok(row),
         Some(_) => Err(AppError::NotFound),
     }
 }
@@ -221,12 +229,25 @@ fn summary(r: SummaryRow) -> MeetingSummary {
 }
 
 /// May the caller hold a meeting for these organizers (and network)? Platform
-/// administrators always; others only for organizations they administer, at least one,
-/// and in a network only when one of those organizations is a member of it.
+/// administrators always; a network's coordinators for the network, with organizers
+/// among its members; others only for organizations they administer, at least one, and
+/// in a network only when one of those organizations is a member of it.
 fn may_organize(ctx: &mut Ctx, input: &MeetingInput) -> AppResult<()> {
     let me = authz::writer(ctx)?;
     if me.is_admin() {
         return Ok(());
+    }
+    if let Some(n) = &input.network_id {
+        if authz::coordinates(ctx, n)? {
+            for (i, o) in input.organizers.iter().enumerate() {
+                if networks::status_of(ctx.conn, n, o)? != Some(NetworkMemberStatus::Member)
+                    && users::role_in(ctx.conn, &me.id, o)? != Some(OrgRole::Admin)
+                {
+                    return Err(ValidationErrors::single(format!("organizers[{i}]"), Violation::UnknownValue).into());
+                }
+            }
+            return Ok(());
+        }
     }
     if input.organizers.is_empty() {
         return Err(AppError::Forbidden);
@@ -352,7 +373,7 @@ fn filter_of(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Filter> {
     if let Some(org) = &q.organization {
         f.organization_invited = match &f.scope {
             None => true,
-            Some((own, _)) => own.iter().any(|o| o == org.as_str()),
+            Some(scope) => scope.orgs.iter().any(|o| o == org.as_str()),
         };
     }
     match (q.from, q.to) {
@@ -409,8 +430,10 @@ pub fn feed(ctx: &mut Ctx, q: &ListQuery, limit: i64) -> AppResult<Vec<Meeting>>
     present_all(ctx, rows)
 }
 
-/// Invites organizations; those invited already stay as they are.
-pub fn invite(ctx: &mut Ctx, id: &MeetingId, orgs: &[OrganizationId]) -> AppResult<Vec<MeetingInvitation>> {
+/// Invites organizations, and people by name through them; those invited already stay
+/// as they are. Named people get their check-in codes at once.
+pub fn invite(ctx: &mut Ctx, id: &MeetingId, input: &MeetingInvite) -> AppResult<Vec<MeetingInvitation>> {
+    let orgs = &input.organization_ids;
     let row = load_visible_meeting(ctx, id, true)?;
     must_manage(ctx, &row)?;
     if row.cancelled_at.is_some() {
@@ -425,9 +448,20 @@ pub fn invite(ctx: &mut Ctx, id: &MeetingId, orgs: &[OrganizationId]) -> AppResu
         }
     }
     e.into_result()?;
-    let new = meetings::invite(ctx.conn, &row.id, orgs, ctx.db_now())?;
-    if !new.is_empty() {
-        ctx.record(&row.id, Event::MeetingInvited { organization_ids: new })?;
+    let now = ctx.db_now();
+    let new = meetings::invite(ctx.conn, &row.id, orgs, now)?;
+    let mut named = Vec::new();
+    for o in orgs.iter().filter(|o| input.people.iter().any(|p| &p.organization_id == *o)) {
+        let already = meetings::participants(ctx.conn, &row.id, Some(o))?;
+        for p in input.people.iter().filter(|p| &p.organization_id == o) {
+            if !already.iter().any(|a| a.name == p.name) {
+                meetings::add_participant(ctx.conn, &participant(&row.id, o, &p.name, p.title.clone(), now))?;
+                named.push(InvitedPerson { organization_id: o.clone(), name: p.name.clone(), title: p.title.clone() });
+            }
+        }
+    }
+    if !new.is_empty() || !named.is_empty() {
+        ctx.record(&row.id, Event::MeetingInvited { organization_ids: new, people: named })?;
     }
     Ok(meetings::invitations(ctx.conn, &row.id)?)
 }
@@ -448,6 +482,28 @@ pub fn invitations(ctx: &mut Ctx, id: &MeetingId) -> AppResult<Vec<MeetingInvita
     Ok(all)
 }
 
+/// A person expected at the meeting, with a fresh check-in code.
+fn participant(
+    meeting: &MeetingId,
+    org: &OrganizationId,
+    name: &str,
+    title: Option<String>,
+    now: chrono::NaiveDateTime,
+) -> ParticipantRow {
+    ParticipantRow {
+        id: new_id(),
+        meeting_id: meeting.clone(),
+        organization_id: org.clone(),
+        name: name.to_owned(),
+        title,
+        check_in_code: new_code(),
+        added_at: now,
+        checked_in_at: None,
+        checked_in_by: None,
+        check_in_method: None,
+    }
+}
+
 fn new_code() -> String {
     let mut bytes = [0u8; 12];
     rand::thread_rng().fill_bytes(&mut bytes);
@@ -462,14 +518,20 @@ pub fn answer(
     org: &OrganizationId,
     rsvp: &Rsvp,
     count: i32,
+    expect: &Expect,
 ) -> AppResult<MeetingInvitation> {
     let row = load_visible_meeting(ctx, id, true)?;
     let me = authz::writer(ctx)?;
     if users::role_in(ctx.conn, &me.id, org)? != Some(OrgRole::Admin) {
         return Err(AppError::Forbidden);
     }
-    if meetings::invitation(ctx.conn, &row.id, org)?.is_none() {
-        return Err(AppError::NotFound);
+    let before = meetings::invitation(ctx.conn, &row.id, org)?.ok_or(AppError::NotFound)?;
+    // A first answer needs no version; changing one does, so two administrators of the
+    // organization never overwrite each other unseen.
+    if before.answered_at.is_some() {
+        expect.check_required(before.version)?;
+    } else {
+        expect.check(before.version)?;
     }
     if row.cancelled_at.is_some() {
         return Err(cancelled_conflict());
@@ -482,8 +544,7 @@ pub fn answer(
             "The meeting has started; answers are closed.",
         ));
     }
-    let before = meetings::invitation(ctx.conn, &row.id, org)?;
-    let lowering = before.as_ref().is_some_and(|b| b.answer == RsvpAnswer::Attending && count <= b.representatives);
+    let lowering = before.answer == RsvpAnswer::Attending && count <= before.representatives;
     if let (Some(cap), RsvpAnswer::Attending, false) = (row.capacity, rsvp.answer, lowering) {
         let others = meetings::representatives_besides(ctx.conn, &row.id, org)?;
         if others + count as i64 > cap as i64 {
@@ -495,7 +556,9 @@ pub fn answer(
             ));
         }
     }
-    meetings::set_answer(ctx.conn, &row.id, org, rsvp.answer, count, &me.id, now)?;
+    if !meetings::set_answer(ctx.conn, &row.id, org, before.version, rsvp.answer, count, &me.id, now)? {
+        return Err(AppError::VersionMismatch);
+    }
     // People named before keep their codes (invitations already sent stay good); those
     // no longer named leave, unless they already checked in.
     let named = meetings::participants(ctx.conn, &row.id, Some(org))?;
@@ -503,21 +566,7 @@ pub fn answer(
         named.iter().filter(|p| !rsvp.people.iter().any(|n| n.name == p.name)).map(|p| p.id.clone()).collect();
     meetings::remove_unchecked(ctx.conn, &gone)?;
     for p in rsvp.people.iter().filter(|n| !named.iter().any(|p| p.name == n.name)) {
-        meetings::add_participant(
-            ctx.conn,
-            &ParticipantRow {
-                id: new_id(),
-                meeting_id: row.id.clone(),
-                organization_id: org.clone(),
-                name: p.name.clone(),
-                title: p.title.clone(),
-                check_in_code: new_code(),
-                added_at: now,
-                checked_in_at: None,
-                checked_in_by: None,
-                check_in_method: None,
-            },
-        )?;
+        meetings::add_participant(ctx.conn, &participant(&row.id, org, &p.name, p.title.clone(), now))?;
     }
     ctx.record(
         &row.id,
@@ -645,16 +694,10 @@ pub fn record_attendance(ctx: &mut Ctx, id: &MeetingId, input: &ManualAttendance
         }
         (None, Some(name)) => {
             let p = ParticipantRow {
-                id: new_id(),
-                meeting_id: row.id.clone(),
-                organization_id: input.organization_id.clone(),
-                name: name.clone(),
-                title: input.title.clone(),
-                check_in_code: new_code(),
-                added_at: now,
                 checked_in_at: Some(now),
                 checked_in_by: Some(me.id.clone()),
                 check_in_method: Some(CheckInMethod::Manual),
+                ..participant(&row.id, &input.organization_id, name, input.title.clone(), now)
             };
             meetings::add_participant(ctx.conn, &p)?;
             p.id

@@ -1,12 +1,14 @@
-//! Networks of organizations. Coordinators (platform administrators) create and edit a
-//! network and invite organizations; each organization's own administrators accept or
-//! decline, and may leave. Anyone may read a network and its members.
+//! Networks of organizations. Platform administrators create networks and appoint their
+//! coordinators; coordinators edit a network, invite organizations and answer requests
+//! to join; each organization's own administrators accept or decline, ask to join, and
+//! may leave. Anyone may read a network and its members.
 
-use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
+use tashbeek_domain::network::{Network, NetworkCoordinator, NetworkInput, NetworkMember, NetworkMemberStatus};
 use tashbeek_domain::page::{Cursor, Page};
+use tashbeek_domain::user::GlobalRole;
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
-use tashbeek_domain::{NetworkId, OrganizationId};
+use tashbeek_domain::{NetworkId, OrganizationId, UserId};
 use tashbeek_persistence::network::{self as networks, NetworkRow};
 use tashbeek_persistence::reference;
 
@@ -48,7 +50,7 @@ pub fn get(ctx: &mut Ctx, id: &NetworkId) -> AppResult<Network> {
 
 pub fn update(ctx: &mut Ctx, id: &NetworkId, input: &NetworkInput, expect: &crate::Expect) -> AppResult<Network> {
     let mut row = load(ctx, id, true)?;
-    authz::admin(ctx)?;
+    authz::coordinator(ctx, &row.id)?;
     expect.check_required(row.version)?;
     check_area(ctx, input)?;
     let before = row.to_input();
@@ -79,7 +81,7 @@ pub fn list(ctx: &mut Ctx, limit: i64, after: Option<&Cursor>) -> AppResult<Page
 pub fn members(ctx: &mut Ctx, id: &NetworkId) -> AppResult<Vec<NetworkMember>> {
     let row = load(ctx, id, false)?;
     let caller = ctx.caller.clone();
-    if caller.as_ref().is_some_and(|c| c.reads_all()) {
+    if caller.as_ref().is_some_and(|c| c.reads_all()) || authz::coordinates(ctx, &row.id)? {
         return Ok(networks::members(ctx.conn, &row.id, true)?);
     }
     // Each organization's members also see their own organization's invitation.
@@ -99,7 +101,7 @@ pub fn members(ctx: &mut Ctx, id: &NetworkId) -> AppResult<Vec<NetworkMember>> {
 /// A coordinator invites an organization it can see; answering is the organization's.
 pub fn invite(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId) -> AppResult<()> {
     let row = load(ctx, id, true)?;
-    authz::admin(ctx)?;
+    authz::coordinator(ctx, &row.id)?;
     let org = load_visible(ctx, org_id, false).map_err(|e| match e {
         AppError::NotFound => ValidationErrors::single("organization_id", Violation::UnknownValue).into(),
         other => other,
@@ -168,7 +170,7 @@ pub fn answer(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId, status: Ne
         return Err(ValidationErrors::single("status", Violation::UnknownValue).into());
     }
     let from = match networks::status_of(ctx.conn, &row.id, org_id)? {
-        Some(NetworkMemberStatus::Requested) if me.is_admin() => NetworkMemberStatus::Requested,
+        Some(NetworkMemberStatus::Requested) if authz::coordinates(ctx, &row.id)? => NetworkMemberStatus::Requested,
         Some(NetworkMemberStatus::Requested) => return Err(AppError::Forbidden),
         _ => {
             if tashbeek_persistence::user::role_in(ctx.conn, &me.id, org_id)?
@@ -194,10 +196,52 @@ pub fn answer(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId, status: Ne
 pub fn leave(ctx: &mut Ctx, id: &NetworkId, org_id: &OrganizationId) -> AppResult<()> {
     let row = load(ctx, id, true)?;
     load_visible(ctx, org_id, false)?;
-    authz::org_admin(ctx, org_id).or_else(|_| authz::admin(ctx))?;
+    if authz::org_admin(ctx, org_id).is_err() {
+        authz::coordinator(ctx, &row.id)?;
+    }
     let from = [NetworkMemberStatus::Member, NetworkMemberStatus::Invited, NetworkMemberStatus::Requested];
     if !networks::set_status(ctx.conn, &row.id, org_id, &from, NetworkMemberStatus::Left, ctx.db_now())? {
         return Err(AppError::NotFound);
     }
     ctx.record(&row.id, Event::NetworkMemberLeft { organization_id: org_id.to_owned() })
+}
+
+/// A network's coordinators, for anyone signed in.
+pub fn coordinators(ctx: &mut Ctx, id: &NetworkId) -> AppResult<Vec<NetworkCoordinator>> {
+    ctx.caller()?;
+    let row = load(ctx, id, false)?;
+    Ok(networks::coordinators(ctx.conn, &row.id)?)
+}
+
+/// A platform administrator appoints a coordinator: an enabled account that may write
+/// (observers only read).
+pub fn appoint(ctx: &mut Ctx, id: &NetworkId, user_id: &UserId) -> AppResult<Vec<NetworkCoordinator>> {
+    let row = load(ctx, id, true)?;
+    let me = authz::admin(ctx)?;
+    let eligible = match tashbeek_persistence::user::get(ctx.conn, user_id) {
+        Ok(u) => !u.disabled && u.role != GlobalRole::Observer,
+        Err(tashbeek_persistence::DbError::NotFound) => false,
+        Err(e) => return Err(e.into()),
+    };
+    if !eligible {
+        return Err(ValidationErrors::single("user_id", Violation::UnknownValue).into());
+    }
+    if networks::appoint(ctx.conn, &row.id, user_id, &me.id, ctx.db_now())? {
+        ctx.record(&row.id, Event::NetworkCoordinatorAppointed { user_id: user_id.clone() })?;
+    }
+    Ok(networks::coordinators(ctx.conn, &row.id)?)
+}
+
+/// A platform administrator ends a coordinator's appointment, or a coordinator steps
+/// down.
+pub fn dismiss(ctx: &mut Ctx, id: &NetworkId, user_id: &UserId) -> AppResult<()> {
+    let row = load(ctx, id, true)?;
+    let me = authz::writer(ctx)?;
+    if !me.is_admin() && me.id != *user_id {
+        return Err(AppError::Forbidden);
+    }
+    if !networks::dismiss(ctx.conn, &row.id, user_id)? {
+        return Err(AppError::NotFound);
+    }
+    ctx.record(&row.id, Event::NetworkCoordinatorDismissed { user_id: user_id.clone() })
 }

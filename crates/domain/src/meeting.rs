@@ -308,10 +308,29 @@ impl MeetingCancellation {
 pub struct MeetingInvite {
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 200))]
     pub organization_ids: Vec<OrganizationId>,
+    /// People the organizers name (a speaker, an official), each from one of the
+    /// organizations in `organization_ids`; their invitations carry check-in codes at
+    /// once. The organization's answer may still name others instead.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 200))]
+    pub people: Vec<InvitedPerson>,
+}
+
+/// A person the organizers invite by name, through their organization.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InvitedPerson {
+    pub organization_id: OrganizationId,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub name: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub title: Option<String>,
 }
 
 impl MeetingInvite {
-    pub fn validate(self) -> Result<Self, ValidationErrors> {
+    pub fn validate(mut self) -> Result<Self, ValidationErrors> {
         let mut e = ValidationErrors::default();
         match self.organization_ids.len() {
             0 => e.add("organization_ids", Violation::Required),
@@ -321,6 +340,21 @@ impl MeetingInvite {
         for (i, o) in self.organization_ids.iter().enumerate() {
             if self.organization_ids[..i].contains(o) {
                 e.add(format!("organization_ids[{i}]"), Violation::Duplicate);
+            }
+        }
+        if self.people.len() > MAX_INVITE {
+            e.add("people", Violation::TooMany { max: MAX_INVITE });
+        }
+        for (i, p) in self.people.iter_mut().enumerate() {
+            if !self.organization_ids.contains(&p.organization_id) {
+                e.add(format!("people[{i}].organization_id"), Violation::UnknownValue);
+            }
+            p.name = e.line(&format!("people[{i}].name"), &p.name, 200);
+            p.title = e.text(&format!("people[{i}].title"), p.title.take(), 200, false);
+        }
+        for (i, p) in self.people.iter().enumerate() {
+            if self.people[..i].iter().any(|q| q.organization_id == p.organization_id && q.name == p.name) {
+                e.add(format!("people[{i}].name"), Violation::Duplicate);
             }
         }
         e.into_result().map(|_| self)
@@ -409,6 +443,9 @@ pub struct MeetingInvitation {
     pub answered_at: Option<DateTime<Utc>>,
     /// Its people who checked in.
     pub attended: i64,
+    /// Changing an answer sends it back as `If-Match`, so two administrators of one
+    /// organization never overwrite each other unseen.
+    pub version: i64,
 }
 
 /// A person an organization sends, and whether they came.

@@ -3,7 +3,7 @@
 //! manage a network; an organization becomes a member only when its own administrators
 //! accept the invitation.
 
-use crate::id::{NetworkId, OrganizationId};
+use crate::id::{NetworkId, OrganizationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +88,16 @@ pub struct NetworkMember {
     pub status: NetworkMemberStatus,
     pub invited_at: DateTime<Utc>,
     pub responded_at: Option<DateTime<Utc>>,
+}
+
+/// A person who manages a network: edits it, invites organizations, answers requests
+/// to join, and holds its meetings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NetworkCoordinator {
+    pub user_id: UserId,
+    pub display_name: String,
+    pub appointed_at: DateTime<Utc>,
 }
 
 /// A coordinator invites an organization into a network.

@@ -1,6 +1,6 @@
 //! Accounts and the roles that decide what each may do.
 
-use crate::id::{OrganizationId, UserId};
+use crate::id::{NetworkId, OrganizationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +107,12 @@ pub struct User {
     pub role: GlobalRole,
     pub disabled: bool,
     pub memberships: Vec<Membership>,
+    /// The networks this account coordinates. The dashboard's stored session leaves them
+    /// out (the public directory's first download stays small); the meetings screens read
+    /// them from `GET /me` when they open.
+    #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", serde(skip))]
+    pub coordinates: Vec<NetworkId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -278,4 +284,15 @@ mod tests {
             assert_eq!(check(strong), None, "{strong}");
         }
     }
+}
+
+/// A private calendar address: calendar apps subscribe to
+/// `…/calendar.ics?token=<token>` and see what its owner may see. The secret is shown
+/// once, when made; later reads give only its date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarAddress {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    pub created_at: DateTime<Utc>,
 }

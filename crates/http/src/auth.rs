@@ -129,6 +129,47 @@ impl FromRequest for MaybeAuth {
     }
 }
 
+/// A calendar request: signed in by bearer token, or by a private calendar address's
+/// `token` query parameter (calendar apps send no headers), or anonymous. The address
+/// stands for its owner only here, on the read-only calendar feeds.
+pub struct FeedAuth(pub Option<Actor>);
+
+impl FromRequest for FeedAuth {
+    type Error = actix_web::Error;
+    type Future = ActorFuture<Self>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let claims = claims_from(req);
+        let token = form_urlencoded::parse(req.query_string().as_bytes())
+            .find(|(k, _)| k == "token")
+            .map(|(_, v)| v.into_owned());
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            if let Some((claims, state)) = claims? {
+                return Ok(FeedAuth(Some(current_actor(state, claims).await?)));
+            }
+            let Some(token) = token else { return Ok(FeedAuth(None)) };
+            if token.len() > 100 {
+                return Err(invalid_calendar_address().into());
+            }
+            let state = state.ok_or_else(ApiError::internal)?;
+            let owner = state
+                .db(move |conn| Ok(tashbeek_app::calendar_token::owner(conn, &token)?))
+                .await?
+                .ok_or_else(invalid_calendar_address)?;
+            Ok(FeedAuth(Some(owner)))
+        })
+    }
+}
+
+fn invalid_calendar_address() -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::UNAUTHORIZED,
+        "invalid_calendar_address",
+        "عنوان التقويم الخاص هذا لم يعد صالحاً؛ أنشئ عنواناً جديداً من لوحة التحكم.",
+        "This private calendar address no longer works; make a new one in the dashboard.",
+    )
+}
+
 /// Bounds how many argon2 computations run at once: each takes ~19 MiB and a core, so
 /// a burst of logins queues instead of multiplying memory (the RSS budget is 150 MB).
 struct HashPermits {

@@ -325,6 +325,7 @@ pub mod responses {
         BadPage => "A bad limit or cursor",
         NotSignedIn => "Not signed in, or the session ended",
         InvalidToken => "An access token that is invalid, or whose session ended",
+        InvalidFeedToken => "An access token that is invalid or whose session ended, or a private calendar address withdrawn or replaced (`invalid_calendar_address`)",
         AdminsOnly => "Platform administrators only",
         OrganizationNotFound => "No such organization, or not visible to you",
         TooLarge => "The body is too large",
@@ -342,9 +343,9 @@ pub mod responses {
         AccountNotFound => "No such account",
         ReadersOnly => "Platform administrators and observers only",
         NotOrgAdmin => "Not an administrator of this organization",
-        CoordinatorsOnly => "Coordinators only",
+        CoordinatorsOnly => "The network's coordinators and platform administrators only",
         MalformedIfMatch => "Malformed If-Match",
         MeetingNotFound => "No such meeting, or not visible to you",
-        MeetingManagersOnly => "Coordinators (platform administrators) and administrators of an organizing organization only",
+        MeetingManagersOnly => "Platform administrators, coordinators of the network that holds it, and administrators of an organizing organization only",
     }
 }

@@ -18,7 +18,7 @@ use tashbeek_domain::validation::Violation;
 use tashbeek_domain::{MeetingId, NetworkId, OrganizationId, ValidationErrors};
 use utoipa::IntoParams;
 
-use crate::auth::{Auth, MaybeAuth};
+use crate::auth::{Auth, FeedAuth, MaybeAuth};
 use crate::error::responses::*;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::etag;
@@ -314,29 +314,29 @@ pub async fn invite(
     let input = body.0.validate()?;
     let id = id.into_inner();
     let env = state.env(Some(actor), &req);
-    let found = state
-        .db(move |conn| Ok(app::write(conn, env, |ctx| meeting::invite(ctx, &id, &input.organization_ids))?))
-        .await?;
+    let found = state.db(move |conn| Ok(app::write(conn, env, |ctx| meeting::invite(ctx, &id, &input))?)).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
 #[utoipa::path(
     tag = "meetings", operation_id = "answer_meeting_invitation",
-    params(("id" = String, Path, description = "Meeting id (UUID)"), ("organization_id" = String, Path, description = "The invited organization (UUID)")),
+    params(("id" = String, Path, description = "Meeting id (UUID)"), ("organization_id" = String, Path, description = "The invited organization (UUID)"), crate::etag::IfMatch),
     security(("bearer" = [])),
     request_body(content = Rsvp, examples(
         ("ar" = (summary = "نحضر بممثلَين", value = json!({"answer": "attending", "people": [{"name": "هدى عبد الرحيم", "title": "رئيسة الجمعية"}, {"name": "عمر الطيب"}]}))),
         ("en" = (summary = "Declined", value = json!({"answer": "declined"})))
     )),
     responses(
-        (status = 200, description = "Answered; the people named get check-in codes (`GET /meetings/{id}/participants`)", body = MeetingInvitation),
-        (status = 400, response = MalformedJson),
+        (status = 200, description = "Answered; the people named get check-in codes (`GET /meetings/{id}/participants`)", body = MeetingInvitation, headers(("ETag" = String))),
+        (status = 400, response = MalformedJsonOrIfMatch),
         (status = 401, response = NotSignedIn),
         (status = 403, description = "Only the organization's own administrators answer (not even a coordinator)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such meeting, or the organization is not invited", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The meeting has started (`meeting_started`), was cancelled, or the answer would pass its capacity (`over_capacity`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, response = Stale),
         (status = 415, response = NotJson),
         (status = 422, response = InvalidFields),
+        (status = 428, description = "Changing an answer already given needs `If-Match` with the invitation's `version`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/meetings/{id}/invitations/{organization_id}")]
@@ -347,12 +347,14 @@ pub async fn answer(
     path: web::Path<(MeetingId, OrganizationId)>,
     body: JsonBody<Rsvp>,
 ) -> ApiResult<HttpResponse> {
+    let expect = etag::expectation(&req)?;
     let (rsvp, count) = body.0.validate()?;
     let (id, org) = path.into_inner();
     let env = state.env(Some(actor), &req);
-    let inv =
-        state.db(move |conn| Ok(app::write(conn, env, |ctx| meeting::answer(ctx, &id, &org, &rsvp, count))?)).await?;
-    Ok(HttpResponse::Ok().json(inv))
+    let inv = state
+        .db(move |conn| Ok(app::write(conn, env, |ctx| meeting::answer(ctx, &id, &org, &rsvp, count, &expect))?))
+        .await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(inv.version))).json(inv))
 }
 
 #[utoipa::path(
@@ -533,12 +535,12 @@ fn calendar_file(body: String) -> HttpResponse {
 
 #[utoipa::path(
     tag = "meetings", operation_id = "meeting_ics",
-    params(("id" = String, Path, description = "Meeting id (UUID)")),
+    params(("id" = String, Path, description = "Meeting id (UUID)"), TokenParam),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The meeting as an iCalendar file: local times with their time zone (VTIMEZONE included), a stable UID, SEQUENCE increasing with each change, STATUS:CANCELLED once cancelled, and a link back to the meeting",
             content((String = "text/calendar"))),
-        (status = 401, response = InvalidToken),
+        (status = 401, response = InvalidFeedToken),
         (status = 404, response = MeetingNotFound),
     )
 )]
@@ -546,8 +548,9 @@ fn calendar_file(body: String) -> HttpResponse {
 pub async fn meeting_ics(
     state: web::Data<AppState>,
     req: HttpRequest,
-    MaybeAuth(viewer): MaybeAuth,
+    FeedAuth(viewer): FeedAuth,
     id: web::Path<MeetingId>,
+    _token: QueryParams<TokenParam>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(viewer, &req);
@@ -571,6 +574,21 @@ pub struct FeedParams {
     /// Kinds, e.g. `forum,workshop`. At most 50 distinct values.
     #[param(value_type = Option<Vec<MeetingKind>>, style = Form, explode = false)]
     pub kind: Option<String>,
+    /// The secret of your private calendar address (`POST /me/calendar-token`): the feed
+    /// then carries what you may see, not only public meetings.
+    #[param(max_length = 100)]
+    pub token: Option<String>,
+}
+
+/// A calendar's only parameter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TokenParam {
+    /// The secret of your private calendar address (`POST /me/calendar-token`): the
+    /// calendar then carries what you may see, not only what is public.
+    #[param(max_length = 100)]
+    pub token: Option<String>,
 }
 
 async fn feed(
@@ -598,14 +616,14 @@ async fn feed(
     responses(
         (status = 200, description = "A subscribable calendar of the meetings you may see that match the filters, from 90 days ago on (at most 500; cancelled ones marked)", content((String = "text/calendar"))),
         (status = 400, description = "An unknown kind", body = Problem, content_type = "application/problem+json"),
-        (status = 401, response = InvalidToken),
+        (status = 401, response = InvalidFeedToken),
     )
 )]
 #[get("/meetings/calendar.ics")]
 pub async fn calendar(
     state: web::Data<AppState>,
     req: HttpRequest,
-    MaybeAuth(viewer): MaybeAuth,
+    FeedAuth(viewer): FeedAuth,
     QueryParams(p): QueryParams<FeedParams>,
 ) -> ApiResult<HttpResponse> {
     let mut e = ValidationErrors::default();
@@ -617,11 +635,12 @@ pub async fn calendar(
 
 #[utoipa::path(
     tag = "meetings", operation_id = "network_calendar",
-    params(("id" = String, Path, description = "Network id (UUID)")),
+    params(("id" = String, Path, description = "Network id (UUID)"), TokenParam),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The network's meetings you may see, as a subscribable calendar", content((String = "text/calendar"))),
-        (status = 401, response = InvalidToken),
+        (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = InvalidFeedToken),
         (status = 404, response = NetworkNotFound),
     )
 )]
@@ -629,8 +648,9 @@ pub async fn calendar(
 pub async fn network_calendar(
     state: web::Data<AppState>,
     req: HttpRequest,
-    MaybeAuth(viewer): MaybeAuth,
+    FeedAuth(viewer): FeedAuth,
     id: web::Path<NetworkId>,
+    _token: QueryParams<TokenParam>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(viewer.clone(), &req);
@@ -643,11 +663,12 @@ pub async fn network_calendar(
 
 #[utoipa::path(
     tag = "meetings", operation_id = "organization_calendar",
-    params(("id" = String, Path, description = "Organization id (UUID)")),
+    params(("id" = String, Path, description = "Organization id (UUID)"), TokenParam),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Meetings the organization holds or is invited to that you may see, as a subscribable calendar", content((String = "text/calendar"))),
-        (status = 401, response = InvalidToken),
+        (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = InvalidFeedToken),
         (status = 404, response = OrganizationNotFound),
     )
 )]
@@ -655,8 +676,9 @@ pub async fn network_calendar(
 pub async fn organization_calendar(
     state: web::Data<AppState>,
     req: HttpRequest,
-    MaybeAuth(viewer): MaybeAuth,
+    FeedAuth(viewer): FeedAuth,
     id: web::Path<OrganizationId>,
+    _token: QueryParams<TokenParam>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let env = state.env(viewer.clone(), &req);

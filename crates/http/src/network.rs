@@ -4,10 +4,12 @@ use actix_web::http::header;
 use actix_web::{delete, get, post, put};
 use actix_web::{web, HttpRequest, HttpResponse};
 use tashbeek_app::{self as app, network};
-use tashbeek_domain::network::{Network, NetworkAnswer, NetworkInput, NetworkInvitation, NetworkMember};
+use tashbeek_domain::network::{
+    Network, NetworkAnswer, NetworkCoordinator, NetworkInput, NetworkInvitation, NetworkMember,
+};
 use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::ValidationErrors;
-use tashbeek_domain::{NetworkId, OrganizationId};
+use tashbeek_domain::{NetworkId, OrganizationId, UserId};
 
 use crate::auth::{Auth, MaybeAuth};
 use crate::error::responses::*;
@@ -267,5 +269,77 @@ pub async fn leave(
     let (id, org) = path.into_inner();
     let env = state.env(Some(actor), &req);
     state.db(move |conn| Ok(app::write(conn, env, |ctx| network::leave(ctx, &id, &org))?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(
+    tag = "networks", operation_id = "list_network_coordinators",
+    params(("id" = String, Path, description = "Network id (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The people who manage the network: they edit it, invite organizations, answer requests to join, and hold its meetings", body = Vec<NetworkCoordinator>),
+        (status = 401, response = NotSignedIn),
+        (status = 404, response = NetworkNotFound),
+    )
+)]
+#[get("/networks/{id}/coordinators")]
+pub async fn coordinators(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    id: web::Path<NetworkId>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let env = state.env(Some(actor), &req);
+    let found = state.db(move |conn| Ok(app::read(conn, env, |ctx| network::coordinators(ctx, &id))?)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+#[utoipa::path(
+    tag = "networks", operation_id = "appoint_network_coordinator",
+    params(("id" = String, Path, description = "Network id (UUID)"), ("user_id" = String, Path, description = "The account to appoint (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Appointed (appointing again changes nothing); the coordinators now", body = Vec<NetworkCoordinator>),
+        (status = 401, response = NotSignedIn),
+        (status = 403, description = "Platform administrators only", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NetworkNotFound),
+        (status = 422, description = "No such account, or one that is disabled or only observes (`user_id`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/networks/{id}/coordinators/{user_id}")]
+pub async fn appoint(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    path: web::Path<(NetworkId, UserId)>,
+) -> ApiResult<HttpResponse> {
+    let (id, user) = path.into_inner();
+    let env = state.env(Some(actor), &req);
+    let found = state.db(move |conn| Ok(app::write(conn, env, |ctx| network::appoint(ctx, &id, &user))?)).await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+#[utoipa::path(
+    tag = "networks", operation_id = "dismiss_network_coordinator",
+    params(("id" = String, Path, description = "Network id (UUID)"), ("user_id" = String, Path, description = "The coordinator's account (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "No longer a coordinator"),
+        (status = 401, response = NotSignedIn),
+        (status = 403, description = "Platform administrators, or the coordinator stepping down", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such network, or not its coordinator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/networks/{id}/coordinators/{user_id}")]
+pub async fn dismiss(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    path: web::Path<(NetworkId, UserId)>,
+) -> ApiResult<HttpResponse> {
+    let (id, user) = path.into_inner();
+    let env = state.env(Some(actor), &req);
+    state.db(move |conn| Ok(app::write(conn, env, |ctx| network::dismiss(ctx, &id, &user))?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -41,6 +41,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         schemas(organization::SortParam),
         responses(
             responses::MalformedJson, responses::BadPage, responses::NotSignedIn, responses::InvalidToken,
+            responses::InvalidFeedToken,
             responses::AdminsOnly, responses::OrganizationNotFound, responses::TooLarge, responses::NotJson,
             responses::InvalidFields, responses::IfMatchMissing, responses::NetworkNotFound,
             responses::MissingFields, responses::Stale, responses::OrgAdminsOnly, responses::MalformedJsonOrIfMatch,

@@ -5,11 +5,11 @@ use actix_web::{delete, get, patch, post};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tashbeek_app::account::{self, NewAccount};
-use tashbeek_app::{self as app, authz, membership, session};
+use tashbeek_app::{self as app, authz, calendar_token, membership, session};
 use tashbeek_domain::auth::TokenPair;
 use tashbeek_domain::organization::{DuplicateCandidate, Organization};
 use tashbeek_domain::page::{self, Page};
-use tashbeek_domain::user::{GlobalRole, Member, NewUser, Signup, User, UserSummary, UserUpdate};
+use tashbeek_domain::user::{CalendarAddress, GlobalRole, Member, NewUser, Signup, User, UserSummary, UserUpdate};
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::ValidationErrors;
 use tashbeek_domain::{OrganizationId, UserId};
@@ -113,6 +113,68 @@ pub async fn me(state: web::Data<AppState>, req: HttpRequest, Auth(actor): Auth)
     Ok(HttpResponse::Ok().json(user))
 }
 
+#[utoipa::path(
+    tag = "users", operation_id = "get_calendar_address",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "When your private calendar address was made (its secret was shown only then)", body = CalendarAddress),
+        (status = 401, response = NotSignedIn),
+        (status = 404, description = "You have no private calendar address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/calendar-token")]
+pub async fn calendar_address(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+) -> ApiResult<HttpResponse> {
+    let env = state.env(Some(actor), &req);
+    let made = state.db(move |conn| Ok(app::read(conn, env, calendar_token::created)?)).await?;
+    let created_at = made.ok_or_else(|| ApiError::from(tashbeek_app::AppError::NotFound))?;
+    Ok(HttpResponse::Ok().json(CalendarAddress { token: None, created_at }))
+}
+
+#[utoipa::path(
+    tag = "users", operation_id = "make_calendar_address",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "A new private calendar address; its secret is shown this once. Add `?token=<token>` to any calendar feed (`/meetings/calendar.ics`, `/networks/{id}/calendar.ics`, `/organizations/{id}/calendar.ics`, `/meetings/{id}/calendar.ics`) and it carries what you may see. An earlier address stops working", body = CalendarAddress),
+        (status = 401, response = NotSignedIn),
+    )
+)]
+#[post("/me/calendar-token")]
+pub async fn make_calendar_address(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+) -> ApiResult<HttpResponse> {
+    let env = state.env(Some(actor), &req);
+    let issued = state.db(move |conn| Ok(app::write(conn, env, calendar_token::issue)?)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(CalendarAddress { token: Some(issued.token), created_at: issued.created_at }))
+}
+
+#[utoipa::path(
+    tag = "users", operation_id = "withdraw_calendar_address",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Withdrawn: calendars subscribed with it stop receiving meetings"),
+        (status = 401, response = NotSignedIn),
+        (status = 404, description = "You have no private calendar address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/me/calendar-token")]
+pub async fn withdraw_calendar_address(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+) -> ApiResult<HttpResponse> {
+    let env = state.env(Some(actor), &req);
+    state.db(move |conn| Ok(app::write(conn, env, calendar_token::revoke)?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -135,13 +197,30 @@ impl PageParams {
     }
 }
 
+/// The accounts list's parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UserListParams {
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    #[param(min_length = 1, max_length = 1024, pattern = r"^[A-Za-z0-9_-]+$")]
+    pub cursor: Option<String>,
+    /// Only the account with this email (case does not matter): how the dashboard finds
+    /// the person to appoint.
+    #[param(max_length = 254)]
+    pub email: Option<String>,
+}
+
 #[utoipa::path(
     tag = "users", operation_id = "list_users",
-    params(PageParams),
+    params(UserListParams),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Accounts, oldest first, as summaries (memberships are in `GET /users/{id}`)", body = Page<UserSummary>),
-        (status = 400, response = BadPage),
+        (status = 400, description = "A bad limit or cursor, or an email longer than 254 characters", body = Problem, content_type = "application/problem+json"),
         (status = 401, response = NotSignedIn),
         (status = 403, response = ReadersOnly),
     )
@@ -151,12 +230,17 @@ pub async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
     Auth(actor): Auth,
-    QueryParams(p): QueryParams<PageParams>,
+    QueryParams(p): QueryParams<UserListParams>,
 ) -> ApiResult<HttpResponse> {
-    let (limit, after) = p.parse()?;
+    let (limit, after) = PageParams { limit: p.limit, cursor: p.cursor }.parse()?;
+    if p.email.as_ref().is_some_and(|e| e.chars().count() > 254) {
+        return Err(ApiError::bad_parameter(ValidationErrors::single("email", Violation::TooLong { max: 254 })));
+    }
+    let email = p.email.map(|e| e.trim().to_lowercase());
     let env = state.env(Some(actor), &req);
-    let page =
-        state.db(move |conn| Ok(app::read(conn, env, |ctx| account::list(ctx, limit, after.as_deref()))?)).await?;
+    let page = state
+        .db(move |conn| Ok(app::read(conn, env, |ctx| account::list(ctx, limit, after.as_deref(), email.as_deref()))?))
+        .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

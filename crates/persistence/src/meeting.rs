@@ -243,9 +243,19 @@ pub struct Filter {
     pub include_cancelled: bool,
     /// Newest first (past meetings), else soonest first.
     pub descending: bool,
-    /// `None`: everything (administrators and observers); else the caller's
-    /// organizations and the networks they are members of.
-    pub scope: Option<(Vec<String>, Vec<String>)>,
+    /// `None`: everything (administrators and observers); else what the caller sees.
+    pub scope: Option<Scope>,
+}
+
+/// What a caller who does not read everything sees of meetings.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Their organizations: meetings those hold or are invited to.
+    pub orgs: Vec<String>,
+    /// Networks their organizations are members of: those networks' meetings for members.
+    pub networks: Vec<String>,
+    /// Networks they coordinate: every meeting those networks hold.
+    pub coordinated: Vec<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -265,18 +275,21 @@ pub struct SummaryRow {
     pub cancelled_at: Option<NaiveDateTime>,
 }
 
-/// Whether the caller (members of `orgs`, of networks `networks`) sees the meeting.
-fn visible(orgs: &[String], networks: &[String]) -> Predicate {
+/// Whether a caller with this scope sees the meeting.
+fn visible(scope: &Scope) -> Predicate {
     let mut p: Predicate = Box::new(meetings::visibility.eq(MeetingVisibility::Public));
-    if !networks.is_empty() {
+    if !scope.networks.is_empty() {
         p = Box::new(
             p.or(meetings::visibility
                 .eq(MeetingVisibility::Network)
-                .and(meetings::network_id.assume_not_null().eq_any(networks.to_vec()))),
+                .and(meetings::network_id.assume_not_null().eq_any(scope.networks.clone()))),
         );
     }
-    if !orgs.is_empty() {
-        p = Box::new(p.or(invited(orgs)).or(held_by(orgs)));
+    if !scope.coordinated.is_empty() {
+        p = Box::new(p.or(meetings::network_id.assume_not_null().eq_any(scope.coordinated.clone())));
+    }
+    if !scope.orgs.is_empty() {
+        p = Box::new(p.or(invited(&scope.orgs)).or(held_by(&scope.orgs)));
     }
     p
 }
@@ -297,10 +310,9 @@ fn held_by(orgs: &[String]) -> Predicate {
     Box::new(meetings::id.eq_any(ids))
 }
 
-/// Whether members of `orgs` and of networks `networks` see meeting `id`.
-pub fn is_visible(conn: &mut DbConn, id: &str, orgs: &[String], networks: &[String]) -> DbResult<bool> {
-    let n: i64 =
-        meetings::table.filter(meetings::id.eq(id)).filter(visible(orgs, networks)).count().get_result(conn)?;
+/// Whether a caller with this scope sees meeting `id`.
+pub fn is_visible(conn: &mut DbConn, id: &str, scope: &Scope) -> DbResult<bool> {
+    let n: i64 = meetings::table.filter(meetings::id.eq(id)).filter(visible(scope)).count().get_result(conn)?;
     Ok(n == 1)
 }
 
@@ -334,8 +346,8 @@ pub fn list(
     if !f.include_cancelled {
         q = q.filter(meetings::cancelled_at.is_null());
     }
-    if let Some((orgs, networks)) = &f.scope {
-        q = q.filter(visible(orgs, networks));
+    if let Some(scope) = &f.scope {
+        q = q.filter(visible(scope));
     }
     if let Some((t, id)) = after {
         let id = id.to_owned();
@@ -372,6 +384,7 @@ pub struct InvitationRow {
     pub representatives: i32,
     pub answered_at: Option<NaiveDateTime>,
     pub answered_by: Option<UserId>,
+    pub version: i64,
 }
 
 /// Invites the organizations not invited yet; returns those newly invited.
@@ -405,24 +418,29 @@ pub fn invitation(conn: &mut DbConn, id: &str, org: &str) -> DbResult<Option<Inv
     Ok(meeting_invitations::table.find((id, org)).select(InvitationRow::as_select()).first(conn).optional()?)
 }
 
+/// Records an answer over version `expected`; false when another answer came first.
+#[allow(clippy::too_many_arguments)]
 pub fn set_answer(
     conn: &mut DbConn,
     id: &str,
     org: &str,
+    expected: i64,
     answer: RsvpAnswer,
     representatives: i32,
     by: &UserId,
     now: NaiveDateTime,
-) -> DbResult<()> {
-    diesel::update(meeting_invitations::table.find((id, org)))
-        .set((
-            meeting_invitations::answer.eq(answer),
-            meeting_invitations::representatives.eq(representatives),
-            meeting_invitations::answered_at.eq(now),
-            meeting_invitations::answered_by.eq(by),
-        ))
-        .execute(conn)?;
-    Ok(())
+) -> DbResult<bool> {
+    let n =
+        diesel::update(meeting_invitations::table.find((id, org)).filter(meeting_invitations::version.eq(expected)))
+            .set((
+                meeting_invitations::answer.eq(answer),
+                meeting_invitations::representatives.eq(representatives),
+                meeting_invitations::answered_at.eq(now),
+                meeting_invitations::answered_by.eq(by),
+                meeting_invitations::version.eq(expected + 1),
+            ))
+            .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// Invited organizations in name order, with how many of their people checked in.
@@ -454,6 +472,7 @@ pub fn invitations(conn: &mut DbConn, id: &str) -> DbResult<Vec<MeetingInvitatio
             representatives: r.representatives,
             invited_at: from_db_time(r.invited_at),
             answered_at: r.answered_at.map(from_db_time),
+            version: r.version,
         })
         .collect())
 }

@@ -2,11 +2,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
+use tashbeek_domain::network::{Network, NetworkCoordinator, NetworkInput, NetworkMember, NetworkMemberStatus};
 use tashbeek_domain::{NetworkId, OrganizationId, UserId};
 
 use crate::error::DbResult;
-use crate::schema::{network_members, networks, organizations};
+use crate::schema::{network_coordinators, network_members, networks, organizations, users};
 use crate::{from_db_time, new_id, DbConn};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -225,4 +225,54 @@ pub fn networks_of(conn: &mut DbConn, orgs: &[String]) -> DbResult<Vec<String>> 
         .select(network_members::network_id)
         .distinct()
         .load(conn)?)
+}
+
+/// A network's coordinators, in name order.
+pub fn coordinators(conn: &mut DbConn, network_id: &str) -> DbResult<Vec<NetworkCoordinator>> {
+    let rows: Vec<(UserId, String, NaiveDateTime)> = network_coordinators::table
+        .inner_join(users::table)
+        .filter(network_coordinators::network_id.eq(network_id))
+        .order((users::display_name, users::id))
+        .limit(500)
+        .select((network_coordinators::user_id, users::display_name, network_coordinators::appointed_at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(user_id, display_name, at)| NetworkCoordinator { user_id, display_name, appointed_at: from_db_time(at) })
+        .collect())
+}
+
+/// Whether `user_id` coordinates `network_id`.
+pub fn is_coordinator(conn: &mut DbConn, network_id: &str, user_id: &str) -> DbResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(network_coordinators::table.find((network_id, user_id)))).get_result(conn)?)
+}
+
+/// The networks `user_id` coordinates.
+pub fn coordinated_by(conn: &mut DbConn, user_id: &str) -> DbResult<Vec<NetworkId>> {
+    Ok(network_coordinators::table
+        .filter(network_coordinators::user_id.eq(user_id))
+        .select(network_coordinators::network_id)
+        .limit(500)
+        .load(conn)?)
+}
+
+/// Appoints a coordinator; false when they already were one.
+pub fn appoint(conn: &mut DbConn, network_id: &str, user_id: &str, by: &str, now: NaiveDateTime) -> DbResult<bool> {
+    if is_coordinator(conn, network_id, user_id)? {
+        return Ok(false);
+    }
+    diesel::insert_into(network_coordinators::table)
+        .values((
+            network_coordinators::network_id.eq(network_id),
+            network_coordinators::user_id.eq(user_id),
+            network_coordinators::appointed_at.eq(now),
+            network_coordinators::appointed_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Ends a coordinator's appointment; false when they were not one.
+pub fn dismiss(conn: &mut DbConn, network_id: &str, user_id: &str) -> DbResult<bool> {
+    Ok(diesel::delete(network_coordinators::table.find((network_id, user_id))).execute(conn)? == 1)
 }

@@ -261,6 +261,24 @@ diesel::table! {
         representatives -> Integer,
         answered_at -> Nullable<Timestamp>,
         answered_by -> Nullable<Text>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    network_coordinators (network_id, user_id) {
+        network_id -> Text,
+        user_id -> Text,
+        appointed_at -> Timestamp,
+        appointed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    calendar_tokens (user_id) {
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -501,6 +519,8 @@ diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(verification_events -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(network_members -> networks (network_id));
+diesel::joinable!(network_coordinators -> users (user_id));
+diesel::joinable!(calendar_tokens -> users (user_id));
 diesel::joinable!(network_members -> organizations (organization_id));
 
 diesel::joinable!(meeting_organizers -> meetings (meeting_id));
@@ -518,6 +538,8 @@ diesel::joinable!(minutes_reviews -> organizations (organization_id));
 diesel::joinable!(office_terms -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    network_coordinators,
+    calendar_tokens,
     meeting_span,
     agenda_items,
     working_papers,

@@ -10,7 +10,7 @@ use tashbeek_domain::user::{GlobalRole, Member, Membership, OrgRole, User, UserS
 use tashbeek_domain::{OrganizationId, UserId};
 
 use crate::error::DbResult;
-use crate::schema::{memberships, refresh_tokens, users};
+use crate::schema::{calendar_tokens, memberships, refresh_tokens, users};
 use crate::{from_db_time, DbConn};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -48,6 +48,7 @@ impl UserRow {
             display_name: self.display_name,
             disabled: self.disabled,
             memberships,
+            coordinates: vec![],
             created_at: from_db_time(self.created_at),
             updated_at: from_db_time(self.updated_at),
         }
@@ -67,8 +68,11 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> DbResult<Option<UserRow>
     Ok(users::table.filter(users::email.eq(email)).select(UserRow::as_select()).first(conn).optional()?)
 }
 
-pub fn list(conn: &mut DbConn, limit: i64, after_id: Option<&str>) -> DbResult<Vec<UserRow>> {
+pub fn list(conn: &mut DbConn, limit: i64, after_id: Option<&str>, email: Option<&str>) -> DbResult<Vec<UserRow>> {
     let mut q = users::table.into_boxed();
+    if let Some(e) = email {
+        q = q.filter(users::email.eq(e.to_owned()));
+    }
     if let Some(a) = after_id {
         q = q.filter(users::id.gt(a));
     }
@@ -197,7 +201,9 @@ pub fn memberships_of(conn: &mut DbConn, ids: &[UserId]) -> DbResult<HashMap<Use
 pub fn get_full(conn: &mut DbConn, id: &str) -> DbResult<User> {
     let row = get(conn, id)?;
     let m = memberships_of(conn, std::slice::from_ref(&row.id))?.remove(&row.id).unwrap_or_default();
-    Ok(row.into_domain(m))
+    let mut user = row.into_domain(m);
+    user.coordinates = crate::network::coordinated_by(conn, id)?;
+    Ok(user)
 }
 
 pub fn role_in(conn: &mut DbConn, user_id: &str, org_id: &str) -> DbResult<Option<OrgRole>> {
@@ -338,4 +344,40 @@ pub fn is_member_by_email(conn: &mut DbConn, org_id: &str, email: &str) -> DbRes
         .count()
         .get_result(conn)?;
     Ok(n > 0)
+}
+
+/// Gives `user_id` a new private calendar address (`hash` of its secret), replacing any
+/// earlier one.
+pub fn set_calendar_token(conn: &mut DbConn, user_id: &str, hash: &str, now: NaiveDateTime) -> DbResult<()> {
+    diesel::delete(calendar_tokens::table.find(user_id)).execute(conn)?;
+    diesel::insert_into(calendar_tokens::table)
+        .values((
+            calendar_tokens::user_id.eq(user_id),
+            calendar_tokens::token_hash.eq(hash),
+            calendar_tokens::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// When `user_id`'s private calendar address was made, if it has one.
+pub fn calendar_token_created(conn: &mut DbConn, user_id: &str) -> DbResult<Option<NaiveDateTime>> {
+    Ok(calendar_tokens::table.find(user_id).select(calendar_tokens::created_at).first(conn).optional()?)
+}
+
+/// Withdraws `user_id`'s private calendar address; false when it had none.
+pub fn delete_calendar_token(conn: &mut DbConn, user_id: &str) -> DbResult<bool> {
+    Ok(diesel::delete(calendar_tokens::table.find(user_id)).execute(conn)? == 1)
+}
+
+/// Whose private calendar address `hash` is, with their current role, while the account
+/// is enabled. One indexed query.
+pub fn calendar_token_owner(conn: &mut DbConn, hash: &str) -> DbResult<Option<(UserId, GlobalRole)>> {
+    Ok(calendar_tokens::table
+        .inner_join(users::table)
+        .filter(calendar_tokens::token_hash.eq(hash))
+        .filter(users::disabled.eq(false))
+        .select((users::id, users::role))
+        .first(conn)
+        .optional()?)
 }

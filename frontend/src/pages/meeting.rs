@@ -7,8 +7,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use tashbeek_domain::meeting::{
-    AttendanceStats, CheckedIn, ManualAttendance, Meeting, MeetingInput, MeetingInvitation, MeetingKind, MeetingStatus,
-    MeetingSummary, MeetingVisibility, Participant, PersonInput, Rsvp, RsvpAnswer,
+    AttendanceStats, CheckedIn, InvitedPerson, ManualAttendance, Meeting, MeetingInput, MeetingInvitation,
+    MeetingInvite, MeetingKind, MeetingStatus, MeetingSummary, MeetingVisibility, Participant, PersonInput, Rsvp,
+    RsvpAnswer,
 };
 use tashbeek_domain::organization::OrganizationSummary;
 use tashbeek_domain::OrganizationId;
@@ -19,7 +20,7 @@ use crate::i18n::use_i18n;
 use crate::pages::not_found::NotFound;
 use crate::pages::{save, show_page, ErrorBox};
 use crate::reference::use_reference;
-use crate::session::use_session;
+use crate::session::{use_coordinated, use_session};
 
 const KINDS: [MeetingKind; 7] = [
     MeetingKind::FoundingMeeting,
@@ -91,6 +92,7 @@ fn MeetingCard(m: MeetingSummary) -> impl IntoView {
 pub fn MeetingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let coordinated = use_coordinated();
     let query = use_query_map();
     let navigate = use_navigate();
     let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
@@ -168,12 +170,15 @@ pub fn MeetingsPage() -> impl IntoView {
             <h1>{move || i18n.t("meetings.title")}</h1>
             <p class="muted">{move || i18n.t("meetings.intro")}</p>
             <p class="actions">
-                <Show when=move || session.is_admin() || (session.can_write() && !session.admin_orgs().is_empty())>
+                <Show when=move || session.is_admin() || (session.can_write() && !(session.admin_orgs().is_empty() && coordinated.get().is_empty()))>
                     <A href="/meetings/new" attr:class="button" attr:id="meeting-new">{move || i18n.t("meetings.new")}</A>
                 </Show>
                 <a class="button secondary small" id="meetings-feed" href=feed>{move || i18n.t("meetings.subscribe")}</a>
             </p>
             <p class="muted small">{move || i18n.t("meetings.subscribe_note")}</p>
+            <Show when=move || session.signed_in()>
+                <PrivateCalendar filters=Signal::derive(move || filters().join("&"))/>
+            </Show>
             <nav class="tabs" aria-label=move || i18n.t("meetings.views")>
                 <a href="/meetings" class:active=move || month().is_none() && param("when") != "past" id="tab-upcoming">{move || i18n.t("meetings.upcoming")}</a>
                 <a href="/meetings?when=past" class:active=move || month().is_none() && param("when") == "past" id="tab-past">{move || i18n.t("meetings.past")}</a>
@@ -320,6 +325,7 @@ pub fn MeetingForm(edit: bool) -> impl IntoView {
     let i18n = use_i18n();
     let reference = use_reference();
     let session = use_session();
+    let coordinated = use_coordinated();
     let params = use_params_map();
     let navigate = use_navigate();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
@@ -383,6 +389,16 @@ pub fn MeetingForm(edit: bool) -> impl IntoView {
                 }
             });
         }
+    }
+    if !edit && !session.is_admin() {
+        // A network's coordinator holds the meeting for the network, once their networks are known.
+        Effect::new(move |_| {
+            if let Some(n) = coordinated.get().into_iter().next() {
+                if network.get_untracked().is_empty() {
+                    network.set(n);
+                }
+            }
+        });
     }
     let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -460,7 +476,7 @@ pub fn MeetingForm(edit: bool) -> impl IntoView {
                     </select>
                 }.into_any())}
                 <OrgPicker chosen=organizers id="m-organizers" label=i18n.text("meetings.f.organizers")/>
-                {move || field_error("organizers").map(|m| view! { <p class="field-error">{m}</p> })}
+                {move || error.with(|e| e.as_ref().and_then(|e| e.list_field("organizers"))).map(|m| view! { <p class="field-error">{m}</p> })}
                 <div class="two">
                     {field("starts_local", "meetings.f.starts", view! { <input id="m-starts_local" type="datetime-local" prop:value=move || starts.get() on:input=bind(starts)/> }.into_any())}
                     {field("ends_local", "meetings.f.ends", view! { <input id="m-ends_local" type="datetime-local" prop:value=move || ends.get() on:input=bind(ends)/> }.into_any())}
@@ -522,6 +538,7 @@ fn QrCode(code: String) -> impl IntoView {
 pub fn MeetingPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let coordinated = use_coordinated();
     let reference = use_reference();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
@@ -548,7 +565,9 @@ pub fn MeetingPage() -> impl IntoView {
         load();
     });
     let manages = move |m: &Meeting| {
-        session.is_admin() || m.organizers.iter().any(|o| session.administers(&o.organization_id.to_string()))
+        session.is_admin()
+            || m.network_id.as_ref().is_some_and(|n| coordinated.get().contains(&n.to_string()))
+            || m.organizers.iter().any(|o| session.administers(&o.organization_id.to_string()))
     };
     let download = move |_| {
         let mid = id.get_untracked();
@@ -675,7 +694,11 @@ fn Invitations(
                             <span class=format!("badge rsvp-{}", answer.as_str())>{move || i18n.t(&format!("meetings.rsvp.{}", answer.as_str()))}</span>
                             {(answer == RsvpAnswer::Attending).then(|| view! { " "<span class="muted small">{move || i18n.t_with("meetings.reps", &[("n", i18n.number(reps as i64))])}</span> })}
                             {(inv.attended > 0).then(|| view! { " "<span class="badge status-verified">{move || i18n.t_with("meetings.came", &[("n", i18n.number(inv.attended))])}</span> })}
-                            {(mine && open).then(|| view! { <RsvpForm meeting=meeting.clone() org=org.clone() current=answer answered=reload/> })}
+                            {(mine && open).then(|| {
+                                let named: Vec<String> = own_people.iter().filter(|p| p.checked_in_at.is_none()).map(|p| p.name.clone()).collect();
+                                let version = inv.answered_at.is_some().then_some(inv.version);
+                                view! { <RsvpForm meeting=meeting.clone() org=org.clone() current=answer named=named version=version answered=reload/> }
+                            })}
                             {(member && !own_people.is_empty()).then(|| view! {
                                 <ul class="people">
                                     {own_people.into_iter().map(|p| view! {
@@ -699,14 +722,23 @@ fn Invitations(
 /// An organization's answer: attending with N representatives (named, each given a
 /// check-in code), declined, or maybe.
 #[component]
-fn RsvpForm(meeting: String, org: String, current: RsvpAnswer, answered: Callback<()>) -> impl IntoView {
+fn RsvpForm(
+    meeting: String,
+    org: String,
+    current: RsvpAnswer,
+    /// The people named so far (by the organizers or an earlier answer): kept unless removed.
+    named: Vec<String>,
+    /// The answer being changed, if any: sent as `If-Match`.
+    version: Option<i64>,
+    answered: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let answer = RwSignal::new(if current == RsvpAnswer::Pending {
         "attending".to_owned()
     } else {
         current.as_str().to_owned()
     });
-    let names = RwSignal::new(String::new());
+    let names = RwSignal::new(named.join("\n"));
     let reps = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -728,7 +760,7 @@ fn RsvpForm(meeting: String, org: String, current: RsvpAnswer, answered: Callbac
         let rsvp = Rsvp { answer: a, representatives, people };
         let (meeting, org) = (meeting.clone(), org.clone());
         leptos::task::spawn_local(async move {
-            match endpoints::meetings::answer(&meeting, &org, &rsvp).await {
+            match endpoints::meetings::answer(&meeting, &org, &rsvp, version).await {
                 Ok(_) => {
                     error.set(None);
                     answered.run(());
@@ -747,7 +779,7 @@ fn RsvpForm(meeting: String, org: String, current: RsvpAnswer, answered: Callbac
                 }).collect_view()}
             </fieldset>
             <Show when=move || answer.get() == "attending">
-                <div class="field" class:invalid=move || error.with(|e| e.as_ref().and_then(|e| e.field("people")).is_some())>
+                <div class="field" class:invalid=move || error.with(|e| e.as_ref().and_then(|e| e.list_field("people")).is_some())>
                     <label for="rsvp-people">{move || i18n.t("meetings.people_hint")}</label>
                     <textarea id="rsvp-people" rows="3" prop:value=move || names.get() on:input=move |ev| names.set(event_target_value(&ev))></textarea>
                 </div>
@@ -763,16 +795,48 @@ fn RsvpForm(meeting: String, org: String, current: RsvpAnswer, answered: Callbac
     }
 }
 
+/// Invites organizations, and people by name through them (a speaker, an official):
+/// those get their check-in codes at once.
 #[component]
 fn InviteMore(meeting: String, invited: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let chosen = RwSignal::new(Vec::<(OrganizationId, String)>::new());
+    // (organization, its name, the person's name, their title)
+    let people = RwSignal::new(Vec::<(OrganizationId, String, String, String)>::new());
+    let (person_org, person_name, person_title) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = RwSignal::new(None::<ApiError>);
+    let add_person = move |_| {
+        let name = person_name.get_untracked().trim().to_owned();
+        let org = chosen.with_untracked(|c| {
+            c.iter()
+                .find(|(o, _)| o.to_string() == person_org.get_untracked())
+                .or(c.first())
+                .map(|(o, n)| (o.clone(), n.clone()))
+        });
+        if let (Some((org, org_name)), false) = (org, name.is_empty()) {
+            let title = person_title.get_untracked().trim().to_owned();
+            people.update(|p| p.push((org, org_name, name, title)));
+            person_name.set(String::new());
+            person_title.set(String::new());
+        }
+    };
     let send = move |_| {
-        let ids: Vec<OrganizationId> = chosen.get_untracked().into_iter().map(|(o, _)| o).collect();
+        let organization_ids: Vec<OrganizationId> = chosen.get_untracked().into_iter().map(|(o, _)| o).collect();
+        let people = people
+            .get_untracked()
+            .into_iter()
+            .filter(|(o, ..)| organization_ids.contains(o))
+            .map(|(organization_id, _, name, title)| InvitedPerson {
+                organization_id,
+                name,
+                title: Some(title).filter(|t| !t.is_empty()),
+            })
+            .collect();
+        let input = MeetingInvite { organization_ids, people };
         let meeting = meeting.clone();
         leptos::task::spawn_local(async move {
-            match endpoints::meetings::invite(&meeting, ids).await {
+            match endpoints::meetings::invite(&meeting, &input).await {
                 Ok(_) => {
                     error.set(None);
                     chosen.set(vec![]);
@@ -786,9 +850,107 @@ fn InviteMore(meeting: String, invited: Callback<()>) -> impl IntoView {
         <section class="card" id="invite-more">
             <h2>{move || i18n.t("meetings.invite")}</h2>
             <OrgPicker chosen=chosen id="invite-orgs" label=i18n.text("meetings.invite_hint")/>
+            <Show when=move || chosen.with(|c| !c.is_empty())>
+                <fieldset class="invite-people">
+                    <legend>{move || i18n.t("meetings.invite_people")}</legend>
+                    <ul class="chips" id="invite-people">
+                        {move || people.get().into_iter().enumerate().map(|(i, (_, org_name, name, title))| view! {
+                            <li class="chip">{name}{(!title.is_empty()).then(|| format!(" ({title})"))}" — "{org_name}" "
+                                <button type="button" class="link" aria-label=move || i18n.t("meetings.remove")
+                                    on:click=move |_| people.update(|p| { p.remove(i); })>"×"</button></li>
+                        }).collect_view()}
+                    </ul>
+                    <div class="two">
+                        <div class="field">
+                            <label for="invite-person-org">{move || i18n.t("meetings.person_org")}</label>
+                            <select id="invite-person-org" on:change=move |ev| person_org.set(event_target_value(&ev))>
+                                {move || chosen.get().into_iter().map(|(o, n)| view! { <option value=o.to_string()>{n}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="invite-person-name">{move || i18n.t("meetings.person_name")}</label>
+                            <input id="invite-person-name" prop:value=move || person_name.get() on:input=move |ev| person_name.set(event_target_value(&ev))/>
+                        </div>
+                    </div>
+                    <div class="field">
+                        <label for="invite-person-title">{move || i18n.t("meetings.person_title")}</label>
+                        <input id="invite-person-title" prop:value=move || person_title.get() on:input=move |ev| person_title.set(event_target_value(&ev))/>
+                    </div>
+                    <button type="button" class="button secondary small" id="invite-person-add" on:click=add_person>{move || i18n.t("meetings.person_add")}</button>
+                </fieldset>
+            </Show>
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
             <button type="button" class="button small" id="invite-send" disabled=move || chosen.with(Vec::is_empty) on:click=send>{move || i18n.t("meetings.invite_send")}</button>
         </section>
+    }
+}
+
+/// The signed-in user's private calendar address: calendar apps subscribe to it without
+/// signing in and see the meetings the user may see. Its secret is shown once, when made.
+#[component]
+fn PrivateCalendar(filters: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let made = RwSignal::new(None::<chrono::DateTime<chrono::Utc>>);
+    let secret = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    leptos::task::spawn_local(async move {
+        if let Ok(a) = endpoints::users::calendar_address().await {
+            made.set(Some(a.created_at));
+        }
+    });
+    let make = move |_| {
+        leptos::task::spawn_local(async move {
+            match endpoints::users::make_calendar_address().await {
+                Ok(a) => {
+                    error.set(None);
+                    made.set(Some(a.created_at));
+                    secret.set(a.token);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let withdraw = move |_| {
+        leptos::task::spawn_local(async move {
+            match endpoints::users::withdraw_calendar_address().await {
+                Ok(()) => {
+                    error.set(None);
+                    made.set(None);
+                    secret.set(None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let address = move || {
+        secret.get().map(|t| {
+            let host = window().location().host().unwrap_or_default();
+            let f = filters.get();
+            let sep = if f.is_empty() { String::new() } else { format!("{f}&") };
+            format!("webcal://{host}/api/v1/meetings/calendar.ics?{sep}token={}", enc(&t))
+        })
+    };
+    view! {
+        <details class="card private-calendar" id="private-calendar">
+            <summary>{move || i18n.t("meetings.private_calendar")}</summary>
+            <p class="muted small">{move || i18n.t("meetings.private_calendar_hint")}</p>
+            {move || address().map(|a| view! {
+                <p class="alert warning small">{move || i18n.t("meetings.private_calendar_once")}</p>
+                <p><a href=a.clone() id="private-calendar-link" dir="ltr" class="code">{a.clone()}</a></p>
+            })}
+            {move || (secret.with(Option::is_none)).then(|| made.get().map(|d| view! {
+                <p class="small" id="private-calendar-made">{move || i18n.t_with("meetings.private_calendar_made", &[("date", d.format("%Y-%m-%d").to_string())])}</p>
+            }))}
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            <p class="actions">
+                <button type="button" class="button small" id="private-calendar-make" on:click=make>
+                    {move || if made.with(Option::is_some) { i18n.t("meetings.private_calendar_renew") } else { i18n.t("meetings.private_calendar_make") }}
+                </button>
+                <Show when=move || made.with(Option::is_some)>
+                    <button type="button" class="button small secondary" id="private-calendar-withdraw" on:click=withdraw>{move || i18n.t("meetings.private_calendar_withdraw")}</button>
+                </Show>
+            </p>
+        </details>
     }
 }
 

@@ -1,11 +1,12 @@
-//! Networks: the list (coordinators create one there), and a network's page with its
-//! members. Coordinators invite organizations and remove them; an organization's
-//! administrators answer their own invitation or leave.
+//! Networks: the list (platform administrators create one there), and a network's page
+//! with its members and coordinators. Platform administrators appoint coordinators;
+//! coordinators invite organizations, answer requests to join and remove members; an
+//! organization's administrators answer their own invitation, ask to join, or leave.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use tashbeek_domain::network::{Network, NetworkInput, NetworkMember, NetworkMemberStatus};
+use tashbeek_domain::network::{Network, NetworkCoordinator, NetworkInput, NetworkMember, NetworkMemberStatus};
 use tashbeek_domain::organization::OrganizationSummary;
 
 use crate::api::ApiError;
@@ -127,19 +128,33 @@ pub fn NetworkPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let network = RwSignal::new(None::<Result<Network, ApiError>>);
     let members = RwSignal::new(Vec::<NetworkMember>::new());
+    let coordinators = RwSignal::new(Vec::<NetworkCoordinator>::new());
     let action_error = RwSignal::new(None::<ApiError>);
     let load = move || {
         let id = id.get_untracked();
         leptos::task::spawn_local(async move {
             let n = endpoints::networks::get(&id).await;
             if n.is_ok() {
-                if let Ok(m) = endpoints::networks::members(&id).await {
+                // Read everything first, then show it at once.
+                let m = endpoints::networks::members(&id).await;
+                let c = match session.signed_in() {
+                    true => endpoints::networks::coordinators(&id).await.unwrap_or_default(),
+                    false => vec![],
+                };
+                coordinators.set(c);
+                if let Ok(m) = m {
                     members.set(m);
                 }
             }
             network.set(Some(n));
         });
     };
+    // Whether the user manages this network: read from its coordinators, as the server does.
+    let me = move || session.user().map(|u| u.id.to_string()).unwrap_or_default();
+    let manages = Memo::new(move |_| {
+        session.is_admin()
+            || (session.can_write() && coordinators.with(|c| c.iter().any(|c| c.user_id.to_string() == me())))
+    });
     Effect::new(move |_| {
         id.track();
         session.0.track();
@@ -199,13 +214,13 @@ pub fn NetworkPage() -> impl IntoView {
                                                     " "<button type="button" class="button small secondary"
                                                         on:click=move |_| act(b.clone(), Some(NetworkMemberStatus::Declined))>{move || i18n.t("networks.decline")}</button>
                                                 })}
-                                                {(session.is_admin() && status == NetworkMemberStatus::Requested).then(|| view! {
+                                                {(manages.get() && status == NetworkMemberStatus::Requested).then(|| view! {
                                                     " "<button type="button" class="button small" id="network-approve"
                                                         on:click=move |_| act(d.clone(), Some(NetworkMemberStatus::Member))>{move || i18n.t("networks.accept")}</button>
                                                     " "<button type="button" class="button small secondary"
                                                         on:click=move |_| act(e.clone(), Some(NetworkMemberStatus::Declined))>{move || i18n.t("networks.decline")}</button>
                                                 })}
-                                                {((mine || session.is_admin()) && matches!(status, NetworkMemberStatus::Member | NetworkMemberStatus::Invited | NetworkMemberStatus::Requested)).then(|| view! {
+                                                {((mine || manages.get()) && matches!(status, NetworkMemberStatus::Member | NetworkMemberStatus::Invited | NetworkMemberStatus::Requested)).then(|| view! {
                                                     " "<button type="button" class="link" on:click=move |_| act(c.clone(), None)>
                                                         {move || if mine { i18n.t("networks.leave") } else { i18n.t("networks.remove") }}
                                                     </button>
@@ -215,8 +230,11 @@ pub fn NetworkPage() -> impl IntoView {
                                     }).collect_view()}
                                 </ul>
                             </section>
-                            <Show when=move || session.is_admin()>
+                            <Show when=move || manages.get()>
                                 <InviteOrganization network=id.get_untracked() invited=Callback::new(move |_| load())/>
+                            </Show>
+                            <Show when=move || session.signed_in()>
+                                <Coordinators network=id.get_untracked() list=coordinators reload=Callback::new(move |_| load())/>
                             </Show>
                         </div>
                         {move || {
@@ -300,6 +318,88 @@ fn InviteOrganization(network: String, invited: Callback<()>) -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+        </section>
+    }
+}
+
+/// The people who manage the network. Platform administrators appoint them (found by
+/// email) and dismiss them; a coordinator may step down.
+#[component]
+fn Coordinators(network: String, list: RwSignal<Vec<NetworkCoordinator>>, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let not_found = RwSignal::new(false);
+    let net = network.clone();
+    let appoint = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (net, wanted) = (net.clone(), email.get_untracked());
+        leptos::task::spawn_local(async move {
+            let r = match endpoints::users::by_email(&wanted).await {
+                Ok(Some(u)) => endpoints::networks::appoint(&net, &u.id.to_string()).await.map(Some),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e),
+            };
+            match r {
+                Ok(Some(_)) => {
+                    error.set(None);
+                    not_found.set(false);
+                    email.set(String::new());
+                    reload.run(());
+                }
+                Ok(None) => not_found.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let dismiss = move |user: String| {
+        let net = network.clone();
+        leptos::task::spawn_local(async move {
+            match endpoints::networks::dismiss(&net, &user).await {
+                Ok(()) => {
+                    error.set(None);
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let me = move || session.user().map(|u| u.id.to_string()).unwrap_or_default();
+    view! {
+        <section class="card" id="network-coordinators">
+            <h2>{move || i18n.t("networks.coordinators")}</h2>
+            <p class="muted small">{move || i18n.t("networks.coordinators_hint")}</p>
+            {move || list.with(Vec::is_empty).then(|| view! { <p class="muted">{move || i18n.t("networks.no_coordinators")}</p> })}
+            <ul class="plain">
+                {move || list.get().into_iter().map(|c| {
+                    let uid = c.user_id.to_string();
+                    let own = uid == me();
+                    let dismiss = dismiss.clone();
+                    view! {
+                        <li>
+                            <bdi>{c.display_name.clone()}</bdi>" "
+                            <span class="muted small">{c.appointed_at.format("%Y-%m-%d").to_string()}</span>
+                            {(session.is_admin() || own).then(|| view! {
+                                " "<button type="button" class="link" on:click=move |_| dismiss(uid.clone())>
+                                    {move || if own { i18n.t("networks.step_down") } else { i18n.t("networks.remove") }}
+                                </button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            <Show when=move || session.is_admin()>
+                <form class="search" id="appoint-form" on:submit=appoint.clone()>
+                    <label for="appoint-email">{move || i18n.t("networks.appoint_email")}</label>
+                    <input id="appoint-email" type="email" dir="ltr" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
+                    <button type="submit" class="button small" id="appoint-submit">{move || i18n.t("networks.appoint")}</button>
+                </form>
+                <Show when=move || not_found.get()>
+                    <p class="field-error" id="appoint-unknown">{move || i18n.t("networks.appoint_unknown")}</p>
+                </Show>
+            </Show>
         </section>
     }
 }

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod certificates;
 mod contract;
+mod coordination;
 mod directory;
 mod documents;
 mod hardening;
