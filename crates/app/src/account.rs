@@ -143,6 +143,8 @@ pub fn update(ctx: &mut Ctx, id: &UserId, input: &UserUpdate) -> AppResult<User>
     users::update_profile(ctx.conn, &row)?;
     if row.disabled {
         users::revoke_all_of_user(ctx.conn, &row.id, ctx.db_now())?;
+        // A leaked private calendar address must not come back with the account.
+        users::delete_calendar_token(ctx.conn, &row.id)?;
     }
     ctx.record(&row.id, Event::UserUpdated { before, after })?;
     Ok(users::get_full(ctx.conn, &row.id)?)

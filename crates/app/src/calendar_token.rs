@@ -21,6 +21,8 @@ pub struct Issued {
 /// Makes the caller a new secret; the one before stops working.
 pub fn issue(ctx: &mut Ctx) -> AppResult<Issued> {
     let me = ctx.caller()?.clone();
+    // Two requests at once replace one another in turn (PostgreSQL; SQLite writes one at a time).
+    users::lock_account(ctx.conn, &me.id)?;
     let token = new_token();
     let now = ctx.db_now();
     let replaced = users::calendar_token_created(ctx.conn, &me.id)?.is_some();

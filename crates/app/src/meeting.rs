@@ -9,7 +9,7 @@ use rand::RngCore;
 use tashbeek_domain::meeting::{
     AttendanceStats, CheckIn, CheckInMethod, CheckedIn, InvitedPerson, ManualAttendance, Meeting, MeetingInput,
     MeetingInvitation, MeetingInvite, MeetingOrganization, MeetingSummary, MeetingVisibility, OrganizationAttendance,
-    Participant, Rsvp, RsvpAnswer, MAX_DAYS,
+    Participant, Rsvp, RsvpAnswer, MAX_DAYS, MAX_REPRESENTATIVES,
 };
 use tashbeek_domain::network::NetworkMemberStatus;
 use tashbeek_domain::page::{Cursor, Page};
@@ -453,11 +453,24 @@ pub fn invite(ctx: &mut Ctx, id: &MeetingId, input: &MeetingInvite) -> AppResult
     let mut named = Vec::new();
     for o in orgs.iter().filter(|o| input.people.iter().any(|p| &p.organization_id == *o)) {
         let already = meetings::participants(ctx.conn, &row.id, Some(o))?;
-        for p in input.people.iter().filter(|p| &p.organization_id == o) {
-            if !already.iter().any(|a| a.name == p.name) {
-                meetings::add_participant(ctx.conn, &participant(&row.id, o, &p.name, p.title.clone(), now))?;
-                named.push(InvitedPerson { organization_id: o.clone(), name: p.name.clone(), title: p.title.clone() });
-            }
+        let new: Vec<&InvitedPerson> = input
+            .people
+            .iter()
+            .filter(|p| &p.organization_id == o && !already.iter().any(|a| a.name == p.name))
+            .collect();
+        // An organization's answer names at most MAX_REPRESENTATIVES: so do its organizers.
+        if already.len() + new.len() > MAX_REPRESENTATIVES as usize {
+            return Err(
+                ValidationErrors::single("people", Violation::TooMany { max: MAX_REPRESENTATIVES as usize }).into()
+            );
+        }
+        for p in &new {
+            meetings::add_participant(ctx.conn, &participant(&row.id, o, &p.name, p.title.clone(), now))?;
+            named.push((*p).clone());
+        }
+        if !new.is_empty() {
+            // An answer prepared before these people were named must not drop them unseen.
+            meetings::bump_invitation(ctx.conn, &row.id, o)?;
         }
     }
     if !new.is_empty() || !named.is_empty() {
@@ -526,9 +539,9 @@ pub fn answer(
         return Err(AppError::Forbidden);
     }
     let before = meetings::invitation(ctx.conn, &row.id, org)?.ok_or(AppError::NotFound)?;
-    // A first answer needs no version; changing one does, so two administrators of the
-    // organization never overwrite each other unseen.
-    if before.answered_at.is_some() {
+    // A first answer needs no version; changing one does, as does answering once the
+    // organizers named people: nobody's answer overwrites another's unseen.
+    if before.version > 1 {
         expect.check_required(before.version)?;
     } else {
         expect.check(before.version)?;

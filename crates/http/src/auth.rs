@@ -144,13 +144,14 @@ impl FromRequest for FeedAuth {
             .map(|(_, v)| v.into_owned());
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
+            if token.as_ref().is_some_and(|t| t.chars().count() > 100) {
+                let long = ValidationErrors::single("token", Violation::TooLong { max: 100 });
+                return Err(ApiError::bad_parameter(long).into());
+            }
             if let Some((claims, state)) = claims? {
                 return Ok(FeedAuth(Some(current_actor(state, claims).await?)));
             }
             let Some(token) = token else { return Ok(FeedAuth(None)) };
-            if token.len() > 100 {
-                return Err(invalid_calendar_address().into());
-            }
             let state = state.ok_or_else(ApiError::internal)?;
             let owner = state
                 .db(move |conn| Ok(tashbeek_app::calendar_token::owner(conn, &token)?))

@@ -300,7 +300,7 @@ pub async fn invitations(
         (status = 404, response = MeetingNotFound),
         (status = 409, description = "The meeting was cancelled", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
-        (status = 422, description = "No organizations, more than 200, repeated, or unknown (each named by its index)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No organizations, more than 200, repeated, or unknown (each named by its index); a person of an organization not in the request, a repeated person, or more than 50 people for one organization (`people`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/meetings/{id}/invitations")]
@@ -336,7 +336,7 @@ pub async fn invite(
         (status = 412, response = Stale),
         (status = 415, response = NotJson),
         (status = 422, response = InvalidFields),
-        (status = 428, description = "Changing an answer already given needs `If-Match` with the invitation's `version`", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "Changing an answer already given, or answering once the organizers named people, needs `If-Match` with the invitation's `version`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/meetings/{id}/invitations/{organization_id}")]
@@ -540,6 +540,7 @@ fn calendar_file(body: String) -> HttpResponse {
     responses(
         (status = 200, description = "The meeting as an iCalendar file: local times with their time zone (VTIMEZONE included), a stable UID, SEQUENCE increasing with each change, STATUS:CANCELLED once cancelled, and a link back to the meeting",
             content((String = "text/calendar"))),
+        (status = 400, description = "An unknown or malformed parameter (`token` longer than 100 characters)", body = Problem, content_type = "application/problem+json"),
         (status = 401, response = InvalidFeedToken),
         (status = 404, response = MeetingNotFound),
     )
@@ -615,7 +616,7 @@ async fn feed(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A subscribable calendar of the meetings you may see that match the filters, from 90 days ago on (at most 500; cancelled ones marked)", content((String = "text/calendar"))),
-        (status = 400, description = "An unknown kind", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "An unknown kind, or another unknown or malformed parameter (`token` longer than 100 characters)", body = Problem, content_type = "application/problem+json"),
         (status = 401, response = InvalidFeedToken),
     )
 )]
@@ -639,7 +640,7 @@ pub async fn calendar(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The network's meetings you may see, as a subscribable calendar", content((String = "text/calendar"))),
-        (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "An unknown or malformed parameter (`token` longer than 100 characters)", body = Problem, content_type = "application/problem+json"),
         (status = 401, response = InvalidFeedToken),
         (status = 404, response = NetworkNotFound),
     )
@@ -667,7 +668,7 @@ pub async fn network_calendar(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Meetings the organization holds or is invited to that you may see, as a subscribable calendar", content((String = "text/calendar"))),
-        (status = 400, description = "An unknown parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "An unknown or malformed parameter (`token` longer than 100 characters)", body = Problem, content_type = "application/problem+json"),
         (status = 401, response = InvalidFeedToken),
         (status = 404, response = OrganizationNotFound),
     )

@@ -418,6 +418,15 @@ pub fn invitation(conn: &mut DbConn, id: &str, org: &str) -> DbResult<Option<Inv
     Ok(meeting_invitations::table.find((id, org)).select(InvitationRow::as_select()).first(conn).optional()?)
 }
 
+/// Marks an invitation changed (its organizers named people), so an answer prepared
+/// before must send the new version.
+pub fn bump_invitation(conn: &mut DbConn, id: &str, org: &str) -> DbResult<()> {
+    diesel::update(meeting_invitations::table.find((id, org)))
+        .set(meeting_invitations::version.eq(meeting_invitations::version + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Records an answer over version `expected`; false when another answer came first.
 #[allow(clippy::too_many_arguments)]
 pub fn set_answer(

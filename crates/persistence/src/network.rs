@@ -232,6 +232,7 @@ pub fn coordinators(conn: &mut DbConn, network_id: &str) -> DbResult<Vec<Network
     let rows: Vec<(UserId, String, NaiveDateTime)> = network_coordinators::table
         .inner_join(users::table)
         .filter(network_coordinators::network_id.eq(network_id))
+        .filter(users::disabled.eq(false))
         .order((users::display_name, users::id))
         .limit(500)
         .select((network_coordinators::user_id, users::display_name, network_coordinators::appointed_at))

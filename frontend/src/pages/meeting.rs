@@ -390,11 +390,13 @@ pub fn MeetingForm(edit: bool) -> impl IntoView {
             });
         }
     }
-    if !edit && !session.is_admin() {
-        // A network's coordinator holds the meeting for the network, once their networks are known.
+    // A network's coordinator who administers no organization holds the meeting for the
+    // network, once their networks are known, unless they chose otherwise meanwhile.
+    let network_touched = RwSignal::new(false);
+    if !edit && !session.is_admin() && session.admin_orgs().is_empty() {
         Effect::new(move |_| {
             if let Some(n) = coordinated.get().into_iter().next() {
-                if network.get_untracked().is_empty() {
+                if !network_touched.get_untracked() {
                     network.set(n);
                 }
             }
@@ -466,7 +468,7 @@ pub fn MeetingForm(edit: bool) -> impl IntoView {
                     }.into_any())}
                 </div>
                 {field("network_id", "meetings.f.network", view! {
-                    <select id="m-network_id" on:change=bind(network)>
+                    <select id="m-network_id" on:change=move |ev| { network_touched.set(true); network.set(event_target_value(&ev)); }>
                         <option value="">{move || i18n.t("meetings.f.no_network")}</option>
                         {move || networks.get().into_iter().map(|n| {
                             let nid = n.id.to_string();
@@ -696,7 +698,7 @@ fn Invitations(
                             {(inv.attended > 0).then(|| view! { " "<span class="badge status-verified">{move || i18n.t_with("meetings.came", &[("n", i18n.number(inv.attended))])}</span> })}
                             {(mine && open).then(|| {
                                 let named: Vec<String> = own_people.iter().filter(|p| p.checked_in_at.is_none()).map(|p| p.name.clone()).collect();
-                                let version = inv.answered_at.is_some().then_some(inv.version);
+                                let version = Some(inv.version);
                                 view! { <RsvpForm meeting=meeting.clone() org=org.clone() current=answer named=named version=version answered=reload/> }
                             })}
                             {(member && !own_people.is_empty()).then(|| view! {
@@ -728,7 +730,8 @@ fn RsvpForm(
     current: RsvpAnswer,
     /// The people named so far (by the organizers or an earlier answer): kept unless removed.
     named: Vec<String>,
-    /// The answer being changed, if any: sent as `If-Match`.
+    /// The invitation's version as read: sent as `If-Match`, so an answer never drops people
+    /// named, or another answer given, since.
     version: Option<i64>,
     answered: Callback<()>,
 ) -> impl IntoView {
@@ -823,7 +826,7 @@ fn InviteMore(meeting: String, invited: Callback<()>) -> impl IntoView {
     };
     let send = move |_| {
         let organization_ids: Vec<OrganizationId> = chosen.get_untracked().into_iter().map(|(o, _)| o).collect();
-        let people = people
+        let named = people
             .get_untracked()
             .into_iter()
             .filter(|(o, ..)| organization_ids.contains(o))
@@ -833,13 +836,14 @@ fn InviteMore(meeting: String, invited: Callback<()>) -> impl IntoView {
                 title: Some(title).filter(|t| !t.is_empty()),
             })
             .collect();
-        let input = MeetingInvite { organization_ids, people };
+        let input = MeetingInvite { organization_ids, people: named };
         let meeting = meeting.clone();
         leptos::task::spawn_local(async move {
             match endpoints::meetings::invite(&meeting, &input).await {
                 Ok(_) => {
                     error.set(None);
                     chosen.set(vec![]);
+                    people.set(vec![]);
                     invited.run(());
                 }
                 Err(e) => error.set(Some(e)),
@@ -864,7 +868,11 @@ fn InviteMore(meeting: String, invited: Callback<()>) -> impl IntoView {
                         <div class="field">
                             <label for="invite-person-org">{move || i18n.t("meetings.person_org")}</label>
                             <select id="invite-person-org" on:change=move |ev| person_org.set(event_target_value(&ev))>
-                                {move || chosen.get().into_iter().map(|(o, n)| view! { <option value=o.to_string()>{n}</option> }).collect_view()}
+                                {move || chosen.get().into_iter().map(|(o, n)| {
+                                    let id = o.to_string();
+                                    let selected = { let id = id.clone(); move || person_org.get() == id };
+                                    view! { <option value=id selected=selected>{n}</option> }
+                                }).collect_view()}
                             </select>
                         </div>
                         <div class="field">

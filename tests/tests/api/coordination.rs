@@ -99,6 +99,10 @@ fn coordinators_manage_their_network_and_its_meetings(s: &TestServer) {
     let r = s.post(&format!("{m}/invitations"), Some(&coordinator), invite).problem(422, "validation_failed");
     assert_eq!(r.fields(), vec!["people[1].organization_id"]);
     assert!(s.get(&format!("{m}/invitations"), Some(&coordinator)).expect(200).body.as_array().unwrap().is_empty());
+    // No more people for one organization than its own answer may name (50).
+    let crowd: Vec<Value> = (0..51).map(|i| json!({"organization_id": b, "name": format!("ضيف {i}")})).collect();
+    let r = s.post(&format!("{m}/invitations"), Some(&coordinator), json!({"organization_ids": [b], "people": crowd}));
+    assert_eq!(r.problem(422, "validation_failed").fields(), vec!["people"]);
     let invite = json!({"organization_ids": [a, b], "people": [
         {"organization_id": a, "name": "د. سعاد محمد", "title": "متحدثة"}
     ]});
@@ -111,24 +115,31 @@ fn coordinators_manage_their_network_and_its_meetings(s: &TestServer) {
     assert_eq!(theirs[0]["name"], "د. سعاد محمد");
     let code = theirs[0]["check_in_code"].as_str().unwrap().to_owned();
 
-    // An answer names her too: her code stays. Changing an answer needs If-Match.
+    // Naming people changed the invitation: an answer prepared before would drop them
+    // unseen, so answering now needs the version that names them.
     let rsvp = format!("{m}/invitations/{a}");
+    let inv = s.get(&format!("{m}/invitations"), Some(&a_admin)).expect(200).body;
+    let of_a = inv.as_array().unwrap().iter().find(|i| i["organization_id"] == a.as_str()).unwrap().clone();
+    assert_eq!((of_a["answer"].clone(), of_a["version"].clone()), (json!("pending"), json!(2)));
     let answer = json!({"answer": "attending", "people": [{"name": "د. سعاد محمد"}, {"name": "أحمد علي"}]});
-    let first = s.put(&rsvp, Some(&a_admin), None, answer).expect(200);
-    assert_eq!(first.header("etag"), Some("\"2\""));
-    assert_eq!(first.body["version"], 2);
+    s.put(&rsvp, Some(&a_admin), None, answer.clone()).problem(428, "if_match_required");
+    s.call("PUT", &rsvp, with_if_match(&a_admin, "\"1\"", answer.clone())).problem(412, "version_mismatch");
+    // An answer names her too: her code stays.
+    let first = s.call("PUT", &rsvp, with_if_match(&a_admin, "\"2\"", answer)).expect(200);
+    assert_eq!(first.header("etag"), Some("\"3\""));
+    assert_eq!(first.body["version"], 3);
     let theirs = s.get(&format!("{m}/participants"), Some(&a_admin)).expect(200).body;
     assert!(theirs.as_array().unwrap().iter().any(|p| p["check_in_code"] == code.as_str()));
     // A second administrator of the same organization, unaware of the first answer.
     let a_second = s.add_member(&a_admin, &a, "second@amal.example", "admin");
     s.put(&rsvp, Some(&a_second), None, json!({"answer": "declined"})).problem(428, "if_match_required");
-    s.call("PUT", &rsvp, with_if_match(&a_second, "\"1\"", json!({"answer": "declined"})))
+    s.call("PUT", &rsvp, with_if_match(&a_second, "\"2\"", json!({"answer": "declined"})))
         .problem(412, "version_mismatch");
     let inv = s.get(&format!("{m}/invitations"), Some(&a_second)).expect(200).body;
     assert_eq!((inv[0]["answer"].clone(), inv[0]["representatives"].clone()), (json!("attending"), json!(2)));
     let three = json!({"answer": "attending", "representatives": 3, "people": [{"name": "د. سعاد محمد"}]});
-    let r = s.call("PUT", &rsvp, with_if_match(&a_second, "\"2\"", three)).expect(200);
-    assert_eq!((r.body["representatives"].clone(), r.header("etag")), (json!(3), Some("\"3\"")));
+    let r = s.call("PUT", &rsvp, with_if_match(&a_second, "\"3\"", three)).expect(200);
+    assert_eq!((r.body["representatives"].clone(), r.header("etag")), (json!(3), Some("\"4\"")));
 
     // The coordinator manages the meeting: figures and attendance on the day.
     s.get(&format!("{m}/attendance"), Some(&coordinator)).expect(200);
@@ -205,6 +216,8 @@ fn a_private_calendar_address_carries_what_its_owner_may_see(s: &TestServer) {
     let member_id = me(s, &member)["id"].as_str().unwrap().to_owned();
     s.delete(&format!("/api/v1/organizations/{org}/members/{member_id}"), Some(&admin)).expect(204);
     assert!(!s.get(&format!("/api/v1/meetings/calendar.ics?token={fresh}"), None).expect(200).text.contains(&uid));
+    let long = "x".repeat(101);
+    s.get(&format!("/api/v1/meetings/calendar.ics?token={long}"), Some(&member)).problem(400, "invalid_parameter");
     s.delete("/api/v1/me/calendar-token", Some(&member)).expect(204);
     s.delete("/api/v1/me/calendar-token", Some(&member)).problem(404, "not_found");
     s.get(&format!("/api/v1/meetings/calendar.ics?token={fresh}"), None).problem(401, "invalid_calendar_address");
