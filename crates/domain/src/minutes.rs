@@ -13,9 +13,11 @@ use crate::office::{validate_terms, OfficeTerm, TermInput};
 use crate::organization::string_enum;
 use crate::validation::{ValidationErrors, Violation};
 
-/// Longest minutes (about fifteen pages): even written as JSON escapes, the request stays
-/// within the server's body limit.
-pub const MAX_BODY: usize = 40_000;
+/// Longest minutes (about eight pages): even with every character outside the Basic
+/// Multilingual Plane written as two JSON escapes (12 bytes), the request, and one a
+/// character too long, stays within the server's default 256 KB body limit, so it is
+/// answered 422 rather than 413.
+pub const MAX_BODY: usize = 20_000;
 /// Longest decision text.
 pub const MAX_DECISION: usize = 5_000;
 /// Most decisions one meeting records.
@@ -55,7 +57,7 @@ string_enum! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MinutesInput {
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20000))]
     pub body: String,
     /// Share of the attending organizations whose approval locks the minutes, in percent
     /// (default 100: all of them).
