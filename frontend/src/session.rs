@@ -59,6 +59,11 @@ impl Session {
         self.0.with(|s| s.as_ref().map(|s| s.user.clone()))
     }
 
+    /// The signed-in account's id, without copying the whole account.
+    pub fn user_id(&self) -> Option<String> {
+        self.0.with(|s| s.as_ref().map(|s| s.user.id.to_string()))
+    }
+
     pub fn signed_in(&self) -> bool {
         self.0.with(|s| s.is_some())
     }

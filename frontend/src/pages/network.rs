@@ -150,7 +150,7 @@ pub fn NetworkPage() -> impl IntoView {
         });
     };
     // Whether the user manages this network: read from its coordinators, as the server does.
-    let me = move || session.user().map(|u| u.id.to_string()).unwrap_or_default();
+    let me = move || session.user_id().unwrap_or_default();
     let manages = Memo::new(move |_| {
         session.is_admin()
             || (session.can_write() && coordinators.with(|c| c.iter().any(|c| c.user_id.to_string() == me())))
@@ -365,7 +365,7 @@ fn Coordinators(network: String, list: RwSignal<Vec<NetworkCoordinator>>, reload
             }
         });
     };
-    let me = move || session.user().map(|u| u.id.to_string()).unwrap_or_default();
+    let me = move || session.user_id().unwrap_or_default();
     view! {
         <section class="card" id="network-coordinators">
             <h2>{move || i18n.t("networks.coordinators")}</h2>
