@@ -135,7 +135,7 @@ def run_backend(backend, args, binary, workdir):
     t0 = time.monotonic()
     subprocess.run([binary, "seed", "--scale", str(args.scale)], env=env, check=True, stdout=log, stderr=log)
     res["seed_seconds"] = round(time.monotonic() - t0, 1)
-    print(f"[{backend}] seeded {args.scale} organizations, {3 * args.scale} partnerships and {args.scale // 2} meetings in {res['seed_seconds']} s", flush=True)
+    print(f"[{backend}] seeded {args.scale} organizations, {3 * args.scale} partnerships, {args.scale // 2} meetings and {2 * args.scale} recommendations in {res['seed_seconds']} s", flush=True)
     try:
         res["word_index"] = word_index_size(backend, db_url, workdir)
     except Exception as e:  # a binary from before the word index
@@ -226,6 +226,28 @@ def run_backend(backend, args, binary, workdir):
                                                               [f"/api/v1/meetings?organization={o}&when=past&limit=50" for o in morgs])),
             ("meetings_member", "upcoming meetings, signed in (public, own networks, invited)", get(["/api/v1/meetings?limit=50"], mauth)),
         ]
+        # Recommendations (200k at 100k organizations): the board as the administrator, with
+        # filters, as a member (their networks' and organizations'), and "what we owe".
+        _, rpage, _ = http("GET", base + "/api/v1/recommendations?limit=200", token=token)
+        raddr = list(dict.fromkeys(a["organization_id"] for r in rpage["items"] for a in r["addressees"] if a.get("organization_id")))[:50]
+        rmeet = list(dict.fromkeys(r["meeting_id"] for r in rpage["items"] if r.get("meeting_id")))[:20]
+        rnets = list(dict.fromkeys(r["network_id"] for r in rpage["items"] if r.get("network_id")))[:20]
+        scenarios += [
+            ("recs_board", "recommendations board (administrator)", get([
+                "/api/v1/recommendations?limit=50", "/api/v1/recommendations?status=in_progress&limit=50",
+                "/api/v1/recommendations?status=proposed&limit=50"], auth)),
+            ("recs_filters", "recommendations board with filters", get([
+                "/api/v1/recommendations?overdue=true&limit=50", "/api/v1/recommendations?stale=true&limit=50",
+                "/api/v1/recommendations?area=SD-RN&status=adopted,in_progress&limit=50",
+                "/api/v1/recommendations?sector=health&priority=high,urgent&limit=50",
+                "/api/v1/recommendations?area=OM&overdue=true&limit=50"] +
+                [f"/api/v1/recommendations?meeting={m}&limit=50" for m in rmeet] +
+                [f"/api/v1/recommendations?network={n}&status=in_progress&limit=50" for n in rnets] +
+                [f"/api/v1/recommendations?addressee={o}&limit=50" for o in raddr[:20]], auth)),
+            ("recs_member", "recommendations board, signed in member", get([
+                "/api/v1/recommendations?limit=50", "/api/v1/recommendations?overdue=true&limit=50"], mauth)),
+            ("recs_owed", "what an organization owes", get([f"/api/v1/organizations/{o}/owed-recommendations?limit=50" for o in raddr], auth)),
+        ]
         writes = []
         for n, i in enumerate(ids[:100]):
             writes.append(("POST", "/api/v1/organizations", {**auth, "Content-Type": "application/json"},
@@ -274,7 +296,8 @@ def targets(res, wasm_gz):
               "search_2_common", "search_3_common", "search_1_rare", "search_2_rare", "search_3_rare", "search_filters",
               "partnerships_public", "partnerships_org", "partnerships_area_sector", "partnerships_member",
               "partnership_record", "partnership_graph", "partnership_verification",
-              "meetings_public", "meetings_network", "meetings_network_admin", "meetings_org", "meetings_member"]:
+              "meetings_public", "meetings_network", "meetings_network_admin", "meetings_org", "meetings_member",
+              "recs_board", "recs_filters", "recs_member", "recs_owed"]:
         if k in s:
             rows.append((f"{s[k]['label']}: p95 <= 50 ms", f"{s[k]['p95']:.1f} ms", s[k]["p95"] <= 50 and s[k]["errors"] == 0))
     for k, label in [("writes_8", "writes at 8 connections"), ("writes", "writes")]:

@@ -57,6 +57,9 @@ pub struct Config {
     /// Minutes between anchors of the audit log (`TASHBEEK_ANCHOR_EVERY_MINUTES`, default
     /// 60; 0: only on demand). An anchor is made only when something was written since.
     pub anchor_every_minutes: u64,
+    /// Days without a progress update after which an open recommendation is stale
+    /// (`TASHBEEK_STALE_DAYS`, default 30).
+    pub stale_days: i64,
     /// `text` or `json`.
     pub log_format: String,
     /// A tracing filter, e.g. `info` or `tashbeek=debug,actix_web=info`.
@@ -90,6 +93,7 @@ impl Default for Config {
             documents_dir: None,
             max_upload_bytes: 10 * 1024 * 1024,
             anchor_every_minutes: 60,
+            stale_days: tashbeek_domain::recommendation::DEFAULT_STALE_DAYS,
             log_format: "text".into(),
             log: "info".into(),
         }
@@ -156,6 +160,7 @@ impl Config {
         }
         parse("TASHBEEK_MAX_UPLOAD_BYTES", &mut c.max_upload_bytes)?;
         parse("TASHBEEK_ANCHOR_EVERY_MINUTES", &mut c.anchor_every_minutes)?;
+        parse("TASHBEEK_STALE_DAYS", &mut c.stale_days)?;
         parse("TASHBEEK_LOG_FORMAT", &mut c.log_format)?;
         if let Some(v) = env("TASHBEEK_LOG").or_else(|| env("RUST_LOG")) {
             c.log = v;
@@ -171,6 +176,7 @@ impl Config {
         anyhow::ensure!(self.body_limit_bytes >= 1024, "body_limit_bytes must be at least 1024");
         anyhow::ensure!(self.signup_max_per_address >= 1, "signup_max_per_address must be at least 1");
         anyhow::ensure!(self.max_upload_bytes >= 1024, "max_upload_bytes must be at least 1024");
+        anyhow::ensure!((1..=3650).contains(&self.stale_days), "stale_days must be between 1 and 3650");
         anyhow::ensure!(self.argon2_memory_kib >= 8, "argon2_memory_kib must be at least 8");
         anyhow::ensure!(matches!(self.log_format.as_str(), "text" | "json"), "log_format must be text or json");
         if let Some(u) = &self.public_url {
@@ -197,6 +203,7 @@ impl Config {
             trust_proxy: self.trust_proxy,
             https: self.https,
             public_url: self.public_url.as_ref().map(|u| u.trim_end_matches('/').to_owned()),
+            stale_days: self.stale_days,
             ..Settings::default()
         }
     }

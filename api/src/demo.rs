@@ -155,6 +155,7 @@ fn meetings(ctx: &mut Ctx, orgs: &[(tashbeek_domain::OrganizationId, bool)]) -> 
         visibility: tashbeek_domain::meeting::MeetingVisibility::Invited,
         capacity: None,
     };
+    let mut scheduled = vec![];
     for input in [founding, forum] {
         let (input, start, end) = input.validate()?;
         let m = app::meeting::schedule(ctx, &input, (start, end))?;
@@ -163,6 +164,65 @@ fn meetings(ctx: &mut Ctx, orgs: &[(tashbeek_domain::OrganizationId, bool)]) -> 
             people: vec![],
         };
         app::meeting::invite(ctx, &m.id, &invited)?;
+        scheduled.push(m.id);
+    }
+    recommendations(ctx, &scheduled[0], &verified)
+}
+
+/// The founding meeting's recommendations: two adopted, one still proposed.
+fn recommendations(
+    ctx: &mut Ctx,
+    meeting: &tashbeek_domain::MeetingId,
+    orgs: &[tashbeek_domain::OrganizationId],
+) -> Result<(), AppError> {
+    use tashbeek_domain::recommendation::{
+        AddresseeInput, Priority, RecommendationInput, RecommendationStatus, StatusChange,
+    };
+    let to = |o: Option<&tashbeek_domain::OrganizationId>| AddresseeInput {
+        organization_id: o.cloned(),
+        office: o.is_none(),
+        weight: None,
+    };
+    let now = ctx.now;
+    let due = |days: i64| Some((now + chrono::Duration::days(days)).date_naive());
+    let items = [
+        (
+            "SHN-2026-01",
+            "إنشاء قاعدة بيانات مشتركة للمنظمات الطوعية بالمحليتين وتحديثها كل ستة أشهر",
+            vec![to(None)],
+            90,
+            true,
+        ),
+        (
+            "SHN-2026-02",
+            "تنظيم دورة تدريبية في إعداد التقارير المالية للمنظمات الأعضاء",
+            vec![to(orgs.first()), to(orgs.get(1))],
+            60,
+            true,
+        ),
+        ("SHN-2026-03", "تخصيص مقر دائم للتجمع بالتنسيق مع المحلية", vec![to(orgs.get(2))], 180, false),
+    ];
+    for (code, text, addressees, days, adopt) in items {
+        let addressees = addressees.into_iter().filter(|a| a.office || a.organization_id.is_some()).collect();
+        let input = RecommendationInput {
+            code: Some(code.into()),
+            meeting_id: Some(meeting.clone()),
+            agenda_item_id: None,
+            network_id: None,
+            text_ar: Some(text.into()),
+            text_en: None,
+            sectors: vec![],
+            areas: vec!["SD-RN".into()],
+            priority: Some(if adopt { Priority::High } else { Priority::Normal }),
+            due_on: due(days),
+            addressees,
+        }
+        .validate()?;
+        let r = app::recommendation::create(ctx, &input)?;
+        if adopt {
+            let change = StatusChange { status: RecommendationStatus::Adopted, reason: None, review_on: None };
+            app::recommendation::set_status(ctx, &r.id, &change, &Expect::Any)?;
+        }
     }
     Ok(())
 }

@@ -61,6 +61,9 @@ enum Command {
         /// Number of meetings (default: one per two organizations).
         #[arg(long)]
         meetings: Option<usize>,
+        /// Number of recommendations of those meetings (default: two per organization).
+        #[arg(long)]
+        recommendations: Option<usize>,
         /// Random seed; the same seed gives the same data.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
@@ -236,20 +239,22 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Command::Openapi => print!("{}", tashbeek_http::openapi::yaml()),
-        Command::Seed { scale, partnerships, meetings, seed } => {
+        Command::Seed { scale, partnerships, meetings, recommendations, seed } => {
             let state = build_state(&cfg)?;
             let r = tashbeek::seed::run(
                 &state,
                 scale,
                 partnerships.unwrap_or(3 * scale),
                 meetings.unwrap_or(scale / 2),
+                recommendations.unwrap_or(2 * scale),
                 seed,
             )?;
             println!(
-                "seeded {} organizations, {} partnerships, {} meetings and {} accounts in {:.1} s (password of every account: {})",
+                "seeded {} organizations, {} partnerships, {} meetings, {} recommendations and {} accounts in {:.1} s (password of every account: {})",
                 r.organizations,
                 r.partnerships,
                 r.meetings,
+                r.recommendations,
                 r.users,
                 r.seconds,
                 tashbeek::seed::SEED_PASSWORD

@@ -163,6 +163,7 @@ pub struct SeedReport {
     pub organizations: usize,
     pub partnerships: usize,
     pub meetings: usize,
+    pub recommendations: usize,
     pub users: usize,
     pub seconds: f64,
 }
@@ -173,6 +174,7 @@ pub fn run(
     scale: usize,
     partnerships: usize,
     meetings: usize,
+    recommendations: usize,
     seed: u64,
 ) -> anyhow::Result<SeedReport> {
     let started = std::time::Instant::now();
@@ -415,11 +417,20 @@ pub fn run(
         // Meetings lie around today (from midnight, so a day's seeds agree): a year of
         // past meetings and a year ahead.
         let today = state.now().date_naive().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-        seed_meetings(&mut conn, &mut rng, &members, meetings, today, &admin)?;
+        let per_meeting = if meetings == 0 { 0 } else { recommendations.div_ceil(meetings) };
+        seed_meetings(&mut conn, &mut rng, &members, meetings, today, &admin, (per_meeting, recommendations))?;
     }
     bulk::analyze(&mut conn)?;
-    let (partnerships, meetings) = if members.is_empty() { (0, 0) } else { (partnerships, meetings) };
-    Ok(SeedReport { organizations: scale, partnerships, meetings, users, seconds: started.elapsed().as_secs_f64() })
+    let (partnerships, meetings, recommendations) =
+        if members.is_empty() { (0, 0, 0) } else { (partnerships, meetings, recommendations) };
+    Ok(SeedReport {
+        organizations: scale,
+        partnerships,
+        meetings,
+        recommendations,
+        users,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// The time zone of a country's meetings (by the organizing organization's area).
@@ -446,8 +457,10 @@ fn seed_meetings(
     count: usize,
     base: DateTime<Utc>,
     admin: &UserId,
+    (per_meeting, recommendations): (usize, usize),
 ) -> anyhow::Result<()> {
     use tashbeek_domain::meeting::{MeetingKind, MeetingVisibility};
+    let mut made = 0;
     use tashbeek_persistence::bulk::{MeetingInvitationRow, MeetingOrganizer, NetworkMemberRow};
     let now = to_db_time(base);
     // Networks of each country, with their members.
@@ -548,6 +561,17 @@ fn seed_meetings(
             b.meeting_organizers
                 .push(MeetingOrganizer { meeting_id: id.to_string(), organization_id: lead.id.to_string() });
             let invited: Vec<&SeedOrg> = country.choose_multiple(rng, 10).collect();
+            let take = per_meeting.min(recommendations - made);
+            seed_recommendations(
+                &mut b,
+                rng,
+                (&id, network.as_ref().map(|(n, _)| n), lead, &invited),
+                take,
+                starts,
+                base,
+                admin,
+            );
+            made += take;
             for (n, o) in invited.into_iter().enumerate() {
                 let answered = n % 2 == 0;
                 b.meeting_invitations.push(MeetingInvitationRow {
@@ -565,6 +589,120 @@ fn seed_meetings(
         tracing::info!(loaded = (start + batch_size).min(count), of = count, "seeding meetings");
     }
     Ok(())
+}
+
+/// `count` recommendations of one meeting: addressed to one to three of its organizations
+/// (one in ten also to its network's office), statuses from proposed to implemented, due
+/// dates from a month to a year after the meeting, progress and last activity to match.
+#[allow(clippy::too_many_arguments)]
+fn seed_recommendations(
+    b: &mut Batch,
+    rng: &mut StdRng,
+    (meeting, network, lead, invited): (
+        &tashbeek_domain::MeetingId,
+        Option<&tashbeek_domain::NetworkId>,
+        &SeedOrg,
+        &[&SeedOrg],
+    ),
+    count: usize,
+    starts: DateTime<Utc>,
+    today: DateTime<Utc>,
+    admin: &UserId,
+) {
+    use tashbeek_domain::recommendation::{PartState, Priority, RecommendationStatus as S};
+    use tashbeek_persistence::bulk::{RecommendationArea, RecommendationSector};
+    use tashbeek_persistence::recommendation::{PartRow, RecommendationRow};
+    for n in 0..count {
+        let created = starts + Duration::hours(4) + Duration::minutes(n as i64);
+        let id = tashbeek_domain::RecommendationId::from(uuid_at(rng, created));
+        let status = match rng.gen_range(0..100) {
+            0..=14 => S::Proposed,
+            15..=39 => S::Adopted,
+            40..=74 => S::InProgress,
+            75..=89 => S::Implemented,
+            90..=94 => S::Rejected,
+            _ => S::Deferred,
+        };
+        let due = (starts + Duration::days(rng.gen_range(30..365))).date_naive();
+        let progress = match status {
+            S::Implemented => 100,
+            S::InProgress => rng.gen_range(5..95),
+            _ => 0,
+        };
+        let activity = (status.is_open() || status == S::Implemented)
+            .then(|| to_db_time((created + Duration::days(rng.gen_range(0..120))).min(today)));
+        let sectors: Vec<String> = lead.sectors.iter().take(1).cloned().collect();
+        let mut areas = vec![];
+        let mut prefix = String::new();
+        for part in lead.area.split('-') {
+            prefix = if prefix.is_empty() { part.to_owned() } else { format!("{prefix}-{part}") };
+            areas.push(prefix.clone());
+        }
+        for s in &sectors {
+            b.recommendation_sectors
+                .push(RecommendationSector { sector_code: s.clone(), recommendation_id: id.to_string() });
+        }
+        for a in &areas {
+            b.recommendation_areas.push(RecommendationArea { area_id: a.clone(), recommendation_id: id.to_string() });
+        }
+        let mut addressees: Vec<Option<OrganizationId>> = vec![Some(lead.id.clone())];
+        let more = rng.gen_range(0..3);
+        for o in invited.choose_multiple(rng, more) {
+            if o.id != lead.id {
+                addressees.push(Some(o.id.clone()));
+            }
+        }
+        if network.is_some() && rng.gen_bool(0.1) {
+            addressees.push(None);
+        }
+        for (position, org) in addressees.into_iter().enumerate() {
+            let state = match status {
+                S::Implemented => PartState::Implemented,
+                S::InProgress => PartState::Accepted,
+                S::Adopted if rng.gen_bool(0.5) => PartState::Accepted,
+                _ => PartState::AwaitingAnswer,
+            };
+            b.recommendation_parts.push(PartRow {
+                id: tashbeek_domain::PartId::from(uuid_at(rng, created)),
+                recommendation_id: id.clone(),
+                position: position as i32,
+                organization_id: org,
+                weight: 1,
+                state,
+                answer_reason: None,
+                answered_at: (state != PartState::AwaitingAnswer).then_some(to_db_time(created)),
+                progress,
+                last_update_at: activity,
+                completed_at: None,
+                verified_at: (state == PartState::Implemented).then_some(to_db_time(created)),
+                verified_by: None,
+                verification_comment: None,
+                version: 1,
+            });
+        }
+        b.recommendations.push(RecommendationRow {
+            code: format!("R-{}", &id.as_str()[24..]).to_uppercase(),
+            network_id: network.cloned(),
+            meeting_id: Some(meeting.clone()),
+            agenda_item_id: None,
+            text_ar: Some(format!("توصية بشأن {} رقم {}", TOPICS[n % TOPICS.len()], arabic_digits(n as u32 + 1))),
+            text_en: None,
+            sector_codes: Json::new(sectors).unwrap_or_default(),
+            area_ids: Json::new(vec![lead.area.clone()]).unwrap_or_default(),
+            priority: *pick(rng, Priority::ALL),
+            status,
+            status_reason: matches!(status, S::Rejected | S::Deferred).then(|| "بيانات قياس الأداء".to_owned()),
+            due_on: Some(due),
+            review_on: status.is_open().then_some(due),
+            progress,
+            last_activity_at: activity,
+            created_by: Some(admin.clone()),
+            created_at: to_db_time(created),
+            updated_at: to_db_time(created),
+            version: 1,
+            id,
+        });
+    }
 }
 
 /// What the partnership generator needs of each generated organization.

@@ -110,6 +110,28 @@ pub fn MeetingsApp() -> impl IntoView {
     }
 }
 
+/// The follow-up of recommendations: the board, a recommendation, "what we owe".
+#[component]
+pub fn FollowUpApp() -> impl IntoView {
+    use crate::pages::recommendation::{BoardPage, OwedPage, RecommendationForm, RecommendationPage};
+    provide_contexts();
+    crate::session::Coordinated::provide(use_session());
+    view! {
+        <Router>
+            <Header/>
+            <main id="main" class="container">
+                <Routes fallback=|| view! { <Elsewhere/> }>
+                    <Route path=path!("/recommendations") view=BoardPage/>
+                    <Route path=path!("/recommendations/new") view=|| view! { <RecommendationForm edit=false/> }/>
+                    <Route path=path!("/recommendations/owed") view=OwedPage/>
+                    <Route path=path!("/recommendations/:id") view=RecommendationPage/>
+                    <Route path=path!("/recommendations/:id/edit") view=|| view! { <RecommendationForm edit=true/> }/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
 /// The public directory alone (see `crate::shell`): the same header and pages, and any
 /// other address reloads into the whole dashboard.
 #[component]
@@ -154,6 +176,9 @@ fn Header() -> impl IntoView {
                     <A href="/networks">{move || i18n.t("nav.networks")}</A>
                     <A href="/meetings" attr:id="nav-meetings">{move || i18n.t("nav.meetings")}</A>
                     <A href="/partnerships" attr:id="nav-partnerships">{move || i18n.t("nav.partnerships")}</A>
+                    <Show when=move || session.signed_in()>
+                        <A href="/recommendations" attr:id="nav-recommendations">{move || i18n.t("nav.recs")}</A>
+                    </Show>
                     <Show when=move || session.can_write()>
                         <A href="/organizations/new">{move || i18n.t("nav.new_org")}</A>
                     </Show>

@@ -576,3 +576,71 @@ pub mod meetings {
         call(Method::Post, &format!("/api/v1/meetings/{id}/decisions"), body(input), None).await.map(|r| r.body)
     }
 }
+
+pub mod recommendations {
+    use super::*;
+    use tashbeek_domain::document::Document;
+    use tashbeek_domain::recommendation::{
+        OwedPart, PartAnswer, ProgressUpdate, Recommendation, RecommendationInput, RecommendationSummary, StatusChange,
+        UpdateInput, Verification,
+    };
+
+    /// One page of the board for an already-encoded query (`status=adopted&overdue=true`).
+    pub async fn list(query: &str) -> Result<Page<RecommendationSummary>, ApiError> {
+        fetch(&format!("/api/v1/recommendations?{query}")).await
+    }
+
+    /// The recommendation with its ETag (for edits and status changes).
+    pub async fn get(id: &str) -> Result<Reply<Recommendation>, ApiError> {
+        call(Method::Get, &format!("/api/v1/recommendations/{id}"), None, None).await
+    }
+
+    pub async fn create(input: &RecommendationInput) -> Result<Recommendation, ApiError> {
+        call(Method::Post, "/api/v1/recommendations", body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn edit(id: &str, input: &RecommendationInput, etag: Option<&str>) -> Result<Recommendation, ApiError> {
+        call(Method::Put, &format!("/api/v1/recommendations/{id}"), body(input), etag).await.map(|r| r.body)
+    }
+
+    pub async fn set_status(id: &str, change: &StatusChange, etag: Option<&str>) -> Result<Recommendation, ApiError> {
+        call(Method::Post, &format!("/api/v1/recommendations/{id}/status"), body(change), etag).await.map(|r| r.body)
+    }
+
+    pub async fn answer(id: &str, part: &str, a: &PartAnswer) -> Result<Recommendation, ApiError> {
+        call(Method::Post, &format!("/api/v1/recommendations/{id}/parts/{part}/answer"), body(a), None)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn report(id: &str, part: &str, input: &UpdateInput) -> Result<ProgressUpdate, ApiError> {
+        call(Method::Post, &format!("/api/v1/recommendations/{id}/parts/{part}/updates"), body(input), None)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn complete(id: &str, part: &str) -> Result<Recommendation, ApiError> {
+        call(Method::Post, &format!("/api/v1/recommendations/{id}/parts/{part}/completion"), None, None)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn verify(id: &str, part: &str, v: &Verification) -> Result<Recommendation, ApiError> {
+        call(Method::Post, &format!("/api/v1/recommendations/{id}/parts/{part}/verification"), body(v), None)
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn updates(id: &str) -> Result<Vec<ProgressUpdate>, ApiError> {
+        fetch(&format!("/api/v1/recommendations/{id}/updates")).await
+    }
+
+    pub async fn add_evidence(id: &str, update: &str, file: &web_sys::File) -> Result<Document, ApiError> {
+        let path = format!("/api/v1/recommendations/{id}/updates/{update}/documents?name={}", enc(&file.name()));
+        crate::api::upload(&path, file).await
+    }
+
+    pub async fn owed(org: &str, cursor: Option<&str>) -> Result<Page<OwedPart>, ApiError> {
+        fetch(&format!("/api/v1/organizations/{org}/owed-recommendations?{}", page_query(50, cursor))).await
+    }
+}

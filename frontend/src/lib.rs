@@ -1,9 +1,10 @@
 //! Tashbeek's dashboard: a Leptos single-page app that talks only to the public API.
 //!
-//! Built four times from this library: the main dashboard (`tashbeek-frontend`), the
+//! Built five times from this library: the main dashboard (`tashbeek-frontend`), the
 //! public directory alone (`tashbeek-public`: the list and an organization's page, what an
 //! anonymous first visit downloads), the coordination screens (`tashbeek-coordination`:
-//! partnerships, administration) and the meetings (`tashbeek-meetings`). Offices work over slow links and each download
+//! partnerships, administration), the meetings (`tashbeek-meetings`) and the follow-up of
+//! recommendations (`tashbeek-followup`). Offices work over slow links and each download
 //! stays within its budget; the server picks the build by address (see `shell`).
 
 mod api;
@@ -37,6 +38,14 @@ pub fn meetings() {
     shell::entered_dashboard();
     shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::Meetings);
     leptos::mount::mount_to_body(app::MeetingsApp);
+}
+
+/// Mounts the follow-up screens (recommendations).
+pub fn followup() {
+    i18n::add_texts(include_str!("../locales/followup.ar.json"), include_str!("../locales/followup.en.json"));
+    shell::entered_dashboard();
+    shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::FollowUp);
+    leptos::mount::mount_to_body(app::FollowUpApp);
 }
 
 /// Mounts the public directory, or hands the page to the whole dashboard when this

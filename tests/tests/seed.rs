@@ -12,7 +12,7 @@ fn first_page(s: &TestServer, token: &str) -> Vec<(Value, Value)> {
 }
 
 fn seeded_data_is_deterministic_and_usable(s: &TestServer) {
-    tashbeek::seed::run(&s.state, 300, 900, 150, 7).expect("seed");
+    tashbeek::seed::run(&s.state, 300, 900, 150, 600, 7).expect("seed");
     let admin = s.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     assert_eq!(s.all_org_ids(&admin).len(), 300, "every generated organization is there");
     let users = every_page(s, &admin, "/api/v1/users?limit=200");
@@ -61,14 +61,33 @@ fn seeded_data_is_deterministic_and_usable(s: &TestServer) {
     let network = upcoming.iter().find_map(|m| m["network_id"].as_str()).expect("a network's meeting").to_owned();
     let theirs = every_page(s, &admin, &format!("/api/v1/meetings?network={network}&limit=7"));
     assert!(theirs.iter().all(|m| m["network_id"] == network.as_str()) && !theirs.is_empty());
+    // Recommendations come with the meetings; each way the board walks (all, one status,
+    // one addressee, one area, overdue) finds what filtering everything finds.
+    let recs = every_page(s, &admin, "/api/v1/recommendations?limit=200");
+    assert_eq!(recs.len(), 600);
+    let of = |keep: &dyn Fn(&Value) -> bool| -> Vec<Value> {
+        recs.iter().filter(|r| keep(r)).map(|r| r["id"].clone()).collect()
+    };
+    let in_progress = of(&|r| r["status"] == "in_progress");
+    assert!(!in_progress.is_empty());
+    assert_eq!(ids(every_page(s, &admin, "/api/v1/recommendations?status=in_progress&limit=23")), in_progress);
+    let overdue = of(&|r| r["overdue"] == true);
+    assert!(!overdue.is_empty());
+    assert_eq!(ids(every_page(s, &admin, "/api/v1/recommendations?overdue=true&limit=23")), overdue);
+    let addressee = recs[0]["addressees"][0]["organization_id"].as_str().unwrap().to_owned();
+    let theirs =
+        of(&|r| r["addressees"].as_array().unwrap().iter().any(|a| a["organization_id"] == addressee.as_str()));
+    assert_eq!(ids(every_page(s, &admin, &format!("/api/v1/recommendations?addressee={addressee}&limit=5"))), theirs);
+    let in_sd = ids(every_page(s, &admin, "/api/v1/recommendations?area=SD&limit=50"));
+    assert!(!in_sd.is_empty() && in_sd.len() < 600);
     // A second database seeded with the same seed holds the same data.
     let other = TestServer::start(Backend::Sqlite);
-    tashbeek::seed::run(&other.state, 300, 900, 150, 7).expect("seed");
+    tashbeek::seed::run(&other.state, 300, 900, 150, 600, 7).expect("seed");
     let other_admin = other.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     assert_eq!(first_page(s, &admin), first_page(&other, &other_admin));
     let newest = |s: &TestServer| s.get("/api/v1/partnerships?limit=20", None).expect(200).body["items"].clone();
     assert_eq!(newest(s), newest(&other));
-    assert!(tashbeek::seed::run(&s.state, 10, 0, 0, 7).is_err(), "refuses a database with organizations");
+    assert!(tashbeek::seed::run(&s.state, 10, 0, 0, 0, 7).is_err(), "refuses a database with organizations");
 }
 
 /// Every page of `path` (which has no cursor yet) for `token` (empty: anonymous).
@@ -96,7 +115,7 @@ fn every_page(s: &TestServer, token: &str, path: &str) -> Vec<Value> {
 /// exactly what a full scan finds, page by page, with and without filters.
 fn search_pages_agree_with_a_full_scan(s: &TestServer) {
     use tashbeek_domain::text::{query_terms, text_matches, SearchDoc};
-    tashbeek::seed::run(&s.state, 2600, 0, 0, 11).expect("seed");
+    tashbeek::seed::run(&s.state, 2600, 0, 0, 0, 11).expect("seed");
     let admin = s.login(tashbeek::seed::SEED_ADMIN, tashbeek::seed::SEED_PASSWORD);
     // Edits move organizations between filters (kind, sectors, areas, needs, offers) and
     // in name order: the index's filter words follow them.

@@ -1,5 +1,6 @@
-//! Documents attached to records: evidence on a partnership's reports, and working
-//! papers on a meeting's agenda items (seen by whoever sees the meeting). Whoever may see
+//! Documents attached to records: evidence on a partnership's reports and on progress
+//! updates of recommendations, and working papers on a meeting's agenda items (seen by
+//! whoever sees the meeting). Whoever may see
 //! the record may download its documents; the uploading organization's members add and
 //! remove them. The bytes are placed by the caller (see `tashbeek_persistence::files`)
 //! inside the transaction that inserts the row.
@@ -13,6 +14,7 @@ use tashbeek_persistence::document::{self as documents, DocumentRow, OWNER_REPOR
 use tashbeek_persistence::meeting::MeetingRow;
 use tashbeek_persistence::minutes::{self as records, AgendaItemRow, OWNER_AGENDA_ITEM};
 use tashbeek_persistence::partnership::PartnershipRow;
+use tashbeek_persistence::recommendation::OWNER_UPDATE;
 use tashbeek_persistence::report::{self as reports, ReportRow};
 use tashbeek_persistence::user as users;
 
@@ -113,6 +115,8 @@ pub fn get(ctx: &mut Ctx, id: &DocumentId) -> AppResult<DocumentRow> {
     let row = documents::get(ctx.conn, id)?;
     if row.owner_kind == OWNER_AGENDA_ITEM {
         owner_item(ctx, &row.owner_id, false)?;
+    } else if row.owner_kind == OWNER_UPDATE {
+        crate::recommendation::evidence_visible(ctx, &row.owner_id)?;
     } else {
         owner_report(ctx, &row, false)?;
     }
@@ -231,6 +235,10 @@ pub fn remove(ctx: &mut Ctx, id: &DocumentId) -> AppResult<DocumentRow> {
         records::remove_paper(ctx.conn, &row.id)?;
         documents::delete(ctx.conn, &row.id)?;
         ctx.record(&m.id, Event::PaperRemoved { agenda_item_id: i.id.clone(), document: row.clone().into_domain() })?;
+        return Ok(row);
+    }
+    if row.owner_kind == OWNER_UPDATE {
+        crate::recommendation::remove_evidence(ctx, &row)?;
         return Ok(row);
     }
     let (p, report) = owner_report(ctx, &row, true)?;

@@ -13,11 +13,13 @@ use tashbeek_domain::network::{NetworkInput, NetworkMemberStatus};
 use tashbeek_domain::office::TermInput;
 use tashbeek_domain::organization::{OrganizationInput, VerificationStatus};
 use tashbeek_domain::partnership::{PartnershipInput, PartyAnswerKind};
+use tashbeek_domain::recommendation::{RecommendationInput, RecommendationStatus, UpdateInput, VerificationVerdict};
 use tashbeek_domain::reference::{Area, Sector};
 use tashbeek_domain::report::{ReportInput, Verdict};
 use tashbeek_domain::user::{GlobalRole, OrgRole};
 use tashbeek_domain::{
-    AgendaItemId, DecisionId, InvitationId, MeetingId, MinutesId, OrganizationId, ParticipantId, ReportId, UserId,
+    AgendaItemId, DecisionId, InvitationId, MeetingId, MinutesId, OrganizationId, PartId, ParticipantId, ReportId,
+    UpdateId, UserId,
 };
 use tashbeek_persistence::{audit, DbConn, DbError};
 
@@ -249,6 +251,47 @@ pub enum Event {
         decision_id: DecisionId,
         terms: Vec<TermInput>,
     },
+    RecommendationCreated(Box<RecommendationInput>),
+    RecommendationEdited {
+        before: Box<RecommendationInput>,
+        after: Box<RecommendationInput>,
+    },
+    /// A status change, by its managers or following its parts (no reason then).
+    RecommendationStatus {
+        from: RecommendationStatus,
+        to: RecommendationStatus,
+        reason: Option<String>,
+        review_on: Option<chrono::NaiveDate>,
+    },
+    PartAnswered {
+        part_id: PartId,
+        /// `None`: the network's office.
+        organization_id: Option<OrganizationId>,
+        accept: bool,
+        reason: Option<String>,
+    },
+    ProgressReported {
+        part_id: PartId,
+        update_id: UpdateId,
+        input: UpdateInput,
+    },
+    PartCompleted {
+        part_id: PartId,
+        organization_id: Option<OrganizationId>,
+    },
+    PartVerified {
+        part_id: PartId,
+        verdict: VerificationVerdict,
+        comment: Option<String>,
+    },
+    EvidenceAdded {
+        update_id: UpdateId,
+        document: Document,
+    },
+    EvidenceRemoved {
+        update_id: UpdateId,
+        document: Document,
+    },
     /// The audit log anchored (what the anchor covers is in it).
     AuditAnchored {
         anchor: tashbeek_domain::audit::Anchor,
@@ -270,6 +313,7 @@ impl Event {
                 | Event::NetworkCreated(_)
                 | Event::PartnershipProposed(_)
                 | Event::MeetingScheduled(_)
+                | Event::RecommendationCreated(_)
                 | Event::AuditAnchored { .. }
         )
     }
@@ -332,6 +376,15 @@ impl Event {
             Event::MinutesApproved { .. } => "meeting.minutes_approve",
             Event::DecisionRecorded { .. } => "meeting.decision",
             Event::OfficeElected { .. } => "network.office_elect",
+            Event::RecommendationCreated(_) => "recommendation.create",
+            Event::RecommendationEdited { .. } => "recommendation.edit",
+            Event::RecommendationStatus { .. } => "recommendation.status",
+            Event::PartAnswered { .. } => "recommendation.part_answer",
+            Event::ProgressReported { .. } => "recommendation.progress",
+            Event::PartCompleted { .. } => "recommendation.part_complete",
+            Event::PartVerified { .. } => "recommendation.part_verify",
+            Event::EvidenceAdded { .. } => "recommendation.evidence_add",
+            Event::EvidenceRemoved { .. } => "recommendation.evidence_remove",
             Event::AuditAnchored { .. } => "audit.anchor",
         }
     }
@@ -392,6 +445,15 @@ impl Event {
             | Event::MinutesApproved { .. }
             | Event::DecisionRecorded { .. } => "meeting",
             Event::OfficeElected { .. } => "network",
+            Event::RecommendationCreated(_)
+            | Event::RecommendationEdited { .. }
+            | Event::RecommendationStatus { .. }
+            | Event::PartAnswered { .. }
+            | Event::ProgressReported { .. }
+            | Event::PartCompleted { .. }
+            | Event::PartVerified { .. }
+            | Event::EvidenceAdded { .. }
+            | Event::EvidenceRemoved { .. } => "recommendation",
             Event::AuditAnchored { .. } => "audit_anchor",
         }
     }
@@ -564,6 +626,36 @@ impl Event {
             }
             Event::OfficeElected { meeting_id, decision_id, terms } => {
                 (None, Some(json!({"meeting_id": meeting_id, "decision_id": decision_id, "terms": value(terms)?})))
+            }
+            Event::RecommendationCreated(input) => (None, Some(value(input)?)),
+            Event::RecommendationEdited { before, after } => (Some(value(before)?), Some(value(after)?)),
+            Event::RecommendationStatus { from, to, reason, review_on } => {
+                (Some(json!({"status": from})), Some(json!({"status": to, "reason": reason, "review_on": review_on})))
+            }
+            Event::PartAnswered { part_id, organization_id, accept, reason } => (
+                None,
+                Some(
+                    json!({"part_id": part_id, "organization_id": organization_id, "accept": accept, "reason": reason}),
+                ),
+            ),
+            Event::ProgressReported { part_id, update_id, input } => {
+                let mut after = value(input)?;
+                after["part_id"] = value(part_id)?;
+                after["update_id"] = value(update_id)?;
+                (None, Some(after))
+            }
+            Event::PartCompleted { part_id, organization_id } => (
+                None,
+                Some(json!({"part_id": part_id, "organization_id": organization_id, "state": "awaiting_verification"})),
+            ),
+            Event::PartVerified { part_id, verdict, comment } => {
+                (None, Some(json!({"part_id": part_id, "verdict": verdict, "comment": comment})))
+            }
+            Event::EvidenceAdded { update_id, document } => {
+                (None, Some(json!({"update_id": update_id, "document": value(document)?})))
+            }
+            Event::EvidenceRemoved { update_id, document } => {
+                (Some(json!({"update_id": update_id, "document": value(document)?})), None)
             }
             Event::AuditAnchored { anchor } => (None, Some(value(anchor)?)),
         })

@@ -24,6 +24,7 @@ pub mod network;
 pub mod office;
 pub mod organization;
 pub mod partnership;
+pub mod recommendation;
 pub mod reference;
 pub mod report;
 pub mod session;

@@ -1,7 +1,8 @@
-//! Which build of the dashboard serves an address. The dashboard is built four times
+//! Which build of the dashboard serves an address. The dashboard is built five times
 //! from one crate, so no download carries every screen: the public directory (a small
 //! first visit), the coordination office's screens (partnerships and administration),
-//! meetings (with the door's attendance screen, opened on phones), and the main
+//! meetings (with the door's attendance screen, opened on phones), the follow-up of
+//! recommendations, and the main
 //! dashboard (everything else). The server picks
 //! the page by these rules; each build's router follows them, handing other addresses to
 //! the browser (see `frontend/src/shell.rs`).
@@ -15,6 +16,8 @@ pub enum Build {
     Coordination,
     /// `meetings.html`: meetings, their calendar and attendance.
     Meetings,
+    /// `followup.html`: recommendations followed to implementation.
+    FollowUp,
     /// `index.html`: every other screen.
     Main,
 }
@@ -25,6 +28,7 @@ impl Build {
             Build::Public => "public.html",
             Build::Coordination => "coordination.html",
             Build::Meetings => "meetings.html",
+            Build::FollowUp => "followup.html",
             Build::Main => "index.html",
         }
     }
@@ -36,7 +40,8 @@ impl Build {
             Build::Public => public_route(path),
             Build::Coordination => coordination_route(path),
             Build::Meetings => meetings_route(path),
-            Build::Main => !coordination_route(path) && !meetings_route(path),
+            Build::FollowUp => followup_route(path),
+            Build::Main => !coordination_route(path) && !meetings_route(path) && !followup_route(path),
         }
     }
 }
@@ -61,12 +66,19 @@ pub fn meetings_route(path: &str) -> bool {
     path.strip_prefix("/meetings").is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
+/// Whether `path` is one of the follow-up screens: `/recommendations` and below.
+pub fn followup_route(path: &str) -> bool {
+    path.strip_prefix("/recommendations").is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The build that serves `path`: the public directory only to browsers without a session.
 pub fn build_for(path: &str, signed_in: bool) -> Build {
     if coordination_route(path) {
         Build::Coordination
     } else if meetings_route(path) {
         Build::Meetings
+    } else if followup_route(path) {
+        Build::FollowUp
     } else if public_route(path) && !signed_in {
         Build::Public
     } else {
@@ -117,5 +129,12 @@ mod tests {
             assert!(!Build::Main.routes(p) && Build::Meetings.routes(p));
         }
         assert_eq!(build_for("/meetingsx", true), Build::Main);
+        for p in
+            ["/recommendations", "/recommendations/owed", "/recommendations/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6/edit"]
+        {
+            assert_eq!((build_for(p, false), build_for(p, true)), (Build::FollowUp, Build::FollowUp), "{p}");
+            assert!(!Build::Main.routes(p) && Build::FollowUp.routes(p));
+        }
+        assert_eq!(build_for("/recommendationsx", true), Build::Main);
     }
 }

@@ -103,6 +103,12 @@ id_type! {
     DecisionId;
     /// One person's term in a position of a network's coordination office.
     OfficeTermId;
+    /// A recommendation a meeting or network produced.
+    RecommendationId;
+    /// One addressee's part of a recommendation.
+    PartId;
+    /// A progress update on a part of a recommendation.
+    UpdateId;
 }
 
 #[cfg(test)]

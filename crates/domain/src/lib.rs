@@ -44,6 +44,7 @@ pub mod office;
 pub mod organization;
 pub mod page;
 pub mod partnership;
+pub mod recommendation;
 pub mod reference;
 pub mod report;
 pub mod text;
@@ -52,6 +53,7 @@ pub mod validation;
 
 pub use id::{
     AgendaItemId, AuditEntryId, DecisionId, DocumentId, InvitationId, MeetingId, MinutesId, NetworkId, OfficeTermId,
-    OrganizationId, ParticipantId, PartnershipId, ReportId, UserId, VerificationEventId,
+    OrganizationId, PartId, ParticipantId, PartnershipId, RecommendationId, ReportId, UpdateId, UserId,
+    VerificationEventId,
 };
 pub use validation::{FieldError, Lang, ValidationErrors};

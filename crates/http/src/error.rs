@@ -347,5 +347,7 @@ pub mod responses {
         MalformedIfMatch => "Malformed If-Match",
         MeetingNotFound => "No such meeting, or not visible to you",
         MeetingManagersOnly => "Platform administrators, coordinators of the network that holds it, and administrators of an organizing organization only",
+        RecommendationNotFound => "No such recommendation, or not visible to you",
+        RecommendationManagersOnly => "Platform administrators, coordinators of its network, and the managers of the meeting that produced it only",
     }
 }

@@ -18,6 +18,7 @@ pub mod network;
 pub mod openapi;
 pub mod organization;
 pub mod partnership;
+pub mod recommendation;
 pub mod reference;
 pub mod state;
 pub mod user;
@@ -152,6 +153,18 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(minutes::decide)
             .service(minutes::office_on)
             .service(minutes::office_history)
+            .service(recommendation::list)
+            .service(recommendation::create)
+            .service(recommendation::get)
+            .service(recommendation::edit)
+            .service(recommendation::set_status)
+            .service(recommendation::answer)
+            .service(recommendation::report)
+            .service(recommendation::complete)
+            .service(recommendation::verify)
+            .service(recommendation::updates)
+            .service(recommendation::add_evidence)
+            .service(recommendation::owed)
             .service(partnership::list)
             .service(partnership::propose)
             .service(partnership::graph)

@@ -48,6 +48,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
             responses::EmailTaken, responses::InvalidLink, responses::AccountNotFound, responses::ReadersOnly,
             responses::NotOrgAdmin, responses::CoordinatorsOnly, responses::MalformedIfMatch,
             responses::PartnershipNotFound, responses::MeetingNotFound, responses::MeetingManagersOnly,
+            responses::RecommendationNotFound, responses::RecommendationManagersOnly,
         )
     ),
     modifiers(&Security),
@@ -57,6 +58,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         (name = "networks", description = "Networks of organizations, and who belongs to them"),
         (name = "partnerships", description = "Partnerships every party confirms: proposals, answers, amendments, history"),
         (name = "meetings", description = "Meetings from invitation to attendance, and their calendars"),
+        (name = "recommendations", description = "Recommendations tracked until implemented: addressees, progress with evidence, verification, follow-up"),
         (name = "users", description = "Accounts and roles"),
         (name = "reference", description = "Sectors and the area tree"),
         (name = "audit", description = "Who changed what, when, and proof that nobody rewrote it since"),

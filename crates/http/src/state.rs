@@ -70,6 +70,8 @@ pub struct Settings {
     /// The public address of this server for certificates' QR codes (no trailing `/`);
     /// `None`: the address each request came to.
     pub public_url: Option<String>,
+    /// Days without a progress update after which an open recommendation is stale.
+    pub stale_days: i64,
 }
 
 impl Default for Settings {
@@ -88,6 +90,7 @@ impl Default for Settings {
             trust_proxy: false,
             https: false,
             public_url: None,
+            stale_days: tashbeek_domain::recommendation::DEFAULT_STALE_DAYS,
         }
     }
 }

@@ -164,6 +164,24 @@ pub struct Batch {
     pub meetings: Vec<crate::meeting::MeetingRow>,
     pub meeting_organizers: Vec<MeetingOrganizer>,
     pub meeting_invitations: Vec<MeetingInvitationRow>,
+    pub recommendations: Vec<crate::recommendation::RecommendationRow>,
+    pub recommendation_parts: Vec<crate::recommendation::PartRow>,
+    pub recommendation_sectors: Vec<RecommendationSector>,
+    pub recommendation_areas: Vec<RecommendationArea>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = crate::schema::recommendation_sectors)]
+pub struct RecommendationSector {
+    pub sector_code: String,
+    pub recommendation_id: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = crate::schema::recommendation_areas)]
+pub struct RecommendationArea {
+    pub area_id: String,
+    pub recommendation_id: String,
 }
 
 /// Rows per statement: organizations have 27 columns, and 400 × 27 stays under both
@@ -209,6 +227,10 @@ pub fn insert(conn: &mut DbConn, b: &Batch) -> DbResult<()> {
         }
         insert_rows!(c, crate::schema::meeting_organizers::table, b.meeting_organizers);
         insert_rows!(c, crate::schema::meeting_invitations::table, b.meeting_invitations);
+        insert_rows!(c, crate::schema::recommendations::table, b.recommendations);
+        insert_rows!(c, crate::schema::recommendation_parts::table, b.recommendation_parts);
+        insert_rows!(c, crate::schema::recommendation_sectors::table, b.recommendation_sectors);
+        insert_rows!(c, crate::schema::recommendation_areas::table, b.recommendation_areas);
         Ok(())
     })
 }

@@ -21,11 +21,13 @@ pub mod network;
 pub mod office;
 pub mod organization;
 pub mod partnership;
+pub mod recommendation;
 pub mod reference;
 pub mod report;
 pub mod schema;
 pub mod search;
 pub mod secrets;
+pub(crate) mod sql;
 pub mod throttle;
 pub mod user;
 

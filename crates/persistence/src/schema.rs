@@ -537,7 +537,89 @@ diesel::joinable!(minutes_reviews -> minutes (minutes_id));
 diesel::joinable!(minutes_reviews -> organizations (organization_id));
 diesel::joinable!(office_terms -> organizations (organization_id));
 
+diesel::table! {
+    recommendations (id) {
+        id -> Text,
+        code -> Text,
+        network_id -> Nullable<Text>,
+        meeting_id -> Nullable<Text>,
+        agenda_item_id -> Nullable<Text>,
+        text_ar -> Nullable<Text>,
+        text_en -> Nullable<Text>,
+        sector_codes -> Text,
+        area_ids -> Text,
+        priority -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        review_on -> Nullable<Date>,
+        progress -> Integer,
+        last_activity_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    recommendation_sectors (sector_code, recommendation_id) {
+        sector_code -> Text,
+        recommendation_id -> Text,
+    }
+}
+
+diesel::table! {
+    recommendation_areas (area_id, recommendation_id) {
+        area_id -> Text,
+        recommendation_id -> Text,
+    }
+}
+
+diesel::table! {
+    recommendation_parts (id) {
+        id -> Text,
+        recommendation_id -> Text,
+        position -> Integer,
+        organization_id -> Nullable<Text>,
+        weight -> Integer,
+        state -> Text,
+        answer_reason -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        progress -> Integer,
+        last_update_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        verified_at -> Nullable<Timestamp>,
+        verified_by -> Nullable<Text>,
+        verification_comment -> Nullable<Text>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    recommendation_updates (id) {
+        id -> Text,
+        recommendation_id -> Text,
+        part_id -> Text,
+        reported_on -> Date,
+        percent -> Integer,
+        body -> Text,
+        links -> Text,
+        related -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(recommendation_parts -> recommendations (recommendation_id));
+diesel::joinable!(recommendation_updates -> recommendation_parts (part_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    recommendations,
+    recommendation_sectors,
+    recommendation_areas,
+    recommendation_parts,
+    recommendation_updates,
     network_coordinators,
     calendar_tokens,
     meeting_span,

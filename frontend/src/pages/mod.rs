@@ -9,6 +9,7 @@ pub mod network;
 pub mod not_found;
 pub mod organization;
 pub mod partnership;
+pub mod recommendation;
 pub mod record;
 pub mod verify;
 

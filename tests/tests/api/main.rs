@@ -15,5 +15,6 @@ mod members;
 mod network;
 mod organizations;
 mod partnerships;
+mod recommendations;
 mod reference;
 mod users;

@@ -1,0 +1,373 @@
+//! Recommendations tracked until implemented, on SQLite and PostgreSQL: a forum's six
+//! recommendations to three addressees (one a ministry) through adoption, acceptance,
+//! progress, roll-up, verification and implementation; who may do what; overdue, stale
+//! and "what we owe" at a fixed clock.
+
+use serde_json::{json, Value};
+use tashbeek_tests::{Backend, OrgBuilder, Req, TestServer};
+
+/// The tests move the clock by weeks: sessions last longer than that here.
+fn server(backend: Backend) -> TestServer {
+    TestServer::start_with(backend, |c| c.access_ttl_secs = 400 * 86_400)
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(&super::server(tashbeek_tests::Backend::Sqlite)); } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name(&super::server(tashbeek_tests::Backend::Postgres)); } )*
+        }
+    };
+}
+
+on_both!(a_forum_follows_its_recommendations_to_implementation, recommendations_refuse_what_they_must);
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+fn at(t: &str) -> chrono::DateTime<chrono::Utc> {
+    t.parse().unwrap()
+}
+
+fn if_match<'a>(token: &'a str, etag: &str, json: Value) -> Req<'a> {
+    Req { token: Some(token), json: Some(json), headers: vec![("If-Match", etag.to_owned())], ..Default::default() }
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+/// A network of three members (two NGOs and a ministry) with a coordinator, and a forum
+/// it held, organized by the first NGO.
+struct Forum {
+    admin: String,
+    coordinator: String,
+    network: String,
+    meeting: String,
+    /// (organization id, its administrator's token)
+    a: (String, String),
+    b: (String, String),
+    ministry: (String, String),
+    a_member: String,
+    outsider: String,
+    observer: String,
+}
+
+fn forum(s: &TestServer) -> Forum {
+    s.clock.set(at("2026-12-01T08:00:00Z"));
+    let admin = s.admin();
+    let a = OrgBuilder::new("جمعية الأمل").verified().create(s, &admin);
+    let b = OrgBuilder::new("فريق شباب المتمة").verified().create(s, &admin);
+    let m = OrgBuilder::new("وزارة التنمية الاجتماعية").kind("government_body").verified().create(s, &admin);
+    let out = OrgBuilder::new("جمعية خارج الشبكة").verified().create(s, &admin);
+    let a_admin = s.add_member(&admin, &a, "admin@amal.example", "admin");
+    let a_member = s.add_member(&admin, &a, "member@amal.example", "member");
+    let b_admin = s.add_member(&admin, &b, "admin@youth.example", "admin");
+    let m_admin = s.add_member(&admin, &m, "focal@ministry.example", "admin");
+    let outsider = s.add_member(&admin, &out, "admin@out.example", "admin");
+    let observer = s.user_with_role(&admin, "observer@ministry.example", "observer");
+    let coordinator = s.user_with_role(&admin, "coordinator@network.example", "user");
+    let coordinator_id = s.get("/api/v1/me", Some(&coordinator)).expect(200).body["id"].as_str().unwrap().to_owned();
+    let net = s.post("/api/v1/networks", Some(&admin), json!({"name_ar": "تجمع شندي والمتمة", "area": "SD-RN"}));
+    let network = id_of(&net.expect(201).body);
+    let n = format!("/api/v1/networks/{network}");
+    s.put(&format!("{n}/coordinators/{coordinator_id}"), Some(&admin), None, json!({})).expect(200);
+    for (org, token) in [(&a, &a_admin), (&b, &b_admin), (&m, &m_admin)] {
+        s.post(&format!("{n}/members"), Some(&coordinator), json!({"organization_id": org})).expect(204);
+        s.put(&format!("{n}/members/{org}"), Some(token), None, json!({"status": "member"})).expect(204);
+    }
+    let meeting = s.post(
+        "/api/v1/meetings",
+        Some(&coordinator),
+        json!({"title": "الملتقى الأول لمنظمات شندي والمتمة", "kind": "forum", "network_id": network,
+            "organizers": [a], "starts_local": "2026-12-05T10:00", "ends_local": "2026-12-05T14:00",
+            "time_zone": "Africa/Khartoum", "venue_name": "دار الشباب", "visibility": "network"}),
+    );
+    let meeting = id_of(&meeting.expect(201).body);
+    Forum {
+        admin,
+        coordinator,
+        network,
+        meeting,
+        a: (a, a_admin),
+        b: (b, b_admin),
+        ministry: (m, m_admin),
+        a_member,
+        outsider,
+        observer,
+    }
+}
+
+fn a_forum_follows_its_recommendations_to_implementation(s: &TestServer) {
+    let f = forum(s);
+    let (a, b, m) = (&f.a.0, &f.b.0, &f.ministry.0);
+    let recommend = |code: &str, text: &str, due: &str, addressees: Value| {
+        let body = json!({"meeting_id": f.meeting, "code": code, "text_ar": text, "due_on": due,
+            "sectors": ["education"], "areas": ["SD-RN"], "addressees": addressees});
+        s.post("/api/v1/recommendations", Some(&f.coordinator), body).expect(201).body
+    };
+    s.clock.set(at("2026-12-06T08:00:00Z"));
+    let r1 = recommend("F1-01", "إنشاء قاعدة بيانات مشتركة للمنظمات", "2027-03-31", json!([{"organization_id": a}]));
+    let r2 = recommend("F1-02", "تدريب المتطوعين على الإسعافات الأولية", "2026-12-20", json!([{"organization_id": b}]));
+    let r3 = recommend("F1-03", "تخصيص مقر دائم للتجمع", "2027-06-30", json!([{"organization_id": m}]));
+    let r4 = recommend(
+        "F1-04",
+        "مسح احتياجات المحليتين",
+        "2027-02-28",
+        json!([{"organization_id": a, "weight": 3}, {"organization_id": m, "weight": 1}]),
+    );
+    let r5 = recommend("F1-05", "نشر دليل المنظمات الأعضاء", "2027-01-31", json!([{"office": true}]));
+    let r6 = recommend(
+        "F1-06",
+        "حملة توعية مشتركة بالمدارس",
+        "2027-01-15",
+        json!([{"organization_id": b}, {"organization_id": a}]),
+    );
+    assert_eq!(r1["status"], "proposed");
+    assert_eq!(r1["network_id"], f.network.as_str());
+    assert_eq!(r4["parts"].as_array().unwrap().len(), 2);
+    assert_eq!(r4["parts"][1]["addressee"]["name_ar"], "وزارة التنمية الاجتماعية");
+    assert_eq!(r5["parts"][0]["addressee"]["organization_id"], Value::Null);
+
+    // The board: the meeting's six, newest first, for network members and observers; not
+    // for an organization outside the network.
+    let board = |token: &str, query: &str| -> Vec<String> {
+        let page = s.get(&format!("/api/v1/recommendations?{query}"), Some(token)).expect(200).body;
+        page["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_owned()).collect()
+    };
+    let all = ["F1-06", "F1-05", "F1-04", "F1-03", "F1-02", "F1-01"];
+    assert_eq!(board(&f.b.1, &format!("meeting={}", f.meeting)), all);
+    assert_eq!(board(&f.observer, ""), all);
+    assert!(board(&f.outsider, "").is_empty());
+    s.get(&format!("/api/v1/recommendations/{}", id_of(&r1)), Some(&f.outsider)).problem(404, "not_found");
+    assert_eq!(board(&f.coordinator, &format!("addressee={m}")), ["F1-04", "F1-03"]);
+    assert_eq!(board(&f.coordinator, "office=true"), ["F1-05"]);
+    let page = s.get("/api/v1/recommendations?limit=4", Some(&f.coordinator)).expect(200).body;
+    let next = page["next_cursor"].as_str().unwrap().to_owned();
+    assert_eq!(board(&f.coordinator, &format!("limit=4&cursor={next}")), ["F1-02", "F1-01"]);
+
+    // Adoption, by the coordinator, against the version read.
+    let adopt = |r: &Value| -> Value {
+        let path = format!("/api/v1/recommendations/{}/status", id_of(r));
+        let etag = format!("\"{}\"", r["version"]);
+        s.call("POST", &path, if_match(&f.coordinator, &etag, json!({"status": "adopted"}))).expect(200).body
+    };
+    let [r1, r2, r3, r4, r5, r6] = [&r1, &r2, &r3, &r4, &r5, &r6].map(adopt);
+    assert_eq!(r1["status"], "adopted");
+    assert_eq!(r1["review_on"], "2027-03-31");
+    assert_eq!(board(&f.coordinator, "status=adopted").len(), 6);
+
+    // Acceptance: each addressee's administrators answer for its part, nobody else.
+    let part = |r: &Value, i: usize| {
+        format!("/api/v1/recommendations/{}/parts/{}", id_of(r), r["parts"][i]["id"].as_str().unwrap())
+    };
+    let answer = |token: &str, path: &str, body: Value| s.post(&format!("{path}/answer"), Some(token), body);
+    answer(&f.a_member, &part(&r1, 0), json!({"accept": true})).problem(403, "forbidden");
+    answer(&f.b.1, &part(&r1, 0), json!({"accept": true})).problem(403, "forbidden");
+    answer(&f.coordinator, &part(&r1, 0), json!({"accept": true})).problem(403, "forbidden");
+    answer(&f.a.1, &part(&r1, 0), json!({"accept": true})).expect(200);
+    answer(&f.b.1, &part(&r2, 0), json!({"accept": true})).expect(200);
+    answer(&f.ministry.1, &part(&r3, 0), json!({"accept": true})).expect(200);
+    answer(&f.a.1, &part(&r4, 0), json!({"accept": true})).expect(200);
+    answer(&f.ministry.1, &part(&r4, 1), json!({"accept": true})).expect(200);
+    answer(&f.coordinator, &part(&r5, 0), json!({"accept": true})).expect(200);
+    let r = answer(&f.b.1, &part(&r6, 0), json!({"accept": false}));
+    assert_eq!(r.problem(422, "validation_failed").fields(), ["reason"]);
+    answer(&f.b.1, &part(&r6, 0), json!({"accept": false, "reason": "خارج نطاق عملنا"})).expect(200);
+    answer(&f.a.1, &part(&r6, 1), json!({"accept": true})).expect(200);
+
+    // Progress: any member of the addressee reports on its own part only.
+    s.clock.set(at("2026-12-10T09:00:00Z"));
+    let report = |token: &str, path: &str, body: Value| s.post(&format!("{path}/updates"), Some(token), body);
+    report(&f.b.1, &part(&r1, 0), json!({"percent": 10, "body": "ليس جزءنا"})).problem(403, "forbidden");
+    report(&f.ministry.1, &part(&r4, 0), json!({"percent": 90, "body": "ليس جزءنا"})).problem(403, "forbidden");
+    report(&f.b.1, &part(&r6, 0), json!({"percent": 10, "body": "اعتذرنا"})).problem(409, "part_state");
+    let u1 =
+        report(&f.a_member, &part(&r1, 0), json!({"percent": 40, "body": "جُمعت بيانات ٦٠ منظمة"})).expect(201).body;
+    let got = s.get(&format!("/api/v1/recommendations/{}", id_of(&r1)), Some(&f.b.1)).expect(200).body;
+    assert_eq!((got["status"].as_str(), got["progress"].as_i64()), (Some("in_progress"), Some(40)));
+    report(
+        &f.a.1,
+        &part(&r4, 0),
+        json!({"percent": 100, "body": "اكتمل المسح في شندي", "links": ["https://amal.example/survey"]}),
+    )
+    .expect(201);
+    let got = s.get(&format!("/api/v1/recommendations/{}", id_of(&r4)), Some(&f.a.1)).expect(200).body;
+    assert_eq!(got["progress"], 75, "weighted 3:1 — 100 and 0");
+    report(&f.a.1, &part(&r6, 1), json!({"percent": 50, "body": "زرنا عشر مدارس"})).expect(201);
+    let got = s.get(&format!("/api/v1/recommendations/{}", id_of(&r6)), Some(&f.a.1)).expect(200).body;
+    assert_eq!(got["progress"], 50, "the declined part is left out of the roll-up");
+    report(&f.coordinator, &part(&r5, 0), json!({"percent": 30, "body": "مسودة الدليل"})).expect(201);
+
+    // Implemented only with evidence, and verified by another party.
+    let complete = |token: &str, path: &str| s.post(&format!("{path}/completion"), Some(token), json!({}));
+    complete(&f.a.1, &part(&r1, 0)).problem(422, "evidence_required");
+    let upload = |token: &str, update: &Value| {
+        s.call(
+            "POST",
+            &format!("/api/v1/recommendations/{}/updates/{}/documents?name=database.pdf", id_of(&r1), id_of(update)),
+            Req { token: Some(token), raw: Some(("application/pdf", PDF.to_vec())), ..Default::default() },
+        )
+    };
+    upload(&f.b.1, &u1).problem(403, "forbidden");
+    let doc = upload(&f.a_member, &u1).expect(201).body;
+    assert_eq!(doc["organization_id"], a.as_str());
+    assert_eq!(s.get(&format!("/api/v1/documents/{}", id_of(&doc)), Some(&f.observer)).expect(200).bytes, PDF);
+    s.get(&format!("/api/v1/documents/{}", id_of(&doc)), Some(&f.outsider)).problem(404, "not_found");
+    let r = complete(&f.a_member, &part(&r1, 0)).expect(200).body;
+    assert_eq!(r["parts"][0]["state"], "awaiting_verification");
+    let verify = |token: &str, path: &str, body: Value| s.post(&format!("{path}/verification"), Some(token), body);
+    // A's administrator manages the forum (A organized it) but does not verify A's part.
+    verify(&f.a.1, &part(&r1, 0), json!({"verdict": "confirmed"})).problem(403, "own_part");
+    verify(&f.b.1, &part(&r1, 0), json!({"verdict": "confirmed"})).problem(403, "forbidden");
+    let r = verify(&f.coordinator, &part(&r1, 0), json!({"verdict": "confirmed", "comment": "اطّلعنا على القاعدة"}));
+    let r = r.expect(200).body;
+    assert_eq!((r["status"].as_str(), r["progress"].as_i64()), (Some("implemented"), Some(100)));
+    assert_eq!(r["parts"][0]["state"], "implemented");
+    report(&f.a.1, &part(&r1, 0), json!({"percent": 100, "body": "بعد الإغلاق"})).problem(409, "recommendation_not_open");
+
+    // A part returned goes back to its addressee; the ministry's part then completes R4.
+    complete(&f.a.1, &part(&r4, 0)).expect(200);
+    let r = verify(&f.coordinator, &part(&r4, 0), json!({"verdict": "returned"}));
+    assert_eq!(r.problem(422, "validation_failed").fields(), ["comment"]);
+    let r = verify(&f.coordinator, &part(&r4, 0), json!({"verdict": "returned", "comment": "ينقص المتمة"})).expect(200);
+    assert_eq!(r.body["parts"][0]["state"], "accepted");
+    complete(&f.a.1, &part(&r4, 0)).expect(200);
+    verify(&f.coordinator, &part(&r4, 0), json!({"verdict": "confirmed"})).expect(200);
+    let ministry_update = report(
+        &f.ministry.1,
+        &part(&r4, 1),
+        json!({"percent": 100, "body": "أُدرج المسح في خطة الوزارة", "related": [{"kind": "meeting", "id": f.meeting}]}),
+    );
+    ministry_update.expect(201);
+    complete(&f.ministry.1, &part(&r4, 1)).expect(200);
+    let r = verify(&f.coordinator, &part(&r4, 1), json!({"verdict": "confirmed"})).expect(200).body;
+    assert_eq!((r["status"].as_str(), r["progress"].as_i64()), (Some("implemented"), Some(100)));
+
+    // The timeline: updates with their evidence, newest first.
+    let updates = s.get(&format!("/api/v1/recommendations/{}/updates", id_of(&r1)), Some(&f.b.1)).expect(200).body;
+    assert_eq!(updates.as_array().unwrap().len(), 1);
+    assert_eq!(updates[0]["documents"][0]["name"], "database.pdf");
+    assert_eq!(updates[0]["addressee"]["name_ar"], "جمعية الأمل");
+
+    // Overdue and stale at a fixed clock: on 2027-01-20, R2 (due 2026-12-20) and R6 (due
+    // 2027-01-15) are past due and open; R1 and R4 are implemented.
+    s.clock.set(at("2027-01-20T09:00:00Z"));
+    assert_eq!(board(&f.coordinator, "overdue=true"), ["F1-06", "F1-02"]);
+    // No update since adoption (2026-12-06) for R2 and R3; R5 and R6 reported on 2026-12-10.
+    assert_eq!(board(&f.coordinator, "stale=true&stale_days=42"), ["F1-03", "F1-02"]);
+    assert_eq!(board(&f.coordinator, "stale=true&stale_days=30"), ["F1-06", "F1-05", "F1-03", "F1-02"]);
+    assert_eq!(board(&f.coordinator, "stale=true"), ["F1-06", "F1-05", "F1-03", "F1-02"]);
+    assert_eq!(board(&f.coordinator, &format!("overdue=true&addressee={b}")), ["F1-06", "F1-02"]);
+    assert_eq!(board(&f.coordinator, "status=implemented"), ["F1-04", "F1-01"]);
+    let r = s.get("/api/v1/recommendations?stale_days=0", Some(&f.coordinator));
+    assert_eq!(r.problem(400, "invalid_parameter").fields(), ["stale_days"]);
+
+    // What we owe: A's open parts (R6's), the ministry's (R3's), soonest due first.
+    let owed = |token: &str, org: &str| -> Vec<String> {
+        let page = s.get(&format!("/api/v1/organizations/{org}/owed-recommendations"), Some(token)).expect(200).body;
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["recommendation"]["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(owed(&f.a_member, a), ["F1-06"]);
+    assert_eq!(owed(&f.ministry.1, m), ["F1-03"]);
+    assert_eq!(owed(&f.observer, b), ["F1-02"], "R6's declined part is not owed");
+    s.get(&format!("/api/v1/organizations/{a}/owed-recommendations"), Some(&f.b.1)).problem(404, "not_found");
+
+    // Every step is in the recommendation's audit log.
+    let audit = s
+        .get(&format!("/api/v1/audit?object_type=recommendation&object_id={}", id_of(&r1)), Some(&f.admin))
+        .expect(200);
+    let mut actions: Vec<_> =
+        audit.body["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    actions.sort();
+    actions.dedup();
+    assert_eq!(
+        actions,
+        [
+            "recommendation.create",
+            "recommendation.evidence_add",
+            "recommendation.part_answer",
+            "recommendation.part_complete",
+            "recommendation.part_verify",
+            "recommendation.progress",
+            "recommendation.status",
+        ]
+    );
+}
+
+fn recommendations_refuse_what_they_must(s: &TestServer) {
+    let f = forum(s);
+    let a = &f.a.0;
+    let base = json!({"meeting_id": f.meeting, "text_ar": "توصية", "addressees": [{"organization_id": a}]});
+    // Only managers record: a member organization's administrator that does not organize
+    // the meeting, an observer, an outsider (who does not even see the meeting).
+    s.post("/api/v1/recommendations", Some(&f.b.1), base.clone()).problem(403, "forbidden");
+    s.post("/api/v1/recommendations", Some(&f.observer), base.clone()).problem(403, "forbidden");
+    let r = s.post("/api/v1/recommendations", Some(&f.outsider), base.clone());
+    assert_eq!(r.problem(422, "validation_failed").fields(), ["meeting_id"]);
+    // Bad input names its fields, and nothing is stored.
+    let bad = json!({"network_id": f.network, "code": "F 1", "text_ar": "Latin only", "sectors": ["nope"],
+        "addressees": [{"office": true, "organization_id": a}, {"organization_id": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a7b"}]});
+    let r = s.post("/api/v1/recommendations", Some(&f.coordinator), bad);
+    assert_eq!(r.problem(422, "validation_failed").fields(), ["code", "text_ar", "addressees[0]"]);
+    let bad = json!({"network_id": f.network, "text_en": "Unknown things", "sectors": ["nope"],
+        "addressees": [{"organization_id": "0193a1c2-7d3e-7f00-8a1b-2c3d4e5f6a7b"}]});
+    let r = s.post("/api/v1/recommendations", Some(&f.coordinator), bad);
+    assert_eq!(r.problem(422, "validation_failed").fields(), ["addressees[0].organization_id", "sectors"]);
+    let page = s.get("/api/v1/recommendations", Some(&f.admin)).expect(200).body;
+    assert!(page["items"].as_array().unwrap().is_empty());
+
+    // A code is unique; one is given when none is.
+    let mut coded = base.clone();
+    coded["code"] = json!("SH-1");
+    let first = s.post("/api/v1/recommendations", Some(&f.coordinator), coded.clone()).expect(201).body;
+    s.post("/api/v1/recommendations", Some(&f.coordinator), coded).problem(409, "conflict");
+    let generated = s.post("/api/v1/recommendations", Some(&f.coordinator), base.clone()).expect(201).body;
+    assert!(generated["code"].as_str().unwrap().starts_with("REC-"));
+
+    // Status changes need If-Match and a permitted move.
+    let path = format!("/api/v1/recommendations/{}", id_of(&first));
+    s.post(&format!("{path}/status"), Some(&f.coordinator), json!({"status": "adopted"}))
+        .problem(428, "if_match_required");
+    let r =
+        s.call("POST", &format!("{path}/status"), if_match(&f.coordinator, "\"1\"", json!({"status": "implemented"})));
+    assert_eq!(r.problem(409, "conflict").field_code("status").as_deref(), Some("invalid_transition"));
+    let r = s.call("POST", &format!("{path}/status"), if_match(&f.coordinator, "\"1\"", json!({"status": "deferred"})));
+    assert_eq!(r.problem(422, "validation_failed").fields(), ["reason"]);
+    let r = s.call(
+        "POST",
+        &format!("{path}/status"),
+        if_match(&f.coordinator, "\"1\"", json!({"status": "deferred", "reason": "بانتظار الميزانية"})),
+    );
+    assert_eq!(r.expect(200).body["status_reason"], "بانتظار الميزانية");
+    // Two coordinators editing at once: the second, on the old version, loses nothing.
+    let mut edit = base.clone();
+    edit["code"] = json!("SH-1");
+    edit["text_ar"] = json!("توصية معدّلة");
+    s.call("PUT", &path, if_match(&f.coordinator, "\"1\"", edit.clone())).problem(412, "version_mismatch");
+    let r = s.call("PUT", &path, if_match(&f.coordinator, "\"2\"", edit)).expect(200);
+    assert_eq!(r.body["text_ar"], "توصية معدّلة");
+    // Parts are answered only once adopted.
+    let p = format!("{path}/parts/{}/answer", first["parts"][0]["id"].as_str().unwrap());
+    s.post(&p, Some(&f.a.1), json!({"accept": true})).problem(409, "recommendation_not_open");
+    // An office addressee needs a network: a meeting without one refuses it.
+    let lone = s.post(
+        "/api/v1/meetings",
+        Some(&f.a.1),
+        json!({"title": "لقاء الجمعية", "kind": "workshop", "organizers": [a], "starts_local": "2026-12-05T10:00",
+            "ends_local": "2026-12-05T12:00", "time_zone": "Africa/Khartoum", "venue_name": "المقر", "visibility": "invited"}),
+    );
+    let lone = id_of(&lone.expect(201).body);
+    let r = s.post(
+        "/api/v1/recommendations",
+        Some(&f.a.1),
+        json!({"meeting_id": lone, "text_ar": "توصية", "addressees": [{"office": true}]}),
+    );
+    assert_eq!(r.problem(422, "validation_failed").fields(), ["addressees[0].office"]);
+}
