@@ -60,6 +60,14 @@ pub struct Config {
     /// Days without a progress update after which an open recommendation is stale
     /// (`TASHBEEK_STALE_DAYS`, default 30).
     pub stale_days: i64,
+    /// Seconds between rounds of the notification job (`TASHBEEK_NOTIFY_EVERY_SECS`,
+    /// default 60; 0: no notifications are made by this instance).
+    pub notify_every_secs: u64,
+    /// An SMTP server for notification e-mails (`TASHBEEK_SMTP_URL`, e.g.
+    /// `smtp://user:pass@mail.example.org:587`); none: notifications stay in the dashboard.
+    pub smtp_url: Option<String>,
+    /// The sender of notification e-mails (`TASHBEEK_MAIL_FROM`).
+    pub mail_from: String,
     /// `text` or `json`.
     pub log_format: String,
     /// A tracing filter, e.g. `info` or `tashbeek=debug,actix_web=info`.
@@ -94,6 +102,9 @@ impl Default for Config {
             max_upload_bytes: 10 * 1024 * 1024,
             anchor_every_minutes: 60,
             stale_days: tashbeek_domain::recommendation::DEFAULT_STALE_DAYS,
+            notify_every_secs: 60,
+            smtp_url: None,
+            mail_from: "Tashbeek <noreply@tashbeek.invalid>".into(),
             log_format: "text".into(),
             log: "info".into(),
         }
@@ -161,6 +172,11 @@ impl Config {
         parse("TASHBEEK_MAX_UPLOAD_BYTES", &mut c.max_upload_bytes)?;
         parse("TASHBEEK_ANCHOR_EVERY_MINUTES", &mut c.anchor_every_minutes)?;
         parse("TASHBEEK_STALE_DAYS", &mut c.stale_days)?;
+        parse("TASHBEEK_NOTIFY_EVERY_SECS", &mut c.notify_every_secs)?;
+        if let Some(v) = env("TASHBEEK_SMTP_URL") {
+            c.smtp_url = Some(v.trim().to_owned());
+        }
+        parse("TASHBEEK_MAIL_FROM", &mut c.mail_from)?;
         parse("TASHBEEK_LOG_FORMAT", &mut c.log_format)?;
         if let Some(v) = env("TASHBEEK_LOG").or_else(|| env("RUST_LOG")) {
             c.log = v;
@@ -205,6 +221,14 @@ impl Config {
             public_url: self.public_url.as_ref().map(|u| u.trim_end_matches('/').to_owned()),
             stale_days: self.stale_days,
             ..Settings::default()
+        }
+    }
+
+    /// The notification mailer, when SMTP is configured; a bad address fails the start.
+    pub fn mailer(&self) -> anyhow::Result<Option<tashbeek_app::mail::Mailer>> {
+        match &self.smtp_url {
+            Some(url) => Ok(Some(tashbeek_app::mail::Mailer::new(url, &self.mail_from, self.public_url.clone())?)),
+            None => Ok(None),
         }
     }
 

@@ -104,6 +104,69 @@ pub fn anchor_periodically(state: &AppState, cfg: &Config) {
         .unwrap_or_else(|e| tracing::warn!(error = %e, "no periodic anchoring of the audit log"));
 }
 
+/// Runs the notification job every `notify_every_secs` while the server runs: each round
+/// drains the queue of newly addressed parts and, once a day, notes due and overdue ones,
+/// then e-mails what is new when SMTP is configured. Every instance runs it; the database
+/// keeps each notification, and each e-mail, once.
+pub fn notify_periodically(state: &AppState, cfg: &Config) -> anyhow::Result<()> {
+    let mailer = cfg.mailer()?;
+    if cfg.notify_every_secs == 0 {
+        return Ok(());
+    }
+    let (pool, clock) = (state.pool.clone(), state.clock.clone());
+    let tick = std::time::Duration::from_secs(cfg.notify_every_secs);
+    std::thread::Builder::new()
+        .name("notifications".into())
+        .spawn(move || loop {
+            std::thread::sleep(tick);
+            let Ok(mut conn) = pool.get() else { continue };
+            if let Err(e) = notify_now(&mut conn, clock.now(), mailer.as_ref()) {
+                tracing::warn!(error = %e, "could not make notifications");
+            }
+        })
+        .map(drop)
+        .unwrap_or_else(|e| tracing::warn!(error = %e, "no notification job"));
+    Ok(())
+}
+
+/// Runs the notification job until the queue is empty, then e-mails what no instance has
+/// sent yet (with a mailer); how many notifications were new.
+pub fn notify_now(
+    conn: &mut tashbeek_persistence::DbConn,
+    now: chrono::DateTime<chrono::Utc>,
+    mailer: Option<&tashbeek_app::mail::Mailer>,
+) -> Result<usize, tashbeek_app::AppError> {
+    use tashbeek_app::notification as notes;
+    let env = || tashbeek_app::Env { caller: None, now, request_id: None };
+    let mut total = 0;
+    loop {
+        let (made, more) = tashbeek_app::write(conn, env(), |ctx| notes::produce(ctx, mailer.is_some()))?;
+        total += made;
+        if !more {
+            break;
+        }
+    }
+    let Some(mailer) = mailer else { return Ok(total) };
+    loop {
+        let claimed = tashbeek_app::write(conn, env(), |ctx| notes::claim_mail(ctx, 50))?;
+        if claimed.is_empty() {
+            return Ok(total);
+        }
+        let mut failed = vec![];
+        for o in &claimed {
+            if let Err(e) = mailer.send(o) {
+                tracing::warn!(error = %e, notification = %o.id, "could not e-mail a notification");
+                failed.push(o.id.clone());
+            }
+        }
+        if !failed.is_empty() {
+            // The server may be down: try again next round rather than now.
+            tashbeek_app::write(conn, env(), |ctx| notes::unclaim_mail(ctx, &failed))?;
+            return Ok(total);
+        }
+    }
+}
+
 /// Removes what a crash may have left in the document store: uploads of processes that
 /// are gone and files no document names. Run by `serve` only, and only on the store of
 /// this database: the store keeps the database's id in `database-id` from its first

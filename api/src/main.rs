@@ -159,6 +159,7 @@ fn main() -> anyhow::Result<()> {
             let state = build_state(&cfg)?;
             tashbeek::sweep_documents(&state)?;
             tashbeek::anchor_periodically(&state, &cfg);
+            tashbeek::notify_periodically(&state, &cfg)?;
             if with_demo && demo::load(&state)? {
                 tracing::info!("loaded demo data");
             }

@@ -113,7 +113,9 @@ pub fn MeetingsApp() -> impl IntoView {
 /// The follow-up of recommendations: the board, a recommendation, "what we owe".
 #[component]
 pub fn FollowUpApp() -> impl IntoView {
-    use crate::pages::recommendation::{BoardPage, OwedPage, RecommendationForm, RecommendationPage};
+    use crate::pages::recommendation::{
+        BoardPage, NotificationsPage, OwedPage, RecommendationForm, RecommendationPage,
+    };
     provide_contexts();
     crate::session::Coordinated::provide(use_session());
     view! {
@@ -124,6 +126,7 @@ pub fn FollowUpApp() -> impl IntoView {
                     <Route path=path!("/recommendations") view=BoardPage/>
                     <Route path=path!("/recommendations/new") view=|| view! { <RecommendationForm edit=false/> }/>
                     <Route path=path!("/recommendations/owed") view=OwedPage/>
+                    <Route path=path!("/recommendations/notifications") view=NotificationsPage/>
                     <Route path=path!("/recommendations/:id") view=RecommendationPage/>
                     <Route path=path!("/recommendations/:id/edit") view=|| view! { <RecommendationForm edit=true/> }/>
                 </Routes>

@@ -644,3 +644,25 @@ pub mod recommendations {
         fetch(&format!("/api/v1/organizations/{org}/owed-recommendations?{}", page_query(50, cursor))).await
     }
 }
+
+pub mod notifications {
+    use super::*;
+    use tashbeek_domain::notification::Notification;
+
+    /// One page of mine, newest first; only unread ones with `unread`.
+    pub async fn list(unread: bool, cursor: Option<&str>) -> Result<Page<Notification>, ApiError> {
+        fetch(&format!("/api/v1/me/notifications?unread={unread}&{}", page_query(50, cursor))).await
+    }
+
+    pub async fn unread() -> Result<i64, ApiError> {
+        fetch::<serde_json::Value>("/api/v1/me/notifications/unread").await.map(|v| v["unread"].as_i64().unwrap_or(0))
+    }
+
+    pub async fn read(id: &str) -> Result<(), ApiError> {
+        call::<()>(Method::Post, &format!("/api/v1/me/notifications/{id}/read"), None, None).await.map(drop)
+    }
+
+    pub async fn read_all() -> Result<(), ApiError> {
+        call::<()>(Method::Post, "/api/v1/me/notifications/read-all", None, None).await.map(drop)
+    }
+}

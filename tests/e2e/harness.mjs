@@ -26,6 +26,8 @@ export async function start({ demo = false } = {}) {
     DATABASE_URL: `sqlite://${join(dir, "tashbeek.db")}`,
     TASHBEEK_ARGON2_MEMORY_KIB: "64",
     TASHBEEK_LOG: "warn",
+    // Notifications are made within a second rather than a minute.
+    TASHBEEK_NOTIFY_EVERY_SECS: "1",
   };
   // Run from the test's own directory: the binary carries the dashboard (embed-dashboard).
   const server = spawn(bin, ["serve", "--bind", `127.0.0.1:${port}`, ...(demo ? ["--demo"] : [])], { env, stdio: "inherit", cwd: dir });

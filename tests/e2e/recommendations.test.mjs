@@ -86,6 +86,14 @@ test("a coordinator records a forum's recommendations, an organization reports p
   await signIn(owner, app.base, OWNER.email, OWNER.password);
   await owner.click("#nav-recommendations");
   await owner.locator("#column-adopted .rec-card[data-code='SHN-01']").waitFor();
+  // The notification job told her of the part addressed to her organization.
+  await owner.click("#notifications-link");
+  await owner.locator(".notification[data-kind='assigned']").waitFor();
+  await shot(owner, "notifications");
+  await owner.click("#read-all");
+  await owner.locator("#notifications-empty").waitFor();
+  await owner.click("#nav-recommendations");
+  await owner.locator("#column-adopted .rec-card[data-code='SHN-01']").waitFor();
   await owner.click("#owed-link");
   await owner.locator("#owed a").first().waitFor();
   await shot(owner, "owed");

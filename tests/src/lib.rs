@@ -575,3 +575,72 @@ macro_rules! on_both_backends {
 pub fn urlencode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
+
+/// A test SMTP server: accepts every message on 127.0.0.1 and keeps it (plain SMTP, no
+/// TLS or authentication), so tests read what the server e-mailed.
+pub struct SmtpSink {
+    pub port: u16,
+    messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl SmtpSink {
+    pub fn start() -> SmtpSink {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind smtp");
+        let port = listener.local_addr().expect("addr").port();
+        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = messages.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let kept = kept.clone();
+                std::thread::spawn(move || {
+                    let mut out = stream.try_clone().expect("clone");
+                    let mut lines = BufReader::new(stream);
+                    let _ = out.write_all(b"220 sink ESMTP\r\n");
+                    let (mut data, mut in_data, mut line) = (String::new(), false, String::new());
+                    loop {
+                        line.clear();
+                        if lines.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if in_data {
+                            if line == ".\r\n" {
+                                in_data = false;
+                                kept.lock().unwrap().push(std::mem::take(&mut data));
+                                let _ = out.write_all(b"250 queued\r\n");
+                            } else {
+                                data.push_str(line.strip_prefix('.').unwrap_or(&line));
+                            }
+                            continue;
+                        }
+                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
+                            "DATA" => {
+                                in_data = true;
+                                b"354 go on\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = out.write_all(b"221 bye\r\n");
+                                return;
+                            }
+                            _ => b"250 ok\r\n",
+                        };
+                        let _ = out.write_all(reply);
+                    }
+                });
+            }
+        });
+        SmtpSink { port, messages }
+    }
+
+    /// `smtp://…` of this sink.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The messages received so far (headers and body, as sent).
+    pub fn messages(&self) -> Vec<String> {
+        self.messages.lock().unwrap().clone()
+    }
+}

@@ -359,6 +359,10 @@ pub fn edit(
         }
     }
     recs::insert_parts(ctx.conn, &added)?;
+    if row.status.is_open() {
+        let ids: Vec<PartId> = added.iter().map(|p| p.id.clone()).collect();
+        tashbeek_persistence::notification::enqueue(ctx.conn, &ids, ctx.db_now())?;
+    }
     let parts = recs::parts(ctx.conn, &row.id)?;
     row.progress = roll_up(parts.iter().map(|p| (p.weight, p.state, p.progress)));
     if !recs::replace_terms(ctx.conn, &row, expected, &area_paths)? {
@@ -435,6 +439,11 @@ pub fn set_status(
     row.version += 1;
     if !recs::update(ctx.conn, &row, expected)? {
         return Err(AppError::VersionMismatch);
+    }
+    if change.status == RecommendationStatus::Adopted {
+        // The addressees hear of their parts from the notification job.
+        let parts: Vec<PartId> = recs::parts(ctx.conn, &row.id)?.into_iter().map(|p| p.id).collect();
+        tashbeek_persistence::notification::enqueue(ctx.conn, &parts, now)?;
     }
     ctx.record(
         &row.id,

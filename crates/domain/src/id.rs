@@ -109,6 +109,8 @@ id_type! {
     PartId;
     /// A progress update on a part of a recommendation.
     UpdateId;
+    /// A notification to one person.
+    NotificationId;
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ pub mod invitation;
 pub mod meeting;
 pub mod minutes;
 pub mod network;
+pub mod notification;
 pub mod office;
 pub mod organization;
 pub mod page;
@@ -52,8 +53,8 @@ pub mod user;
 pub mod validation;
 
 pub use id::{
-    AgendaItemId, AuditEntryId, DecisionId, DocumentId, InvitationId, MeetingId, MinutesId, NetworkId, OfficeTermId,
-    OrganizationId, PartId, ParticipantId, PartnershipId, RecommendationId, ReportId, UpdateId, UserId,
+    AgendaItemId, AuditEntryId, DecisionId, DocumentId, InvitationId, MeetingId, MinutesId, NetworkId, NotificationId,
+    OfficeTermId, OrganizationId, PartId, ParticipantId, PartnershipId, RecommendationId, ReportId, UpdateId, UserId,
     VerificationEventId,
 };
 pub use validation::{FieldError, Lang, ValidationErrors};

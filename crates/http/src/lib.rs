@@ -15,6 +15,7 @@ pub mod meeting;
 pub mod middleware;
 pub mod minutes;
 pub mod network;
+pub mod notification;
 pub mod openapi;
 pub mod organization;
 pub mod partnership;
@@ -118,6 +119,10 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(network::request)
             .service(network::answer)
             .service(network::leave)
+            .service(notification::list)
+            .service(notification::unread)
+            .service(notification::read_all)
+            .service(notification::read)
             .service(user::calendar_address)
             .service(user::make_calendar_address)
             .service(user::withdraw_calendar_address)

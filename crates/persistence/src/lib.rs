@@ -18,6 +18,7 @@ pub mod later;
 pub mod meeting;
 pub mod minutes;
 pub mod network;
+pub mod notification;
 pub mod office;
 pub mod organization;
 pub mod partnership;

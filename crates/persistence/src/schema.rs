@@ -614,7 +614,43 @@ diesel::table! {
 diesel::joinable!(recommendation_parts -> recommendations (recommendation_id));
 diesel::joinable!(recommendation_updates -> recommendation_parts (part_id));
 
+diesel::table! {
+    notification_queue (id) {
+        id -> Text,
+        part_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        recommendation_id -> Text,
+        part_id -> Text,
+        due_on -> Nullable<Date>,
+        dedupe_key -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+        emailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_marks (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(notifications -> recommendations (recommendation_id));
+diesel::joinable!(notifications -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    notification_queue,
+    notifications,
+    job_marks,
     recommendations,
     recommendation_sectors,
     recommendation_areas,

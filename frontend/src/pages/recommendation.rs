@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use tashbeek_domain::meeting::Meeting;
+use tashbeek_domain::notification::Notification;
 use tashbeek_domain::partnership::iso_date;
 use tashbeek_domain::recommendation::{
     Addressee, AddresseeInput, OwedPart, Part, PartAnswer, PartState, Priority, ProgressUpdate, Recommendation,
@@ -126,6 +127,17 @@ pub fn BoardPage() -> impl IntoView {
     let next = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
     let loaded = RwSignal::new(false);
+    let unread = RwSignal::new(0i64);
+    Effect::new(move |_| {
+        session.0.track();
+        if session.signed_in() {
+            leptos::task::spawn_local(async move {
+                if let Ok(n) = endpoints::notifications::unread().await {
+                    unread.set(n);
+                }
+            });
+        }
+    });
     let keys = ["meeting", "network", "addressee", "priority", "sector", "area", "overdue", "stale", "office"];
     let load = move |cursor: Option<String>| {
         let appending = cursor.is_some();
@@ -172,6 +184,9 @@ pub fn BoardPage() -> impl IntoView {
             <div class="org-head">
                 <h1>{i18n.text("rec.title")}</h1>
                 <A href="/recommendations/owed" attr:class="button secondary" attr:id="owed-link">{i18n.text("rec.owed")}</A>
+                <A href="/recommendations/notifications" attr:class="button secondary" attr:id="notifications-link">
+                    {i18n.text("notif.title")}" "<bdi class="badge" id="unread-count">{move || unread.get().to_string()}</bdi>
+                </A>
                 <Show when=move || session.can_write()>
                     <A href=move || format!("/recommendations/new{}", if param("meeting").is_empty() { String::new() } else { format!("?meeting={}", param("meeting")) })
                         attr:class="button" attr:id="new-recommendation">{i18n.text("rec.new")}</A>
@@ -945,6 +960,88 @@ pub fn OwedPage() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
+            {move || next.get().map(|c| view! {
+                <button type="button" class="button secondary" on:click=move |_| load(Some(c.clone()))>{i18n.text("rec.more")}</button>
+            })}
+        </section>
+    }
+}
+
+/// My notifications: parts newly addressed to my organizations, due soon, overdue.
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let only_unread = RwSignal::new(true);
+    let items = RwSignal::new(Vec::<Notification>::new());
+    let next = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    let loaded = RwSignal::new(false);
+    let load = move |cursor: Option<String>| {
+        let unread = only_unread.get_untracked();
+        leptos::task::spawn_local(async move {
+            let appending = cursor.is_some();
+            let r = endpoints::notifications::list(unread, cursor.as_deref()).await;
+            show_page(items, next, error, appending, r);
+            loaded.set(true);
+        });
+    };
+    Effect::new(move |_| {
+        only_unread.track();
+        session.0.track();
+        load(None);
+    });
+    let read = move |id: String| {
+        leptos::task::spawn_local(async move {
+            match endpoints::notifications::read(&id).await {
+                Ok(()) => load(None),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let read_all = move |_| {
+        leptos::task::spawn_local(async move {
+            match endpoints::notifications::read_all().await {
+                Ok(()) => load(None),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section id="notifications-page">
+            <div class="org-head">
+                <h1>{i18n.text("notif.title")}</h1>
+                <button type="button" class="button secondary" id="read-all" on:click=read_all>{i18n.text("notif.read_all")}</button>
+            </div>
+            <label class="check">
+                <input type="checkbox" id="only-unread" prop:checked=move || only_unread.get()
+                    on:change=move |ev| only_unread.set(event_target_checked(&ev))/>
+                {i18n.text("notif.only_unread")}
+            </label>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {move || (loaded.get() && items.with(Vec::is_empty)).then(|| view! { <p class="empty" id="notifications-empty">{i18n.text("notif.none")}</p> })}
+            <ul class="results" id="notifications">
+                <For each=move || items.get() key=|n| (n.id.clone(), n.read_at) let:n>
+                    {
+                        let id = n.id.to_string();
+                        let unread = n.read_at.is_none();
+                        view! {
+                            <li class="card notification" class:unread=unread data-kind=n.kind.as_str()>
+                                <p>
+                                    <strong>{i18n.text_owned(format!("notif.kind.{}", n.kind.as_str()))}</strong>" · "
+                                    <A href=format!("/recommendations/{}", n.recommendation_id)><bdi>{n.code.clone()}</bdi></A>
+                                    " · "<span class="muted small">{i18n.date(n.created_at)}</span>
+                                </p>
+                                <p class="rec-text">{i18n.pick(n.text_ar.as_deref(), n.text_en.as_deref()).to_owned()}</p>
+                                {n.due_on.map(|d| view! { <p class="muted small">{i18n.text("rec.due")}" "{day(i18n, Some(d))}</p> })}
+                                {unread.then(|| view! {
+                                    <button type="button" class="link mark-read" on:click=move |_| read(id.clone())>{i18n.text("notif.mark_read")}</button>
+                                })}
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
             {move || next.get().map(|c| view! {
                 <button type="button" class="button secondary" on:click=move |_| load(Some(c.clone()))>{i18n.text("rec.more")}</button>
             })}

@@ -4,6 +4,7 @@
 //! and "what we owe" at a fixed clock.
 
 use serde_json::{json, Value};
+use tashbeek_http::Clock;
 use tashbeek_tests::{Backend, OrgBuilder, Req, TestServer};
 
 /// The tests move the clock by weeks: sessions last longer than that here.
@@ -22,7 +23,11 @@ macro_rules! on_both {
     };
 }
 
-on_both!(a_forum_follows_its_recommendations_to_implementation, recommendations_refuse_what_they_must);
+on_both!(
+    a_forum_follows_its_recommendations_to_implementation,
+    recommendations_refuse_what_they_must,
+    notifications_are_made_once_each_with_two_instances,
+);
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
@@ -370,4 +375,95 @@ fn recommendations_refuse_what_they_must(s: &TestServer) {
         json!({"meeting_id": lone, "text_ar": "توصية", "addressees": [{"office": true}]}),
     );
     assert_eq!(r.problem(422, "validation_failed").fields(), ["addressees[0].office"]);
+}
+
+/// Runs the notification job of `a` and of `b` (two instances of one database) at the same
+/// moment; the notifications both made together.
+fn notify_on_both(a: &TestServer, b: &TestServer, mail: &tashbeek_app::mail::Mailer) -> usize {
+    let now = a.clock.now();
+    std::thread::scope(|scope| {
+        let jobs: Vec<_> = [a, b]
+            .map(|s| {
+                let pool = s.state.pool.clone();
+                scope.spawn(move || {
+                    tashbeek::notify_now(&mut pool.get().expect("connection"), now, Some(mail)).expect("job")
+                })
+            })
+            .into_iter()
+            .collect();
+        jobs.into_iter().map(|j| j.join().expect("job thread")).sum()
+    })
+}
+
+fn kinds(s: &TestServer, token: &str) -> Vec<String> {
+    let page = s.get("/api/v1/me/notifications", Some(token)).expect(200).body;
+    let mut k: Vec<String> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| format!("{}:{}", n["kind"].as_str().unwrap(), n["code"].as_str().unwrap()))
+        .collect();
+    k.sort();
+    k
+}
+
+fn notifications_are_made_once_each_with_two_instances(s: &TestServer) {
+    let f = forum(s);
+    let other = TestServer::beside(s);
+    let sink = tashbeek_tests::SmtpSink::start();
+    let mail = tashbeek_app::mail::Mailer::new(&sink.url(), "Tashbeek <noreply@tashbeek.test>", None).unwrap();
+    let (a, m) = (&f.a.0, &f.ministry.0);
+    let recommend = |code: &str, due: &str, addressees: Value| {
+        let body = json!({"meeting_id": f.meeting, "code": code, "text_ar": "توصية للمتابعة", "due_on": due,
+            "addressees": addressees});
+        let r = s.post("/api/v1/recommendations", Some(&f.coordinator), body).expect(201).body;
+        let path = format!("/api/v1/recommendations/{}/status", id_of(&r));
+        s.call("POST", &path, if_match(&f.coordinator, "\"1\"", json!({"status": "adopted"}))).expect(200);
+    };
+    s.clock.set(at("2026-12-02T08:00:00Z"));
+    other.clock.set(at("2026-12-02T08:00:00Z"));
+    // Proposed, not adopted: nobody is told yet.
+    let r = s.post(
+        "/api/v1/recommendations",
+        Some(&f.coordinator),
+        json!({"network_id": f.network, "code": "N-0", "text_ar": "مقترحة فقط", "addressees": [{"organization_id": a}]}),
+    );
+    r.expect(201);
+    recommend("N-1", "2026-12-20", json!([{"organization_id": a}, {"office": true}]));
+    recommend("N-2", "2026-12-05", json!([{"organization_id": m}]));
+    // A's two members and the coordinator (the office) hear of N-1, the ministry of N-2,
+    // which is also due within a week: five notifications, however many jobs run.
+    assert_eq!(notify_on_both(s, &other, &mail), 5);
+    assert_eq!(notify_on_both(s, &other, &mail), 0, "a second round on the same day makes none");
+    assert_eq!(kinds(s, &f.a_member), ["assigned:N-1"]);
+    assert_eq!(kinds(s, &f.a.1), ["assigned:N-1"]);
+    assert_eq!(kinds(s, &f.coordinator), ["assigned:N-1"]);
+    assert_eq!(kinds(s, &f.ministry.1), ["assigned:N-2", "due_soon:N-2"]);
+    assert!(kinds(s, &f.b.1).is_empty());
+    // Each was e-mailed once, to its recipient, whichever instance sent it.
+    let sent = sink.messages();
+    assert_eq!(sent.len(), 5, "{sent:?}");
+    assert_eq!(sent.iter().filter(|m| m.contains("focal@ministry.example")).count(), 2);
+    assert_eq!(sent.iter().filter(|m| m.contains("member@amal.example")).count(), 1);
+    assert!(sent.iter().any(|m| m.contains("N-2")));
+    // The day after N-2's due date its part is overdue (once); N-1 is not yet due soon.
+    s.clock.set(at("2026-12-06T08:00:00Z"));
+    other.clock.set(at("2026-12-06T08:00:00Z"));
+    assert_eq!(notify_on_both(s, &other, &mail), 1);
+    assert_eq!(notify_on_both(s, &other, &mail), 0);
+    assert_eq!(kinds(s, &f.ministry.1), ["assigned:N-2", "due_soon:N-2", "overdue:N-2"]);
+    assert_eq!(sink.messages().len(), 6);
+    // Reading: one, then all; nobody reads another's.
+    let unread = |token: &str| s.get("/api/v1/me/notifications/unread", Some(token)).expect(200).body["unread"].clone();
+    assert_eq!(unread(&f.ministry.1), 3);
+    let list = s.get("/api/v1/me/notifications?unread=true&limit=2", Some(&f.ministry.1)).expect(200).body;
+    assert!(list["next_cursor"].is_string());
+    let first = id_of(&list["items"][0]);
+    s.post(&format!("/api/v1/me/notifications/{first}/read"), Some(&f.a.1), json!({})).problem(404, "not_found");
+    s.post(&format!("/api/v1/me/notifications/{first}/read"), Some(&f.ministry.1), json!({})).expect(204);
+    assert_eq!(unread(&f.ministry.1), 2);
+    s.post("/api/v1/me/notifications/read-all", Some(&f.ministry.1), json!({})).expect(204);
+    assert_eq!(unread(&f.ministry.1), 0);
+    assert_eq!(unread(&f.a.1), 1);
+    drop(other);
 }

@@ -1,0 +1,3 @@
+DROP TABLE job_marks;
+DROP TABLE notifications;
+DROP TABLE notification_queue;
