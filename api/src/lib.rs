@@ -5,6 +5,7 @@ pub mod admin;
 pub mod config;
 pub mod demo;
 pub mod seed;
+pub mod sheets;
 
 use std::sync::Arc;
 

@@ -50,6 +50,11 @@ enum Command {
     },
     /// Print the OpenAPI document (YAML) to standard output.
     Openapi,
+    /// Export recommendations to a spreadsheet, or import one back (as an account).
+    Recommendations {
+        #[command(subcommand)]
+        command: RecommendationsCommand,
+    },
     /// Load realistic synthetic data (for benchmarks and trials) into an empty database.
     Seed {
         /// Number of organizations.
@@ -82,6 +87,36 @@ enum AdminCommand {
         /// Read the password from the first line of standard input instead of prompting.
         #[arg(long)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RecommendationsCommand {
+    /// Write the recommendations an account sees (of one meeting, or all) to a file.
+    Export {
+        /// The account whose view is exported (its e-mail).
+        #[arg(long = "as")]
+        account: String,
+        /// Only this meeting's recommendations.
+        #[arg(long)]
+        meeting: Option<String>,
+        /// `xlsx` or `csv` (default: from the file's extension).
+        #[arg(long)]
+        format: Option<String>,
+        /// The file to write.
+        file: std::path::PathBuf,
+    },
+    /// Read an exported, edited file back: by default a dry run that prints what would
+    /// change and every bad row; `--apply` stores the changes (none when rows have errors,
+    /// unless `--apply-valid`).
+    Import {
+        #[arg(long = "as")]
+        account: String,
+        #[arg(long)]
+        apply: bool,
+        #[arg(long)]
+        apply_valid: bool,
+        file: std::path::PathBuf,
     },
 }
 
@@ -206,6 +241,10 @@ fn main() -> anyhow::Result<()> {
             let (id, email) = tashbeek::admin::create_admin(&state, &email, &name, &password)?;
             println!("created platform administrator {email} ({id})");
         }
+        Command::Recommendations { command } => {
+            let state = build_state(&cfg)?;
+            std::process::exit(tashbeek::sheets::run(&state, command.into())?);
+        }
         Command::Audit { command } => {
             let mut conn = tashbeek_persistence::db::establish(&cfg.database_url)?;
             match command {
@@ -263,4 +302,17 @@ fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+impl From<RecommendationsCommand> for tashbeek::sheets::Command {
+    fn from(c: RecommendationsCommand) -> Self {
+        match c {
+            RecommendationsCommand::Export { account, meeting, format, file } => {
+                tashbeek::sheets::Command::Export { account, meeting, format, file }
+            }
+            RecommendationsCommand::Import { account, apply, apply_valid, file } => {
+                tashbeek::sheets::Command::Import { account, apply, apply_valid, file }
+            }
+        }
+    }
 }

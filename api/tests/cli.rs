@@ -212,3 +212,37 @@ fn audit_verify_on_postgres() {
         std::panic::resume_unwind(e);
     }
 }
+
+#[test]
+fn recommendations_go_out_to_a_spreadsheet_and_come_back_from_the_command_line() {
+    let (dir, url) = temp_db();
+    let out = tashbeek(&["seed", "--scale", "300", "--recommendations", "200"], &url, None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let file = dir.join("recs.csv");
+    let f = file.to_str().unwrap();
+    let admin = tashbeek::seed::SEED_ADMIN;
+    let out = tashbeek(&["recommendations", "export", "--as", admin, f], &url, None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    assert!(lines.len() > 200, "a row per part of 200 recommendations");
+    // Every row of the first recommendation gets another priority.
+    let code = lines[1].split(',').next().unwrap().to_owned();
+    for l in lines.iter_mut().skip(1).filter(|l| l.starts_with(&format!("{code},"))) {
+        let mut cells: Vec<String> = l.split(',').map(str::to_owned).collect();
+        cells[4] = if cells[4] == "عاجلة" { "منخفضة".into() } else { "عاجلة".into() };
+        *l = cells.join(",");
+    }
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let dry = tashbeek(&["recommendations", "import", "--as", admin, f], &url, None);
+    let said = String::from_utf8_lossy(&dry.stdout);
+    assert!(dry.status.success() && said.contains("1 change(s)") && said.contains("nothing stored"), "{said}");
+    let applied = tashbeek(&["recommendations", "import", "--as", admin, "--apply", f], &url, None);
+    assert!(String::from_utf8_lossy(&applied.stdout).contains("applied"));
+    let again = tashbeek(&["recommendations", "import", "--as", admin, f], &url, None);
+    let said = String::from_utf8_lossy(&again.stdout);
+    assert!(said.contains("0 change(s)"), "the file now matches: {said}");
+    let nobody = tashbeek(&["recommendations", "export", "--as", "nobody@nowhere.example", f], &url, None);
+    assert!(!nobody.status.success());
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -30,6 +30,7 @@ pub mod recommendation;
 pub mod reference;
 pub mod report;
 pub mod session;
+pub mod sheet;
 pub mod version;
 
 pub use context::{read, write, Caller, Ctx, Env};

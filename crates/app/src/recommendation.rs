@@ -373,7 +373,23 @@ pub fn edit(
     present(ctx, row)
 }
 
-/// The stored terms as an input (what the audit log compares).
+/// The stored terms as an input (what the audit log compares, and an import edits).
+pub(crate) fn input_of(row: &RecommendationRow, parts: &[PartRow]) -> RecommendationInput {
+    to_input(row, parts)
+}
+
+/// A recommendation the caller sees, and whether they manage it (for an import).
+pub(crate) fn visible_for_sheet(ctx: &mut Ctx, id: &RecommendationId) -> AppResult<(RecommendationRow, bool)> {
+    let row = load_visible_rec(ctx, id, false)?;
+    let manages = manages(ctx, &row)?;
+    Ok((row, manages))
+}
+
+/// Whether the caller reports for `part` (for an import).
+pub(crate) fn speaks_for_sheet(ctx: &mut Ctx, row: &RecommendationRow, part: &PartRow) -> AppResult<bool> {
+    speaks_for(ctx, row, part, false)
+}
+
 fn to_input(row: &RecommendationRow, parts: &[PartRow]) -> RecommendationInput {
     RecommendationInput {
         code: Some(row.code.clone()),

@@ -524,6 +524,49 @@ pub struct ProgressUpdate {
     pub created_at: DateTime<Utc>,
 }
 
+/// Most rows one spreadsheet may hold (an export stops there; an import refuses more).
+pub const MAX_SHEET_ROWS: usize = 20_000;
+
+/// One change an imported row makes (or, in a dry run, would make).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SheetChange {
+    /// The row in the file (the header is row 1).
+    pub row: usize,
+    pub code: String,
+    /// `text_ar`, `status`, `status_reason`, `priority`, `due_on`, or `progress` (of the
+    /// row's addressee).
+    pub field: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// Why a row cannot be applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SheetError {
+    /// The row in the file (the header is row 1).
+    pub row: usize,
+    /// The column's header, as exported.
+    pub column: String,
+    pub message: String,
+}
+
+/// What an import did, or in a dry run would do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    /// Data rows read.
+    pub rows: usize,
+    /// Rows that change nothing.
+    pub unchanged: usize,
+    pub changes: Vec<SheetChange>,
+    pub errors: Vec<SheetError>,
+    /// Whether the changes were stored (not in a dry run, nor when rows have errors and the
+    /// valid rows were not asked for).
+    pub applied: bool,
+}
+
 /// The weighted roll-up of parts `(weight, state, progress)`: declined parts are left
 /// out, implemented ones count in full; none left: 0.
 pub fn roll_up(parts: impl IntoIterator<Item = (i32, PartState, i32)>) -> i32 {

@@ -60,7 +60,7 @@ fn store_failed(e: std::io::Error) -> ApiError {
     ApiError::unavailable()
 }
 
-fn too_large(max: u64) -> ApiError {
+pub(crate) fn too_large(max: u64) -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
         "document_too_large",

@@ -158,6 +158,8 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(minutes::decide)
             .service(minutes::office_on)
             .service(minutes::office_history)
+            .service(recommendation::export)
+            .service(recommendation::import)
             .service(recommendation::list)
             .service(recommendation::create)
             .service(recommendation::get)

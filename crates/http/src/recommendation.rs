@@ -10,8 +10,8 @@ use tashbeek_app::{self as app, recommendation};
 use tashbeek_domain::document::Document;
 use tashbeek_domain::page::{self, Page};
 use tashbeek_domain::recommendation::{
-    OwedPart, PartAnswer, Priority, ProgressUpdate, Recommendation, RecommendationInput, RecommendationStatus,
-    RecommendationSummary, StatusChange, UpdateInput, Verification,
+    ImportReport, OwedPart, PartAnswer, Priority, ProgressUpdate, Recommendation, RecommendationInput,
+    RecommendationStatus, RecommendationSummary, StatusChange, UpdateInput, Verification,
 };
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::{MeetingId, NetworkId, OrganizationId, PartId, RecommendationId, UpdateId, ValidationErrors};
@@ -537,4 +537,160 @@ pub async fn owed(
         .db(move |conn| Ok(app::read(conn, env, |ctx| recommendation::owed(ctx, &id, limit, after.as_ref()))?))
         .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// An export's format and the board's filters (the same as `GET /recommendations`).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ExportParams {
+    /// `xlsx` (right-to-left sheet, Arabic headers, dropdowns) or `csv` (UTF-8 with BOM).
+    #[param(pattern = "^(xlsx|csv)$")]
+    pub format: String,
+    pub meeting: Option<MeetingId>,
+    pub network: Option<NetworkId>,
+    pub addressee: Option<OrganizationId>,
+    pub office: Option<bool>,
+    #[param(value_type = Option<Vec<RecommendationStatus>>, style = Form, explode = false)]
+    pub status: Option<String>,
+    #[param(value_type = Option<Vec<Priority>>, style = Form, explode = false)]
+    pub priority: Option<String>,
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false)]
+    pub sector: Option<String>,
+    #[param(value_type = Option<Vec<String>>, style = Form, explode = false)]
+    pub area: Option<String>,
+    pub overdue: Option<bool>,
+}
+
+#[utoipa::path(
+    tag = "recommendations", operation_id = "export_recommendations",
+    params(ExportParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The recommendations you see that match the filters (at most 20,000 rows), one row per addressee's part: code, text, status, reason, priority, due date, addressee, part state, progress, a note column for new progress, and the version. The import takes the same file back", content(
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("text/csv"),
+        )),
+        (status = 400, description = "A parameter is invalid (format, unknown value)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
+    )
+)]
+#[get("/recommendations/export")]
+pub async fn export(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    QueryParams(p): QueryParams<ExportParams>,
+) -> ApiResult<HttpResponse> {
+    let mut e = ValidationErrors::default();
+    let format = tashbeek_app::sheet::Format::parse(&p.format);
+    if format.is_none() {
+        e.add("format", Violation::UnknownValue);
+    }
+    let areas = csv_list("area", &p.area, &mut e);
+    let sectors = csv_list("sector", &p.sector, &mut e);
+    let statuses = parse_all("status", &p.status, RecommendationStatus::parse, &mut e);
+    let priorities = parse_all("priority", &p.priority, Priority::parse, &mut e);
+    let Some(format) = format.filter(|_| e.is_empty()) else { return Err(ApiError::bad_parameter(e)) };
+    let query = recommendation::ListQuery {
+        meeting: p.meeting,
+        network: p.network,
+        addressee: p.addressee,
+        office: p.office.unwrap_or(false),
+        statuses,
+        priorities,
+        sectors,
+        areas,
+        overdue: p.overdue.unwrap_or(false),
+        stale_days: None,
+        limit: 200,
+        after: None,
+    };
+    let env = state.env(Some(actor), &req);
+    let bytes =
+        state.db(move |conn| Ok(app::read(conn, env, |ctx| tashbeek_app::sheet::export(ctx, &query, format))?)).await?;
+    let name = match format {
+        tashbeek_app::sheet::Format::Xlsx => "recommendations.xlsx",
+        tashbeek_app::sheet::Format::Csv => "recommendations.csv",
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, format.content_type()))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")))
+        .body(bytes))
+}
+
+/// How an import is run.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ImportParams {
+    /// Report what would change and store nothing (default `true`).
+    pub dry_run: Option<bool>,
+    /// When some rows have errors, apply the others anyway (default: store nothing).
+    pub apply_valid: Option<bool>,
+}
+
+#[utoipa::path(
+    tag = "recommendations", operation_id = "import_recommendations",
+    params(ImportParams),
+    security(("bearer" = [])),
+    request_body(
+        description = "An exported file, edited: XLSX, or CSV (UTF-8). Rows are matched by reference code (none is created); status, reason, text, priority and due date change by the recommendation's managers, progress (with an optional note) by the addressee's members.",
+        content(
+            (crate::document::FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (crate::document::FileBytes = "text/csv"),
+        ),
+    ),
+    responses(
+        (status = 200, description = "What the file changes (or, in a dry run or with errors, would change) row by row, and each bad cell by row and column; `applied` says whether anything was stored", body = ImportReport),
+        (status = 400, description = "An invalid parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = NotSignedIn),
+        (status = 403, description = "Observers do not import", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than the upload limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither XLSX nor CSV", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/recommendations/import")]
+pub async fn import(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    Auth(actor): Auth,
+    QueryParams(p): QueryParams<ImportParams>,
+    mut body: web::Payload,
+) -> ApiResult<HttpResponse> {
+    use futures_util::StreamExt;
+    let kind = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let format = match kind.split(';').next().unwrap_or("").trim() {
+        "text/csv" => tashbeek_app::sheet::Format::Csv,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => tashbeek_app::sheet::Format::Xlsx,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "أرسل ملف XLSX أو CSV كما صُدِّر.",
+                "Send an XLSX or CSV file as exported.",
+            ))
+        }
+    };
+    let max = state.files.max_bytes();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk =
+            chunk.map_err(|_| ApiError::bad_parameter(ValidationErrors::single("file", Violation::Required)))?;
+        if (bytes.len() + chunk.len()) as u64 > max {
+            return Err(crate::document::too_large(max));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let (dry_run, apply_valid) = (p.dry_run.unwrap_or(true), p.apply_valid.unwrap_or(false));
+    let env = state.env(Some(actor), &req);
+    let outcome = state
+        .db(move |conn| {
+            let run = |ctx: &mut tashbeek_app::Ctx<'_>| {
+                tashbeek_app::sheet::import(ctx, &bytes, format, dry_run, apply_valid)
+            };
+            Ok(if dry_run { app::read(conn, env, run)? } else { app::write(conn, env, run)? })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(outcome))
 }

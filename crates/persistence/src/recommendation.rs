@@ -227,6 +227,14 @@ pub fn get_for_update(conn: &mut DbConn, id: &str) -> DbResult<RecommendationRow
     }
 }
 
+/// The rows of these recommendations (in no particular order).
+pub fn rows_of(conn: &mut DbConn, ids: &[RecommendationId]) -> DbResult<Vec<RecommendationRow>> {
+    Ok(recommendations::table
+        .filter(recommendations::id.eq_any(ids))
+        .select(RecommendationRow::as_select())
+        .load(conn)?)
+}
+
 /// The parts of one recommendation, in order.
 pub fn parts(conn: &mut DbConn, id: &str) -> DbResult<Vec<PartRow>> {
     Ok(recommendation_parts::table
@@ -292,6 +300,16 @@ pub fn get_update(conn: &mut DbConn, recommendation: &str, id: &str) -> DbResult
         .filter(recommendation_updates::recommendation_id.eq(recommendation))
         .select(UpdateRow::as_select())
         .first(conn)?)
+}
+
+/// The text of a part's latest progress update.
+pub fn last_update_body(conn: &mut DbConn, part: &str) -> DbResult<Option<String>> {
+    Ok(recommendation_updates::table
+        .filter(recommendation_updates::part_id.eq(part))
+        .order((recommendation_updates::created_at.desc(), recommendation_updates::id.desc()))
+        .select(recommendation_updates::body)
+        .first(conn)
+        .optional()?)
 }
 
 /// The recommendation an update belongs to.

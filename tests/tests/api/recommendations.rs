@@ -27,6 +27,7 @@ on_both!(
     a_forum_follows_its_recommendations_to_implementation,
     recommendations_refuse_what_they_must,
     notifications_are_made_once_each_with_two_instances,
+    a_spreadsheet_goes_out_and_comes_back,
 );
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -466,4 +467,140 @@ fn notifications_are_made_once_each_with_two_instances(s: &TestServer) {
     assert_eq!(unread(&f.ministry.1), 0);
     assert_eq!(unread(&f.a.1), 1);
     drop(other);
+}
+
+fn read_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+    r.records().map(|x| x.unwrap().iter().map(str::to_owned).collect()).collect()
+}
+
+fn write_csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    for r in rows {
+        w.write_record(r).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+fn write_xlsx(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("التوصيات").unwrap();
+    for (i, r) in rows.iter().enumerate() {
+        for (c, v) in r.iter().enumerate() {
+            sheet.write_string(i as u32, c as u16, v).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn upload(s: &TestServer, token: &str, query: &str, kind: &'static str, bytes: Vec<u8>) -> Value {
+    let r = s.call(
+        "POST",
+        &format!("/api/v1/recommendations/import?{query}"),
+        Req { token: Some(token), raw: Some((kind, bytes)), ..Default::default() },
+    );
+    r.expect(200).body
+}
+
+const CSV: &str = "text/csv";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn a_spreadsheet_goes_out_and_comes_back(s: &TestServer) {
+    let f = forum(s);
+    let (a, b) = (&f.a.0, &f.b.0);
+    let mut recs = vec![];
+    for (code, to) in [("S-1", a), ("S-2", b), ("S-3", a)] {
+        let body = json!({"meeting_id": f.meeting, "code": code, "text_ar": format!("توصية {code}"), "due_on": "2027-03-31",
+            "addressees": [{"organization_id": to}]});
+        let r = s.post("/api/v1/recommendations", Some(&f.coordinator), body).expect(201).body;
+        let path = format!("/api/v1/recommendations/{}/status", id_of(&r));
+        let r = s.call("POST", &path, if_match(&f.coordinator, "\"1\"", json!({"status": "adopted"}))).expect(200).body;
+        recs.push(r);
+    }
+    let part = format!(
+        "/api/v1/recommendations/{}/parts/{}/answer",
+        id_of(&recs[0]),
+        recs[0]["parts"][0]["id"].as_str().unwrap()
+    );
+    s.post(&part, Some(&f.a.1), json!({"accept": true})).expect(200);
+    let export = |token: &str, format: &str| {
+        let r = s.get(&format!("/api/v1/recommendations/export?format={format}&meeting={}", f.meeting), Some(token));
+        r.expect(200).bytes
+    };
+    let sheet = read_csv(&export(&f.coordinator, "csv"));
+    assert_eq!(sheet.len(), 4, "a header and a row per part");
+    assert!(sheet[0][0].ends_with("الرمز المرجعي / code"), "Arabic headers, after the BOM");
+    let row_of = |code: &str| sheet.iter().position(|r| r[0] == code).unwrap();
+    // The coordinator raises S-2's priority, gives S-3 up without a reason, and sets A's progress
+    // on S-1 (not hers to report): one change, two bad rows, each named by row and column.
+    let mut edited = sheet.clone();
+    edited[row_of("S-2")][4] = "عاجلة".into();
+    edited[row_of("S-3")][2] = "تعذر تنفيذها".into();
+    edited[row_of("S-1")][8] = "40".into();
+    let report = upload(s, &f.coordinator, "dry_run=true", CSV, write_csv(&edited));
+    assert_eq!(report["applied"], false);
+    assert_eq!(report["changes"].as_array().unwrap().len(), 1);
+    assert_eq!(report["changes"][0]["field"], "priority");
+    assert_eq!(report["changes"][0]["to"], "urgent");
+    let errors: Vec<(u64, String)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["column"].as_str().unwrap().to_owned()))
+        .collect();
+    let (r1, r3) = (row_of("S-1") as u64 + 1, row_of("S-3") as u64 + 1);
+    let mut expected = vec![(r1, "نسبة الإنجاز / progress %".to_owned()), (r3, "السبب / reason".to_owned())];
+    expected.sort();
+    assert_eq!(errors, expected);
+    let priority = |i: usize| {
+        s.get(&format!("/api/v1/recommendations/{}", id_of(&recs[i])), Some(&f.admin)).expect(200).body["priority"]
+            .clone()
+    };
+    assert_eq!(priority(1), "normal", "a dry run stores nothing");
+    // Applied without asking for the valid rows: a file with errors stores nothing.
+    let report = upload(s, &f.coordinator, "dry_run=false", CSV, write_csv(&edited));
+    assert_eq!(report["applied"], false);
+    assert_eq!(priority(1), "normal");
+    let report = upload(s, &f.coordinator, "dry_run=false&apply_valid=true", CSV, write_csv(&edited));
+    assert_eq!(report["applied"], true);
+    assert_eq!(priority(1), "urgent");
+    // The same file again changes nothing more; the exported file, untouched, changes nothing.
+    let report = upload(s, &f.coordinator, "dry_run=false&apply_valid=true", CSV, write_csv(&edited));
+    assert!(report["changes"].as_array().unwrap().is_empty());
+    let report = upload(s, &f.coordinator, "dry_run=true", XLSX, export(&f.coordinator, "xlsx"));
+    assert_eq!((report["rows"].as_u64(), report["unchanged"].as_u64()), (Some(3), Some(3)));
+    assert!(report["errors"].as_array().unwrap().is_empty(), "{report}");
+    // The organization's administrator reports progress on its part from an XLSX file.
+    let mine = read_csv(&export(&f.a.1, "csv"));
+    assert_eq!(mine.len(), 4, "A sees the meeting's recommendations through its network");
+    let mut edited = mine.clone();
+    let i = edited.iter().position(|r| r[0] == "S-1").unwrap();
+    edited[i][8] = "40".into();
+    edited[i][9] = "جُمعت بيانات أربعين منظمة".into();
+    let report = upload(s, &f.a.1, "dry_run=false", XLSX, write_xlsx(&edited));
+    assert_eq!(report["applied"], true, "{report}");
+    assert_eq!(report["changes"][0]["to"], "40");
+    let got = s.get(&format!("/api/v1/recommendations/{}", id_of(&recs[0])), Some(&f.a.1)).expect(200).body;
+    assert_eq!((got["progress"].as_i64(), got["status"].as_str()), (Some(40), Some("in_progress")));
+    let updates = s.get(&format!("/api/v1/recommendations/{}/updates", id_of(&recs[0])), Some(&f.a.1)).expect(200).body;
+    assert_eq!(updates.as_array().unwrap().len(), 1);
+    assert_eq!(updates[0]["body"], "جُمعت بيانات أربعين منظمة");
+    let report = upload(s, &f.a.1, "dry_run=false", XLSX, write_xlsx(&edited));
+    assert!(report["changes"].as_array().unwrap().is_empty(), "importing it again adds no update");
+    // A file that is not an export is refused by its first row; an unknown code by its row.
+    let report = upload(s, &f.a.1, "dry_run=true", CSV, b"code,text\nX,Y\n".to_vec());
+    assert_eq!(report["errors"][0]["row"], 1);
+    let mut unknown = mine.clone();
+    unknown[1][0] = "NOPE-1".into();
+    let report = upload(s, &f.a.1, "dry_run=true", CSV, write_csv(&unknown));
+    assert_eq!(report["errors"][0]["row"], 2);
+    assert_eq!(report["errors"][0]["column"], "الرمز المرجعي / code");
+    s.call(
+        "POST",
+        "/api/v1/recommendations/import",
+        Req { token: Some(&f.a.1), raw: Some(("application/pdf", b"%PDF".to_vec())), ..Default::default() },
+    )
+    .problem(415, "unsupported_media_type");
+    s.get("/api/v1/recommendations/export?format=pdf", Some(&f.a.1)).problem(400, "invalid_parameter");
 }
