@@ -114,7 +114,7 @@ pub fn MeetingsApp() -> impl IntoView {
 #[component]
 pub fn FollowUpApp() -> impl IntoView {
     use crate::pages::recommendation::{
-        BoardPage, NotificationsPage, OwedPage, RecommendationForm, RecommendationPage,
+        BoardPage, ImportPage, NotificationsPage, OwedPage, RecommendationForm, RecommendationPage,
     };
     provide_contexts();
     crate::session::Coordinated::provide(use_session());
@@ -126,6 +126,7 @@ pub fn FollowUpApp() -> impl IntoView {
                     <Route path=path!("/recommendations") view=BoardPage/>
                     <Route path=path!("/recommendations/new") view=|| view! { <RecommendationForm edit=false/> }/>
                     <Route path=path!("/recommendations/owed") view=OwedPage/>
+                    <Route path=path!("/recommendations/import") view=ImportPage/>
                     <Route path=path!("/recommendations/notifications") view=NotificationsPage/>
                     <Route path=path!("/recommendations/:id") view=RecommendationPage/>
                     <Route path=path!("/recommendations/:id/edit") view=|| view! { <RecommendationForm edit=true/> }/>

@@ -640,6 +640,21 @@ pub mod recommendations {
         crate::api::upload(&path, file).await
     }
 
+    /// The board's rows as a spreadsheet (`format`: xlsx or csv), for an encoded filter query.
+    pub async fn export(query: &str, format: &str) -> Result<web_sys::Blob, ApiError> {
+        crate::api::blob(&format!("/api/v1/recommendations/export?format={format}&{query}")).await
+    }
+
+    /// Sends an edited export back: a dry run unless `apply`.
+    pub async fn import(
+        file: &web_sys::File,
+        apply: bool,
+        apply_valid: bool,
+    ) -> Result<tashbeek_domain::recommendation::ImportReport, ApiError> {
+        let path = format!("/api/v1/recommendations/import?dry_run={}&apply_valid={apply_valid}", !apply);
+        crate::api::upload(&path, file).await
+    }
+
     pub async fn owed(org: &str, cursor: Option<&str>) -> Result<Page<OwedPart>, ApiError> {
         fetch(&format!("/api/v1/organizations/{org}/owed-recommendations?{}", page_query(50, cursor))).await
     }

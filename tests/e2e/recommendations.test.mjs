@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { writeFileSync, readFileSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { start, shot, signIn, bin } from "./harness.mjs";
@@ -135,5 +135,43 @@ test("a coordinator records a forum's recommendations, an organization reports p
   await owner.goto(`${app.base}/recommendations`);
   await owner.locator("#column-implemented .rec-card[data-code='SHN-01']").waitFor();
   await shot(owner, "recommendations-board", { lang: "en" });
+
+  // The coordinator exports the board as CSV, raises SHN-02's priority in the file, previews
+  // the import (one change) and stores it.
+  await chair.goto(`${app.base}/recommendations`);
+  await chair.locator("#column-proposed .rec-card[data-code='SHN-02']").waitFor();
+  const [download] = await Promise.all([chair.waitForEvent("download"), chair.click("#export-csv")]);
+  const csv = readFileSync(await download.path(), "utf8")
+    .split("\n").map((l) => (l.startsWith("SHN-02,") ? l.replace(",عادية,", ",عاجلة,") : l)).join("\n");
+  const edited = join(dir, "edited.csv");
+  writeFileSync(edited, csv);
+  await chair.click("#import-link");
+  await chair.setInputFiles("#import-file", edited);
+  await chair.click("#import-preview");
+  await chair.locator("#import-changes").waitFor();
+  assert.equal(await chair.locator("#import-changes tbody tr").count(), 1);
+  await shot(chair, "recommendations-import");
+  await chair.click("#import-apply");
+  await chair.waitForFunction(() => document.querySelector("#import-report")?.dataset.applied === "true");
+  await chair.goto(`${app.base}/recommendations`);
+  await chair.locator("#column-proposed .rec-card[data-code='SHN-02'] .priority-urgent").waitFor();
+  // The other screens, left to right.
+  await chair.click("#lang-switch");
+  await chair.waitForFunction(() => document.documentElement.dir === "ltr");
+  await chair.click("#import-link");
+  await chair.setInputFiles("#import-file", edited);
+  await chair.click("#import-preview");
+  await chair.locator("#import-report").waitFor();
+  await shot(chair, "recommendations-import", { lang: "en" });
+  await chair.goto(`${app.base}/recommendations/new?meeting=${meeting}`);
+  await chair.locator("#for-meeting").waitFor();
+  await chair.waitForFunction((id) => document.querySelector(`.addressee[data-org='${id}']`), org);
+  await shot(chair, "recommendation-form", { lang: "en" });
+  await chair.goto(`${app.base}/recommendations/notifications`);
+  await chair.locator("#notifications-page").waitFor();
+  await shot(chair, "notifications", { lang: "en" });
+  await owner.goto(`${app.base}/recommendations/owed`);
+  await owner.locator("#owed-page").waitFor();
+  await shot(owner, "owed", { lang: "en" });
   assert.deepEqual(app.errors.filter((e) => /Content Security Policy|Refused/.test(e)), [], "no CSP violations");
 });

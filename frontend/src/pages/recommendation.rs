@@ -166,6 +166,21 @@ pub fn BoardPage() -> impl IntoView {
             load(None);
         }
     });
+    let export = move |format: &'static str| {
+        let q: Vec<String> = query_map.with_untracked(|m| {
+            ["meeting", "network", "addressee", "priority", "sector", "area", "overdue", "office"]
+                .iter()
+                .filter_map(|k| m.get(k).filter(|v| !v.is_empty()).map(|v| format!("{k}={}", enc(&v))))
+                .collect()
+        });
+        let q = q.join("&");
+        leptos::task::spawn_local(async move {
+            match endpoints::recommendations::export(&q, format).await {
+                Ok(b) => save(&b, &format!("recommendations.{format}")),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     let (sp1, sp2, sp3, sp4, sp5) =
         (set_param.clone(), set_param.clone(), set_param.clone(), set_param.clone(), set_param.clone());
     let check = move |k: &'static str, label: &'static str| {
@@ -184,6 +199,11 @@ pub fn BoardPage() -> impl IntoView {
             <div class="org-head">
                 <h1>{i18n.text("rec.title")}</h1>
                 <A href="/recommendations/owed" attr:class="button secondary" attr:id="owed-link">{i18n.text("rec.owed")}</A>
+                <button type="button" class="button secondary" id="export-xlsx" on:click=move |_| export("xlsx")>{i18n.text("sheet.export_xlsx")}</button>
+                <button type="button" class="button secondary" id="export-csv" on:click=move |_| export("csv")>{i18n.text("sheet.export_csv")}</button>
+                <Show when=move || session.can_write()>
+                    <A href="/recommendations/import" attr:class="button secondary" attr:id="import-link">{i18n.text("sheet.import")}</A>
+                </Show>
                 <A href="/recommendations/notifications" attr:class="button secondary" attr:id="notifications-link">
                     {i18n.text("notif.title")}" "<bdi class="badge" id="unread-count">{move || unread.get().to_string()}</bdi>
                 </A>
@@ -1044,6 +1064,86 @@ pub fn NotificationsPage() -> impl IntoView {
             </ul>
             {move || next.get().map(|c| view! {
                 <button type="button" class="button secondary" on:click=move |_| load(Some(c.clone()))>{i18n.text("rec.more")}</button>
+            })}
+        </section>
+    }
+}
+
+/// Importing an edited export: a dry run first (what would change, every bad row), then
+/// applying it, or only its valid rows.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let file_ref = NodeRef::<leptos::html::Input>::new();
+    let report = RwSignal::new(None::<tashbeek_domain::recommendation::ImportReport>);
+    let error = RwSignal::new(None::<ApiError>);
+    let send = move |apply: bool, apply_valid: bool| {
+        let Some(file) = file_ref.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0)) else { return };
+        leptos::task::spawn_local(async move {
+            match endpoints::recommendations::import(&file, apply, apply_valid).await {
+                Ok(r) => {
+                    error.set(None);
+                    report.set(Some(r));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section id="import-page">
+            <h1>{i18n.text("sheet.import")}</h1>
+            <p class="muted">{i18n.text("sheet.intro")}</p>
+            <div class="card form">
+                <input type="file" id="import-file" accept=".xlsx,.csv" node_ref=file_ref aria-label=move || i18n.t("sheet.file")
+                    on:change=move |_| report.set(None)/>
+                <div class="actions">
+                    <button type="button" class="button" id="import-preview" on:click=move |_| send(false, false)>{i18n.text("sheet.preview")}</button>
+                </div>
+            </div>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {move || report.get().map(|r| {
+                let has_errors = !r.errors.is_empty();
+                let applied = r.applied;
+                let changed = !r.changes.is_empty();
+                view! {
+                    <section class="card" id="import-report" data-applied=applied.to_string()>
+                        <h2>{move || if applied { i18n.t("sheet.applied") } else { i18n.t("sheet.preview_title") }}</h2>
+                        <p id="import-summary">{i18n.t_with("sheet.summary", &[
+                            ("rows", i18n.number(r.rows as i64)),
+                            ("changes", i18n.number(r.changes.len() as i64)),
+                            ("errors", i18n.number(r.errors.len() as i64)),
+                        ])}</p>
+                        {has_errors.then(|| view! {
+                            <h3>{i18n.text("sheet.errors")}</h3>
+                            <table class="table" id="import-errors">
+                                <thead><tr><th>{i18n.text("sheet.row")}</th><th>{i18n.text("sheet.column")}</th><th>{i18n.text("sheet.problem")}</th></tr></thead>
+                                <tbody>{r.errors.iter().map(|e| view! {
+                                    <tr><td><bdi>{e.row.to_string()}</bdi></td><td>{e.column.clone()}</td><td>{e.message.clone()}</td></tr>
+                                }).collect_view()}</tbody>
+                            </table>
+                        })}
+                        {changed.then(|| view! {
+                            <h3>{i18n.text("sheet.changes")}</h3>
+                            <table class="table" id="import-changes">
+                                <thead><tr><th>{i18n.text("sheet.row")}</th><th>{i18n.text("rec.code")}</th><th>{i18n.text("sheet.field")}</th><th>{i18n.text("sheet.from")}</th><th>{i18n.text("sheet.to")}</th></tr></thead>
+                                <tbody>{r.changes.iter().map(|c| view! {
+                                    <tr><td><bdi>{c.row.to_string()}</bdi></td><td><bdi>{c.code.clone()}</bdi></td><td><bdi>{c.field.clone()}</bdi></td>
+                                        <td>{c.from.clone()}</td><td>{c.to.clone()}</td></tr>
+                                }).collect_view()}</tbody>
+                            </table>
+                        })}
+                        {(!applied && changed).then(|| view! {
+                            <div class="actions">
+                                {(!has_errors).then(|| view! {
+                                    <button type="button" class="button" id="import-apply" on:click=move |_| send(true, false)>{i18n.text("sheet.apply")}</button>
+                                })}
+                                {has_errors.then(|| view! {
+                                    <button type="button" class="button" id="import-apply-valid" on:click=move |_| send(true, true)>{i18n.text("sheet.apply_valid")}</button>
+                                })}
+                            </div>
+                        })}
+                    </section>
+                }
             })}
         </section>
     }
