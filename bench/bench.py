@@ -248,15 +248,18 @@ def run_backend(backend, args, binary, workdir):
                 "/api/v1/recommendations?limit=50", "/api/v1/recommendations?overdue=true&limit=50"], mauth)),
             ("recs_owed", "what an organization owes", get([f"/api/v1/organizations/{o}/owed-recommendations?limit=50" for o in raddr], auth)),
         ]
-        # Importing 5,000 spreadsheet rows: the board exported as CSV, every row with another
-        # priority, applied as the administrator (who manages every recommendation).
+        # Importing 5,000 spreadsheet rows: the board exported as CSV, every row of a
+        # recommendation not closed with another priority, applied as the administrator (who
+        # manages every recommendation; closed ones do not change).
         req = urllib.request.Request(base + "/api/v1/recommendations/export?format=csv", headers=auth)
         lines = urllib.request.urlopen(req, timeout=600).read().decode("utf-8-sig").splitlines()
         flip = {"عاجلة": "منخفضة", "منخفضة": "عاجلة", "عالية": "عادية", "عادية": "عالية"}
         rows = []
+        still_open = {"مقترحة", "معتمدة", "قيد التنفيذ", "مؤجلة"}
         for line in lines[1:5001]:
             cells = line.split(",")
-            cells[4] = flip.get(cells[4], cells[4])
+            if cells[2] in still_open:
+                cells[4] = flip.get(cells[4], cells[4])
             rows.append(",".join(cells))
         body = ("\ufeff" + "\n".join([lines[0]] + rows) + "\n").encode("utf-8")
         t0 = time.monotonic()

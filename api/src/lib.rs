@@ -155,9 +155,13 @@ pub fn notify_now(
         }
         let mut failed = vec![];
         for o in &claimed {
-            if let Err(e) = mailer.send(o) {
-                tracing::warn!(error = %e, notification = %o.id, "could not e-mail a notification");
-                failed.push(o.id.clone());
+            match mailer.send(o) {
+                Ok(()) => {}
+                Err(e @ tashbeek_app::mail::MailError::Send { permanent: false, .. }) => {
+                    tracing::warn!(error = %e, notification = %o.id, "could not e-mail a notification; will retry");
+                    failed.push(o.id.clone());
+                }
+                Err(e) => tracing::warn!(error = %e, notification = %o.id, "dropped a notification e-mail"),
             }
         }
         if !failed.is_empty() {

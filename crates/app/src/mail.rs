@@ -1,7 +1,8 @@
 //! E-mail for notifications, when an SMTP server is configured (`TASHBEEK_SMTP_URL`). Each
 //! notification is claimed by one instance before it is sent (see
-//! `tashbeek_persistence::notification::claim_unsent`), so none goes out twice; a failed
-//! send is given back and tried again on the next round.
+//! `tashbeek_persistence::notification::claim_unsent`), so none goes out twice; a send that
+//! failed for a passing reason is given back and tried again on the next round, one refused
+//! for good (or not even a valid message) is dropped and logged.
 
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{Message, SmtpTransport, Transport};
@@ -26,8 +27,10 @@ pub enum MailError {
     From(String),
     #[error("message: {0}")]
     Message(String),
-    #[error("smtp: {0}")]
-    Send(String),
+    /// `permanent`: the server refused the message for good (a bad address): retrying
+    /// would only hold up the others.
+    #[error("smtp: {message}")]
+    Send { message: String, permanent: bool },
 }
 
 impl Mailer {
@@ -71,6 +74,9 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|e| MailError::Message(e.to_string()))?;
-        self.transport.send(&message).map(drop).map_err(|e| MailError::Send(e.to_string()))
+        self.transport
+            .send(&message)
+            .map(drop)
+            .map_err(|e| MailError::Send { permanent: e.is_permanent(), message: e.to_string() })
     }
 }

@@ -63,16 +63,17 @@ fn must_manage(ctx: &mut Ctx, row: &RecommendationRow) -> AppResult<()> {
 }
 
 /// What a signed-in caller sees: `All` for readers of everything; else what touches their
-/// organizations, the networks those belong to and the networks they coordinate.
+/// organizations, the meetings they see, the networks those belong to and the networks they
+/// coordinate (see [`Scope`]).
 fn scope_of(ctx: &mut Ctx) -> AppResult<Scope> {
     let c = ctx.caller()?.clone();
     if c.reads_all() {
         return Ok(Scope::All);
     }
     let orgs = users::org_ids_of(ctx.conn, &c.id)?;
-    let mut nets = networks::networks_of(ctx.conn, &orgs)?;
-    nets.extend(networks::coordinated_by(ctx.conn, &c.id)?.into_iter().map(|n| n.to_string()));
-    Ok(Scope::Within { orgs, networks: nets })
+    let nets = networks::networks_of(ctx.conn, &orgs)?;
+    let coordinated = networks::coordinated_by(ctx.conn, &c.id)?.into_iter().map(|n| n.to_string()).collect();
+    Ok(Scope::Within { orgs, networks: nets, coordinated })
 }
 
 /// The recommendation if the caller may see it (404 otherwise, as if it did not exist).
@@ -242,7 +243,7 @@ fn new_part(rec: &RecommendationId, position: usize, a: &AddresseeInput) -> Part
 /// A reference code for a recommendation recorded without one.
 fn generated_code(id: &RecommendationId) -> String {
     let hex: String = id.as_str().chars().filter(|c| *c != '-').collect();
-    format!("REC-{}", hex[hex.len() - 8..].to_ascii_uppercase())
+    format!("REC-{}", hex[hex.len() - 12..].to_ascii_uppercase())
 }
 
 /// Records a recommendation (proposed) for a meeting its caller manages, or for a
@@ -704,6 +705,9 @@ pub fn verify(ctx: &mut Ctx, id: &RecommendationId, part_id: &PartId, v: &Verifi
             "An addressee does not verify its own part; another coordinator or organizer does.",
         ));
     }
+    if !row.status.is_open() {
+        return Err(not_open());
+    }
     if part.state != PartState::AwaitingVerification {
         return Err(wrong_state(part.state));
     }
@@ -718,6 +722,8 @@ pub fn verify(ctx: &mut Ctx, id: &RecommendationId, part_id: &PartId, v: &Verifi
         VerificationVerdict::Returned => {
             part.state = PartState::Accepted;
             part.completed_at = None;
+            // Back to what its addressee last reported: the claim no longer counts in full.
+            part.progress = recs::last_update(ctx.conn, &part.id)?.map(|(_, p)| p).unwrap_or(0);
         }
     }
     part.verification_comment = v.comment.clone();
@@ -771,7 +777,11 @@ fn evidence_target(
     if !speaks_for(ctx, &row, &part, false)? {
         return Err(AppError::Forbidden);
     }
-    if matches!(part.state, PartState::Implemented) {
+    // Evidence is settled once the part is claimed done: what the verifier checks stays put.
+    if !row.status.is_open() {
+        return Err(not_open());
+    }
+    if part.state != PartState::Accepted {
         return Err(wrong_state(part.state));
     }
     Ok((row, u, org))

@@ -152,6 +152,9 @@ fn rows_for(ctx: &mut Ctx, q: &ListQuery) -> AppResult<(Vec<Row>, Vec<String>)> 
             by_rec.entry(&p.recommendation_id).or_default().push(p);
         }
         for id in chunk {
+            if out.len() >= MAX_SHEET_ROWS {
+                break;
+            }
             let Some(r) = rows.iter().find(|r| &r.id == id) else { continue };
             for p in by_rec.get(id).cloned().unwrap_or_default() {
                 let name = addressee_name(p, &names);
@@ -192,11 +195,21 @@ pub fn export(ctx: &mut Ctx, q: &ListQuery, format: Format) -> AppResult<Vec<u8>
             let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
             w.write_record(HEADERS).map_err(sheet_error)?;
             for r in &rows {
-                w.write_record(r).map_err(sheet_error)?;
+                w.write_record(r.iter().map(|c| defused(c).into_owned())).map_err(sheet_error)?;
             }
             w.into_inner().map_err(sheet_error)
         }
         Format::Xlsx => xlsx(&rows, &addressees).map_err(sheet_error),
+    }
+}
+
+/// A CSV cell a spreadsheet program would run as a formula, quoted as text (`'=…`); the
+/// import takes the quote off again.
+fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }
 
@@ -259,7 +272,17 @@ fn read(bytes: &[u8], format: Format) -> Result<Vec<(usize, Row)>, SheetError> {
             let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
             for rec in r.records() {
                 let rec = rec.map_err(|e| bad_file(format!("ملف CSV غير صالح / not a valid CSV file: {e}")))?;
-                grid.push(rec.iter().map(|s| s.trim().to_owned()).collect());
+                grid.push(
+                    rec.iter()
+                        .map(|s| {
+                            let s = s.trim();
+                            match s.strip_prefix('\'') {
+                                Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_owned(),
+                                _ => s.to_owned(),
+                            }
+                        })
+                        .collect(),
+                );
                 if grid.len() > MAX_SHEET_ROWS + 1 {
                     break;
                 }
@@ -352,7 +375,7 @@ fn parse_terms(row: usize, r: &Row, errors: &mut Vec<SheetError>) -> Option<Term
     let due_on = if r[DUE].is_empty() {
         None
     } else {
-        let d = NaiveDate::parse_from_str(&r[DUE], "%Y-%m-%d").ok();
+        let d = tashbeek_domain::partnership::iso_date::parse(&r[DUE]);
         if d.is_none() {
             errors.push(err(row, DUE, "تاريخ بصيغة YYYY-MM-DD / a date as YYYY-MM-DD"));
         }
@@ -470,7 +493,44 @@ pub fn import(
                         ));
                         continue;
                     }
+                    let closed = matches!(
+                        rec.status,
+                        RecommendationStatus::Rejected
+                            | RecommendationStatus::Implemented
+                            | RecommendationStatus::NotImplemented
+                    );
+                    let edits_terms = diffs.iter().any(|(f, _, _)| *f != "status");
+                    if closed && edits_terms {
+                        errors.push(err(n, STATUS, "أُغلقت التوصية فلا تُعدَّل / the recommendation is closed"));
+                        continue;
+                    }
+                    if edits_terms {
+                        let mut input = recommendation::input_of(rec, parts);
+                        input.text_ar = Some(terms.text.clone());
+                        input.text_en = None;
+                        input.priority = Some(terms.priority);
+                        input.due_on = terms.due_on;
+                        if let Err(v) = input.validate() {
+                            let field = v.0.first().map(|(f, _)| f.as_str()).unwrap_or("text_ar");
+                            let col = if field == "due_on" { DUE } else { TEXT };
+                            errors.push(err(n, col, "قيمة غير صالحة / an invalid value"));
+                            continue;
+                        }
+                    }
                     if status_changes {
+                        if terms.status == RecommendationStatus::Implemented
+                            && !parts
+                                .iter()
+                                .filter(|p| p.state != PartState::Declined)
+                                .all(|p| p.state == PartState::Implemented)
+                        {
+                            errors.push(err(
+                                n,
+                                STATUS,
+                                "لم يُتحقق من تنفيذ كل الأجزاء / not every part is verified implemented",
+                            ));
+                            continue;
+                        }
                         if !rec.status.may_become(terms.status) {
                             errors.push(err(
                                 n,
@@ -536,8 +596,20 @@ pub fn import(
             }
         };
         let note = r[NOTE].trim();
-        let new_note = !note.is_empty() && recs::last_update_body(ctx.conn, &part.id)?.as_deref() != Some(note);
+        let new_note =
+            !note.is_empty() && recs::last_update(ctx.conn, &part.id)?.map(|(b, _)| b).as_deref() != Some(note);
         if percent != part.progress || new_note {
+            if r[VERSION] != rec.version.to_string() {
+                errors.push(err(
+                    n,
+                    VERSION,
+                    format!(
+                        "تغيّرت التوصية بعد التصدير (الإصدار الآن {0}) / changed since the export (now version {0})",
+                        rec.version
+                    ),
+                ));
+                continue;
+            }
             let open_after = terms.status.is_open();
             if !recommendation::speaks_for_sheet(ctx, rec, part)? {
                 errors.push(err(
@@ -579,9 +651,16 @@ pub fn import(
     }
     let applied = !dry_run && (errors.is_empty() || apply_valid);
     if applied {
+        // A recommendation any of whose rows failed keeps its terms and status: its rows
+        // disagree, or one of them cannot be applied.
         let bad_rows: std::collections::HashSet<usize> = errors.iter().map(|e| e.row).collect();
+        let bad_codes: std::collections::HashSet<&String> =
+            rows.iter().filter(|(n, _)| bad_rows.contains(n)).map(|(_, r)| &r[CODE]).collect();
+        let code_of: HashMap<usize, &String> = rows.iter().map(|(n, r)| (*n, &r[CODE])).collect();
         for (n, step) in steps {
-            if bad_rows.contains(&n) {
+            let whole_recommendation = !matches!(step, Step::Progress { .. });
+            if bad_rows.contains(&n) || (whole_recommendation && code_of.get(&n).is_some_and(|c| bad_codes.contains(c)))
+            {
                 continue;
             }
             match step {

@@ -102,24 +102,39 @@ pub fn due_targets(conn: &mut DbConn, from: NaiveDate, to: NaiveDate) -> DbResul
 /// Who speaks for each target's addressee: the organization's members, or the network's
 /// coordinators for its office; enabled accounts only.
 pub fn recipients(conn: &mut DbConn, targets: &[Target]) -> DbResult<Vec<(usize, UserId)>> {
-    let orgs: Vec<&str> = targets.iter().filter_map(|t| t.organization_id.as_ref().map(|o| o.as_str())).collect();
-    let nets: Vec<&str> = targets
+    let mut orgs: Vec<&str> = targets.iter().filter_map(|t| t.organization_id.as_ref().map(|o| o.as_str())).collect();
+    let mut nets: Vec<&str> = targets
         .iter()
         .filter(|t| t.organization_id.is_none())
         .filter_map(|t| t.network_id.as_ref().map(|n| n.as_str()))
         .collect();
-    let members: Vec<(String, UserId)> = memberships::table
-        .inner_join(users::table)
-        .filter(memberships::organization_id.eq_any(&orgs))
-        .filter(users::disabled.eq(false))
-        .select((memberships::organization_id, users::id))
-        .load(conn)?;
-    let coordinators: Vec<(String, UserId)> = network_coordinators::table
-        .inner_join(users::table)
-        .filter(network_coordinators::network_id.eq_any(&nets))
-        .filter(users::disabled.eq(false))
-        .select((network_coordinators::network_id, users::id))
-        .load(conn)?;
+    orgs.sort_unstable();
+    orgs.dedup();
+    nets.sort_unstable();
+    nets.dedup();
+    // In chunks: SQLite binds each value of `IN (…)` as its own variable.
+    let mut members: Vec<(String, UserId)> = vec![];
+    let mut coordinators: Vec<(String, UserId)> = vec![];
+    for chunk in orgs.chunks(500) {
+        members.extend(
+            memberships::table
+                .inner_join(users::table)
+                .filter(memberships::organization_id.eq_any(chunk))
+                .filter(users::disabled.eq(false))
+                .select((memberships::organization_id, users::id))
+                .load::<(String, UserId)>(conn)?,
+        );
+    }
+    for chunk in nets.chunks(500) {
+        coordinators.extend(
+            network_coordinators::table
+                .inner_join(users::table)
+                .filter(network_coordinators::network_id.eq_any(chunk))
+                .filter(users::disabled.eq(false))
+                .select((network_coordinators::network_id, users::id))
+                .load::<(String, UserId)>(conn)?,
+        );
+    }
     let mut out = vec![];
     for (i, t) in targets.iter().enumerate() {
         let (list, key) = match (&t.organization_id, &t.network_id) {

@@ -261,8 +261,11 @@ pub fn insert_parts(conn: &mut DbConn, parts: &[PartRow]) -> DbResult<()> {
     Ok(())
 }
 
-/// Deletes parts that have no progress updates.
+/// Deletes parts that have no progress updates, with what was to tell their addressees.
 pub fn delete_parts(conn: &mut DbConn, ids: &[PartId]) -> DbResult<()> {
+    use crate::schema::{notification_queue, notifications};
+    diesel::delete(notification_queue::table.filter(notification_queue::part_id.eq_any(ids))).execute(conn)?;
+    diesel::delete(notifications::table.filter(notifications::part_id.eq_any(ids))).execute(conn)?;
     diesel::delete(recommendation_parts::table.filter(recommendation_parts::id.eq_any(ids))).execute(conn)?;
     Ok(())
 }
@@ -302,12 +305,12 @@ pub fn get_update(conn: &mut DbConn, recommendation: &str, id: &str) -> DbResult
         .first(conn)?)
 }
 
-/// The text of a part's latest progress update.
-pub fn last_update_body(conn: &mut DbConn, part: &str) -> DbResult<Option<String>> {
+/// The text and percent of a part's latest progress update.
+pub fn last_update(conn: &mut DbConn, part: &str) -> DbResult<Option<(String, i32)>> {
     Ok(recommendation_updates::table
         .filter(recommendation_updates::part_id.eq(part))
         .order((recommendation_updates::created_at.desc(), recommendation_updates::id.desc()))
-        .select(recommendation_updates::body)
+        .select((recommendation_updates::body, recommendation_updates::percent))
         .first(conn)
         .optional()?)
 }
@@ -419,11 +422,13 @@ pub fn summaries(conn: &mut DbConn, rows: Vec<SummaryRow>, today: NaiveDate) -> 
 #[derive(Debug, Clone)]
 pub enum Scope {
     All,
-    /// Recommendations of these networks (their members' and coordinators'), those
-    /// addressed to these organizations, and those of meetings they organize.
+    /// Recommendations addressed to these organizations; those of meetings they see (public
+    /// ones, their networks' non-invited ones, those they organize or are invited to, every
+    /// one of networks they coordinate); and those entered for their networks.
     Within {
         orgs: Vec<String>,
         networks: Vec<String>,
+        coordinated: Vec<String>,
     },
 }
 
@@ -545,15 +550,26 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> D
 }
 
 fn scope(q: &mut Query, scope: &Scope) {
-    if let Scope::Within { orgs, networks } = scope {
-        q.push(" AND (r.network_id IN ").list(networks);
+    if let Scope::Within { orgs, networks, coordinated } = scope {
+        q.push(" AND (r.network_id IN ").list(coordinated);
+        q.push(" OR (r.meeting_id IS NULL AND r.network_id IN ").list(networks).push(")");
         q.push(
             " OR EXISTS (SELECT 1 FROM recommendation_parts x WHERE x.recommendation_id = r.id \
              AND x.organization_id IN ",
         );
         q.list(orgs).push(")");
         q.push(
+            " OR EXISTS (SELECT 1 FROM meetings x WHERE x.id = r.meeting_id AND (x.visibility = 'public' \
+             OR (x.visibility = 'network' AND x.network_id IN ",
+        );
+        q.list(networks).push(")))");
+        q.push(
             " OR EXISTS (SELECT 1 FROM meeting_organizers x WHERE x.meeting_id = r.meeting_id \
+             AND x.organization_id IN ",
+        );
+        q.list(orgs).push(")");
+        q.push(
+            " OR EXISTS (SELECT 1 FROM meeting_invitations x WHERE x.meeting_id = r.meeting_id \
              AND x.organization_id IN ",
         );
         q.list(orgs).push("))");

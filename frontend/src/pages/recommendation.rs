@@ -330,6 +330,8 @@ pub fn RecommendationForm(edit: bool) -> impl IntoView {
     let office = RwSignal::new(false);
     let candidates = RwSignal::new(Vec::<Candidate>::new());
     let meeting_title = RwSignal::new(String::new());
+    let agenda = RwSignal::new(Vec::<(String, String)>::new());
+    let item = RwSignal::new(String::new());
     let etag = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
     let missing = RwSignal::new(false);
@@ -351,6 +353,9 @@ pub fn RecommendationForm(edit: bool) -> impl IntoView {
                 }
             }
             if let Some(m) = &m {
+                if let Ok(a) = endpoints::meetings::agenda(m.id.as_str()).await {
+                    agenda.set(a.items.into_iter().map(|i| (i.id.to_string(), i.title)).collect());
+                }
                 for o in &m.organizers {
                     list.push(Candidate { id: o.organization_id.clone(), name: name(&o.name_ar, &o.name_en) });
                 }
@@ -389,6 +394,7 @@ pub fn RecommendationForm(edit: bool) -> impl IntoView {
                                 .collect(),
                         );
                         meeting.set(b.meeting_id.as_ref().map(|m| m.to_string()).unwrap_or_default());
+                        item.set(b.agenda_item_id.as_ref().map(|i| i.to_string()).unwrap_or_default());
                         etag.set(r.etag);
                         let m = match &b.meeting_id {
                             Some(m) => endpoints::meetings::get(m.as_str()).await.ok().map(|r| r.body),
@@ -437,7 +443,7 @@ pub fn RecommendationForm(edit: bool) -> impl IntoView {
         let input = RecommendationInput {
             code: opt(code),
             meeting_id: MeetingId::parse(&m),
-            agenda_item_id: None,
+            agenda_item_id: tashbeek_domain::AgendaItemId::parse(&item.get_untracked()),
             network_id: if m.is_empty() { NetworkId::parse(&network.get_untracked()) } else { None },
             text_ar: opt(text_ar),
             text_en: opt(text_en),
@@ -483,6 +489,19 @@ pub fn RecommendationForm(edit: bool) -> impl IntoView {
                 } else {
                     view! { <p class="alert" id="for-meeting">{i18n.text("rec.for_meeting")}" "<strong>{move || meeting_title.get()}</strong></p> }.into_any()
                 }}
+                {move || (!agenda.with(Vec::is_empty)).then(|| view! {
+                    <div class="field">
+                        <label for="r-item">{i18n.text("rec.agenda_item")}</label>
+                        <select id="r-item" disabled=edit on:change=move |ev| item.set(event_target_value(&ev))>
+                            <option value="">"—"</option>
+                            {agenda.get().into_iter().map(|(id, title)| {
+                                let selected = item.get_untracked() == id;
+                                view! { <option value=id selected=selected>{title}</option> }
+                            }).collect_view()}
+                        </select>
+                        {field_error("agenda_item_id")}
+                    </div>
+                })}
                 <div class="field">
                     <label for="r-code">{i18n.text("rec.code")}</label>
                     <input id="r-code" dir="ltr" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))

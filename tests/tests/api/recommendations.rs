@@ -223,6 +223,8 @@ fn a_forum_follows_its_recommendations_to_implementation(s: &TestServer) {
     s.get(&format!("/api/v1/documents/{}", id_of(&doc)), Some(&f.outsider)).problem(404, "not_found");
     let r = complete(&f.a_member, &part(&r1, 0)).expect(200).body;
     assert_eq!(r["parts"][0]["state"], "awaiting_verification");
+    // The evidence the verifier is to check stays put meanwhile.
+    s.delete(&format!("/api/v1/documents/{}", id_of(&doc)), Some(&f.a_member)).problem(409, "part_state");
     let verify = |token: &str, path: &str, body: Value| s.post(&format!("{path}/verification"), Some(token), body);
     // A's administrator manages the forum (A organized it) but does not verify A's part.
     verify(&f.a.1, &part(&r1, 0), json!({"verdict": "confirmed"})).problem(403, "own_part");
@@ -362,6 +364,28 @@ fn recommendations_refuse_what_they_must(s: &TestServer) {
     // Parts are answered only once adopted.
     let p = format!("{path}/parts/{}/answer", first["parts"][0]["id"].as_str().unwrap());
     s.post(&p, Some(&f.a.1), json!({"accept": true})).problem(409, "recommendation_not_open");
+    // A network's invited-only meeting: its recommendations are the invited organizations',
+    // not every member's.
+    let closed = s.post(
+        "/api/v1/meetings",
+        Some(&f.coordinator),
+        json!({"title": "لقاء مغلق", "kind": "workshop", "network_id": f.network, "organizers": [a],
+            "starts_local": "2026-12-05T10:00", "ends_local": "2026-12-05T12:00", "time_zone": "Africa/Khartoum",
+            "venue_name": "المقر", "visibility": "invited"}),
+    );
+    let closed = id_of(&closed.expect(201).body);
+    let hidden = s.post(
+        "/api/v1/recommendations",
+        Some(&f.coordinator),
+        json!({"meeting_id": closed, "code": "CL-1", "text_ar": "توصية لقاء مغلق", "addressees": [{"organization_id": a}]}),
+    );
+    let hidden = id_of(&hidden.expect(201).body);
+    s.get(&format!("/api/v1/recommendations/{hidden}"), Some(&f.b.1)).problem(404, "not_found");
+    s.get(&format!("/api/v1/recommendations/{hidden}"), Some(&f.a_member)).expect(200);
+    let page = s.get("/api/v1/recommendations?limit=200", Some(&f.b.1)).expect(200).body;
+    assert!(page["items"].as_array().unwrap().iter().all(|r| r["code"] != "CL-1"));
+    let page = s.get(&format!("/api/v1/recommendations?meeting={closed}"), Some(&f.ministry.1)).expect(200).body;
+    assert!(page["items"].as_array().unwrap().is_empty());
     // An office addressee needs a network: a meeting without one refuses it.
     let lone = s.post(
         "/api/v1/meetings",
