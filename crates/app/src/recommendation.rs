@@ -483,6 +483,26 @@ fn load_part(ctx: &mut Ctx, row: &RecommendationRow, part: &PartId) -> AppResult
     recs::parts(ctx.conn, &row.id)?.into_iter().find(|p| &p.id == part).ok_or(AppError::NotFound)
 }
 
+/// The recommendation (locked) and the part an addressee acts on: the caller speaks for the
+/// addressee (its administrators only with `admins_only`) and the recommendation is open.
+fn addressee_part(
+    ctx: &mut Ctx,
+    id: &RecommendationId,
+    part_id: &PartId,
+    admins_only: bool,
+) -> AppResult<(RecommendationRow, PartRow)> {
+    let row = load_visible_rec(ctx, id, true)?;
+    let part = load_part(ctx, &row, part_id)?;
+    authz::writer(ctx)?;
+    if !speaks_for(ctx, &row, &part, admins_only)? {
+        return Err(AppError::Forbidden);
+    }
+    if !row.status.is_open() {
+        return Err(not_open());
+    }
+    Ok((row, part))
+}
+
 fn not_open() -> AppError {
     AppError::conflict(
         "recommendation_not_open",
@@ -538,15 +558,7 @@ fn save_part(
 /// decline its part, once adopted. A declined part may still be accepted; an accepted one
 /// may be declined until it reports.
 pub fn answer(ctx: &mut Ctx, id: &RecommendationId, part_id: &PartId, a: &PartAnswer) -> AppResult<Recommendation> {
-    let mut row = load_visible_rec(ctx, id, true)?;
-    let mut part = load_part(ctx, &row, part_id)?;
-    authz::writer(ctx)?;
-    if !speaks_for(ctx, &row, &part, true)? {
-        return Err(AppError::Forbidden);
-    }
-    if !row.status.is_open() {
-        return Err(not_open());
-    }
+    let (mut row, mut part) = addressee_part(ctx, id, part_id, true)?;
     let reported = recs::update_counts(ctx.conn, std::slice::from_ref(&part.id))?.get(&part.id).copied().unwrap_or(0);
     let allowed = match part.state {
         PartState::AwaitingAnswer | PartState::Declined => true,
@@ -604,15 +616,7 @@ pub fn report(
     part_id: &PartId,
     input: &UpdateInput,
 ) -> AppResult<ProgressUpdate> {
-    let mut row = load_visible_rec(ctx, id, true)?;
-    let mut part = load_part(ctx, &row, part_id)?;
-    authz::writer(ctx)?;
-    if !speaks_for(ctx, &row, &part, false)? {
-        return Err(AppError::Forbidden);
-    }
-    if !row.status.is_open() {
-        return Err(not_open());
-    }
+    let (mut row, mut part) = addressee_part(ctx, id, part_id, false)?;
     if part.state != PartState::Accepted {
         return Err(wrong_state(part.state));
     }
@@ -656,15 +660,7 @@ pub fn report(
 /// The addressee claims its part done: refused without evidence (a link, a related record
 /// or a document on one of its updates). A manager then verifies it.
 pub fn complete(ctx: &mut Ctx, id: &RecommendationId, part_id: &PartId) -> AppResult<Recommendation> {
-    let mut row = load_visible_rec(ctx, id, true)?;
-    let mut part = load_part(ctx, &row, part_id)?;
-    authz::writer(ctx)?;
-    if !speaks_for(ctx, &row, &part, false)? {
-        return Err(AppError::Forbidden);
-    }
-    if !row.status.is_open() {
-        return Err(not_open());
-    }
+    let (mut row, mut part) = addressee_part(ctx, id, part_id, false)?;
     if part.state != PartState::Accepted {
         return Err(wrong_state(part.state));
     }

@@ -217,7 +217,7 @@ impl PartyRow {
 }
 
 /// Every area of `paths` (materialized, `/SD/SD-RN/`) and every area above them, once.
-fn area_closure(paths: &[String]) -> Vec<String> {
+pub(crate) fn area_closure(paths: &[String]) -> Vec<String> {
     let mut out: Vec<String> =
         paths.iter().flat_map(|p| p.split('/').filter(|s| !s.is_empty())).map(str::to_owned).collect();
     out.sort();

@@ -15,8 +15,7 @@ use crate::error::{DbError, DbResult};
 use crate::json::Json;
 use crate::later::insert_now;
 use crate::schema::{
-    organizations, recommendation_areas, recommendation_parts, recommendation_sectors, recommendation_updates,
-    recommendations,
+    recommendation_areas, recommendation_parts, recommendation_sectors, recommendation_updates, recommendations,
 };
 use crate::sql::{Bind, Query};
 use crate::{from_db_time, DbConn};
@@ -111,8 +110,7 @@ pub struct UpdateRow {
     pub created_at: NaiveDateTime,
 }
 
-/// An organization's Arabic and English names.
-pub type Names = (Option<String>, Option<String>);
+pub use crate::partnership::Names;
 
 fn addressee(org: Option<OrganizationId>, names: &HashMap<OrganizationId, Names>) -> Addressee {
     let (name_ar, name_en) = org.as_ref().and_then(|o| names.get(o).cloned()).unwrap_or_default();
@@ -125,20 +123,7 @@ pub fn names_for(conn: &mut DbConn, parts: &[PartRow]) -> DbResult<HashMap<Organ
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(OrganizationId, Option<String>, Option<String>)> = organizations::table
-        .filter(organizations::id.eq_any(ids))
-        .select((organizations::id, organizations::name_ar, organizations::name_en))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(id, ar, en)| (id, (ar, en))).collect())
-}
-
-/// Every area of `paths` (materialized, `/SD/SD-RN/`) and every area above them, once.
-fn area_closure(paths: &[String]) -> Vec<String> {
-    let mut out: Vec<String> =
-        paths.iter().flat_map(|p| p.split('/').filter(|s| !s.is_empty())).map(str::to_owned).collect();
-    out.sort();
-    out.dedup();
-    out
+    crate::partnership::names_of(conn, &ids)
 }
 
 fn write_links(conn: &mut DbConn, row: &RecommendationRow, area_paths: &[String]) -> DbResult<()> {
@@ -150,7 +135,7 @@ fn write_links(conn: &mut DbConn, row: &RecommendationRow, area_paths: &[String]
         .map(|c| (recommendation_sectors::sector_code.eq(c.as_str()), recommendation_sectors::recommendation_id.eq(id)))
         .collect();
     insert_now!(conn, recommendation_sectors::table, sectors);
-    let closure = area_closure(area_paths);
+    let closure = crate::partnership::area_closure(area_paths);
     let areas: Vec<_> = closure
         .iter()
         .map(|a| (recommendation_areas::area_id.eq(a.as_str()), recommendation_areas::recommendation_id.eq(id)))
