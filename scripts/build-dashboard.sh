@@ -27,12 +27,13 @@ if ! wasm-opt --version 2>/dev/null | grep -q 'version 132'; then
 fi
 
 cd frontend
-# Five builds of one crate: the main dashboard (index.html), the public directory alone
+# Six builds of one crate: the main dashboard (index.html), the public directory alone
 # (public.html, what an anonymous first visit loads), the coordination screens
-# (coordination.html: partnerships, administration), the meetings (meetings.html) and the
-# follow-up of recommendations (followup.html); the server picks one by address (src/shell.rs).
+# (coordination.html: partnerships, administration), the meetings (meetings.html), the
+# follow-up of recommendations (followup.html) and the networks' roadmaps (roadmap.html); the
+# server picks one by address (src/shell.rs).
 trunk build --release --offline --cargo-profile wasm-release
-for page in public coordination meetings followup; do
+for page in public coordination meetings followup roadmap; do
   rm -rf "dist-$page"
   trunk build "$page.html" --release --offline --cargo-profile wasm-release --dist "dist-$page"
   mv "dist-$page/index.html" "dist/$page.html"
@@ -40,7 +41,7 @@ for page in public coordination meetings followup; do
   rm -rf "dist-$page"
 done
 over=""
-for wasm in dist/tashbeek-frontend-*.wasm dist/tashbeek-coordination-*.wasm dist/tashbeek-meetings-*.wasm dist/tashbeek-followup-*.wasm; do
+for wasm in dist/tashbeek-frontend-*.wasm dist/tashbeek-coordination-*.wasm dist/tashbeek-meetings-*.wasm dist/tashbeek-followup-*.wasm dist/tashbeek-roadmap-*.wasm; do
   raw=$(stat -c %s "$wasm")
   gz=$(gzip -9 -c "$wasm" | wc -c)
   build=$(basename "$wasm" | sed 's/-[0-9a-f]*_bg.wasm$//')

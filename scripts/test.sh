@@ -93,7 +93,7 @@ scripts/build-dashboard.sh | tee "$ARTIFACTS/dashboard-build.log"
 cargo build --locked -p tashbeek --features embed-dashboard
 rm -rf "$ARTIFACTS/screenshots"
 (cd tests/e2e && npm ci --silent --no-audit --no-fund && \
-  TASHBEEK_ARTIFACTS="$ARTIFACTS" node --test --test-concurrency=1 i18n.test.mjs dashboard.test.mjs members.test.mjs networks.test.mjs meetings.test.mjs recommendations.test.mjs partnerships.test.mjs admin.test.mjs slow-network.test.mjs) 2>&1 \
+  TASHBEEK_ARTIFACTS="$ARTIFACTS" node --test --test-concurrency=1 i18n.test.mjs dashboard.test.mjs members.test.mjs networks.test.mjs meetings.test.mjs recommendations.test.mjs roadmap.test.mjs partnerships.test.mjs admin.test.mjs slow-network.test.mjs) 2>&1 \
   | tee "$ARTIFACTS/e2e.log" || { echo "browser tests failed: see $ARTIFACTS/e2e.log and screenshots" >&2; exit 1; }
 echo "screenshots: $ARTIFACTS/screenshots"
 

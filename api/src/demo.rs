@@ -166,7 +166,61 @@ fn meetings(ctx: &mut Ctx, orgs: &[(tashbeek_domain::OrganizationId, bool)]) -> 
         app::meeting::invite(ctx, &m.id, &invited)?;
         scheduled.push(m.id);
     }
-    recommendations(ctx, &scheduled[0], &verified)
+    let recs = recommendations(ctx, &scheduled[0], &verified)?;
+    roadmap(ctx, &network.id, &recs, &verified)
+}
+
+/// The network office's roadmap: a goal for each term, with tasks carrying out the
+/// founding meeting's recommendations.
+fn roadmap(
+    ctx: &mut Ctx,
+    network: &tashbeek_domain::NetworkId,
+    recs: &[tashbeek_domain::RecommendationId],
+    orgs: &[tashbeek_domain::OrganizationId],
+) -> Result<(), AppError> {
+    use tashbeek_domain::roadmap::{GoalInput, GoalTerm, TaskInput, TaskStatus, TaskStatusChange};
+    let now = ctx.now;
+    let due = |days: i64| Some((now + chrono::Duration::days(days)).date_naive());
+    let goals = [
+        (GoalTerm::Short, "حصر المنظمات الطوعية بالمحليتين وتوحيد بياناتها", 120),
+        (GoalTerm::Medium, "مقر دائم للتجمع وبرنامج تدريب سنوي للأعضاء", 540),
+        (GoalTerm::Long, "شبكة ولائية تربط تجمعات المحليات بنهر النيل", 1500),
+    ];
+    let mut ids = vec![];
+    for (term, title, days) in goals {
+        let input = GoalInput { term, title: title.into(), description: None, status: None, target_on: due(days) }
+            .validate()?;
+        ids.push(app::roadmap::create_goal(ctx, network, &input)?.id);
+    }
+    let task =
+        |title: &str, org: Option<&tashbeek_domain::OrganizationId>, person: Option<&str>, days, rec: Option<usize>| {
+            TaskInput {
+                title: title.into(),
+                description: None,
+                owner_organization_id: org.cloned(),
+                owner_person: person.map(Into::into),
+                due_on: due(days),
+                recommendation_ids: rec.and_then(|i| recs.get(i).cloned()).into_iter().collect(),
+            }
+        };
+    let tasks = [
+        (
+            0,
+            task("تصميم استمارة الحصر وتوزيعها على المنظمات", orgs.first(), Some("أمين المعلومات"), 30, Some(0)),
+            Some(TaskStatus::InProgress),
+        ),
+        (0, task("إدخال البيانات ونشر الدليل الأول", None, Some("سكرتير المكتب"), 110, Some(0)), None),
+        (1, task("مخاطبة المحلية بشأن المقر", orgs.get(2), None, 200, Some(2)), None),
+        (1, task("دورة إعداد التقارير المالية", orgs.get(1), Some("أمين المال"), 60, Some(1)), None),
+        (2, task("زيارة تجمعات المحليات الأخرى والتعريف بالتجربة", None, Some("رئيس المكتب"), 365, None), None),
+    ];
+    for (goal, input, status) in tasks {
+        let t = app::roadmap::create_task(ctx, &ids[goal], &input.validate()?)?;
+        if let Some(status) = status {
+            app::roadmap::set_task_status(ctx, &t.id, &TaskStatusChange { status, reason: None }, &Expect::Any)?;
+        }
+    }
+    Ok(())
 }
 
 /// The founding meeting's recommendations: two adopted, one still proposed.
@@ -174,7 +228,7 @@ fn recommendations(
     ctx: &mut Ctx,
     meeting: &tashbeek_domain::MeetingId,
     orgs: &[tashbeek_domain::OrganizationId],
-) -> Result<(), AppError> {
+) -> Result<Vec<tashbeek_domain::RecommendationId>, AppError> {
     use tashbeek_domain::recommendation::{
         AddresseeInput, Priority, RecommendationInput, RecommendationStatus, StatusChange,
     };
@@ -202,6 +256,7 @@ fn recommendations(
         ),
         ("SHN-2026-03", "تخصيص مقر دائم للتجمع بالتنسيق مع المحلية", vec![to(orgs.get(2))], 180, false),
     ];
+    let mut ids = vec![];
     for (code, text, addressees, days, adopt) in items {
         let addressees = addressees.into_iter().filter(|a| a.office || a.organization_id.is_some()).collect();
         let input = RecommendationInput {
@@ -223,8 +278,9 @@ fn recommendations(
             let change = StatusChange { status: RecommendationStatus::Adopted, reason: None, review_on: None };
             app::recommendation::set_status(ctx, &r.id, &change, &Expect::Any)?;
         }
+        ids.push(r.id);
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// Loads the demo data once: does nothing when organizations already exist.

@@ -136,6 +136,26 @@ pub fn FollowUpApp() -> impl IntoView {
     }
 }
 
+/// Networks' coordination office roadmaps.
+#[component]
+pub fn RoadmapApp() -> impl IntoView {
+    use crate::pages::roadmap::{RoadmapIndex, RoadmapPage, TaskLink};
+    provide_contexts();
+    crate::session::Coordinated::provide(use_session());
+    view! {
+        <Router>
+            <Header/>
+            <main id="main" class="container">
+                <Routes fallback=|| view! { <Elsewhere/> }>
+                    <Route path=path!("/roadmap") view=RoadmapIndex/>
+                    <Route path=path!("/roadmap/tasks/:id") view=TaskLink/>
+                    <Route path=path!("/roadmap/:network") view=RoadmapPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
 /// The public directory alone (see `crate::shell`): the same header and pages, and any
 /// other address reloads into the whole dashboard.
 #[component]

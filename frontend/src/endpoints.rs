@@ -660,6 +660,59 @@ pub mod recommendations {
     }
 }
 
+pub mod roadmap {
+    use super::*;
+    use tashbeek_domain::roadmap::{Goal, GoalInput, Roadmap, Task, TaskInput, TaskStatusChange};
+
+    /// The version a goal or task was read at, as `If-Match` wants it.
+    fn etag(version: i64) -> String {
+        format!("\"{version}\"")
+    }
+
+    /// A network's roadmap for an already-encoded filter query (`term=short&overdue=true`).
+    pub async fn show(network: &str, query: &str) -> Result<Roadmap, ApiError> {
+        fetch(&format!("/api/v1/networks/{network}/roadmap?{query}")).await
+    }
+
+    pub async fn create_goal(network: &str, input: &GoalInput) -> Result<Goal, ApiError> {
+        call(Method::Post, &format!("/api/v1/networks/{network}/goals"), body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn edit_goal(id: &str, version: i64, input: &GoalInput) -> Result<Goal, ApiError> {
+        call(Method::Put, &format!("/api/v1/roadmap/goals/{id}"), body(input), Some(&etag(version)))
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn remove_goal(id: &str, version: i64) -> Result<(), ApiError> {
+        call::<()>(Method::Delete, &format!("/api/v1/roadmap/goals/{id}"), None, Some(&etag(version))).await.map(drop)
+    }
+
+    pub async fn create_task(goal: &str, input: &TaskInput) -> Result<Task, ApiError> {
+        call(Method::Post, &format!("/api/v1/roadmap/goals/{goal}/tasks"), body(input), None).await.map(|r| r.body)
+    }
+
+    pub async fn task(id: &str) -> Result<Task, ApiError> {
+        fetch(&format!("/api/v1/roadmap/tasks/{id}")).await
+    }
+
+    pub async fn edit_task(id: &str, version: i64, input: &TaskInput) -> Result<Task, ApiError> {
+        call(Method::Put, &format!("/api/v1/roadmap/tasks/{id}"), body(input), Some(&etag(version)))
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn set_task_status(id: &str, version: i64, change: &TaskStatusChange) -> Result<Task, ApiError> {
+        call(Method::Post, &format!("/api/v1/roadmap/tasks/{id}/status"), body(change), Some(&etag(version)))
+            .await
+            .map(|r| r.body)
+    }
+
+    pub async fn remove_task(id: &str, version: i64) -> Result<(), ApiError> {
+        call::<()>(Method::Delete, &format!("/api/v1/roadmap/tasks/{id}"), None, Some(&etag(version))).await.map(drop)
+    }
+}
+
 pub mod notifications {
     use super::*;
     use tashbeek_domain::notification::Notification;

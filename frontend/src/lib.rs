@@ -1,10 +1,10 @@
 //! Tashbeek's dashboard: a Leptos single-page app that talks only to the public API.
 //!
-//! Built five times from this library: the main dashboard (`tashbeek-frontend`), the
+//! Built six times from this library: the main dashboard (`tashbeek-frontend`), the
 //! public directory alone (`tashbeek-public`: the list and an organization's page, what an
 //! anonymous first visit downloads), the coordination screens (`tashbeek-coordination`:
-//! partnerships, administration), the meetings (`tashbeek-meetings`) and the follow-up of
-//! recommendations (`tashbeek-followup`). Offices work over slow links and each download
+//! partnerships, administration), the meetings (`tashbeek-meetings`), the follow-up of
+//! recommendations (`tashbeek-followup`) and the networks' roadmaps (`tashbeek-roadmap`). Offices work over slow links and each download
 //! stays within its budget; the server picks the build by address (see `shell`).
 
 mod api;
@@ -46,6 +46,14 @@ pub fn followup() {
     shell::entered_dashboard();
     shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::FollowUp);
     leptos::mount::mount_to_body(app::FollowUpApp);
+}
+
+/// Mounts the roadmaps' screens.
+pub fn roadmap() {
+    i18n::add_texts(include_str!("../locales/roadmap.ar.json"), include_str!("../locales/roadmap.en.json"));
+    shell::entered_dashboard();
+    shell::follow_links_elsewhere(tashbeek_domain::dashboard::Build::Roadmap);
+    leptos::mount::mount_to_body(app::RoadmapApp);
 }
 
 /// Mounts the public directory, or hands the page to the whole dashboard when this

@@ -16,10 +16,11 @@ use tashbeek_domain::partnership::{PartnershipInput, PartyAnswerKind};
 use tashbeek_domain::recommendation::{RecommendationInput, RecommendationStatus, UpdateInput, VerificationVerdict};
 use tashbeek_domain::reference::{Area, Sector};
 use tashbeek_domain::report::{ReportInput, Verdict};
+use tashbeek_domain::roadmap::{GoalInput, TaskInput, TaskStatus};
 use tashbeek_domain::user::{GlobalRole, OrgRole};
 use tashbeek_domain::{
-    AgendaItemId, DecisionId, InvitationId, MeetingId, MinutesId, OrganizationId, PartId, ParticipantId, ReportId,
-    UpdateId, UserId,
+    AgendaItemId, DecisionId, GoalId, InvitationId, MeetingId, MinutesId, OrganizationId, PartId, ParticipantId,
+    ReportId, TaskId, UpdateId, UserId,
 };
 use tashbeek_persistence::{audit, DbConn, DbError};
 
@@ -292,6 +293,40 @@ pub enum Event {
         update_id: UpdateId,
         document: Document,
     },
+    /// Roadmap changes are recorded on the network.
+    GoalCreated {
+        goal_id: GoalId,
+        input: Box<GoalInput>,
+    },
+    GoalEdited {
+        goal_id: GoalId,
+        before: Box<GoalInput>,
+        after: Box<GoalInput>,
+    },
+    GoalRemoved {
+        goal_id: GoalId,
+        before: Box<GoalInput>,
+    },
+    TaskCreated {
+        task_id: TaskId,
+        goal_id: GoalId,
+        input: Box<TaskInput>,
+    },
+    TaskEdited {
+        task_id: TaskId,
+        before: Box<TaskInput>,
+        after: Box<TaskInput>,
+    },
+    TaskStatus {
+        task_id: TaskId,
+        from: TaskStatus,
+        to: TaskStatus,
+        reason: Option<String>,
+    },
+    TaskRemoved {
+        task_id: TaskId,
+        before: Box<TaskInput>,
+    },
     /// The audit log anchored (what the anchor covers is in it).
     AuditAnchored {
         anchor: tashbeek_domain::audit::Anchor,
@@ -385,6 +420,13 @@ impl Event {
             Event::PartVerified { .. } => "recommendation.part_verify",
             Event::EvidenceAdded { .. } => "recommendation.evidence_add",
             Event::EvidenceRemoved { .. } => "recommendation.evidence_remove",
+            Event::GoalCreated { .. } => "network.goal_create",
+            Event::GoalEdited { .. } => "network.goal_edit",
+            Event::GoalRemoved { .. } => "network.goal_remove",
+            Event::TaskCreated { .. } => "network.task_create",
+            Event::TaskEdited { .. } => "network.task_edit",
+            Event::TaskStatus { .. } => "network.task_status",
+            Event::TaskRemoved { .. } => "network.task_remove",
             Event::AuditAnchored { .. } => "audit.anchor",
         }
     }
@@ -444,7 +486,14 @@ impl Event {
             | Event::MinutesReviewed { .. }
             | Event::MinutesApproved { .. }
             | Event::DecisionRecorded { .. } => "meeting",
-            Event::OfficeElected { .. } => "network",
+            Event::OfficeElected { .. }
+            | Event::GoalCreated { .. }
+            | Event::GoalEdited { .. }
+            | Event::GoalRemoved { .. }
+            | Event::TaskCreated { .. }
+            | Event::TaskEdited { .. }
+            | Event::TaskStatus { .. }
+            | Event::TaskRemoved { .. } => "network",
             Event::RecommendationCreated(_)
             | Event::RecommendationEdited { .. }
             | Event::RecommendationStatus { .. }
@@ -656,6 +705,41 @@ impl Event {
             }
             Event::EvidenceRemoved { update_id, document } => {
                 (Some(json!({"update_id": update_id, "document": value(document)?})), None)
+            }
+            Event::GoalCreated { goal_id, input } => {
+                let mut after = value(input)?;
+                after["goal_id"] = value(goal_id)?;
+                (None, Some(after))
+            }
+            Event::GoalEdited { goal_id, before, after } => {
+                let mut after = value(after)?;
+                after["goal_id"] = value(goal_id)?;
+                (Some(value(before)?), Some(after))
+            }
+            Event::GoalRemoved { goal_id, before } => {
+                let mut before = value(before)?;
+                before["goal_id"] = value(goal_id)?;
+                (Some(before), None)
+            }
+            Event::TaskCreated { task_id, goal_id, input } => {
+                let mut after = value(input)?;
+                after["task_id"] = value(task_id)?;
+                after["goal_id"] = value(goal_id)?;
+                (None, Some(after))
+            }
+            Event::TaskEdited { task_id, before, after } => {
+                let mut after = value(after)?;
+                after["task_id"] = value(task_id)?;
+                (Some(value(before)?), Some(after))
+            }
+            Event::TaskStatus { task_id, from, to, reason } => (
+                Some(json!({"task_id": task_id, "status": from})),
+                Some(json!({"task_id": task_id, "status": to, "reason": reason})),
+            ),
+            Event::TaskRemoved { task_id, before } => {
+                let mut before = value(before)?;
+                before["task_id"] = value(task_id)?;
+                (Some(before), None)
             }
             Event::AuditAnchored { anchor } => (None, Some(value(anchor)?)),
         })

@@ -29,6 +29,7 @@ pub mod partnership;
 pub mod recommendation;
 pub mod reference;
 pub mod report;
+pub mod roadmap;
 pub mod session;
 pub mod sheet;
 pub mod version;

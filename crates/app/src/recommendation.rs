@@ -599,6 +599,10 @@ fn check_related(ctx: &mut Ctx, input: &UpdateInput) -> AppResult<()> {
                 Some(m) => load_visible_meeting(ctx, &m, false).map(|_| ()),
                 None => Err(AppError::NotFound),
             },
+            RelatedKind::Task => match tashbeek_domain::TaskId::parse(&r.id) {
+                Some(t) => crate::roadmap::visible_task(ctx, &t),
+                None => Err(AppError::NotFound),
+            },
         };
         match found {
             Ok(()) => {}

@@ -1,8 +1,8 @@
-//! Which build of the dashboard serves an address. The dashboard is built five times
+//! Which build of the dashboard serves an address. The dashboard is built six times
 //! from one crate, so no download carries every screen: the public directory (a small
 //! first visit), the coordination office's screens (partnerships and administration),
 //! meetings (with the door's attendance screen, opened on phones), the follow-up of
-//! recommendations, and the main
+//! recommendations, the roadmaps, and the main
 //! dashboard (everything else). The server picks
 //! the page by these rules; each build's router follows them, handing other addresses to
 //! the browser (see `frontend/src/shell.rs`).
@@ -18,6 +18,8 @@ pub enum Build {
     Meetings,
     /// `followup.html`: recommendations followed to implementation.
     FollowUp,
+    /// `roadmap.html`: networks' coordination office roadmaps.
+    Roadmap,
     /// `index.html`: every other screen.
     Main,
 }
@@ -29,6 +31,7 @@ impl Build {
             Build::Coordination => "coordination.html",
             Build::Meetings => "meetings.html",
             Build::FollowUp => "followup.html",
+            Build::Roadmap => "roadmap.html",
             Build::Main => "index.html",
         }
     }
@@ -41,7 +44,10 @@ impl Build {
             Build::Coordination => coordination_route(path),
             Build::Meetings => meetings_route(path),
             Build::FollowUp => followup_route(path),
-            Build::Main => !coordination_route(path) && !meetings_route(path) && !followup_route(path),
+            Build::Roadmap => roadmap_route(path),
+            Build::Main => {
+                !coordination_route(path) && !meetings_route(path) && !followup_route(path) && !roadmap_route(path)
+            }
         }
     }
 }
@@ -71,6 +77,11 @@ pub fn followup_route(path: &str) -> bool {
     path.strip_prefix("/recommendations").is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
+/// Whether `path` is one of the roadmap's screens: `/roadmap` and below.
+pub fn roadmap_route(path: &str) -> bool {
+    path.strip_prefix("/roadmap").is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The build that serves `path`: the public directory only to browsers without a session.
 pub fn build_for(path: &str, signed_in: bool) -> Build {
     if coordination_route(path) {
@@ -79,6 +90,8 @@ pub fn build_for(path: &str, signed_in: bool) -> Build {
         Build::Meetings
     } else if followup_route(path) {
         Build::FollowUp
+    } else if roadmap_route(path) {
+        Build::Roadmap
     } else if public_route(path) && !signed_in {
         Build::Public
     } else {
@@ -136,5 +149,10 @@ mod tests {
             assert!(!Build::Main.routes(p) && Build::FollowUp.routes(p));
         }
         assert_eq!(build_for("/recommendationsx", true), Build::Main);
+        for p in ["/roadmap", "/roadmap/0190c1a2-3b4c-7d5e-8f60-718293a4b5c6", "/roadmap/tasks/x"] {
+            assert_eq!((build_for(p, false), build_for(p, true)), (Build::Roadmap, Build::Roadmap), "{p}");
+            assert!(!Build::Main.routes(p) && Build::Roadmap.routes(p) && !Build::FollowUp.routes(p));
+        }
+        assert_eq!(build_for("/roadmaps", true), Build::Main);
     }
 }

@@ -111,6 +111,10 @@ id_type! {
     UpdateId;
     /// A notification to one person.
     NotificationId;
+    /// A goal on a network's roadmap.
+    GoalId;
+    /// A task carrying out a roadmap goal.
+    TaskId;
 }
 
 #[cfg(test)]

@@ -48,13 +48,14 @@ pub mod partnership;
 pub mod recommendation;
 pub mod reference;
 pub mod report;
+pub mod roadmap;
 pub mod text;
 pub mod user;
 pub mod validation;
 
 pub use id::{
-    AgendaItemId, AuditEntryId, DecisionId, DocumentId, InvitationId, MeetingId, MinutesId, NetworkId, NotificationId,
-    OfficeTermId, OrganizationId, PartId, ParticipantId, PartnershipId, RecommendationId, ReportId, UpdateId, UserId,
-    VerificationEventId,
+    AgendaItemId, AuditEntryId, DecisionId, DocumentId, GoalId, InvitationId, MeetingId, MinutesId, NetworkId,
+    NotificationId, OfficeTermId, OrganizationId, PartId, ParticipantId, PartnershipId, RecommendationId, ReportId,
+    TaskId, UpdateId, UserId, VerificationEventId,
 };
 pub use validation::{FieldError, Lang, ValidationErrors};

@@ -119,6 +119,8 @@ string_enum! {
     RelatedKind {
         Partnership => "partnership",
         Meeting => "meeting",
+        /// A task on a network's roadmap.
+        Task => "task",
     }
 }
 
@@ -318,7 +320,7 @@ impl PartAnswer {
 #[serde(deny_unknown_fields)]
 pub struct RelatedRecord {
     pub kind: RelatedKind,
-    /// The partnership's or meeting's id (UUID).
+    /// The partnership's, meeting's or roadmap task's id (UUID).
     #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub id: String,
 }

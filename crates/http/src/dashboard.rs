@@ -8,7 +8,7 @@
 //! the server serves it (a new binary, or a new `dist` directory and a restart: the
 //! Content-Security-Policy allows the inline loader of the `index.html` read at startup).
 //! Any other path is a client-side route and gets the page of the build that serves it
-//! (`tashbeek_domain::dashboard::build_for`): `coordination.html` for `/partnerships…` and `/admin…`, `meetings.html` for `/meetings…`, `followup.html` for `/recommendations…`,
+//! (`tashbeek_domain::dashboard::build_for`): `coordination.html` for `/partnerships…` and `/admin…`, `meetings.html` for `/meetings…`, `followup.html` for `/recommendations…`, `roadmap.html` for `/roadmap…`,
 //! `public.html` (the public directory alone, a small first download) for `/` and
 //! `/organizations/<uuid>` when the browser does not say it holds a session (cookie
 //! `tashbeek_shell=full`, a hint the dashboard keeps, never a credential), `index.html`
@@ -44,7 +44,7 @@ impl Dashboard {
         path.join("index.html").is_file().then(|| Dashboard::Dir(path.to_owned()))
     }
 
-    /// The pages (`index.html`, then `public.html`, `coordination.html`, `meetings.html` and `followup.html` when built), whose inline loaders the
+    /// The pages (`index.html`, then `public.html`, `coordination.html`, `meetings.html`, `followup.html` and `roadmap.html` when built), whose inline loaders the
     /// Content-Security-Policy allows by hash.
     pub fn index_html(&self) -> Option<String> {
         let read = |page: &str| match self {
@@ -52,7 +52,7 @@ impl Dashboard {
             Dashboard::Embedded(files) => find(files, page).and_then(|f| String::from_utf8(f.bytes.to_vec()).ok()),
         };
         let mut pages = read(INDEX)?;
-        for other in [PUBLIC, COORDINATION, MEETINGS, FOLLOWUP] {
+        for other in [PUBLIC, COORDINATION, MEETINGS, FOLLOWUP, ROADMAP] {
             if let Some(p) = read(other) {
                 pages = format!("{pages}\n{p}");
             }
@@ -95,7 +95,7 @@ fn cache_control(name: &str) -> &'static str {
         stem.rsplit(['-', '_'])
             .any(|part| (10..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()))
     });
-    if [INDEX, PUBLIC, COORDINATION, MEETINGS, FOLLOWUP].contains(&name) {
+    if [INDEX, PUBLIC, COORDINATION, MEETINGS, FOLLOWUP, ROADMAP].contains(&name) {
         "no-cache"
     } else if hashed {
         "public, max-age=31536000, immutable"
@@ -109,6 +109,7 @@ const PUBLIC: &str = "public.html";
 const COORDINATION: &str = "coordination.html";
 const MEETINGS: &str = "meetings.html";
 const FOLLOWUP: &str = "followup.html";
+const ROADMAP: &str = "roadmap.html";
 
 /// Whether the request is for the public build: a public address, from a browser that
 /// does not say it holds a session.

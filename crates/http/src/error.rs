@@ -349,5 +349,6 @@ pub mod responses {
         MeetingManagersOnly => "Platform administrators, coordinators of the network that holds it, and administrators of an organizing organization only",
         RecommendationNotFound => "No such recommendation, or not visible to you",
         RecommendationManagersOnly => "Platform administrators, coordinators of its network, and the managers of the meeting that produced it only",
+        RoadmapNotFound => "No such network, goal or task, or you do not follow the network (its coordinators, its member organizations' people and task owners' people do)",
     }
 }

@@ -21,6 +21,7 @@ pub mod organization;
 pub mod partnership;
 pub mod recommendation;
 pub mod reference;
+pub mod roadmap;
 pub mod state;
 pub mod user;
 
@@ -172,6 +173,15 @@ pub fn operations(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(recommendation::updates)
             .service(recommendation::add_evidence)
             .service(recommendation::owed)
+            .service(roadmap::show)
+            .service(roadmap::create_goal)
+            .service(roadmap::edit_goal)
+            .service(roadmap::remove_goal)
+            .service(roadmap::create_task)
+            .service(roadmap::get_task)
+            .service(roadmap::edit_task)
+            .service(roadmap::set_task_status)
+            .service(roadmap::remove_task)
             .service(partnership::list)
             .service(partnership::propose)
             .service(partnership::graph)

@@ -48,7 +48,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
             responses::EmailTaken, responses::InvalidLink, responses::AccountNotFound, responses::ReadersOnly,
             responses::NotOrgAdmin, responses::CoordinatorsOnly, responses::MalformedIfMatch,
             responses::PartnershipNotFound, responses::MeetingNotFound, responses::MeetingManagersOnly,
-            responses::RecommendationNotFound, responses::RecommendationManagersOnly,
+            responses::RecommendationNotFound, responses::RecommendationManagersOnly, responses::RoadmapNotFound,
         )
     ),
     modifiers(&Security),
@@ -59,6 +59,7 @@ Reads return an `ETag`; updates of shared records require `If-Match` and answer 
         (name = "partnerships", description = "Partnerships every party confirms: proposals, answers, amendments, history"),
         (name = "meetings", description = "Meetings from invitation to attendance, and their calendars"),
         (name = "recommendations", description = "Recommendations tracked until implemented: addressees, progress with evidence, verification, follow-up"),
+        (name = "roadmaps", description = "Networks' coordination office roadmaps: goals by term, tasks with owners, due dates and statuses"),
         (name = "users", description = "Accounts and roles"),
         (name = "reference", description = "Sectors and the area tree"),
         (name = "audit", description = "Who changed what, when, and proof that nobody rewrote it since"),

@@ -110,7 +110,7 @@ pub struct ListParams {
 }
 
 /// The values of an enumerated filter; an empty or unknown item is refused.
-fn parse_all<T>(
+pub(crate) fn parse_all<T>(
     field: &str,
     raw: &Option<String>,
     parse: impl Fn(&str) -> Option<T>,

@@ -25,6 +25,7 @@ pub mod partnership;
 pub mod recommendation;
 pub mod reference;
 pub mod report;
+pub mod roadmap;
 pub mod schema;
 pub mod search;
 pub mod secrets;

@@ -647,7 +647,58 @@ diesel::table! {
 diesel::joinable!(notifications -> recommendations (recommendation_id));
 diesel::joinable!(notifications -> users (user_id));
 
+diesel::table! {
+    roadmap_goals (id) {
+        id -> Text,
+        network_id -> Text,
+        term -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        status -> Text,
+        target_on -> Nullable<Date>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    roadmap_tasks (id) {
+        id -> Text,
+        goal_id -> Text,
+        network_id -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        owner_organization_id -> Nullable<Text>,
+        owner_person -> Nullable<Text>,
+        due_on -> Nullable<Date>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        completed_on -> Nullable<Date>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    roadmap_task_recommendations (task_id, recommendation_id) {
+        task_id -> Text,
+        recommendation_id -> Text,
+    }
+}
+
+diesel::joinable!(roadmap_tasks -> roadmap_goals (goal_id));
+diesel::joinable!(roadmap_task_recommendations -> roadmap_tasks (task_id));
+diesel::joinable!(roadmap_task_recommendations -> recommendations (recommendation_id));
+diesel::allow_columns_to_appear_in_same_group_by_clause!(roadmap_goals::term, roadmap_tasks::status);
+
 diesel::allow_tables_to_appear_in_same_query!(
+    roadmap_goals,
+    roadmap_tasks,
+    roadmap_task_recommendations,
     notification_queue,
     notifications,
     job_marks,

@@ -11,6 +11,7 @@ pub mod organization;
 pub mod partnership;
 pub mod recommendation;
 pub mod record;
+pub mod roadmap;
 pub mod verify;
 
 use leptos::prelude::*;

@@ -448,6 +448,7 @@ fn Office(network: String) -> impl IntoView {
             <p class="actions">
                 <a href=format!("/meetings?network={network}") id="network-meetings">{move || i18n.t("office.meetings")}</a>
                 " · "<a href=feed>{move || i18n.t("office.calendar")}</a>
+                " · "<a href=format!("/roadmap/{network}") id="network-roadmap">{move || i18n.t("office.roadmap")}</a>
             </p>
             <label for="office-on">{move || i18n.t("office.on")}</label>" "
             <input id="office-on" type="date" prop:value=move || on.get() on:change=move |ev| on.set(event_target_value(&ev))/>

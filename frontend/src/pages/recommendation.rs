@@ -11,8 +11,8 @@ use tashbeek_domain::notification::Notification;
 use tashbeek_domain::partnership::iso_date;
 use tashbeek_domain::recommendation::{
     Addressee, AddresseeInput, OwedPart, Part, PartAnswer, PartState, Priority, ProgressUpdate, Recommendation,
-    RecommendationInput, RecommendationStatus, RecommendationSummary, StatusChange, UpdateInput, Verification,
-    VerificationVerdict,
+    RecommendationInput, RecommendationStatus, RecommendationSummary, RelatedKind, RelatedRecord, StatusChange,
+    UpdateInput, Verification, VerificationVerdict,
 };
 use tashbeek_domain::{MeetingId, NetworkId, OrganizationId};
 
@@ -40,7 +40,7 @@ fn state_badge(i18n: I18n, s: PartState) -> impl IntoView {
     view! { <span class=format!("badge part-{}", s.as_str())>{i18n.text_owned(format!("rec.state.{}", s.as_str()))}</span> }
 }
 
-fn day(i18n: I18n, d: Option<chrono::NaiveDate>) -> String {
+pub(crate) fn day(i18n: I18n, d: Option<chrono::NaiveDate>) -> String {
     d.and_then(|d| d.and_hms_opt(12, 0, 0)).map(|t| i18n.date(t.and_utc())).unwrap_or_else(|| "—".into())
 }
 
@@ -51,7 +51,7 @@ fn addressee_name(i18n: I18n, a: &Addressee) -> String {
     }
 }
 
-fn progress_bar(percent: i32) -> impl IntoView {
+pub(crate) fn progress_bar(percent: i32) -> impl IntoView {
     view! {
         <progress class="progress" max="100" value=percent.clamp(0, 100).to_string()></progress>
         <bdi class="progress-text">{format!("{percent}%")}</bdi>
@@ -199,6 +199,7 @@ pub fn BoardPage() -> impl IntoView {
             <div class="org-head">
                 <h1>{i18n.text("rec.title")}</h1>
                 <A href="/recommendations/owed" attr:class="button secondary" attr:id="owed-link">{i18n.text("rec.owed")}</A>
+                <A href="/roadmap" attr:class="button secondary" attr:id="roadmap-link">{i18n.text("rec.roadmap")}</A>
                 <button type="button" class="button secondary" id="export-xlsx" on:click=move |_| export("xlsx")>{i18n.text("sheet.export_xlsx")}</button>
                 <button type="button" class="button secondary" id="export-csv" on:click=move |_| export("csv")>{i18n.text("sheet.export_csv")}</button>
                 <Show when=move || session.can_write()>
@@ -768,6 +769,26 @@ fn PartRow(rec: Recommendation, part: Part, manages: bool, reload: Callback<()>)
         RwSignal::new(String::new()),
     );
     let (rid, pid) = (rec.id.to_string(), part.id.to_string());
+    // Tasks of the network's roadmap that may implement it (those linked to it first).
+    let tasks = RwSignal::new(Vec::<(String, String)>::new());
+    let task = RwSignal::new(String::new());
+    if open && speaks && part.state == PartState::Accepted {
+        if let Some(net) = rec.network_id.as_ref().map(|n| n.to_string()) {
+            let me = rec.id.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(r) = endpoints::roadmap::show(&net, "").await {
+                    let mut list: Vec<(bool, String, String)> = r
+                        .goals
+                        .into_iter()
+                        .flat_map(|g| g.tasks)
+                        .map(|t| (!t.recommendations.iter().any(|x| x.id == me), t.id.to_string(), t.title))
+                        .collect();
+                    list.sort_by_key(|x| x.0);
+                    tasks.set(list.into_iter().map(|(_, id, title)| (id, title)).collect());
+                }
+            });
+        }
+    }
     let done = move |r: Result<(), ApiError>| match r {
         Ok(()) => {
             error.set(None);
@@ -791,13 +812,18 @@ fn PartRow(rec: Recommendation, part: Part, manages: bool, reload: Callback<()>)
             percent: percent.get_untracked().trim().parse().unwrap_or(-1),
             body: body.get_untracked(),
             links: Some(link.get_untracked()).filter(|s| !s.trim().is_empty()).into_iter().collect(),
-            related: vec![],
+            related: Some(task.get_untracked())
+                .filter(|t| !t.is_empty())
+                .map(|id| RelatedRecord { kind: RelatedKind::Task, id })
+                .into_iter()
+                .collect(),
         };
         leptos::task::spawn_local(async move {
             let r = endpoints::recommendations::report(&rid, &pid, &input).await.map(drop);
             if r.is_ok() {
                 body.set(String::new());
                 link.set(String::new());
+                task.set(String::new());
             }
             done(r)
         });
@@ -853,6 +879,15 @@ fn PartRow(rec: Recommendation, part: Part, manages: bool, reload: Callback<()>)
                         prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
                     <input class="report-link" dir="ltr" type="url" placeholder="https://…" aria-label=move || i18n.t("rec.link")
                         prop:value=move || link.get() on:input=move |ev| link.set(event_target_value(&ev))/>
+                    {move || (!tasks.with(Vec::is_empty)).then(|| view! {
+                        <select class="report-task" aria-label=move || i18n.t("rec.related_task") on:change=move |ev| task.set(event_target_value(&ev))>
+                            <option value="">{i18n.text("rec.related_task")}</option>
+                            {tasks.get().into_iter().map(|(id, title)| {
+                                let selected = task.get_untracked() == id;
+                                view! { <option value=id selected=selected>{title}</option> }
+                            }).collect_view()}
+                        </select>
+                    })}
                     <button type="submit" class="button small report-submit">{i18n.text("rec.report")}</button>
                 </form>
             })}
@@ -884,7 +919,10 @@ fn Timeline(rec: Recommendation, updates: RwSignal<Vec<ProgressUpdate>>, reload:
                                 <ul class="links">
                                     {u.links.iter().map(|l| view! { <li><a href=l.clone() rel="noopener noreferrer" target="_blank" dir="ltr">{l.clone()}</a></li> }).collect_view()}
                                     {u.related.iter().map(|x| {
-                                        let href = format!("/{}s/{}", x.kind.as_str(), x.id);
+                                        let href = match x.kind {
+                                            RelatedKind::Task => format!("/roadmap/tasks/{}", x.id),
+                                            _ => format!("/{}s/{}", x.kind.as_str(), x.id),
+                                        };
                                         view! { <li><a href=href>{i18n.text_owned(format!("rec.related.{}", x.kind.as_str()))}</a></li> }
                                     }).collect_view()}
                                     {u.documents.iter().map(|d| {

@@ -17,4 +17,5 @@ mod organizations;
 mod partnerships;
 mod recommendations;
 mod reference;
+mod roadmap;
 mod users;

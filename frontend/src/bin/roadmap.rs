@@ -1,0 +1,3 @@
+fn main() {
+    tashbeek_frontend::roadmap();
+}
