@@ -857,7 +857,11 @@ pub struct ListQuery {
     pub after: Option<Cursor>,
 }
 
-/// The board: recommendations the caller may see, newest first, filtered.
+/// How a stale board's cursor writes the last activity of its last row.
+const SILENT_KEY: &str = "%Y-%m-%dT%H:%M:%S%.f";
+
+/// The board: recommendations the caller may see, filtered; newest first, except
+/// overdue ones (most overdue first) and stale ones (longest without activity first).
 pub fn list(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<RecommendationSummary>> {
     let scope = scope_of(ctx)?;
     let resolved = reference::resolve(ctx.conn, &q.sectors, &q.areas)?;
@@ -885,8 +889,32 @@ pub fn list(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<RecommendationSummar
         stale_since: q.stale_days.map(|d| ctx.db_now() - Duration::days(d)),
         scope,
     };
-    let rows = recs::list(ctx.conn, &filter, q.limit + 1, q.after.as_ref().map(|c| c.id.as_str()))?;
-    let page = Page::from_rows(rows, q.limit, |r| Cursor::of_id(&r.id));
+    let order = filter.order();
+    let bad_cursor =
+        || AppError::InvalidParameter(ValidationErrors::single("cursor", Violation::InvalidFormat("cursor".into())));
+    let after = match (&q.after, order) {
+        (None, _) => None,
+        (Some(c), recs::Order::Newest) => Some(recs::After::Id(c.id.as_str())),
+        (Some(c), recs::Order::DueFirst) => {
+            let k = NaiveDate::parse_from_str(&c.k, "%Y-%m-%d").map_err(|_| bad_cursor())?;
+            Some(recs::After::Due(k, c.id.as_str()))
+        }
+        (Some(c), recs::Order::SilentFirst) => {
+            let k = chrono::NaiveDateTime::parse_from_str(&c.k, SILENT_KEY).map_err(|_| bad_cursor())?;
+            Some(recs::After::Silent(k, c.id.as_str()))
+        }
+    };
+    let rows = recs::list(ctx.conn, &filter, q.limit + 1, after)?;
+    let page = Page::from_rows(rows, q.limit, |r| match order {
+        recs::Order::Newest => Cursor::of_id(&r.id),
+        recs::Order::DueFirst => {
+            Cursor { k: r.due_on.map(|d| d.to_string()).unwrap_or_default(), id: r.id.to_string() }
+        }
+        recs::Order::SilentFirst => Cursor {
+            k: r.last_activity_at.map(|t| t.format(SILENT_KEY).to_string()).unwrap_or_default(),
+            id: r.id.to_string(),
+        },
+    });
     let next = page.next_cursor;
     Ok(Page { items: recs::summaries(ctx.conn, page.items, today)?, next_cursor: next })
 }

@@ -93,10 +93,11 @@ pub struct ListParams {
     /// Area ids; each includes everything below it. An unknown id is a 400 naming `area`.
     #[param(value_type = Option<Vec<String>>, style = Form, explode = false)]
     pub area: Option<String>,
-    /// Only open ones (adopted, in progress) past their due date.
+    /// Only open ones (adopted, in progress) past their due date, most overdue first.
     pub overdue: Option<bool>,
     /// Only open ones without a progress update for the server's stale period
-    /// (`TASHBEEK_STALE_DAYS`, 30 days by default) or for `stale_days`.
+    /// (`TASHBEEK_STALE_DAYS`, 30 days by default) or for `stale_days`, longest without
+    /// activity first (unless `overdue` orders them).
     pub stale: Option<bool>,
     /// With `stale`: days without an update, 1–3650.
     #[param(minimum = 1, maximum = 3650)]
@@ -139,7 +140,7 @@ pub(crate) fn parse_all<T>(
     params(ListParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The board: recommendations you may see, newest first. Administrators and observers see all; others those of the networks their organizations belong to or they coordinate, those addressed to their organizations, and those of meetings their organizations organize", body = Page<RecommendationSummary>),
+        (status = 200, description = "The board: recommendations you may see, newest first (with `overdue`, most overdue first; with `stale`, longest without activity first). Administrators and observers see all; others those of the networks their organizations belong to or they coordinate, those addressed to their organizations, and those of meetings their organizations organize", body = Page<RecommendationSummary>),
         (status = 400, description = "A parameter is invalid (unknown value, bad cursor, limit out of range)", body = Problem, content_type = "application/problem+json"),
         (status = 401, response = NotSignedIn),
     )

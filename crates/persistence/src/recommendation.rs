@@ -438,18 +438,52 @@ pub struct Filter {
     pub scope: Scope,
 }
 
+/// Open statuses, written as the partial indexes on due date and activity say them (a
+/// statement uses those indexes only when it says the same).
 const OPEN: &str = "('adopted', 'in_progress')";
 
-/// Recommendations matching `f`, newest first (ids are time-ordered), after id `after`.
+/// The order a board lists in: overdue ones most overdue first, stale ones longest silent
+/// first (both walk a partial index of open recommendations from its start), any other
+/// newest first (ids are time-ordered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    Newest,
+    DueFirst,
+    SilentFirst,
+}
+
+impl Filter {
+    pub fn order(&self) -> Order {
+        if self.overdue_on.is_some() {
+            Order::DueFirst
+        } else if self.stale_since.is_some() {
+            Order::SilentFirst
+        } else {
+            Order::Newest
+        }
+    }
+}
+
+/// Where the previous page stopped: its last row's sort key (the due date, or the last
+/// activity, for [`Order::DueFirst`] and [`Order::SilentFirst`]) and id.
+pub enum After<'a> {
+    Id(&'a str),
+    Due(NaiveDate, &'a str),
+    Silent(NaiveDateTime, &'a str),
+}
+
+/// Recommendations matching `f` in its [`Order`], after `after`.
 ///
-/// One key drives the statement and is walked newest first, stopping at the page's end:
-/// the meeting's, the addressee's parts, the network's, one area's or one sector's links,
-/// or one status; without any, the recommendations themselves. Every other condition is
-/// checked along the walk, by key.
-pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> DbResult<Vec<SummaryRow>> {
+/// One key drives the statement and is walked in order, stopping at the page's end: the
+/// meeting's, the addressee's parts or the network's (few rows, sorted when the order is
+/// not theirs), the open recommendations by due date or by last activity, one area's or
+/// one sector's links, or one status; without any, the recommendations themselves. Every
+/// other condition is checked along the walk, by key.
+pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<After>) -> DbResult<Vec<SummaryRow>> {
     let mut q = Query::new(conn, SUMMARY);
     let (mut areas, mut sectors, mut statuses) = (f.areas.as_slice(), f.sectors.as_slice(), f.statuses.as_slice());
-    let (mut by_network, mut by_addressee) = (false, false);
+    let (mut by_network, mut by_addressee, mut by_due, mut by_activity) = (false, false, false, false);
+    let order = f.order();
     let key;
     if let Some(m) = &f.meeting {
         key = "r.id";
@@ -466,6 +500,15 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> D
         key = "r.id";
         by_network = true;
         q.push(" FROM recommendations r WHERE r.network_id = ").text(n.as_str());
+    } else if let (Some(day), Order::DueFirst) = (f.overdue_on, order) {
+        key = "r.id";
+        by_due = true;
+        q.push(&format!(" FROM recommendations r WHERE r.status IN {OPEN} AND r.due_on < ")).bind(Bind::Date(day));
+    } else if let (Some(t), Order::SilentFirst) = (f.stale_since, order) {
+        key = "r.id";
+        by_activity = true;
+        q.push(&format!(" FROM recommendations r WHERE r.status IN {OPEN} AND r.last_activity_at < "))
+            .bind(Bind::Time(t));
     } else if let [area] = areas {
         key = "d.recommendation_id";
         q.push(" FROM recommendation_areas d JOIN recommendations r ON r.id = d.recommendation_id WHERE d.area_id = ")
@@ -487,8 +530,17 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> D
         key = "r.id";
         q.push(" FROM recommendations r WHERE 1 = 1");
     }
-    if let Some(a) = after {
-        q.push(&format!(" AND {key} < ")).text(a);
+    match after {
+        Some(After::Id(a)) => {
+            q.push(&format!(" AND {key} < ")).text(a);
+        }
+        Some(After::Due(k, a)) => {
+            q.push(" AND (r.due_on, r.id) > (").bind(Bind::Date(k)).push(", ").text(a).push(")");
+        }
+        Some(After::Silent(k, a)) => {
+            q.push(" AND (r.last_activity_at, r.id) > (").bind(Bind::Time(k)).push(", ").text(a).push(")");
+        }
+        None => {}
     }
     if let (Some(n), false) = (&f.network, by_network) {
         q.push(" AND r.network_id = ").text(n.as_str());
@@ -523,14 +575,19 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> D
         let p: Vec<String> = f.priorities.iter().map(|s| s.as_str().to_owned()).collect();
         q.push(" AND r.priority IN ").list(&p);
     }
-    if let Some(day) = f.overdue_on {
+    if let (Some(day), false) = (f.overdue_on, by_due) {
         q.push(&format!(" AND r.status IN {OPEN} AND r.due_on < ")).bind(Bind::Date(day));
     }
-    if let Some(t) = f.stale_since {
+    if let (Some(t), false) = (f.stale_since, by_activity) {
         q.push(&format!(" AND r.status IN {OPEN} AND r.last_activity_at < ")).bind(Bind::Time(t));
     }
     scope(&mut q, &f.scope);
-    q.push(&format!(" ORDER BY {key} DESC LIMIT ")).bind(Bind::Int(limit));
+    let order_by = match order {
+        Order::Newest => format!("{key} DESC"),
+        Order::DueFirst => "r.due_on, r.id".to_owned(),
+        Order::SilentFirst => "r.last_activity_at, r.id".to_owned(),
+    };
+    q.push(&format!(" ORDER BY {order_by} LIMIT ")).bind(Bind::Int(limit));
     q.load(conn)
 }
 

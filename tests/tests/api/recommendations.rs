@@ -262,12 +262,19 @@ fn a_forum_follows_its_recommendations_to_implementation(s: &TestServer) {
     // Overdue and stale at a fixed clock: on 2027-01-20, R2 (due 2026-12-20) and R6 (due
     // 2027-01-15) are past due and open; R1 and R4 are implemented.
     s.clock.set(at("2027-01-20T09:00:00Z"));
-    assert_eq!(board(&f.coordinator, "overdue=true"), ["F1-06", "F1-02"]);
+    // Most overdue first; longest without activity first (then in the order recorded).
+    assert_eq!(board(&f.coordinator, "overdue=true"), ["F1-02", "F1-06"]);
+    let page = s.get("/api/v1/recommendations?overdue=true&limit=1", Some(&f.coordinator)).expect(200).body;
+    let next = page["next_cursor"].as_str().unwrap().to_owned();
+    assert_eq!(board(&f.coordinator, &format!("overdue=true&limit=1&cursor={next}")), ["F1-06"]);
     // No update since adoption (2026-12-06) for R2 and R3; R5 and R6 reported on 2026-12-10.
-    assert_eq!(board(&f.coordinator, "stale=true&stale_days=42"), ["F1-03", "F1-02"]);
-    assert_eq!(board(&f.coordinator, "stale=true&stale_days=30"), ["F1-06", "F1-05", "F1-03", "F1-02"]);
-    assert_eq!(board(&f.coordinator, "stale=true"), ["F1-06", "F1-05", "F1-03", "F1-02"]);
-    assert_eq!(board(&f.coordinator, &format!("overdue=true&addressee={b}")), ["F1-06", "F1-02"]);
+    assert_eq!(board(&f.coordinator, "stale=true&stale_days=42"), ["F1-02", "F1-03"]);
+    assert_eq!(board(&f.coordinator, "stale=true&stale_days=30"), ["F1-02", "F1-03", "F1-05", "F1-06"]);
+    assert_eq!(board(&f.coordinator, "stale=true"), ["F1-02", "F1-03", "F1-05", "F1-06"]);
+    let page = s.get("/api/v1/recommendations?stale=true&limit=3", Some(&f.coordinator)).expect(200).body;
+    let next = page["next_cursor"].as_str().unwrap().to_owned();
+    assert_eq!(board(&f.coordinator, &format!("stale=true&limit=3&cursor={next}")), ["F1-06"]);
+    assert_eq!(board(&f.coordinator, &format!("overdue=true&addressee={b}")), ["F1-02", "F1-06"]);
     assert_eq!(board(&f.coordinator, "status=implemented"), ["F1-04", "F1-01"]);
     let r = s.get("/api/v1/recommendations?stale_days=0", Some(&f.coordinator));
     assert_eq!(r.problem(400, "invalid_parameter").fields(), ["stale_days"]);

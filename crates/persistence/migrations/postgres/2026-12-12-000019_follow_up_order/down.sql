@@ -1,0 +1,3 @@
+CREATE INDEX recommendations_activity ON recommendations (status, last_activity_at);
+DROP INDEX recommendations_open_activity;
+DROP INDEX recommendations_open_due;
