@@ -320,8 +320,10 @@ pub enum Event {
     TaskStatus {
         task_id: TaskId,
         from: TaskStatus,
+        from_reason: Option<String>,
         to: TaskStatus,
         reason: Option<String>,
+        completed_on: Option<chrono::NaiveDate>,
     },
     TaskRemoved {
         task_id: TaskId,
@@ -732,9 +734,9 @@ impl Event {
                 after["task_id"] = value(task_id)?;
                 (Some(value(before)?), Some(after))
             }
-            Event::TaskStatus { task_id, from, to, reason } => (
-                Some(json!({"task_id": task_id, "status": from})),
-                Some(json!({"task_id": task_id, "status": to, "reason": reason})),
+            Event::TaskStatus { task_id, from, from_reason, to, reason, completed_on } => (
+                Some(json!({"task_id": task_id, "status": from, "reason": from_reason})),
+                Some(json!({"task_id": task_id, "status": to, "reason": reason, "completed_on": completed_on})),
             ),
             Event::TaskRemoved { task_id, before } => {
                 let mut before = value(before)?;

@@ -65,7 +65,7 @@ fn must_manage(ctx: &mut Ctx, row: &RecommendationRow) -> AppResult<()> {
 /// What a signed-in caller sees: `All` for readers of everything; else what touches their
 /// organizations, the meetings they see, the networks those belong to and the networks they
 /// coordinate (see [`Scope`]).
-fn scope_of(ctx: &mut Ctx) -> AppResult<Scope> {
+pub(crate) fn scope_of(ctx: &mut Ctx) -> AppResult<Scope> {
     let c = ctx.caller()?.clone();
     if c.reads_all() {
         return Ok(Scope::All);
@@ -586,8 +586,9 @@ pub fn answer(ctx: &mut Ctx, id: &RecommendationId, part_id: &PartId, a: &PartAn
     present(ctx, row)
 }
 
-/// Checks that each related record exists and is visible to the caller.
-fn check_related(ctx: &mut Ctx, input: &UpdateInput) -> AppResult<()> {
+/// Checks that each related record exists and is visible to the caller (a roadmap task:
+/// one of the recommendation's network).
+fn check_related(ctx: &mut Ctx, input: &UpdateInput, network: Option<&NetworkId>) -> AppResult<()> {
     let mut e = ValidationErrors::default();
     for (i, r) in input.related.iter().enumerate() {
         let found = match r.kind {
@@ -600,7 +601,11 @@ fn check_related(ctx: &mut Ctx, input: &UpdateInput) -> AppResult<()> {
                 None => Err(AppError::NotFound),
             },
             RelatedKind::Task => match tashbeek_domain::TaskId::parse(&r.id) {
-                Some(t) => crate::roadmap::visible_task(ctx, &t),
+                Some(t) => match crate::roadmap::visible_task(ctx, &t) {
+                    Ok(n) if Some(&n) == network => Ok(()),
+                    Ok(_) => Err(AppError::NotFound),
+                    Err(e) => Err(e),
+                },
                 None => Err(AppError::NotFound),
             },
         };
@@ -632,7 +637,7 @@ pub fn report(
         )
         .into());
     }
-    check_related(ctx, input)?;
+    check_related(ctx, input, row.network_id.as_ref())?;
     let now = ctx.db_now();
     let update = UpdateRow {
         id: new_id(),
@@ -896,11 +901,14 @@ pub fn list(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<RecommendationSummar
         (None, _) => None,
         (Some(c), recs::Order::Newest) => Some(recs::After::Id(c.id.as_str())),
         (Some(c), recs::Order::DueFirst) => {
-            let k = NaiveDate::parse_from_str(&c.k, "%Y-%m-%d").map_err(|_| bad_cursor())?;
+            let k = tashbeek_domain::partnership::iso_date::parse(&c.k).ok_or_else(bad_cursor)?;
             Some(recs::After::Due(k, c.id.as_str()))
         }
         (Some(c), recs::Order::SilentFirst) => {
-            let k = chrono::NaiveDateTime::parse_from_str(&c.k, SILENT_KEY).map_err(|_| bad_cursor())?;
+            let k = chrono::NaiveDateTime::parse_from_str(&c.k, SILENT_KEY)
+                .ok()
+                .filter(|t| (1..=9999).contains(&chrono::Datelike::year(t)))
+                .ok_or_else(bad_cursor)?;
             Some(recs::After::Silent(k, c.id.as_str()))
         }
     };
@@ -928,9 +936,9 @@ pub fn owed(ctx: &mut Ctx, org: &OrganizationId, limit: i64, after: Option<&Curs
         return Err(AppError::NotFound);
     }
     let after = match after {
-        Some(cur) => match NaiveDate::parse_from_str(&cur.k, "%Y-%m-%d") {
+        Some(cur) => match tashbeek_domain::partnership::iso_date::parse(&cur.k).ok_or(()) {
             Ok(d) => Some((d, cur.id.as_str())),
-            Err(_) => {
+            Err(()) => {
                 return Err(AppError::InvalidParameter(ValidationErrors::single(
                     "cursor",
                     Violation::InvalidFormat("cursor".into()),

@@ -7,12 +7,14 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use tashbeek_domain::network::NetworkMemberStatus;
 use tashbeek_domain::roadmap::{
     goal_progress, Goal, GoalInput, GoalStatus, GoalTerm, Roadmap, RoadmapGoal, Task, TaskInput, TaskStatus,
     TaskStatusChange, MAX_GOALS, MAX_TASKS,
 };
 use tashbeek_domain::validation::Violation;
 use tashbeek_domain::{GoalId, NetworkId, OrganizationId, TaskId, ValidationErrors};
+use tashbeek_persistence::recommendation::{visible_among, Scope};
 use tashbeek_persistence::roadmap::{self as roadmaps, GoalRow, TaskFilter, TaskRow};
 use tashbeek_persistence::{network as networks, new_id, partnership::names_of, user as users};
 
@@ -62,9 +64,9 @@ fn load_task(ctx: &mut Ctx, id: &TaskId) -> AppResult<TaskRow> {
     Ok(row)
 }
 
-/// A task, if the caller sees its roadmap (a progress update's related record).
-pub(crate) fn visible_task(ctx: &mut Ctx, id: &TaskId) -> AppResult<()> {
-    load_task(ctx, id).map(|_| ())
+/// A task's network, if the caller sees its roadmap (a progress update's related record).
+pub(crate) fn visible_task(ctx: &mut Ctx, id: &TaskId) -> AppResult<NetworkId> {
+    load_task(ctx, id).map(|t| t.network_id)
 }
 
 fn goal_input(row: &GoalRow) -> GoalInput {
@@ -99,6 +101,17 @@ fn present_tasks(ctx: &mut Ctx, rows: Vec<TaskRow>) -> AppResult<Vec<Task>> {
     let names = if orgs.is_empty() { HashMap::new() } else { names_of(ctx.conn, &orgs)? };
     let ids: Vec<TaskId> = rows.iter().map(|t| t.id.clone()).collect();
     let mut links = roadmaps::links_of(ctx.conn, &ids)?;
+    // Only the recommendations the caller sees (an invited meeting's are not every member's).
+    let scope = crate::recommendation::scope_of(ctx)?;
+    if !matches!(scope, Scope::All) {
+        let mut linked: Vec<String> = links.values().flatten().map(|r| r.id.to_string()).collect();
+        linked.sort();
+        linked.dedup();
+        let seen = visible_among(ctx.conn, &linked, &scope)?;
+        for list in links.values_mut() {
+            list.retain(|r| seen.iter().any(|s| s == r.id.as_str()));
+        }
+    }
     let today = today(ctx);
     Ok(rows.into_iter().map(|t| t.into_domain(today, &names, &mut links)).collect())
 }
@@ -246,13 +259,16 @@ pub fn delete_goal(ctx: &mut Ctx, id: &GoalId, expect: &Expect) -> AppResult<()>
     Ok(())
 }
 
-/// Checks the task's owner and recommendations against the network.
-fn check_task(ctx: &mut Ctx, network: &NetworkId, input: &TaskInput) -> AppResult<()> {
+/// Checks the task's owner (a member organization of the network, when it is new) and
+/// recommendations (the network's) against the network.
+fn check_task(ctx: &mut Ctx, network: &NetworkId, input: &TaskInput, stored: Option<&TaskRow>) -> AppResult<()> {
     let mut e = ValidationErrors::default();
-    if let Some(org) = &input.owner_organization_id {
+    let unchanged = stored.is_some_and(|t| t.owner_organization_id == input.owner_organization_id);
+    if let (Some(org), false) = (&input.owner_organization_id, unchanged) {
+        let member = networks::status_of(ctx.conn, network, org)? == Some(NetworkMemberStatus::Member);
         match load_visible(ctx, org, false) {
-            Ok(_) => {}
-            Err(AppError::NotFound) => e.add("owner_organization_id", Violation::UnknownValue),
+            Ok(_) if member => {}
+            Ok(_) | Err(AppError::NotFound) => e.add("owner_organization_id", Violation::UnknownValue),
             Err(other) => return Err(other),
         }
     }
@@ -272,7 +288,7 @@ pub fn create_task(ctx: &mut Ctx, goal: &GoalId, input: &TaskInput) -> AppResult
     if roadmaps::task_count(ctx.conn, &g.id)? >= MAX_TASKS {
         return Err(too_many("tasks of the goal / مهام الهدف", MAX_TASKS));
     }
-    check_task(ctx, &g.network_id, input)?;
+    check_task(ctx, &g.network_id, input, None)?;
     let now = ctx.db_now();
     let row = TaskRow {
         id: new_id(),
@@ -312,7 +328,7 @@ pub fn edit_task(ctx: &mut Ctx, id: &TaskId, input: &TaskInput, expect: &Expect)
     let mut row = load_task(ctx, id)?;
     authz::coordinator(ctx, &row.network_id)?;
     expect.check_required(row.version)?;
-    check_task(ctx, &row.network_id, input)?;
+    check_task(ctx, &row.network_id, input, Some(&row))?;
     let before = task_input(ctx, &row)?;
     let expected = row.version;
     row.title = input.title.clone();
@@ -352,7 +368,7 @@ pub fn set_task_status(ctx: &mut Ctx, id: &TaskId, change: &TaskStatusChange, ex
         )
         .into());
     }
-    let from = row.status;
+    let (from, from_reason) = (row.status, row.status_reason.clone());
     let expected = row.version;
     row.status = change.status;
     row.status_reason = change.reason.clone();
@@ -364,7 +380,14 @@ pub fn set_task_status(ctx: &mut Ctx, id: &TaskId, change: &TaskStatusChange, ex
     }
     ctx.record(
         &row.network_id.clone(),
-        Event::TaskStatus { task_id: row.id.clone(), from, to: row.status, reason: change.reason.clone() },
+        Event::TaskStatus {
+            task_id: row.id.clone(),
+            from,
+            from_reason,
+            to: row.status,
+            reason: change.reason.clone(),
+            completed_on: row.completed_on,
+        },
     )?;
     present_task(ctx, row)
 }
@@ -375,6 +398,13 @@ pub fn delete_task(ctx: &mut Ctx, id: &TaskId, expect: &Expect) -> AppResult<()>
     let row = load_task(ctx, id)?;
     authz::coordinator(ctx, &row.network_id)?;
     expect.check_required(row.version)?;
+    if roadmaps::referenced(ctx.conn, &row.id)? {
+        return Err(AppError::conflict(
+            "task_referenced",
+            "تحديثُ تقدّمٍ في توصية يذكر هذه المهمة دليلاً؛ ألغِها بدل حذفها.",
+            "A progress update on a recommendation names this task as evidence: cancel it instead.",
+        ));
+    }
     let before = task_input(ctx, &row)?;
     if !roadmaps::delete_task(ctx.conn, &row.id, row.version)? {
         return Err(AppError::VersionMismatch);

@@ -119,7 +119,7 @@ string_enum! {
     RelatedKind {
         Partnership => "partnership",
         Meeting => "meeting",
-        /// A task on a network's roadmap.
+        /// A task on the roadmap of the recommendation's network.
         Task => "task",
     }
 }

@@ -120,8 +120,9 @@ pub struct TaskInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub description: Option<String>,
-    /// The organization that owns it; this or `owner_person` (or both) is required. Its
-    /// members move the task's status.
+    /// The organization that owns it, a member of the network when it is named; this or
+    /// `owner_person` (or both) is required. Its members move the task's status (and follow
+    /// the roadmap while it owns a task, even after leaving the network).
     #[serde(default)]
     pub owner_organization_id: Option<OrganizationId>,
     /// The person who owns it (a name, e.g. a member of the office).

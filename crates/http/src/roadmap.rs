@@ -185,7 +185,7 @@ pub async fn remove_goal(
         (status = 404, response = RoadmapNotFound),
         (status = 409, description = "The goal holds 60 tasks (`roadmap_full`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, response = NotJson),
-        (status = 422, description = "Invalid fields, each named (no owner; an unknown owner organization; a recommendation not of this network)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named (no owner; an owner organization that is not a member of the network; a recommendation not of this network)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/roadmap/goals/{id}/tasks")]
@@ -309,6 +309,7 @@ pub async fn set_task_status(
         (status = 401, response = NotSignedIn),
         (status = 403, response = CoordinatorsOnly),
         (status = 404, response = RoadmapNotFound),
+        (status = 409, description = "A progress update names the task as evidence (`task_referenced`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, response = Stale),
         (status = 428, response = IfMatchMissing),
     )

@@ -620,16 +620,23 @@ fn scope(q: &mut Query, scope: &Scope) {
 
 /// Whether `scope` lets its holder see recommendation `id`.
 pub fn is_visible(conn: &mut DbConn, id: &str, s: &Scope) -> DbResult<bool> {
+    Ok(!visible_among(conn, &[id.to_owned()], s)?.is_empty())
+}
+
+/// Which of `ids` the scope sees.
+pub fn visible_among(conn: &mut DbConn, ids: &[String], s: &Scope) -> DbResult<Vec<String>> {
     #[derive(QueryableByName)]
     struct One {
         #[diesel(sql_type = diesel::sql_types::Text)]
-        #[allow(dead_code)]
         id: String,
     }
-    let mut q = Query::new(conn, "SELECT r.id FROM recommendations r WHERE r.id = ");
-    q.text(id);
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut q = Query::new(conn, "SELECT r.id FROM recommendations r WHERE r.id IN ");
+    q.list(ids);
     scope(&mut q, s);
-    Ok(!q.load::<One>(conn)?.is_empty())
+    Ok(q.load::<One>(conn)?.into_iter().map(|r| r.id).collect())
 }
 
 #[derive(QueryableByName)]

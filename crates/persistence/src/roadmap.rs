@@ -216,6 +216,16 @@ pub fn delete_task(conn: &mut DbConn, id: &str, expected: i64) -> DbResult<bool>
     Ok(n == 1)
 }
 
+/// Whether a progress update names the task as a record that implements its part.
+pub fn referenced(conn: &mut DbConn, task: &TaskId) -> DbResult<bool> {
+    use crate::schema::recommendation_updates;
+    let pattern = format!("%\"{}\"%", task.as_str());
+    Ok(diesel::select(diesel::dsl::exists(
+        recommendation_updates::table.filter(recommendation_updates::related.like(pattern)),
+    ))
+    .get_result(conn)?)
+}
+
 pub fn task_count(conn: &mut DbConn, goal: &str) -> DbResult<i64> {
     Ok(roadmap_tasks::table.filter(roadmap_tasks::goal_id.eq(goal)).count().get_result(conn)?)
 }

@@ -136,6 +136,9 @@ pub fn RoadmapPage() -> impl IntoView {
         navigate(&format!("/roadmap/{}?{}", network(), s.join("&")), Default::default());
     };
     let roadmap = RwSignal::new(None::<Roadmap>);
+    // Each load redraws the goals (their tasks, links and the caller's powers change with
+    // the filters and with others' edits, not only with versions).
+    let loads = RwSignal::new(0u64);
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let missing = RwSignal::new(false);
@@ -155,6 +158,8 @@ pub fn RoadmapPage() -> impl IntoView {
             match endpoints::roadmap::show(&net, &q).await {
                 Ok(r) => {
                     error.set(None);
+                    missing.set(false);
+                    loads.update(|n| *n += 1);
                     roadmap.set(Some(r));
                 }
                 Err(e) if e.status == 404 => missing.set(true),
@@ -263,7 +268,7 @@ pub fn RoadmapPage() -> impl IntoView {
                         <section class="board-column" id=format!("term-{}", t.as_str())>
                             <h2>{term_label(i18n, t)}" "<bdi class="muted">{move || goals().len().to_string()}</bdi></h2>
                             <ul class="results">
-                                <For each=goals key=|g| (g.goal.id.clone(), g.goal.version, g.tasks.iter().map(|t| t.version).sum::<i64>(), g.tasks.len()) let:g>
+                                <For each=goals key=move |g| (g.goal.id.clone(), loads.get_untracked()) let:g>
                                     <GoalCard g=g plans=plans() choices=choices reload=reload highlight=param("task")/>
                                 </For>
                             </ul>
