@@ -71,7 +71,10 @@ fn seeded_data_is_deterministic_and_usable(s: &TestServer) {
     let in_progress = of(&|r| r["status"] == "in_progress");
     assert!(!in_progress.is_empty());
     assert_eq!(ids(every_page(s, &admin, "/api/v1/recommendations?status=in_progress&limit=23")), in_progress);
-    let overdue = of(&|r| r["overdue"] == true);
+    // Overdue ones come most overdue first.
+    let mut late: Vec<&Value> = recs.iter().filter(|r| r["overdue"] == true).collect();
+    late.sort_by_key(|r| (r["due_on"].as_str().unwrap().to_owned(), r["id"].as_str().unwrap().to_owned()));
+    let overdue: Vec<Value> = late.into_iter().map(|r| r["id"].clone()).collect();
     assert!(!overdue.is_empty());
     assert_eq!(ids(every_page(s, &admin, "/api/v1/recommendations?overdue=true&limit=23")), overdue);
     let addressee = recs[0]["addressees"][0]["organization_id"].as_str().unwrap().to_owned();
