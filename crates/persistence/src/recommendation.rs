@@ -602,9 +602,7 @@ fn scope(q: &mut Query, scope: &Scope) {
         q.list(orgs).push(")");
         // A scalar subquery, looked up by key for each row walked: as `EXISTS`, PostgreSQL
         // hashes every public meeting first, on every request.
-        q.push(
-            " OR (SELECT x.visibility = 'public' OR (x.visibility = 'network' AND x.network_id IN ",
-        );
+        q.push(" OR (SELECT x.visibility = 'public' OR (x.visibility = 'network' AND x.network_id IN ");
         q.list(networks).push(") FROM meetings x WHERE x.id = r.meeting_id)");
         q.push(
             " OR EXISTS (SELECT 1 FROM meeting_organizers x WHERE x.meeting_id = r.meeting_id \
