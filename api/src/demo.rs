@@ -167,16 +167,16 @@ fn meetings(ctx: &mut Ctx, orgs: &[(tashbeek_domain::OrganizationId, bool)]) -> 
         scheduled.push(m.id);
     }
     let recs = recommendations(ctx, &scheduled[0], &verified)?;
-    roadmap(ctx, &network.id, &recs, &verified)
+    roadmap(ctx, &network.id, &recs)
 }
 
 /// The network office's roadmap: a goal for each term, with tasks carrying out the
-/// founding meeting's recommendations.
+/// founding meeting's recommendations, owned by the office's people (the network has no
+/// member organizations yet to own them).
 fn roadmap(
     ctx: &mut Ctx,
     network: &tashbeek_domain::NetworkId,
     recs: &[tashbeek_domain::RecommendationId],
-    orgs: &[tashbeek_domain::OrganizationId],
 ) -> Result<(), AppError> {
     use tashbeek_domain::roadmap::{GoalInput, GoalTerm, TaskInput, TaskStatus, TaskStatusChange};
     let now = ctx.now;
@@ -192,27 +192,24 @@ fn roadmap(
             .validate()?;
         ids.push(app::roadmap::create_goal(ctx, network, &input)?.id);
     }
-    let task =
-        |title: &str, org: Option<&tashbeek_domain::OrganizationId>, person: Option<&str>, days, rec: Option<usize>| {
-            TaskInput {
-                title: title.into(),
-                description: None,
-                owner_organization_id: org.cloned(),
-                owner_person: person.map(Into::into),
-                due_on: due(days),
-                recommendation_ids: rec.and_then(|i| recs.get(i).cloned()).into_iter().collect(),
-            }
-        };
+    let task = |title: &str, person: &str, days, rec: Option<usize>| TaskInput {
+        title: title.into(),
+        description: None,
+        owner_organization_id: None,
+        owner_person: Some(person.into()),
+        due_on: due(days),
+        recommendation_ids: rec.and_then(|i| recs.get(i).cloned()).into_iter().collect(),
+    };
     let tasks = [
         (
             0,
-            task("تصميم استمارة الحصر وتوزيعها على المنظمات", orgs.first(), Some("أمين المعلومات"), 30, Some(0)),
+            task("تصميم استمارة الحصر وتوزيعها على المنظمات", "أمين المعلومات", 30, Some(0)),
             Some(TaskStatus::InProgress),
         ),
-        (0, task("إدخال البيانات ونشر الدليل الأول", None, Some("سكرتير المكتب"), 110, Some(0)), None),
-        (1, task("مخاطبة المحلية بشأن المقر", orgs.get(2), None, 200, Some(2)), None),
-        (1, task("دورة إعداد التقارير المالية", orgs.get(1), Some("أمين المال"), 60, Some(1)), None),
-        (2, task("زيارة تجمعات المحليات الأخرى والتعريف بالتجربة", None, Some("رئيس المكتب"), 365, None), None),
+        (0, task("إدخال البيانات ونشر الدليل الأول", "سكرتير المكتب", 110, Some(0)), None),
+        (1, task("مخاطبة المحلية بشأن المقر", "رئيس المكتب", 200, Some(2)), None),
+        (1, task("دورة إعداد التقارير المالية", "أمين المال", 60, Some(1)), None),
+        (2, task("زيارة تجمعات المحليات الأخرى والتعريف بالتجربة", "رئيس المكتب", 365, None), None),
     ];
     for (goal, input, status) in tasks {
         let t = app::roadmap::create_task(ctx, &ids[goal], &input.validate()?)?;
