@@ -104,7 +104,7 @@ def word_index_size(backend, db_url, workdir):
     whole database, right after seeding."""
     if backend == "sqlite":
         import sqlite3
-        db = sqlite3.connect(f"{workdir}/bench.db")
+        db = sqlite3.connect(db_url)
         entries = db.execute("SELECT count(*) FROM search_words").fetchone()[0]
         try:
             size = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name = 'search_words'").fetchone()[0]
@@ -121,7 +121,10 @@ def word_index_size(backend, db_url, workdir):
 def run_backend(backend, args, binary, workdir):
     res = {"backend": backend, "scenarios": {}}
     log = open(Path(workdir) / f"server-{backend}.log", "w")
-    if backend == "sqlite":
+    if args.database:
+        # An already seeded database: measured as it is, kept afterwards.
+        db_url, admin_url = args.database, None
+    elif backend == "sqlite":
         db_url = f"sqlite://{workdir}/bench.db"
         admin_url = None
     else:
@@ -133,11 +136,12 @@ def run_backend(backend, args, binary, workdir):
     env = dict(os.environ, DATABASE_URL=db_url, TASHBEEK_LOG="warn")
     env.pop("TASHBEEK_ARGON2_MEMORY_KIB", None)
     t0 = time.monotonic()
-    subprocess.run([binary, "seed", "--scale", str(args.scale)], env=env, check=True, stdout=log, stderr=log)
-    res["seed_seconds"] = round(time.monotonic() - t0, 1)
-    print(f"[{backend}] seeded {args.scale} organizations, {3 * args.scale} partnerships, {args.scale // 2} meetings and {2 * args.scale} recommendations in {res['seed_seconds']} s", flush=True)
+    if not args.database:
+        subprocess.run([binary, "seed", "--scale", str(args.scale)], env=env, check=True, stdout=log, stderr=log)
+        res["seed_seconds"] = round(time.monotonic() - t0, 1)
+        print(f"[{backend}] seeded {args.scale} organizations, {3 * args.scale} partnerships, {args.scale // 2} meetings and {2 * args.scale} recommendations in {res['seed_seconds']} s", flush=True)
     try:
-        res["word_index"] = word_index_size(backend, db_url, workdir)
+        res["word_index"] = word_index_size(backend, db_url.removeprefix("sqlite://"), workdir)
     except Exception as e:  # a binary from before the word index
         res["word_index"] = None
     print(f"[{backend}] word index: {res['word_index']}", flush=True)
@@ -293,14 +297,15 @@ def run_backend(backend, args, binary, workdir):
         server.stop()
         log.close()
     if backend == "postgres":
-        if shutil.which("pgbench"):
+        if shutil.which("pgbench") and not args.database:
             subprocess.run(["pgbench", "-i", "-s", "10", "-q", db_url], check=True, capture_output=True)
             out = subprocess.run(["pgbench", "-S", "-c", str(args.connections), "-j", "2", "-T", str(args.duration), db_url],
                                  capture_output=True, text=True, check=True).stdout
             m = re.search(r"tps = ([0-9.]+)", out)
             res["pgbench_select_tps"] = round(float(m.group(1))) if m else None
             print(f"[{backend}] pgbench -S ceiling: {res['pgbench_select_tps']} tps", flush=True)
-        subprocess.run(["psql", PG_URL, "-qc", f"DROP DATABASE IF EXISTS {admin_url} WITH (FORCE)"], check=False)
+        if admin_url:
+            subprocess.run(["psql", PG_URL, "-qc", f"DROP DATABASE IF EXISTS {admin_url} WITH (FORCE)"], check=False)
     return res
 
 def targets(res, wasm_gz):
@@ -347,10 +352,14 @@ def main():
     ap.add_argument("--port", type=int, default=18480)
     ap.add_argument("--smoke", action="store_true", help="1k organizations, 2 s per scenario; checks the harness, not the targets")
     ap.add_argument("--out", default=str(ROOT / "bench/results"))
+    ap.add_argument("--database", help="an already seeded database to measure (one backend; not seeded, not dropped; "
+                    "sqlite:///path or postgres://…); seed it with `tashbeek seed --scale N`")
     ap.add_argument("--only", help="comma-separated scenario keys to run (e.g. writes_8,writes to compare two binaries' writes)")
     args = ap.parse_args()
     if args.smoke:
         args.scale, args.duration = min(args.scale, 1000), min(args.duration, 2)
+    if args.database and "," in args.backends:
+        raise SystemExit("--database measures one backend: pass --backends sqlite or --backends postgres")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is required: apt-get install wrk")
     binary = args.binary

@@ -15,6 +15,7 @@ use crate::error::{DbError, DbResult};
 use crate::json::Json;
 use crate::later::insert_now;
 use crate::schema::{organizations, partnership_areas, partnership_parties, partnership_sectors, partnerships};
+use crate::sql::Query;
 use crate::{from_db_time, new_id, DbConn};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -317,26 +318,66 @@ pub fn party_summaries(
     conn: &mut DbConn,
     ids: &[PartnershipId],
 ) -> DbResult<HashMap<PartnershipId, Vec<PartySummary>>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        partnership_id: PartnershipId,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        organization_id: OrganizationId,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        name_ar: Option<String>,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        name_en: Option<String>,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        role: PartyRole,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        state: PartyState,
+    }
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    type Row = (PartnershipId, OrganizationId, Option<String>, Option<String>, PartyRole, PartyState);
-    let rows: Vec<Row> = partnership_parties::table
-        .inner_join(organizations::table)
-        .filter(partnership_parties::partnership_id.eq_any(ids))
-        .order((partnership_parties::partnership_id, partnership_parties::position))
-        .select((
-            partnership_parties::partnership_id,
-            partnership_parties::organization_id,
-            organizations::name_ar,
-            organizations::name_en,
-            partnership_parties::role,
-            partnership_parties::state,
-        ))
-        .load(conn)?;
     let mut out: HashMap<PartnershipId, Vec<PartySummary>> = HashMap::new();
-    for (pid, organization_id, name_ar, name_en, role, state) in rows {
-        out.entry(pid).or_default().push(PartySummary { organization_id, name_ar, name_en, role, state });
+    if conn.backend() == crate::Backend::Postgres {
+        // Diesel's statement: prepared once per connection, where a written one is planned
+        // on every request.
+        type Row = (PartnershipId, OrganizationId, Option<String>, Option<String>, PartyRole, PartyState);
+        let rows: Vec<Row> = partnership_parties::table
+            .inner_join(organizations::table)
+            .filter(partnership_parties::partnership_id.eq_any(ids))
+            .order((partnership_parties::partnership_id, partnership_parties::position))
+            .select((
+                partnership_parties::partnership_id,
+                partnership_parties::organization_id,
+                organizations::name_ar,
+                organizations::name_en,
+                partnership_parties::role,
+                partnership_parties::state,
+            ))
+            .load(conn)?;
+        for (pid, organization_id, name_ar, name_en, role, state) in rows {
+            out.entry(pid).or_default().push(PartySummary { organization_id, name_ar, name_en, role, state });
+        }
+        return Ok(out);
+    }
+    // SQLite: both sides from covering keys, so a page's hundred-odd parties and their
+    // names are read from compact keys that stay cached, not from rows spread over tables.
+    let mut q = Query::new(
+        conn,
+        "SELECT pp.partnership_id, pp.organization_id, o.name_ar, o.name_en, pp.role, pp.state \
+         FROM partnership_parties pp",
+    );
+    q.index_hint("partnership_parties_summary").push(" JOIN organizations o");
+    q.index_hint("organizations_names").push(" ON o.id = pp.organization_id WHERE pp.partnership_id IN ");
+    let ids: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
+    q.list(&ids).push(" ORDER BY pp.partnership_id, pp.position");
+    for r in q.load::<Row>(conn)? {
+        out.entry(r.partnership_id).or_default().push(PartySummary {
+            organization_id: r.organization_id,
+            name_ar: r.name_ar,
+            name_en: r.name_en,
+            role: r.role,
+            state: r.state,
+        });
     }
     Ok(out)
 }
@@ -699,11 +740,32 @@ pub fn graph_parties(
 /// An organization's Arabic and English names.
 pub type Names = (Option<String>, Option<String>);
 
-/// Names of organizations, by id.
+/// Names of organizations, by id. On SQLite they are read from the `organizations_names`
+/// key rather than the rows (with their descriptions and search text): a graph names 300
+/// organizations. PostgreSQL runs Diesel's statement, prepared once per connection.
 pub fn names_of(conn: &mut DbConn, ids: &[OrganizationId]) -> DbResult<HashMap<OrganizationId, Names>> {
-    let rows: Vec<(OrganizationId, Option<String>, Option<String>)> = organizations::table
-        .filter(organizations::id.eq_any(ids))
-        .select((organizations::id, organizations::name_ar, organizations::name_en))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(id, ar, en)| (id, (ar, en))).collect())
+    if conn.backend() == crate::Backend::Postgres {
+        let rows: Vec<(OrganizationId, Option<String>, Option<String>)> = organizations::table
+            .filter(organizations::id.eq_any(ids))
+            .select((organizations::id, organizations::name_ar, organizations::name_en))
+            .load(conn)?;
+        return Ok(rows.into_iter().map(|(id, ar, en)| (id, (ar, en))).collect());
+    }
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: OrganizationId,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        name_ar: Option<String>,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        name_en: Option<String>,
+    }
+    let ids: std::collections::BTreeSet<&str> = ids.iter().map(|i| i.as_str()).collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<String> = ids.into_iter().map(str::to_owned).collect();
+    let mut q = Query::new(conn, "SELECT o.id, o.name_ar, o.name_en FROM organizations o");
+    q.index_hint("organizations_names").push(" WHERE o.id IN ").list(&ids);
+    Ok(q.load::<Row>(conn)?.into_iter().map(|r| (r.id, (r.name_ar, r.name_en))).collect())
 }

@@ -373,14 +373,46 @@ pub struct SummaryRow {
 const SUMMARY: &str = "SELECT r.id, r.code, r.network_id, r.meeting_id, r.text_ar, r.text_en, r.priority, r.status, \
                        r.due_on, r.progress, r.last_activity_at, r.updated_at";
 
-/// Summaries of `rows` with their addressees (two queries for the page).
+/// Summaries of `rows` with their addressees, named. On SQLite one statement reads both
+/// from covering keys (the parts' `recommendation_parts_of`, the names'
+/// `organizations_names`); PostgreSQL runs Diesel's two statements, prepared once per
+/// connection, where a written one is planned on every request.
 pub fn summaries(conn: &mut DbConn, rows: Vec<SummaryRow>, today: NaiveDate) -> DbResult<Vec<RecommendationSummary>> {
-    let ids: Vec<RecommendationId> = rows.iter().map(|r| r.id.clone()).collect();
-    let parts = parts_of(conn, &ids)?;
-    let names = names_for(conn, &parts)?;
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        recommendation_id: RecommendationId,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        organization_id: Option<OrganizationId>,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        name_ar: Option<String>,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        name_en: Option<String>,
+    }
     let mut by_rec: HashMap<RecommendationId, Vec<Addressee>> = HashMap::new();
-    for p in parts {
-        by_rec.entry(p.recommendation_id.clone()).or_default().push(addressee(p.organization_id, &names));
+    if conn.backend() == crate::Backend::Postgres {
+        let ids: Vec<RecommendationId> = rows.iter().map(|r| r.id.clone()).collect();
+        let parts = parts_of(conn, &ids)?;
+        let names = names_for(conn, &parts)?;
+        for p in parts {
+            by_rec.entry(p.recommendation_id.clone()).or_default().push(addressee(p.organization_id, &names));
+        }
+    } else if !rows.is_empty() {
+        let ids: Vec<String> = rows.iter().map(|r| r.id.as_str().to_owned()).collect();
+        let mut q = Query::new(
+            conn,
+            "SELECT d.recommendation_id, d.organization_id, o.name_ar, o.name_en FROM recommendation_parts d",
+        );
+        q.index_hint("recommendation_parts_of").push(" LEFT JOIN organizations o");
+        q.index_hint("organizations_names").push(" ON o.id = d.organization_id WHERE d.recommendation_id IN ");
+        q.list(&ids).push(" ORDER BY d.recommendation_id, d.position");
+        for r in q.load::<Row>(conn)? {
+            by_rec.entry(r.recommendation_id).or_default().push(Addressee {
+                organization_id: r.organization_id,
+                name_ar: r.name_ar,
+                name_en: r.name_en,
+            });
+        }
     }
     Ok(rows
         .into_iter()
