@@ -2,9 +2,12 @@
 //! edges weighted by how many two organizations share, laid out once per change of the
 //! graph (its generation, bumped in the transaction of every change) and served ready
 //! to draw. The layout is deterministic: the same graph is drawn the same way everywhere.
+//! The organizations' names are read again at most every [`NAMES_FOR`]: a graph names
+//! 300 of them, which cost more than everything else a request does.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tashbeek_domain::partnership::{GraphEdge, GraphNode, PartnershipGraph};
 use tashbeek_domain::validation::Violation;
@@ -20,18 +23,29 @@ pub const MAX_NODES: usize = 300;
 const MAX_CACHED: usize = 64;
 const SIZE: f64 = 1000.0;
 const ITERATIONS: usize = 120;
+/// How long a drawn graph's names are served before they are read again: a rename shows
+/// within this time. A change of the graph itself (a partnership confirmed, ended, or no
+/// longer public) shows at once.
+pub const NAMES_FOR: Duration = Duration::from_secs(10);
 
-/// A laid-out graph without names (names are read fresh: a rename shows at once).
+/// A laid-out graph without names.
 struct Layout {
     nodes: Vec<(OrganizationId, i32, i32, i64)>,
     edges: Vec<GraphEdge>,
     truncated: bool,
 }
 
+/// A filter's layout for one generation of the graph, and the graph named from it.
+struct Entry {
+    generation: i64,
+    layout: Arc<Layout>,
+    named: Option<(Instant, PartnershipGraph)>,
+}
+
 /// Layouts by filter, each with the generation it was computed for.
 #[derive(Default)]
 pub struct Cache {
-    layouts: Mutex<HashMap<String, (i64, Arc<Layout>)>>,
+    layouts: Mutex<HashMap<String, Entry>>,
     /// Held while a layout is computed: requests that miss together wait for the one
     /// computation instead of each running their own.
     computing: Mutex<()>,
@@ -40,20 +54,38 @@ pub struct Cache {
 impl Cache {
     fn get(&self, key: &str, generation: i64) -> Option<Arc<Layout>> {
         let map = self.layouts.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(key).filter(|(g, _)| *g == generation).map(|(_, l)| l.clone())
+        map.get(key).filter(|e| e.generation == generation).map(|e| e.layout.clone())
+    }
+
+    /// The named graph of `key` at `generation`, if its names were read within `NAMES_FOR`.
+    fn named(&self, key: &str, generation: i64) -> Option<PartnershipGraph> {
+        let map = self.layouts.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, graph) = map.get(key).filter(|e| e.generation == generation)?.named.as_ref()?;
+        (at.elapsed() < NAMES_FOR).then(|| graph.clone())
     }
 
     fn put(&self, key: String, generation: i64, layout: Arc<Layout>) {
         let mut map = self.layouts.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= MAX_CACHED && !map.contains_key(&key) {
             // Stale generations first, else any: the next request lays it out again.
-            let victim =
-                map.iter().find(|(_, (g, _))| *g != generation).or_else(|| map.iter().next()).map(|(k, _)| k.clone());
+            let victim = map
+                .iter()
+                .find(|(_, e)| e.generation != generation)
+                .or_else(|| map.iter().next())
+                .map(|(k, _)| k.clone());
             if let Some(v) = victim {
                 map.remove(&v);
             }
         }
-        map.insert(key, (generation, layout));
+        map.insert(key, Entry { generation, layout, named: None });
+    }
+
+    /// Keeps `graph` as `key`'s named graph, read at `at`, while its layout is current.
+    fn keep_named(&self, key: &str, generation: i64, at: Instant, graph: &PartnershipGraph) {
+        let mut map = self.layouts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = map.get_mut(key).filter(|e| e.generation == generation) {
+            e.named = Some((at, graph.clone()));
+        }
     }
 }
 
@@ -77,6 +109,9 @@ pub fn graph(ctx: &mut Ctx, cache: &Cache, areas: &[String], sectors: &[String])
     key_sectors.sort();
     let key = format!("{}|{}", key_areas.join(","), key_sectors.join(","));
     let generation = partnerships::graph_generation(ctx.conn)?;
+    if let Some(g) = cache.named(&key, generation) {
+        return Ok(g);
+    }
     let layout = match cache.get(&key, generation) {
         Some(l) => l,
         None => {
@@ -85,15 +120,16 @@ pub fn graph(ctx: &mut Ctx, cache: &Cache, areas: &[String], sectors: &[String])
                 Some(l) => l,
                 None => {
                     let l = Arc::new(lay_out(partnerships::graph_parties(ctx.conn, areas, sectors)?));
-                    cache.put(key, generation, l.clone());
+                    cache.put(key.clone(), generation, l.clone());
                     l
                 }
             }
         }
     };
     let ids: Vec<OrganizationId> = layout.nodes.iter().map(|n| n.0.clone()).collect();
+    let read_at = Instant::now();
     let mut names = partnerships::names_of(ctx.conn, &ids)?;
-    Ok(PartnershipGraph {
+    let graph = PartnershipGraph {
         nodes: layout
             .nodes
             .iter()
@@ -104,7 +140,9 @@ pub fn graph(ctx: &mut Ctx, cache: &Cache, areas: &[String], sectors: &[String])
             .collect(),
         edges: layout.edges.clone(),
         truncated: layout.truncated,
-    })
+    };
+    cache.keep_named(&key, generation, read_at, &graph);
+    Ok(graph)
 }
 
 /// Builds the weighted graph from each partnership's parties and places it.
@@ -247,6 +285,24 @@ mod tests {
         assert!(a.nodes.iter().all(|n| (0..=1000).contains(&n.1) && (0..=1000).contains(&n.2)));
         let distinct: std::collections::HashSet<_> = a.nodes.iter().map(|n| (n.1, n.2)).collect();
         assert_eq!(distinct.len(), 3, "no two organizations on one spot");
+    }
+
+    #[test]
+    fn names_are_kept_for_a_while_and_never_past_a_change_of_the_graph() {
+        let cache = Cache::default();
+        let layout = Arc::new(lay_out(vec![(partnership(1), org(1)), (partnership(1), org(2))]));
+        let named = PartnershipGraph { nodes: vec![], edges: vec![], truncated: false };
+        cache.put("k".into(), 7, layout.clone());
+        assert_eq!(cache.named("k", 7), None, "laid out, not yet named");
+        cache.keep_named("k", 7, Instant::now(), &named);
+        assert_eq!(cache.named("k", 7), Some(named.clone()));
+        assert_eq!(cache.named("k", 8), None, "the graph changed: names and layout are read again");
+        cache.keep_named("k", 8, Instant::now(), &named);
+        assert_eq!(cache.named("k", 8), None, "names are kept only with their layout");
+        let long_ago = Instant::now().checked_sub(NAMES_FOR + Duration::from_secs(1)).unwrap();
+        cache.keep_named("k", 7, long_ago, &named);
+        assert_eq!(cache.named("k", 7), None, "names older than NAMES_FOR are read again");
+        assert!(cache.get("k", 7).is_some(), "the layout itself stays");
     }
 
     #[test]

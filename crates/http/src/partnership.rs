@@ -128,7 +128,7 @@ pub struct GraphParams {
     params(GraphParams),
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "The network of confirmed public partnerships (not ended): organizations placed in a 1000 × 1000 square (at most the 300 with the most partnerships), edges weighted by the partnerships two organizations share. Laid out once per change of the graph; the same for every caller", body = PartnershipGraph),
+        (status = 200, description = "The network of confirmed public partnerships (not ended): organizations placed in a 1000 × 1000 square (at most the 300 with the most partnerships), edges weighted by the partnerships two organizations share. Laid out once per change of the graph; the same for every caller. Organizations' names are read again at most every 10 seconds, so a rename can take that long to show", body = PartnershipGraph),
         (status = 400, description = "An unknown area or sector, or too many values", body = Problem, content_type = "application/problem+json"),
         (status = 401, response = InvalidToken),
     )
