@@ -99,12 +99,12 @@ def wrk(base, requests, connections, duration, workdir):
     r["errors"] = r["non2xx"] + r["socket_errors"]
     return r
 
-def word_index_size(backend, db_url, workdir):
+def word_index_size(backend, db_url):
     """Entries and bytes of the search word index (table and its primary key), and of the
     whole database, right after seeding."""
     if backend == "sqlite":
         import sqlite3
-        db = sqlite3.connect(db_url)
+        db = sqlite3.connect(db_url.removeprefix("sqlite://"))
         entries = db.execute("SELECT count(*) FROM search_words").fetchone()[0]
         try:
             size = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name = 'search_words'").fetchone()[0]
@@ -141,7 +141,7 @@ def run_backend(backend, args, binary, workdir):
         res["seed_seconds"] = round(time.monotonic() - t0, 1)
         print(f"[{backend}] seeded {args.scale} organizations, {3 * args.scale} partnerships, {args.scale // 2} meetings and {2 * args.scale} recommendations in {res['seed_seconds']} s", flush=True)
     try:
-        res["word_index"] = word_index_size(backend, db_url.removeprefix("sqlite://"), workdir)
+        res["word_index"] = word_index_size(backend, db_url)
     except Exception as e:  # a binary from before the word index
         res["word_index"] = None
     print(f"[{backend}] word index: {res['word_index']}", flush=True)

@@ -318,7 +318,8 @@ pub fn party_summaries(
     conn: &mut DbConn,
     ids: &[PartnershipId],
 ) -> DbResult<HashMap<PartnershipId, Vec<PartySummary>>> {
-    #[derive(QueryableByName)]
+    /// One party, named: by position from Diesel's statement, by name from the written one.
+    #[derive(Queryable, QueryableByName)]
     struct Row {
         #[diesel(sql_type = diesel::sql_types::Text)]
         partnership_id: PartnershipId,
@@ -336,12 +337,10 @@ pub fn party_summaries(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut out: HashMap<PartnershipId, Vec<PartySummary>> = HashMap::new();
-    if conn.backend() == crate::Backend::Postgres {
+    let rows: Vec<Row> = if conn.backend() == crate::Backend::Postgres {
         // Diesel's statement: prepared once per connection, where a written one is planned
         // on every request.
-        type Row = (PartnershipId, OrganizationId, Option<String>, Option<String>, PartyRole, PartyState);
-        let rows: Vec<Row> = partnership_parties::table
+        partnership_parties::table
             .inner_join(organizations::table)
             .filter(partnership_parties::partnership_id.eq_any(ids))
             .order((partnership_parties::partnership_id, partnership_parties::position))
@@ -353,24 +352,23 @@ pub fn party_summaries(
                 partnership_parties::role,
                 partnership_parties::state,
             ))
-            .load(conn)?;
-        for (pid, organization_id, name_ar, name_en, role, state) in rows {
-            out.entry(pid).or_default().push(PartySummary { organization_id, name_ar, name_en, role, state });
-        }
-        return Ok(out);
-    }
-    // SQLite: both sides from covering keys, so a page's hundred-odd parties and their
-    // names are read from compact keys that stay cached, not from rows spread over tables.
-    let mut q = Query::new(
-        conn,
-        "SELECT pp.partnership_id, pp.organization_id, o.name_ar, o.name_en, pp.role, pp.state \
-         FROM partnership_parties pp",
-    );
-    q.index_hint("partnership_parties_summary").push(" JOIN organizations o");
-    q.index_hint("organizations_names").push(" ON o.id = pp.organization_id WHERE pp.partnership_id IN ");
-    let ids: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
-    q.list(&ids).push(" ORDER BY pp.partnership_id, pp.position");
-    for r in q.load::<Row>(conn)? {
+            .load(conn)?
+    } else {
+        // SQLite: both sides from covering keys, so a page's hundred-odd parties and their
+        // names are read from compact keys that stay cached, not from rows spread over tables.
+        let mut q = Query::new(
+            conn,
+            "SELECT pp.partnership_id, pp.organization_id, o.name_ar, o.name_en, pp.role, pp.state \
+             FROM partnership_parties pp",
+        );
+        q.index_hint("partnership_parties_summary").push(" JOIN organizations o");
+        q.index_hint("organizations_names").push(" ON o.id = pp.organization_id WHERE pp.partnership_id IN ");
+        let ids: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
+        q.list(&ids).push(" ORDER BY pp.partnership_id, pp.position");
+        q.load(conn)?
+    };
+    let mut out: HashMap<PartnershipId, Vec<PartySummary>> = HashMap::new();
+    for r in rows {
         out.entry(r.partnership_id).or_default().push(PartySummary {
             organization_id: r.organization_id,
             name_ar: r.name_ar,
@@ -744,14 +742,8 @@ pub type Names = (Option<String>, Option<String>);
 /// key rather than the rows (with their descriptions and search text): a graph names 300
 /// organizations. PostgreSQL runs Diesel's statement, prepared once per connection.
 pub fn names_of(conn: &mut DbConn, ids: &[OrganizationId]) -> DbResult<HashMap<OrganizationId, Names>> {
-    if conn.backend() == crate::Backend::Postgres {
-        let rows: Vec<(OrganizationId, Option<String>, Option<String>)> = organizations::table
-            .filter(organizations::id.eq_any(ids))
-            .select((organizations::id, organizations::name_ar, organizations::name_en))
-            .load(conn)?;
-        return Ok(rows.into_iter().map(|(id, ar, en)| (id, (ar, en))).collect());
-    }
-    #[derive(QueryableByName)]
+    /// By position from Diesel's statement, by name from the written one.
+    #[derive(Queryable, QueryableByName)]
     struct Row {
         #[diesel(sql_type = diesel::sql_types::Text)]
         id: OrganizationId,
@@ -760,12 +752,25 @@ pub fn names_of(conn: &mut DbConn, ids: &[OrganizationId]) -> DbResult<HashMap<O
         #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
         name_en: Option<String>,
     }
-    let ids: std::collections::BTreeSet<&str> = ids.iter().map(|i| i.as_str()).collect();
+    let ids: Vec<String> = ids
+        .iter()
+        .map(|i| i.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids: Vec<String> = ids.into_iter().map(str::to_owned).collect();
-    let mut q = Query::new(conn, "SELECT o.id, o.name_ar, o.name_en FROM organizations o");
-    q.index_hint("organizations_names").push(" WHERE o.id IN ").list(&ids);
-    Ok(q.load::<Row>(conn)?.into_iter().map(|r| (r.id, (r.name_ar, r.name_en))).collect())
+    let rows: Vec<Row> = if conn.backend() == crate::Backend::Postgres {
+        organizations::table
+            .filter(organizations::id.eq_any(&ids))
+            .select((organizations::id, organizations::name_ar, organizations::name_en))
+            .load(conn)?
+    } else {
+        let mut q = Query::new(conn, "SELECT o.id, o.name_ar, o.name_en FROM organizations o");
+        q.index_hint("organizations_names").push(" WHERE o.id IN ").list(&ids);
+        q.load(conn)?
+    };
+    Ok(rows.into_iter().map(|r| (r.id, (r.name_ar, r.name_en))).collect())
 }
