@@ -15,7 +15,7 @@ use crate::error::{DbError, DbResult};
 use crate::json::Json;
 use crate::later::insert_now;
 use crate::schema::{organizations, partnership_areas, partnership_parties, partnership_sectors, partnerships};
-use crate::sql::Query;
+use crate::sql::{Bind, Query};
 use crate::{from_db_time, new_id, DbConn};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -318,8 +318,7 @@ pub fn party_summaries(
     conn: &mut DbConn,
     ids: &[PartnershipId],
 ) -> DbResult<HashMap<PartnershipId, Vec<PartySummary>>> {
-    /// One party, named: by position from Diesel's statement, by name from the written one.
-    #[derive(Queryable, QueryableByName)]
+    #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = diesel::sql_types::Text)]
         partnership_id: PartnershipId,
@@ -337,36 +336,18 @@ pub fn party_summaries(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<Row> = if conn.backend() == crate::Backend::Postgres {
-        // Diesel's statement: prepared once per connection, where a written one is planned
-        // on every request.
-        partnership_parties::table
-            .inner_join(organizations::table)
-            .filter(partnership_parties::partnership_id.eq_any(ids))
-            .order((partnership_parties::partnership_id, partnership_parties::position))
-            .select((
-                partnership_parties::partnership_id,
-                partnership_parties::organization_id,
-                organizations::name_ar,
-                organizations::name_en,
-                partnership_parties::role,
-                partnership_parties::state,
-            ))
-            .load(conn)?
-    } else {
-        // SQLite: both sides from covering keys, so a page's hundred-odd parties and their
-        // names are read from compact keys that stay cached, not from rows spread over tables.
-        let mut q = Query::new(
-            conn,
-            "SELECT pp.partnership_id, pp.organization_id, o.name_ar, o.name_en, pp.role, pp.state \
-             FROM partnership_parties pp",
-        );
-        q.index_hint("partnership_parties_summary").push(" JOIN organizations o");
-        q.index_hint("organizations_names").push(" ON o.id = pp.organization_id WHERE pp.partnership_id IN ");
-        let ids: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
-        q.list(&ids).push(" ORDER BY pp.partnership_id, pp.position");
-        q.load(conn)?
-    };
+    // Both sides from covering keys on SQLite, so a page's hundred-odd parties and their
+    // names are read from compact keys that stay cached, not from rows spread over tables.
+    let mut q = Query::new(
+        conn,
+        "SELECT pp.partnership_id, pp.organization_id, o.name_ar, o.name_en, pp.role, pp.state \
+         FROM partnership_parties pp",
+    );
+    q.index_hint("partnership_parties_summary").push(" JOIN organizations o");
+    q.index_hint("organizations_names").push(" ON o.id = pp.organization_id WHERE pp.partnership_id");
+    let ids: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
+    q.any(&ids).push(" ORDER BY pp.partnership_id, pp.position");
+    let rows: Vec<Row> = q.load(conn)?;
     let mut out: HashMap<PartnershipId, Vec<PartySummary>> = HashMap::new();
     for r in rows {
         out.entry(r.partnership_id).or_default().push(PartySummary {
@@ -473,190 +454,140 @@ pub struct Filter {
     pub today: NaiveDate,
 }
 
-/// A value bound into a list statement.
-enum Bind {
-    Text(String),
-    Date(NaiveDate),
-    Bool(bool),
-    Int(i64),
+/// What a list or the graph walks: the rows of a link (`table`, `column`, `value`), or
+/// else every partnership; and the areas and sectors each partnership must also have one
+/// of.
+struct Walk<'a> {
+    drive: Option<(&'static str, &'static str, &'a str)>,
+    areas: &'a [String],
+    sectors: &'a [String],
 }
 
-/// A list statement under construction: SQL text with its values, placeholders written
-/// for the backend (`?` for SQLite, `$n` for PostgreSQL).
-struct Statement {
-    sql: String,
-    binds: Vec<Bind>,
-    pg: bool,
-    /// The partnership id of the rows walked: the driving link's own (`d.partnership_id`),
-    /// so probes of other links run before the partnership's row is read.
-    key: &'static str,
+/// ` FROM … WHERE …` of `w`, with `joins` to each partnership (`p`); returns the partnership
+/// id of the rows walked. Walking a link (`d`), it is the link's own, so the other links
+/// are checked before the partnership's row is read. A link of one value is joined on
+/// PostgreSQL, which then walks its key beside the driving one in partnership order (a
+/// merge), where a probe for each row walked would read the partnership first; the others
+/// are probes (`EXISTS`).
+fn from(q: &mut Query, pg: bool, w: &Walk, joins: &str) -> &'static str {
+    let key = match w.drive {
+        Some((table, _, _)) => {
+            q.push(&format!(" FROM {table} d JOIN partnerships p ON p.id = d.partnership_id"));
+            "d.partnership_id"
+        }
+        None => {
+            q.push(" FROM partnerships p");
+            "p.id"
+        }
+    };
+    q.push(joins);
+    let links = [("partnership_areas", "area_id", w.areas), ("partnership_sectors", "sector_code", w.sectors)];
+    let joined = |values: &[String]| pg && values.len() == 1;
+    for (table, column, values) in links {
+        if joined(values) {
+            q.push(&format!(" JOIN {table} ON {table}.partnership_id = {key} AND {table}.{column} = "));
+            q.text(&values[0]);
+        }
+    }
+    match w.drive {
+        Some((_, column, value)) => q.push(&format!(" WHERE d.{column} = ")).text(value),
+        None => q.push(" WHERE 1 = 1"),
+    };
+    for (table, column, values) in links {
+        if !values.is_empty() && !joined(values) {
+            q.push(&format!(" AND EXISTS (SELECT 1 FROM {table} x WHERE x.partnership_id = {key} AND x.{column}"));
+            q.any(values).push(")");
+        }
+    }
+    key
 }
 
-impl Statement {
-    fn new(conn: &DbConn, select: &str) -> Statement {
-        let pg = conn.backend() == crate::Backend::Postgres;
-        Statement { sql: select.to_owned(), binds: Vec::new(), pg, key: "p.id" }
-    }
-
-    /// ` FROM` the rows of `link` whose `column` is `value` (`d`), each joined to its
-    /// partnership (`p`) and to `joins`: walked in the order of the link's key.
-    fn walk_link(&mut self, link: &str, column: &str, value: &str, joins: &str) -> &mut Self {
-        self.key = "d.partnership_id";
-        self.push(&format!(" FROM {link} d JOIN partnerships p ON p.id = d.partnership_id{joins} WHERE d.{column} = "));
-        self.bind(Bind::Text(value.to_owned()))
-    }
-
-    /// ` FROM` every partnership (`p`) joined to `joins`.
-    fn walk_partnerships(&mut self, joins: &str) -> &mut Self {
-        self.key = "p.id";
-        self.push(&format!(" FROM partnerships p{joins} WHERE 1 = 1"))
-    }
-
-    fn push(&mut self, sql: &str) -> &mut Self {
-        self.sql.push_str(sql);
-        self
-    }
-
-    fn bind(&mut self, b: Bind) -> &mut Self {
-        self.binds.push(b);
-        if self.pg {
-            self.sql.push_str(&format!("${}", self.binds.len()));
-        } else {
-            self.sql.push('?');
+/// ` AND (…)` of `status`: stage `confirmed` is split by the dates into confirmed (not
+/// begun), active and completed.
+fn status(q: &mut Query, s: PartnershipStatus, today: NaiveDate) {
+    let confirmed = "p.stage = 'confirmed'";
+    match s {
+        PartnershipStatus::Confirmed => {
+            q.push(&format!("({confirmed} AND p.starts_on IS NOT NULL AND p.starts_on > "));
+            q.bind(Bind::Date(today)).push(")");
         }
-        self
-    }
-
-    /// `(?, ?, …)` of `values`; `(NULL)`, which nothing is in, for none.
-    fn list(&mut self, values: &[String]) -> &mut Self {
-        if values.is_empty() {
-            return self.push("(NULL)");
+        PartnershipStatus::Active => {
+            q.push(&format!("({confirmed} AND (p.starts_on IS NULL OR p.starts_on <= "));
+            q.bind(Bind::Date(today)).push(") AND (p.ends_on IS NULL OR p.ends_on >= ");
+            q.bind(Bind::Date(today)).push("))");
         }
-        self.push("(");
-        for (i, v) in values.iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
-            }
-            self.bind(Bind::Text(v.clone()));
+        PartnershipStatus::Completed => {
+            q.push(&format!("({confirmed} AND p.ends_on IS NOT NULL AND p.ends_on < "));
+            q.bind(Bind::Date(today)).push(")");
         }
-        self.push(")")
-    }
-
-    /// ` AND EXISTS (a row of `table` for this partnership whose `column` is one of `values`)`.
-    fn linked(&mut self, table: &str, column: &str, values: &[String]) -> &mut Self {
-        let key = self.key;
-        self.push(&format!(" AND EXISTS (SELECT 1 FROM {table} x WHERE x.partnership_id = {key} AND x.{column} IN "));
-        self.list(values).push(")")
-    }
-
-    fn status(&mut self, s: PartnershipStatus, today: NaiveDate) -> &mut Self {
-        let confirmed = "p.stage = 'confirmed'";
-        match s {
-            PartnershipStatus::Confirmed => {
-                self.push(&format!("({confirmed} AND p.starts_on IS NOT NULL AND p.starts_on > "));
-                self.bind(Bind::Date(today)).push(")")
-            }
-            PartnershipStatus::Active => {
-                self.push(&format!("({confirmed} AND (p.starts_on IS NULL OR p.starts_on <= "));
-                self.bind(Bind::Date(today)).push(") AND (p.ends_on IS NULL OR p.ends_on >= ");
-                self.bind(Bind::Date(today)).push("))")
-            }
-            PartnershipStatus::Completed => {
-                self.push(&format!("({confirmed} AND p.ends_on IS NOT NULL AND p.ends_on < "));
-                self.bind(Bind::Date(today)).push(")")
-            }
-            other => self.push("p.stage = ").bind(Bind::Text(other.as_str().into())),
+        other => {
+            q.push("p.stage = ").text(other.as_str());
         }
-    }
-
-    fn load<T>(self, conn: &mut DbConn) -> DbResult<Vec<T>>
-    where
-        T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
-    {
-        use diesel::sql_types::{BigInt, Bool, Date, Text};
-        macro_rules! run {
-            ($c:expr, $db:ty) => {{
-                let mut q = diesel::sql_query(self.sql).into_boxed::<$db>();
-                for b in self.binds {
-                    q = match b {
-                        Bind::Text(v) => q.bind::<Text, _>(v),
-                        Bind::Date(v) => q.bind::<Date, _>(v),
-                        Bind::Bool(v) => q.bind::<Bool, _>(v),
-                        Bind::Int(v) => q.bind::<BigInt, _>(v),
-                    };
-                }
-                q.load::<T>($c)?
-            }};
-        }
-        Ok(match conn {
-            DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
-            DbConn::Pg(c) => run!(c, diesel::pg::Pg),
-        })
     }
 }
 
 /// Partnerships matching `f`, newest first (ids are time-ordered), after id `after`.
 ///
 /// One link drives the statement: the organization's parties, else the one area (unless a
-/// whole country with one sector), else the one sector asked for. Their keys `(organization_id | area_id | sector_code,
-/// partnership_id)` hold that link's partnerships newest first, so the statement walks
-/// them in order and stops at the page's end, checking every other condition on the way
-/// (a dense area: a few rows; a rare one: all of its few). Without such a link it walks
-/// the partnerships themselves. Other conditions are probes by key (`EXISTS`), except
-/// the inbox's few partnerships, looked up by id.
+/// whole country with one sector), else the one sector asked for. Their keys
+/// `(organization_id | area_id | sector_code, partnership_id)` hold that link's
+/// partnerships newest first, so the statement walks them in order and stops at the
+/// page's end, checking every other condition on the way (a dense area: a few rows; a rare
+/// one: all of its few). Without such a link it walks the partnerships themselves. Other
+/// links are checked as [`from`] says, the inbox's few partnerships are looked up by id.
 pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> DbResult<Vec<SummaryRow>> {
-    let mut st = Statement::new(
+    let pg = conn.backend() == crate::Backend::Postgres;
+    let mut q = Query::new(
         conn,
         "SELECT p.id, p.title_ar, p.title_en, p.kind, p.starts_on, p.ends_on, p.stage, p.confirmed_at, \
          p.updated_at, p.version",
     );
     let (mut areas, mut sectors) = (f.areas.as_slice(), f.sectors.as_slice());
-    if let Some(org) = &f.organization {
-        st.walk_link("partnership_parties", "organization_id", org, "");
+    let drive = if let Some(org) = &f.organization {
+        Some(("partnership_parties", "organization_id", org.as_str()))
     } else if let ([area], false) = (areas, f.country_wide && matches!(sectors, [_])) {
-        st.walk_link("partnership_areas", "area_id", area, "");
         areas = &[];
+        Some(("partnership_areas", "area_id", area.as_str()))
     } else if let [sector] = sectors {
-        st.walk_link("partnership_sectors", "sector_code", sector, "");
         sectors = &[];
+        Some(("partnership_sectors", "sector_code", sector.as_str()))
     } else {
-        st.walk_partnerships("");
-    }
-    let order = st.key;
+        None
+    };
+    let key = from(&mut q, pg, &Walk { drive, areas, sectors }, "");
     if let Some(a) = after {
-        st.push(&format!(" AND {order} < ")).bind(Bind::Text(a.to_owned()));
+        q.push(&format!(" AND {key} < ")).text(a);
     }
     if let Some(orgs) = &f.awaiting {
         // A few partnerships at most: looked up by id, not probed for along the walk.
-        st.push(
+        q.push(
             " AND p.stage IN ('proposed', 'declined') AND p.id IN (SELECT x.partnership_id \
-                 FROM partnership_parties x WHERE x.state = 'awaiting' AND x.organization_id IN ",
+                 FROM partnership_parties x WHERE x.state = 'awaiting' AND x.organization_id",
         );
-        st.list(orgs).push(")");
-    }
-    if !areas.is_empty() {
-        st.linked("partnership_areas", "area_id", areas);
-    }
-    if !sectors.is_empty() {
-        st.linked("partnership_sectors", "sector_code", sectors);
+        q.any(orgs).push(")");
     }
     if let Some((first, rest)) = f.statuses.split_first() {
-        st.push(" AND (").status(*first, f.today);
+        q.push(" AND (");
+        status(&mut q, *first, f.today);
         for s in rest {
-            st.push(" OR ").status(*s, f.today);
+            q.push(" OR ");
+            status(&mut q, *s, f.today);
         }
-        st.push(")");
+        q.push(")");
     }
     if let Scope::PublicAnd(own) = &f.scope {
-        st.push(" AND (p.public = ").bind(Bind::Bool(true));
+        // A literal, so PostgreSQL's plan may walk the partial key of public partnerships.
+        q.push(" AND (p.public = TRUE");
         if !own.is_empty() {
-            st.push(" OR EXISTS (SELECT 1 FROM partnership_parties x WHERE x.partnership_id = p.id AND x.organization_id IN ");
-            st.list(own).push(")");
+            q.push(
+                " OR EXISTS (SELECT 1 FROM partnership_parties x WHERE x.partnership_id = p.id AND x.organization_id",
+            );
+            q.any(own).push(")");
         }
-        st.push(")");
+        q.push(")");
     }
-    st.push(&format!(" ORDER BY {order} DESC LIMIT ")).bind(Bind::Int(limit));
-    st.load(conn)
+    q.push(&format!(" ORDER BY {key} DESC")).limit(limit);
+    q.load(conn)
 }
 
 /// An organization's record: partnerships confirmed with it (the public ones only when
@@ -712,27 +643,18 @@ pub fn graph_parties(
         #[diesel(sql_type = diesel::sql_types::Text)]
         organization_id: OrganizationId,
     }
-    let mut st = Statement::new(conn, "SELECT pp.partnership_id, pp.organization_id");
-    let parties = " JOIN partnership_parties pp ON pp.partnership_id = p.id";
-    let (mut areas, mut sectors) = (areas, sectors);
-    if let [area] = areas {
-        st.walk_link("partnership_areas", "area_id", area, parties);
-        areas = &[];
-    } else if let [sector] = sectors {
-        st.walk_link("partnership_sectors", "sector_code", sector, parties);
-        sectors = &[];
-    } else {
-        st.walk_partnerships(parties);
-    }
-    st.push(" AND p.public = ").bind(Bind::Bool(true));
-    st.push(" AND p.stage = ").bind(Bind::Text(PartnershipStatus::Confirmed.as_str().into()));
-    if !areas.is_empty() {
-        st.linked("partnership_areas", "area_id", areas);
-    }
-    if !sectors.is_empty() {
-        st.linked("partnership_sectors", "sector_code", sectors);
-    }
-    Ok(st.load::<Row>(conn)?.into_iter().map(|r| (r.partnership_id, r.organization_id)).collect())
+    let pg = conn.backend() == crate::Backend::Postgres;
+    let mut q = Query::new(conn, "SELECT pp.partnership_id, pp.organization_id");
+    let walk = match (areas, sectors) {
+        ([area], _) => Walk { drive: Some(("partnership_areas", "area_id", area.as_str())), areas: &[], sectors },
+        (_, [sector]) => {
+            Walk { drive: Some(("partnership_sectors", "sector_code", sector.as_str())), areas, sectors: &[] }
+        }
+        _ => Walk { drive: None, areas, sectors },
+    };
+    from(&mut q, pg, &walk, " JOIN partnership_parties pp ON pp.partnership_id = p.id");
+    q.push(" AND p.public = TRUE AND p.stage = ").text(PartnershipStatus::Confirmed.as_str());
+    Ok(q.load::<Row>(conn)?.into_iter().map(|r| (r.partnership_id, r.organization_id)).collect())
 }
 
 /// An organization's Arabic and English names.
@@ -740,10 +662,9 @@ pub type Names = (Option<String>, Option<String>);
 
 /// Names of organizations, by id. On SQLite they are read from the `organizations_names`
 /// key rather than the rows (with their descriptions and search text): a graph names 300
-/// organizations. PostgreSQL runs Diesel's statement, prepared once per connection.
+/// organizations.
 pub fn names_of(conn: &mut DbConn, ids: &[OrganizationId]) -> DbResult<HashMap<OrganizationId, Names>> {
-    /// By position from Diesel's statement, by name from the written one.
-    #[derive(Queryable, QueryableByName)]
+    #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = diesel::sql_types::Text)]
         id: OrganizationId,
@@ -762,15 +683,9 @@ pub fn names_of(conn: &mut DbConn, ids: &[OrganizationId]) -> DbResult<HashMap<O
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<Row> = if conn.backend() == crate::Backend::Postgres {
-        organizations::table
-            .filter(organizations::id.eq_any(&ids))
-            .select((organizations::id, organizations::name_ar, organizations::name_en))
-            .load(conn)?
-    } else {
-        let mut q = Query::new(conn, "SELECT o.id, o.name_ar, o.name_en FROM organizations o");
-        q.index_hint("organizations_names").push(" WHERE o.id IN ").list(&ids);
-        q.load(conn)?
-    };
+    // The names from a covering key on SQLite (see `party_summaries`).
+    let mut q = Query::new(conn, "SELECT o.id, o.name_ar, o.name_en FROM organizations o");
+    q.index_hint("organizations_names").push(" WHERE o.id").any(&ids);
+    let rows: Vec<Row> = q.load(conn)?;
     Ok(rows.into_iter().map(|r| (r.id, (r.name_ar, r.name_en))).collect())
 }

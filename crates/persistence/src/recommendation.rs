@@ -373,10 +373,9 @@ pub struct SummaryRow {
 const SUMMARY: &str = "SELECT r.id, r.code, r.network_id, r.meeting_id, r.text_ar, r.text_en, r.priority, r.status, \
                        r.due_on, r.progress, r.last_activity_at, r.updated_at";
 
-/// Summaries of `rows` with their addressees, named. On SQLite one statement reads both
+/// Summaries of `rows` with their addressees, named: one statement reads both, on SQLite
 /// from covering keys (the parts' `recommendation_parts_of`, the names'
-/// `organizations_names`); PostgreSQL runs Diesel's two statements, prepared once per
-/// connection, where a written one is planned on every request.
+/// `organizations_names`).
 pub fn summaries(conn: &mut DbConn, rows: Vec<SummaryRow>, today: NaiveDate) -> DbResult<Vec<RecommendationSummary>> {
     #[derive(QueryableByName)]
     struct Row {
@@ -390,22 +389,15 @@ pub fn summaries(conn: &mut DbConn, rows: Vec<SummaryRow>, today: NaiveDate) -> 
         name_en: Option<String>,
     }
     let mut by_rec: HashMap<RecommendationId, Vec<Addressee>> = HashMap::new();
-    if conn.backend() == crate::Backend::Postgres {
-        let ids: Vec<RecommendationId> = rows.iter().map(|r| r.id.clone()).collect();
-        let parts = parts_of(conn, &ids)?;
-        let names = names_for(conn, &parts)?;
-        for p in parts {
-            by_rec.entry(p.recommendation_id.clone()).or_default().push(addressee(p.organization_id, &names));
-        }
-    } else if !rows.is_empty() {
+    if !rows.is_empty() {
         let ids: Vec<String> = rows.iter().map(|r| r.id.as_str().to_owned()).collect();
         let mut q = Query::new(
             conn,
             "SELECT d.recommendation_id, d.organization_id, o.name_ar, o.name_en FROM recommendation_parts d",
         );
         q.index_hint("recommendation_parts_of").push(" LEFT JOIN organizations o");
-        q.index_hint("organizations_names").push(" ON o.id = d.organization_id WHERE d.recommendation_id IN ");
-        q.list(&ids).push(" ORDER BY d.recommendation_id, d.position");
+        q.index_hint("organizations_names").push(" ON o.id = d.organization_id WHERE d.recommendation_id");
+        q.any(&ids).push(" ORDER BY d.recommendation_id, d.position");
         for r in q.load::<Row>(conn)? {
             by_rec.entry(r.recommendation_id).or_default().push(Addressee {
                 organization_id: r.organization_id,
@@ -589,23 +581,23 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<After>) -> 
         );
     }
     if !areas.is_empty() {
-        q.push(" AND EXISTS (SELECT 1 FROM recommendation_areas x WHERE x.recommendation_id = r.id AND x.area_id IN ");
-        q.list(areas).push(")");
+        q.push(" AND EXISTS (SELECT 1 FROM recommendation_areas x WHERE x.recommendation_id = r.id AND x.area_id");
+        q.any(areas).push(")");
     }
     if !sectors.is_empty() {
         q.push(
             " AND EXISTS (SELECT 1 FROM recommendation_sectors x WHERE x.recommendation_id = r.id \
-             AND x.sector_code IN ",
+             AND x.sector_code",
         );
-        q.list(sectors).push(")");
+        q.any(sectors).push(")");
     }
     if !statuses.is_empty() {
         let s: Vec<String> = statuses.iter().map(|s| s.as_str().to_owned()).collect();
-        q.push(" AND r.status IN ").list(&s);
+        q.push(" AND r.status").any(&s);
     }
     if !f.priorities.is_empty() {
         let p: Vec<String> = f.priorities.iter().map(|s| s.as_str().to_owned()).collect();
-        q.push(" AND r.priority IN ").list(&p);
+        q.push(" AND r.priority").any(&p);
     }
     if let (Some(day), false) = (f.overdue_on, by_due) {
         q.push(&format!(" AND r.status IN {OPEN} AND r.due_on < ")).bind(Bind::Date(day));
@@ -619,33 +611,33 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<After>) -> 
         Order::DueFirst => "r.due_on, r.id".to_owned(),
         Order::SilentFirst => "r.last_activity_at, r.id".to_owned(),
     };
-    q.push(&format!(" ORDER BY {order_by} LIMIT ")).bind(Bind::Int(limit));
+    q.push(&format!(" ORDER BY {order_by}")).limit(limit);
     q.load(conn)
 }
 
 fn scope(q: &mut Query, scope: &Scope) {
     if let Scope::Within { orgs, networks, coordinated } = scope {
-        q.push(" AND (r.network_id IN ").list(coordinated);
-        q.push(" OR (r.meeting_id IS NULL AND r.network_id IN ").list(networks).push(")");
+        q.push(" AND (r.network_id").any(coordinated);
+        q.push(" OR (r.meeting_id IS NULL AND r.network_id").any(networks).push(")");
         q.push(
             " OR EXISTS (SELECT 1 FROM recommendation_parts x WHERE x.recommendation_id = r.id \
-             AND x.organization_id IN ",
+             AND x.organization_id",
         );
-        q.list(orgs).push(")");
+        q.any(orgs).push(")");
         // A scalar subquery, looked up by key for each row walked: as `EXISTS`, PostgreSQL
         // hashes every public meeting first, on every request.
-        q.push(" OR (SELECT x.visibility = 'public' OR (x.visibility = 'network' AND x.network_id IN ");
-        q.list(networks).push(") FROM meetings x WHERE x.id = r.meeting_id)");
+        q.push(" OR (SELECT x.visibility = 'public' OR (x.visibility = 'network' AND x.network_id");
+        q.any(networks).push(") FROM meetings x WHERE x.id = r.meeting_id)");
         q.push(
             " OR EXISTS (SELECT 1 FROM meeting_organizers x WHERE x.meeting_id = r.meeting_id \
-             AND x.organization_id IN ",
+             AND x.organization_id",
         );
-        q.list(orgs).push(")");
+        q.any(orgs).push(")");
         q.push(
             " OR EXISTS (SELECT 1 FROM meeting_invitations x WHERE x.meeting_id = r.meeting_id \
-             AND x.organization_id IN ",
+             AND x.organization_id",
         );
-        q.list(orgs).push("))");
+        q.any(orgs).push("))");
     }
 }
 
@@ -664,8 +656,8 @@ pub fn visible_among(conn: &mut DbConn, ids: &[String], s: &Scope) -> DbResult<V
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut q = Query::new(conn, "SELECT r.id FROM recommendations r WHERE r.id IN ");
-    q.list(ids);
+    let mut q = Query::new(conn, "SELECT r.id FROM recommendations r WHERE r.id");
+    q.any(ids);
     scope(&mut q, s);
     Ok(q.load::<One>(conn)?.into_iter().map(|r| r.id).collect())
 }
@@ -710,7 +702,7 @@ pub fn owed(
         q.push(&format!(" OR ({due_key} = ")).bind(Bind::Date(k));
         q.push(" AND r.id > ").text(id).push("))");
     }
-    q.push(&format!(" ORDER BY {due_key}, r.id LIMIT ")).bind(Bind::Int(limit));
+    q.push(&format!(" ORDER BY {due_key}, r.id")).limit(limit);
     let rows: Vec<OwedRow> = q.load(conn)?;
     let keys: Vec<NaiveDate> = rows.iter().map(|r| r.summary.due_on.unwrap_or(never)).collect();
     let parts: Vec<_> =

@@ -148,7 +148,6 @@ impl Resolved {
 
 /// Resolves `sectors` and `areas` in one query (one round trip on PostgreSQL).
 pub fn resolve(conn: &mut DbConn, sector_codes: &[String], area_ids: &[String]) -> DbResult<Resolved> {
-    use diesel::dsl::sql;
     use diesel::sql_types::{Nullable, Text};
     if sector_codes.is_empty() && area_ids.is_empty() {
         return Ok(Resolved::default());
@@ -158,7 +157,7 @@ pub fn resolve(conn: &mut DbConn, sector_codes: &[String], area_ids: &[String]) 
     let query = || {
         sectors::table
             .filter(sectors::code.eq_any(sector_codes))
-            .select((sectors::code, sql::<Nullable<Text>>("NULL")))
+            .select((sectors::code, None::<String>.into_sql::<Nullable<Text>>()))
             .union_all(areas::table.filter(areas::id.eq_any(area_ids)).select((areas::id, areas::path.nullable())))
     };
     let known: Vec<(String, Option<String>)> = match conn {

@@ -1,10 +1,18 @@
-//! A list statement assembled from optional filters: SQL text with its values, the
-//! placeholders written for the backend (`?` for SQLite, `$n` for PostgreSQL). Diesel's
+//! A list statement assembled from optional filters: SQL text with its values. Diesel's
 //! query builder cannot choose the driving index per request, which is what keeps a
 //! filtered list of hundreds of thousands of rows to a few page reads.
+//!
+//! On PostgreSQL the statement is prepared once per connection and kept by its text, as
+//! Diesel keeps its own statements: written with `sql_query`, it would be parsed and
+//! planned on every request. Lists are bound as one array (`= ANY($n)`), so the texts come
+//! from a bounded set of shapes and the cache of each connection stays small. SQLite binds
+//! each value of a list (`IN (?, ?, …)`) and prepares the statement on every request.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{Array, Date, Text, Timestamp, Untyped};
 
 use crate::error::DbResult;
 use crate::DbConn;
@@ -12,34 +20,41 @@ use crate::DbConn;
 /// A value bound into a statement.
 pub(crate) enum Bind {
     Text(String),
+    /// A list, on PostgreSQL (SQLite binds each value).
+    Texts(Vec<String>),
     Date(NaiveDate),
     Time(NaiveDateTime),
-    Int(i64),
 }
 
 pub(crate) struct Query {
-    sql: String,
+    /// The text before each value and after the last: one more than `binds`.
+    sql: Vec<String>,
     binds: Vec<Bind>,
     pg: bool,
+    /// The rows asked for by [`Query::limit`].
+    limit: Option<usize>,
 }
 
 impl Query {
     pub(crate) fn new(conn: &DbConn, select: &str) -> Query {
-        Query { sql: select.to_owned(), binds: Vec::new(), pg: conn.backend() == crate::Backend::Postgres }
+        Query {
+            sql: vec![select.to_owned()],
+            binds: Vec::new(),
+            pg: conn.backend() == crate::Backend::Postgres,
+            limit: None,
+        }
     }
 
     pub(crate) fn push(&mut self, sql: &str) -> &mut Self {
-        self.sql.push_str(sql);
+        if let Some(last) = self.sql.last_mut() {
+            last.push_str(sql);
+        }
         self
     }
 
     pub(crate) fn bind(&mut self, b: Bind) -> &mut Self {
         self.binds.push(b);
-        if self.pg {
-            self.sql.push_str(&format!("${}", self.binds.len()));
-        } else {
-            self.sql.push('?');
-        }
+        self.sql.push(String::new());
         self
     }
 
@@ -47,8 +62,7 @@ impl Query {
     /// needs the table row as well to a covering key that does not.
     pub(crate) fn index_hint(&mut self, index: &str) -> &mut Self {
         if !self.pg {
-            self.sql.push_str(" INDEXED BY ");
-            self.sql.push_str(index);
+            self.push(" INDEXED BY ").push(index);
         }
         self
     }
@@ -57,12 +71,16 @@ impl Query {
         self.bind(Bind::Text(v.to_owned()))
     }
 
-    /// `(?, ?, …)` of `values`; `(NULL)`, which nothing is in, for none.
-    pub(crate) fn list(&mut self, values: &[String]) -> &mut Self {
-        if values.is_empty() {
-            return self.push("(NULL)");
+    /// ` IN (?, ?, …)` of `values` (` IN (NULL)`, which nothing is in, for none) on SQLite;
+    /// ` = ANY($n)` of them as one array on PostgreSQL.
+    pub(crate) fn any(&mut self, values: &[String]) -> &mut Self {
+        if self.pg {
+            return self.push(" = ANY(").bind(Bind::Texts(values.to_vec())).push(")");
         }
-        self.push("(");
+        if values.is_empty() {
+            return self.push(" IN (NULL)");
+        }
+        self.push(" IN (");
         for (i, v) in values.iter().enumerate() {
             if i > 0 {
                 self.push(", ");
@@ -72,28 +90,76 @@ impl Query {
         self.push(")")
     }
 
+    /// ` LIMIT n`, `n` written into the text and at least `rows`; [`Query::load`] returns
+    /// `rows` at most. PostgreSQL plans a bound limit for a tenth of the table, so the
+    /// statement would be planned again for each request's values; written, its one plan
+    /// is kept. `n` is one of a few sizes, so the texts stay few.
+    pub(crate) fn limit(&mut self, rows: i64) -> &mut Self {
+        const SIZES: [i64; 6] = [2, 11, 21, 51, 101, 201];
+        let rows = rows.max(1);
+        let n = SIZES.into_iter().find(|&n| n >= rows).unwrap_or(rows);
+        self.limit = Some(rows as usize);
+        self.push(&format!(" LIMIT {n}"))
+    }
+
     pub(crate) fn load<T>(self, conn: &mut DbConn) -> DbResult<Vec<T>>
     where
-        T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<diesel::pg::Pg> + 'static,
+        T: QueryableByName<diesel::sqlite::Sqlite> + QueryableByName<Pg> + 'static,
     {
-        use diesel::sql_types::{BigInt, Date, Text, Timestamp};
-        macro_rules! run {
-            ($c:expr, $db:ty) => {{
-                let mut q = diesel::sql_query(self.sql).into_boxed::<$db>();
+        let limit = self.limit;
+        let mut rows = match conn {
+            DbConn::Sqlite(c) => {
+                let mut q = diesel::sql_query(self.sql.join("?")).into_boxed::<diesel::sqlite::Sqlite>();
                 for b in self.binds {
                     q = match b {
                         Bind::Text(v) => q.bind::<Text, _>(v),
+                        Bind::Texts(v) => {
+                            return Err(crate::DbError::Corrupt(format!("a list of {} bound as one value", v.len())))
+                        }
                         Bind::Date(v) => q.bind::<Date, _>(v),
                         Bind::Time(v) => q.bind::<Timestamp, _>(v),
-                        Bind::Int(v) => q.bind::<BigInt, _>(v),
                     };
                 }
-                q.load::<T>($c)?
-            }};
+                q.load::<T>(c)?
+            }
+            DbConn::Pg(c) => Prepared { sql: self.sql, binds: self.binds }.load::<T>(c)?,
+        };
+        if let Some(n) = limit {
+            rows.truncate(n);
         }
-        Ok(match conn {
-            DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
-            DbConn::Pg(c) => run!(c, diesel::pg::Pg),
-        })
+        Ok(rows)
     }
 }
+
+/// A written statement Diesel's cache keeps by its text, on PostgreSQL.
+struct Prepared {
+    sql: Vec<String>,
+    binds: Vec<Bind>,
+}
+
+impl QueryId for Prepared {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::Query for Prepared {
+    type SqlType = Untyped;
+}
+
+impl QueryFragment<Pg> for Prepared {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        for (i, sql) in self.sql.iter().enumerate() {
+            out.push_sql(sql);
+            match self.binds.get(i) {
+                Some(Bind::Text(v)) => out.push_bind_param::<Text, _>(v)?,
+                Some(Bind::Texts(v)) => out.push_bind_param::<Array<Text>, _>(v)?,
+                Some(Bind::Date(v)) => out.push_bind_param::<Date, _>(v)?,
+                Some(Bind::Time(v)) => out.push_bind_param::<Timestamp, _>(v)?,
+                None => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<diesel::PgConnection> for Prepared {}
