@@ -341,6 +341,13 @@ fn declines_endings_lists_and_records(s: &TestServer) {
     assert_eq!(list("status=declined"), vec![second.clone()]);
     assert_eq!(list("status=active,completed"), vec![first.clone()]);
     assert_eq!(list("status=active&sector=health&area=SD-RN"), vec![first.clone()]);
+    // A whole country and a sector (the sector's partnerships walked beside the country's).
+    assert_eq!(list("area=SD&sector=health"), vec![first.clone()]);
+    assert_eq!(list("area=OM&sector=health"), Vec::<String>::new());
+    assert_eq!(list("area=SD,OM&sector=education"), vec![second.clone()]);
+    assert_eq!(list("area=SD-RN&sector=health,education"), vec![first.clone()]);
+    let one = s.get("/api/v1/partnerships?area=SD&sector=health&limit=1", Some(&t.admin)).expect(200);
+    assert_eq!((ids(&one), one.body["next_cursor"].clone()), (vec![first.clone()], Value::Null));
     let page = s.get("/api/v1/partnerships?limit=1", Some(&t.admin)).expect(200);
     assert_eq!(ids(&page), vec![second.clone()]);
     let next = page.body["next_cursor"].as_str().unwrap();
