@@ -566,7 +566,11 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> D
         );
         q.any(orgs).push(")");
     }
-    if let Some((first, rest)) = f.statuses.split_first() {
+    // In one order, so the order asked in does not make another statement.
+    let mut statuses = f.statuses.clone();
+    statuses.sort_by_key(|s| s.as_str());
+    statuses.dedup();
+    if let Some((first, rest)) = statuses.split_first() {
         q.push(" AND (");
         status(&mut q, *first, f.today);
         for s in rest {

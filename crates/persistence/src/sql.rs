@@ -5,8 +5,14 @@
 //! On PostgreSQL the statement is prepared once per connection and kept by its text, as
 //! Diesel keeps its own statements: written with `sql_query`, it would be parsed and
 //! planned on every request. Lists are bound as one array (`= ANY($n)`), so the texts come
-//! from a bounded set of shapes and the cache of each connection stays small. SQLite binds
-//! each value of a list (`IN (?, ?, …)`) and prepares the statement on every request.
+//! from the shapes of the filters, not from their values. Each connection keeps the first
+//! [`KEPT`] texts this process meets; one met after them is planned for each request, so no
+//! sequence of requests grows a connection's statements without bound. SQLite binds each
+//! value of a list (`IN (?, ?, …)`) and prepares the statement on every request.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Mutex, OnceLock};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::pg::Pg;
@@ -93,11 +99,12 @@ impl Query {
     /// ` LIMIT n`, `n` written into the text and at least `rows`; [`Query::load`] returns
     /// `rows` at most. PostgreSQL plans a bound limit for a tenth of the table, so the
     /// statement would be planned again for each request's values; written, its one plan
-    /// is kept. `n` is one of a few sizes, so the texts stay few.
+    /// is kept. There `n` is one of a few sizes, so the texts stay few; SQLite, which
+    /// prepares every statement anew, reads `rows`.
     pub(crate) fn limit(&mut self, rows: i64) -> &mut Self {
         const SIZES: [i64; 6] = [2, 11, 21, 51, 101, 201];
         let rows = rows.max(1);
-        let n = SIZES.into_iter().find(|&n| n >= rows).unwrap_or(rows);
+        let n = if self.pg { SIZES.into_iter().find(|&n| n >= rows).unwrap_or(rows) } else { rows };
         self.limit = Some(rows as usize);
         self.push(&format!(" LIMIT {n}"))
     }
@@ -122,7 +129,7 @@ impl Query {
                 }
                 q.load::<T>(c)?
             }
-            DbConn::Pg(c) => Prepared { sql: self.sql, binds: self.binds }.load::<T>(c)?,
+            DbConn::Pg(c) => Prepared { kept: kept(&self.sql), sql: self.sql, binds: self.binds }.load::<T>(c)?,
         };
         if let Some(n) = limit {
             rows.truncate(n);
@@ -131,8 +138,24 @@ impl Query {
     }
 }
 
-/// A written statement Diesel's cache keeps by its text, on PostgreSQL.
+/// How many statement texts each PostgreSQL connection keeps prepared: every shape the
+/// dashboard and the usual filters make fits with room to spare.
+const KEPT: usize = 256;
+
+/// Whether the text of `sql` is one of the first [`KEPT`] this process met (the same for
+/// every connection, so each keeps those at most).
+fn kept(sql: &[String]) -> bool {
+    static TEXTS: OnceLock<Mutex<HashSet<u64>>> = OnceLock::new();
+    let mut h = DefaultHasher::new();
+    sql.hash(&mut h);
+    let text = h.finish();
+    let mut texts = TEXTS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    texts.contains(&text) || (texts.len() < KEPT && texts.insert(text))
+}
+
+/// A written statement Diesel's cache keeps by its text, on PostgreSQL, when `kept`.
 struct Prepared {
+    kept: bool,
     sql: Vec<String>,
     binds: Vec<Bind>,
 }
@@ -148,6 +171,9 @@ impl diesel::query_builder::Query for Prepared {
 
 impl QueryFragment<Pg> for Prepared {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        if !self.kept {
+            out.unsafe_to_cache_prepared();
+        }
         for (i, sql) in self.sql.iter().enumerate() {
             out.push_sql(sql);
             match self.binds.get(i) {
@@ -163,3 +189,17 @@ impl QueryFragment<Pg> for Prepared {
 }
 
 impl RunQueryDsl<diesel::PgConnection> for Prepared {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_keeps_the_first_texts_it_meets_and_no_more() {
+        let text = |i: usize| vec![format!("SELECT {i} FROM kept_test WHERE x = "), String::new()];
+        let first = (0..=KEPT).find(|&i| kept(&text(i))).expect("room for one text at least");
+        let refused = (first..=first + KEPT).find(|&i| !kept(&text(i))).expect("a text past the limit");
+        assert!(kept(&text(first)), "a kept text stays kept");
+        assert!(!kept(&text(refused)), "a refused text stays refused");
+    }
+}
