@@ -187,6 +187,8 @@ test("a partnership proposed by one organization is confirmed by the other two a
   // All its partnerships: the coordination screens, filtered by the organization.
   await amal.click("#org-partnerships-all");
   await amal.locator("#org-filter").waitFor();
+  // The filter shows at once, the list once it has loaded.
+  await amal.locator("#partnerships .partnership-card").first().waitFor();
   assert.equal(await amal.locator("#partnerships .partnership-card").count(), 1);
   await shot(amal, "partnerships");
   await amal.click("#lang-switch");
