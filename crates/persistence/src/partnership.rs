@@ -336,8 +336,9 @@ pub fn party_summaries(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    // Both sides from covering keys on SQLite, so a page's hundred-odd parties and their
-    // names are read from compact keys that stay cached, not from rows spread over tables.
+    // Both sides from covering keys (named on SQLite, whose planner prefers the unique
+    // ones), so a page's hundred-odd parties and their names are read from compact keys
+    // that stay cached, not from rows spread over tables.
     let mut q = Query::new(
         conn,
         "SELECT pp.partnership_id, pp.organization_id, o.name_ar, o.name_en, pp.role, pp.state \
@@ -469,7 +470,8 @@ struct Walk<'a> {
 /// PostgreSQL, which then walks its key beside the driving one in partnership order (a
 /// merge), where a probe for each row walked would read the partnership first; the others
 /// are probes (`EXISTS`).
-fn from(q: &mut Query, pg: bool, w: &Walk, joins: &str) -> &'static str {
+fn from(q: &mut Query, w: &Walk, joins: &str) -> &'static str {
+    let pg = q.pg();
     let key = match w.drive {
         Some((table, _, _)) => {
             q.push(&format!(" FROM {table} d JOIN partnerships p ON p.id = d.partnership_id"));
@@ -536,7 +538,6 @@ fn status(q: &mut Query, s: PartnershipStatus, today: NaiveDate) {
 /// one: all of its few). Without such a link it walks the partnerships themselves. Other
 /// links are checked as [`from`] says, the inbox's few partnerships are looked up by id.
 pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> DbResult<Vec<SummaryRow>> {
-    let pg = conn.backend() == crate::Backend::Postgres;
     let mut q = Query::new(
         conn,
         "SELECT p.id, p.title_ar, p.title_en, p.kind, p.starts_on, p.ends_on, p.stage, p.confirmed_at, \
@@ -554,7 +555,7 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> D
     } else {
         None
     };
-    let key = from(&mut q, pg, &Walk { drive, areas, sectors }, "");
+    let key = from(&mut q, &Walk { drive, areas, sectors }, "");
     if let Some(a) = after {
         q.push(&format!(" AND {key} < ")).text(a);
     }
@@ -647,7 +648,6 @@ pub fn graph_parties(
         #[diesel(sql_type = diesel::sql_types::Text)]
         organization_id: OrganizationId,
     }
-    let pg = conn.backend() == crate::Backend::Postgres;
     let mut q = Query::new(conn, "SELECT pp.partnership_id, pp.organization_id");
     let walk = match (areas, sectors) {
         ([area], _) => Walk { drive: Some(("partnership_areas", "area_id", area.as_str())), areas: &[], sectors },
@@ -656,7 +656,7 @@ pub fn graph_parties(
         }
         _ => Walk { drive: None, areas, sectors },
     };
-    from(&mut q, pg, &walk, " JOIN partnership_parties pp ON pp.partnership_id = p.id");
+    from(&mut q, &walk, " JOIN partnership_parties pp ON pp.partnership_id = p.id");
     q.push(" AND p.public = TRUE AND p.stage = ").text(PartnershipStatus::Confirmed.as_str());
     Ok(q.load::<Row>(conn)?.into_iter().map(|r| (r.partnership_id, r.organization_id)).collect())
 }
@@ -664,9 +664,8 @@ pub fn graph_parties(
 /// An organization's Arabic and English names.
 pub type Names = (Option<String>, Option<String>);
 
-/// Names of organizations, by id. On SQLite they are read from the `organizations_names`
-/// key rather than the rows (with their descriptions and search text): a graph names 300
-/// organizations.
+/// Names of organizations, by id, read from the `organizations_names` key rather than the
+/// rows (with their descriptions and search text): a graph names 300 organizations.
 pub fn names_of(conn: &mut DbConn, ids: &[OrganizationId]) -> DbResult<HashMap<OrganizationId, Names>> {
     #[derive(QueryableByName)]
     struct Row {
@@ -687,7 +686,6 @@ pub fn names_of(conn: &mut DbConn, ids: &[OrganizationId]) -> DbResult<HashMap<O
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    // The names from a covering key on SQLite (see `party_summaries`).
     let mut q = Query::new(conn, "SELECT o.id, o.name_ar, o.name_en FROM organizations o");
     q.index_hint("organizations_names").push(" WHERE o.id").any(&ids);
     let rows: Vec<Row> = q.load(conn)?;

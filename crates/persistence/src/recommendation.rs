@@ -373,9 +373,8 @@ pub struct SummaryRow {
 const SUMMARY: &str = "SELECT r.id, r.code, r.network_id, r.meeting_id, r.text_ar, r.text_en, r.priority, r.status, \
                        r.due_on, r.progress, r.last_activity_at, r.updated_at";
 
-/// Summaries of `rows` with their addressees, named: one statement reads both, on SQLite
-/// from covering keys (the parts' `recommendation_parts_of`, the names'
-/// `organizations_names`).
+/// Summaries of `rows` with their addressees, named: one statement reads both from
+/// covering keys (the parts' `recommendation_parts_of`, the names' `organizations_names`).
 pub fn summaries(conn: &mut DbConn, rows: Vec<SummaryRow>, today: NaiveDate) -> DbResult<Vec<RecommendationSummary>> {
     #[derive(QueryableByName)]
     struct Row {

@@ -73,6 +73,11 @@ impl Query {
         self
     }
 
+    /// Whether the statement is for PostgreSQL (arrays, joins its planner merges).
+    pub(crate) fn pg(&self) -> bool {
+        self.pg
+    }
+
     pub(crate) fn text(&mut self, v: &str) -> &mut Self {
         self.bind(Bind::Text(v.to_owned()))
     }
@@ -120,8 +125,10 @@ impl Query {
                 for b in self.binds {
                     q = match b {
                         Bind::Text(v) => q.bind::<Text, _>(v),
-                        Bind::Texts(v) => {
-                            return Err(crate::DbError::Corrupt(format!("a list of {} bound as one value", v.len())))
+                        Bind::Texts(_) => {
+                            // `any` binds each value on SQLite: a statement built wrong.
+                            let e = "a list bound as one value on SQLite";
+                            return Err(diesel::result::Error::QueryBuilderError(e.into()).into());
                         }
                         Bind::Date(v) => q.bind::<Date, _>(v),
                         Bind::Time(v) => q.bind::<Timestamp, _>(v),
