@@ -51,12 +51,14 @@ pub fn build_state(cfg: &Config) -> anyhow::Result<AppState> {
     // PostgreSQL they start off and follow the change listener.
     let org_cache = (cfg.org_cache_entries > 0).then(|| Arc::new(OrgCache::new(cfg.org_cache_entries)));
     let session_cache = Arc::new(SessionCache::new(10_000));
+    let names = Arc::new(tashbeek_app::names::Cache::default());
     if pool.backend() == Backend::Postgres {
         if let Some(c) = &org_cache {
             c.set_enabled(false);
         }
         session_cache.set_enabled(false);
-        listen_for_changes(&cfg.database_url, org_cache.as_ref(), &session_cache)?;
+        names.set_enabled(false);
+        listen_for_changes(&cfg.database_url, org_cache.as_ref(), &session_cache, &names)?;
     }
     let session_cache = Some(session_cache);
     let files = open_documents(cfg)?;
@@ -67,6 +69,7 @@ pub fn build_state(cfg: &Config) -> anyhow::Result<AppState> {
         settings: Arc::new(cfg.settings()),
         org_cache,
         session_cache,
+        names,
         graph_cache: Arc::default(),
         files,
     })
@@ -207,13 +210,19 @@ pub fn sweep_documents(state: &AppState) -> anyhow::Result<()> {
 
 /// Keeps this instance's caches in step with changes committed by any instance on the
 /// same PostgreSQL database; the listener ends when the caches are dropped.
-fn listen_for_changes(url: &str, orgs: Option<&Arc<OrgCache>>, sessions: &Arc<SessionCache>) -> anyhow::Result<()> {
+fn listen_for_changes(
+    url: &str,
+    orgs: Option<&Arc<OrgCache>>,
+    sessions: &Arc<SessionCache>,
+    names: &Arc<tashbeek_app::names::Cache>,
+) -> anyhow::Result<()> {
     use tashbeek_persistence::changes::{listen, Heard};
     let orgs = orgs.map(Arc::downgrade);
     let sessions = Arc::downgrade(sessions);
+    let names = Arc::downgrade(names);
     listen(url.to_owned(), move |heard| {
-        // Either cache gone: the server is gone, and so is the need to listen.
-        let Some(sessions) = sessions.upgrade() else { return false };
+        // Any cache gone: the server is gone, and so is the need to listen.
+        let (Some(sessions), Some(names)) = (sessions.upgrade(), names.upgrade()) else { return false };
         let orgs = orgs.as_ref().map(std::sync::Weak::upgrade);
         if matches!(orgs, Some(None)) {
             return false;
@@ -226,11 +235,13 @@ fn listen_for_changes(url: &str, orgs: Option<&Arc<OrgCache>>, sessions: &Arc<Se
                     tracing::warn!("lost the change listener's link: caches off until it is back");
                 }
                 sessions.set_enabled(on);
+                names.set_enabled(on);
                 if let Some(c) = orgs {
                     c.set_enabled(on);
                 }
             }
             Heard::Organization(id) => {
+                names.forget(&id);
                 if let Some(c) = orgs {
                     c.invalidate(&id);
                 }

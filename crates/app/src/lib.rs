@@ -21,6 +21,7 @@ pub mod mail;
 pub mod meeting;
 pub mod membership;
 pub mod minutes;
+pub mod names;
 pub mod network;
 pub mod notification;
 pub mod office;

@@ -352,8 +352,9 @@ pub struct ListQuery {
     pub after: Option<Cursor>,
 }
 
-/// Partnerships the caller may see, newest first, filtered.
-pub fn list(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<PartnershipSummary>> {
+/// Partnerships the caller may see, newest first, filtered; their parties named from
+/// `names`.
+pub fn list(ctx: &mut Ctx, names: &crate::names::Cache, q: &ListQuery) -> AppResult<Page<PartnershipSummary>> {
     let mut bad = ValidationErrors::default();
     let resolved = reference::resolve(ctx.conn, &q.sectors, &q.areas)?;
     if !resolved.unknown_sectors.is_empty() {
@@ -391,6 +392,14 @@ pub fn list(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<PartnershipSummary>>
     let page = Page::from_rows(rows, q.limit, |r| Cursor { k: String::new(), id: r.id.to_string() });
     let ids: Vec<PartnershipId> = page.items.iter().map(|r| r.id.clone()).collect();
     let mut parties = partnerships::party_summaries(ctx.conn, &ids)?;
+    let orgs: Vec<OrganizationId> = parties.values().flatten().map(|p| p.organization_id.clone()).collect();
+    let known = names.names(ctx.conn, &orgs)?;
+    for p in parties.values_mut().flatten() {
+        if let Some((ar, en)) = known.get(&p.organization_id) {
+            p.name_ar.clone_from(ar);
+            p.name_en.clone_from(en);
+        }
+    }
     let today = today(ctx);
     Ok(page.map(|r| {
         let p = parties.remove(&r.id).unwrap_or_default();

@@ -867,7 +867,16 @@ const SILENT_KEY: &str = "%Y-%m-%dT%H:%M:%S%.f";
 
 /// The board: recommendations the caller may see, filtered; newest first, except
 /// overdue ones (most overdue first) and stale ones (longest without activity first).
-pub fn list(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<RecommendationSummary>> {
+/// Addressees are named from `names`.
+pub fn list(ctx: &mut Ctx, names: &crate::names::Cache, q: &ListQuery) -> AppResult<Page<RecommendationSummary>> {
+    let page = board(ctx, q)?;
+    let today = today(ctx);
+    let items = recs::summaries(ctx.conn, page.items, today, |c, ids| names.names(c, ids))?;
+    Ok(Page { items, next_cursor: page.next_cursor })
+}
+
+/// The board's rows, unnamed (see [`list`]).
+pub(crate) fn board(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<recs::SummaryRow>> {
     let scope = scope_of(ctx)?;
     let resolved = reference::resolve(ctx.conn, &q.sectors, &q.areas)?;
     let mut bad = ValidationErrors::default();
@@ -923,13 +932,18 @@ pub fn list(ctx: &mut Ctx, q: &ListQuery) -> AppResult<Page<RecommendationSummar
             id: r.id.to_string(),
         },
     });
-    let next = page.next_cursor;
-    Ok(Page { items: recs::summaries(ctx.conn, page.items, today)?, next_cursor: next })
+    Ok(page)
 }
 
 /// What an organization owes: its open parts, soonest due first. Its members, platform
 /// administrators and observers see it.
-pub fn owed(ctx: &mut Ctx, org: &OrganizationId, limit: i64, after: Option<&Cursor>) -> AppResult<Page<OwedPart>> {
+pub fn owed(
+    ctx: &mut Ctx,
+    names: &crate::names::Cache,
+    org: &OrganizationId,
+    limit: i64,
+    after: Option<&Cursor>,
+) -> AppResult<Page<OwedPart>> {
     let c = ctx.caller()?.clone();
     load_visible(ctx, org, false)?;
     if !c.reads_all() && users::role_in(ctx.conn, &c.id, org)?.is_none() {
@@ -947,7 +961,7 @@ pub fn owed(ctx: &mut Ctx, org: &OrganizationId, limit: i64, after: Option<&Curs
         },
         None => None,
     };
-    let rows = recs::owed(ctx.conn, org, limit + 1, after, today(ctx))?;
+    let rows = recs::owed(ctx.conn, org, limit + 1, after, today(ctx), |c, ids| names.names(c, ids))?;
     let page = Page::from_rows(rows, limit, |(k, p)| Cursor { k: k.to_string(), id: p.recommendation.id.to_string() });
     Ok(page.map(|(_, p)| p))
 }

@@ -134,7 +134,7 @@ fn rows_for(ctx: &mut Ctx, q: &ListQuery) -> AppResult<(Vec<Row>, Vec<String>)> 
     q.limit = 200;
     let mut ids: Vec<RecommendationId> = vec![];
     loop {
-        let page = recommendation::list(ctx, &q)?;
+        let page = recommendation::board(ctx, &q)?;
         ids.extend(page.items.into_iter().map(|r| r.id));
         match page.next_cursor {
             Some(c) if ids.len() < MAX_SHEET_ROWS => q.after = Some(Cursor::decode(&c)?),

@@ -104,7 +104,8 @@ pub async fn list(
         after,
     };
     let env = state.env(viewer, &req);
-    let page = state.db(move |conn| Ok(app::read(conn, env, |ctx| partnership::list(ctx, &query))?)).await?;
+    let names = state.names.clone();
+    let page = state.db(move |conn| Ok(app::read(conn, env, |ctx| partnership::list(ctx, &names, &query))?)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

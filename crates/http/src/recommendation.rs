@@ -180,7 +180,8 @@ pub async fn list(
         after,
     };
     let env = state.env(Some(actor), &req);
-    let page = state.db(move |conn| Ok(app::read(conn, env, |ctx| recommendation::list(ctx, &query))?)).await?;
+    let names = state.names.clone();
+    let page = state.db(move |conn| Ok(app::read(conn, env, |ctx| recommendation::list(ctx, &names, &query))?)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -534,8 +535,9 @@ pub async fn owed(
     }
     let id = id.into_inner();
     let env = state.env(Some(actor), &req);
+    let names = state.names.clone();
     let page = state
-        .db(move |conn| Ok(app::read(conn, env, |ctx| recommendation::owed(ctx, &id, limit, after.as_ref()))?))
+        .db(move |conn| Ok(app::read(conn, env, |ctx| recommendation::owed(ctx, &names, &id, limit, after.as_ref()))?))
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }

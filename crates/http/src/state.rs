@@ -106,6 +106,8 @@ pub struct AppState {
     pub org_cache: Option<Arc<crate::cache::OrgCache>>,
     /// Who each live session belongs to, for signed-in reads.
     pub session_cache: Option<Arc<crate::cache::SessionCache>>,
+    /// Organizations' names for list items (see `tashbeek_app::names` for when it is safe).
+    pub names: Arc<tashbeek_app::names::Cache>,
     /// Partnership graph layouts, recomputed when the graph's generation moves.
     pub graph_cache: Arc<tashbeek_app::graph::Cache>,
     /// Uploaded documents' bytes.
@@ -161,5 +163,6 @@ impl AppState {
         if let Some(cache) = &self.org_cache {
             cache.invalidate(id);
         }
+        self.names.forget(id);
     }
 }

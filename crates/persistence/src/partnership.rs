@@ -313,7 +313,8 @@ pub fn parties(conn: &mut DbConn, id: &str) -> DbResult<Vec<Party>> {
     Ok(rows.into_iter().map(|(p, ar, en)| p.into_party((ar, en))).collect())
 }
 
-/// The parties of each partnership in `ids`, for list items.
+/// The parties of each partnership in `ids`, for list items, without their names (list
+/// items take them from the process's names cache, `tashbeek_app::names`).
 pub fn party_summaries(
     conn: &mut DbConn,
     ids: &[PartnershipId],
@@ -324,10 +325,6 @@ pub fn party_summaries(
         partnership_id: PartnershipId,
         #[diesel(sql_type = diesel::sql_types::Text)]
         organization_id: OrganizationId,
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-        name_ar: Option<String>,
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-        name_en: Option<String>,
         #[diesel(sql_type = diesel::sql_types::Text)]
         role: PartyRole,
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -336,16 +333,11 @@ pub fn party_summaries(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    // Both sides from covering keys (named on SQLite, whose planner prefers the unique
-    // ones), so a page's hundred-odd parties and their names are read from compact keys
-    // that stay cached, not from rows spread over tables.
-    let mut q = Query::new(
-        conn,
-        "SELECT pp.partnership_id, pp.organization_id, o.name_ar, o.name_en, pp.role, pp.state \
-         FROM partnership_parties pp",
-    );
-    q.index_hint("partnership_parties_summary").push(" JOIN organizations o");
-    q.index_hint("organizations_names").push(" ON o.id = pp.organization_id WHERE pp.partnership_id");
+    // From a covering key (named on SQLite, whose planner prefers the unique one), so a
+    // page's hundred-odd parties are read from a compact key that stays cached.
+    let mut q =
+        Query::new(conn, "SELECT pp.partnership_id, pp.organization_id, pp.role, pp.state FROM partnership_parties pp");
+    q.index_hint("partnership_parties_summary").push(" WHERE pp.partnership_id");
     let ids: Vec<String> = ids.iter().map(|i| i.as_str().to_owned()).collect();
     q.any(&ids).push(" ORDER BY pp.partnership_id, pp.position");
     let rows: Vec<Row> = q.load(conn)?;
@@ -353,8 +345,8 @@ pub fn party_summaries(
     for r in rows {
         out.entry(r.partnership_id).or_default().push(PartySummary {
             organization_id: r.organization_id,
-            name_ar: r.name_ar,
-            name_en: r.name_en,
+            name_ar: None,
+            name_en: None,
             role: r.role,
             state: r.state,
         });
@@ -469,7 +461,8 @@ struct Walk<'a> {
 /// are checked before the partnership's row is read. A link of one value is joined on
 /// PostgreSQL, which then walks its key beside the driving one in partnership order (a
 /// merge), where a probe for each row walked would read the partnership first; the others
-/// are probes (`EXISTS`).
+/// are probes (`EXISTS`). Areas and sectors are written in as codes ([`Query::code`]): how
+/// many rows a code has decides between merging and probing.
 fn from(q: &mut Query, w: &Walk, joins: &str) -> &'static str {
     let pg = q.pg();
     let key = match w.drive {
@@ -488,11 +481,13 @@ fn from(q: &mut Query, w: &Walk, joins: &str) -> &'static str {
     for (table, column, values) in links {
         if joined(values) {
             q.push(&format!(" JOIN {table} ON {table}.partnership_id = {key} AND {table}.{column} = "));
-            q.text(&values[0]);
+            q.code(&values[0]);
         }
     }
     match w.drive {
-        Some((_, column, value)) => q.push(&format!(" WHERE d.{column} = ")).text(value),
+        // An organization is one of 100,000: its id is bound, its few rows planned alike.
+        Some(("partnership_parties", column, value)) => q.push(&format!(" WHERE d.{column} = ")).text(value),
+        Some((_, column, value)) => q.push(&format!(" WHERE d.{column} = ")).code(value),
         None => q.push(" WHERE 1 = 1"),
     };
     for (table, column, values) in links {

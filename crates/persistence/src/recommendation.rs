@@ -373,36 +373,33 @@ pub struct SummaryRow {
 const SUMMARY: &str = "SELECT r.id, r.code, r.network_id, r.meeting_id, r.text_ar, r.text_en, r.priority, r.status, \
                        r.due_on, r.progress, r.last_activity_at, r.updated_at";
 
-/// Summaries of `rows` with their addressees, named: one statement reads both from
-/// covering keys (the parts' `recommendation_parts_of`, the names' `organizations_names`).
-pub fn summaries(conn: &mut DbConn, rows: Vec<SummaryRow>, today: NaiveDate) -> DbResult<Vec<RecommendationSummary>> {
+/// Summaries of `rows` with their addressees (from the covering key
+/// `recommendation_parts_of`), named by `names` (the process's names cache, or
+/// [`crate::partnership::names_of`]).
+pub fn summaries(
+    conn: &mut DbConn,
+    rows: Vec<SummaryRow>,
+    today: NaiveDate,
+    names: impl FnOnce(&mut DbConn, &[OrganizationId]) -> DbResult<HashMap<OrganizationId, Names>>,
+) -> DbResult<Vec<RecommendationSummary>> {
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = diesel::sql_types::Text)]
         recommendation_id: RecommendationId,
         #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
         organization_id: Option<OrganizationId>,
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-        name_ar: Option<String>,
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-        name_en: Option<String>,
     }
     let mut by_rec: HashMap<RecommendationId, Vec<Addressee>> = HashMap::new();
     if !rows.is_empty() {
         let ids: Vec<String> = rows.iter().map(|r| r.id.as_str().to_owned()).collect();
-        let mut q = Query::new(
-            conn,
-            "SELECT d.recommendation_id, d.organization_id, o.name_ar, o.name_en FROM recommendation_parts d",
-        );
-        q.index_hint("recommendation_parts_of").push(" LEFT JOIN organizations o");
-        q.index_hint("organizations_names").push(" ON o.id = d.organization_id WHERE d.recommendation_id");
+        let mut q = Query::new(conn, "SELECT d.recommendation_id, d.organization_id FROM recommendation_parts d");
+        q.index_hint("recommendation_parts_of").push(" WHERE d.recommendation_id");
         q.any(&ids).push(" ORDER BY d.recommendation_id, d.position");
-        for r in q.load::<Row>(conn)? {
-            by_rec.entry(r.recommendation_id).or_default().push(Addressee {
-                organization_id: r.organization_id,
-                name_ar: r.name_ar,
-                name_en: r.name_en,
-            });
+        let parts = q.load::<Row>(conn)?;
+        let orgs: Vec<OrganizationId> = parts.iter().filter_map(|r| r.organization_id.clone()).collect();
+        let known = if orgs.is_empty() { HashMap::new() } else { names(conn, &orgs)? };
+        for r in parts {
+            by_rec.entry(r.recommendation_id).or_default().push(addressee(r.organization_id, &known));
         }
     }
     Ok(rows
@@ -501,7 +498,8 @@ pub enum After<'a> {
 /// meeting's, the addressee's parts or the network's (few rows, sorted when the order is
 /// not theirs), the open recommendations by due date or by last activity, one area's or
 /// one sector's links, or one status; without any, the recommendations themselves. Every
-/// other condition is checked along the walk, by key.
+/// other condition is checked along the walk, by key. The area, sector or status walked is
+/// written in as a code ([`Query::code`]): how many rows it has decides the plan.
 pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<After>) -> DbResult<Vec<SummaryRow>> {
     let mut q = Query::new(conn, SUMMARY);
     let (mut areas, mut sectors, mut statuses) = (f.areas.as_slice(), f.sectors.as_slice(), f.statuses.as_slice());
@@ -535,7 +533,7 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<After>) -> 
     } else if let [area] = areas {
         key = "d.recommendation_id";
         q.push(" FROM recommendation_areas d JOIN recommendations r ON r.id = d.recommendation_id WHERE d.area_id = ")
-            .text(area);
+            .code(area);
         areas = &[];
     } else if let [sector] = sectors {
         key = "d.recommendation_id";
@@ -543,11 +541,11 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<After>) -> 
             " FROM recommendation_sectors d JOIN recommendations r ON r.id = d.recommendation_id \
              WHERE d.sector_code = ",
         )
-        .text(sector);
+        .code(sector);
         sectors = &[];
     } else if let [status] = statuses {
         key = "r.id";
-        q.push(" FROM recommendations r WHERE r.status = ").text(status.as_str());
+        q.push(" FROM recommendations r WHERE r.status = ").code(status.as_str());
         statuses = &[];
     } else {
         key = "r.id";
@@ -683,6 +681,7 @@ pub fn owed(
     limit: i64,
     after: Option<(NaiveDate, &str)>,
     today: NaiveDate,
+    names: impl FnOnce(&mut DbConn, &[OrganizationId]) -> DbResult<HashMap<OrganizationId, Names>>,
 ) -> DbResult<Vec<(NaiveDate, OwedPart)>> {
     let never = NaiveDate::MAX.min(NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX));
     let due_key = "COALESCE(r.due_on, '9999-12-31')";
@@ -706,7 +705,7 @@ pub fn owed(
     let keys: Vec<NaiveDate> = rows.iter().map(|r| r.summary.due_on.unwrap_or(never)).collect();
     let parts: Vec<_> =
         rows.iter().map(|r| (r.part_id.clone(), r.part_state, r.part_progress, r.part_update_at)).collect();
-    let summaries = summaries(conn, rows.into_iter().map(|r| r.summary).collect(), today)?;
+    let summaries = summaries(conn, rows.into_iter().map(|r| r.summary).collect(), today, names)?;
     Ok(keys
         .into_iter()
         .zip(parts)

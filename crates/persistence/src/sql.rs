@@ -5,10 +5,12 @@
 //! On PostgreSQL the statement is prepared once per connection and kept by its text, as
 //! Diesel keeps its own statements: written with `sql_query`, it would be parsed and
 //! planned on every request. Lists are bound as one array (`= ANY($n)`), so the texts come
-//! from the shapes of the filters, not from their values. Each connection keeps the first
-//! [`KEPT`] texts this process meets; one met after them is planned for each request, so no
-//! sequence of requests grows a connection's statements without bound. SQLite binds each
-//! value of a list (`IN (?, ?, …)`) and prepares the statement on every request.
+//! from the shapes of the filters, not from their values, except for the reference codes
+//! that decide a plan ([`Query::code`]). Each connection keeps the first [`KEPT`] texts
+//! this process meets, and the first [`KEPT_CODED`] with codes written in; one met after
+//! them is planned for each request, so no sequence of requests grows a connection's
+//! statements without bound. SQLite binds each value of a list (`IN (?, ?, …)`) and
+//! prepares the statement on every request.
 
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -37,6 +39,8 @@ pub(crate) struct Query {
     sql: Vec<String>,
     binds: Vec<Bind>,
     pg: bool,
+    /// Whether [`Query::code`] wrote a value into the text.
+    coded: bool,
     /// The rows asked for by [`Query::limit`].
     limit: Option<usize>,
 }
@@ -47,6 +51,7 @@ impl Query {
             sql: vec![select.to_owned()],
             binds: Vec::new(),
             pg: conn.backend() == crate::Backend::Postgres,
+            coded: false,
             limit: None,
         }
     }
@@ -80,6 +85,23 @@ impl Query {
 
     pub(crate) fn text(&mut self, v: &str) -> &mut Self {
         self.bind(Bind::Text(v.to_owned()))
+    }
+
+    /// A reference code (an area id, a sector code) whose rows decide the plan: written
+    /// into the text on PostgreSQL, which plans the statement for that code once and keeps
+    /// the plan. Bound, the statement would be planned again on every request, because one
+    /// plan for every code (a merge for a dense area) is slow for some (a rare one). A value
+    /// that is not a plain code is bound, so nothing but letters, digits, `-`, `_` and `.`
+    /// is ever written.
+    pub(crate) fn code(&mut self, v: &str) -> &mut Self {
+        let plain = !v.is_empty()
+            && v.len() <= 64
+            && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if self.pg && plain {
+            self.coded = true;
+            return self.push("'").push(v).push("'");
+        }
+        self.text(v)
     }
 
     /// ` IN (?, ?, …)` of `values` (` IN (NULL)`, which nothing is in, for none) on SQLite;
@@ -136,7 +158,9 @@ impl Query {
                 }
                 q.load::<T>(c)?
             }
-            DbConn::Pg(c) => Prepared { kept: kept(&self.sql), sql: self.sql, binds: self.binds }.load::<T>(c)?,
+            DbConn::Pg(c) => {
+                Prepared { kept: kept(&self.sql, self.coded), sql: self.sql, binds: self.binds }.load::<T>(c)?
+            }
         };
         if let Some(n) = limit {
             rows.truncate(n);
@@ -149,15 +173,22 @@ impl Query {
 /// dashboard and the usual filters make fits with room to spare.
 const KEPT: usize = 256;
 
-/// Whether the text of `sql` is one of the first [`KEPT`] this process met (the same for
-/// every connection, so each keeps those at most).
-fn kept(sql: &[String]) -> bool {
-    static TEXTS: OnceLock<Mutex<HashSet<u64>>> = OnceLock::new();
+/// How many texts with codes written in ([`Query::code`]) each connection keeps besides:
+/// a shape for each of a few hundred areas and sectors, counted apart so that codes never
+/// crowd out the shapes.
+const KEPT_CODED: usize = 512;
+
+/// Whether the text of `sql` is one of the first this process met ([`KEPT`], or
+/// [`KEPT_CODED`] when `coded`; the same for every connection, so each keeps those at
+/// most).
+fn kept(sql: &[String], coded: bool) -> bool {
+    static TEXTS: OnceLock<Mutex<[HashSet<u64>; 2]>> = OnceLock::new();
     let mut h = DefaultHasher::new();
     sql.hash(&mut h);
     let text = h.finish();
-    let mut texts = TEXTS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    texts.contains(&text) || (texts.len() < KEPT && texts.insert(text))
+    let mut sets = TEXTS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let (texts, room) = if coded { (&mut sets[1], KEPT_CODED) } else { (&mut sets[0], KEPT) };
+    texts.contains(&text) || (texts.len() < room && texts.insert(text))
 }
 
 /// A written statement Diesel's cache keeps by its text, on PostgreSQL, when `kept`.
@@ -203,10 +234,27 @@ mod tests {
 
     #[test]
     fn a_connection_keeps_the_first_texts_it_meets_and_no_more() {
-        let text = |i: usize| vec![format!("SELECT {i} FROM kept_test WHERE x = "), String::new()];
-        let first = (0..=KEPT).find(|&i| kept(&text(i))).expect("room for one text at least");
-        let refused = (first..=first + KEPT).find(|&i| !kept(&text(i))).expect("a text past the limit");
-        assert!(kept(&text(first)), "a kept text stays kept");
-        assert!(!kept(&text(refused)), "a refused text stays refused");
+        for (coded, room) in [(false, KEPT), (true, KEPT_CODED)] {
+            let text = |i: usize| vec![format!("SELECT {i} FROM kept_test WHERE x = "), String::new()];
+            let first = (0..=room).find(|&i| kept(&text(i), coded)).expect("room for one text at least");
+            let refused = (first..=first + room).find(|&i| !kept(&text(i), coded)).expect("a text past the limit");
+            assert!(kept(&text(first), coded), "a kept text stays kept");
+            assert!(!kept(&text(refused), coded), "a refused text stays refused");
+        }
+    }
+
+    #[test]
+    fn only_plain_codes_are_written_into_the_text() {
+        let written = |pg: bool, v: &str| {
+            let mut q = Query { sql: vec!["WHERE a = ".into()], binds: Vec::new(), pg, coded: false, limit: None };
+            q.code(v);
+            (q.sql.concat(), q.binds.len(), q.coded)
+        };
+        assert_eq!(written(true, "SD-RN"), ("WHERE a = 'SD-RN'".into(), 0, true));
+        assert_eq!(written(true, "health_2.0"), ("WHERE a = 'health_2.0'".into(), 0, true));
+        for v in ["x' OR '1'='1", "", "a b", "é", "a;", &"a".repeat(65)] {
+            assert_eq!(written(true, v), ("WHERE a = ".into(), 1, false), "{v:?} is bound");
+        }
+        assert_eq!(written(false, "SD-RN"), ("WHERE a = ".into(), 1, false), "SQLite binds");
     }
 }

@@ -36,6 +36,33 @@ fn instances_serve_each_others_changes() {
         .expect(200);
     assert_eq!(name(&a), "جمعية الصدى الجديد", "the instance that changed it, at once");
     soon("a renamed organization", || name(&b) == "جمعية الصدى الجديد");
+    // Lists name organizations from a cache of their own: a party renamed through A is
+    // named anew in B's partnership list.
+    let (lead, lead_org) = a.signup("lead@x.org", "جمعية الندى");
+    let (partner, partner_org) = a.signup("partner@x.org", "فريق النداء");
+    a.verify(&admin, &lead_org);
+    a.verify(&admin, &partner_org);
+    let proposal = serde_json::json!({
+        "title_ar": "شراكة بين جمعيتين", "kind": "resource_sharing",
+        "parties": [{"organization_id": lead_org, "role": "lead"}, {"organization_id": partner_org, "role": "supporting"}],
+        "proposed_by": lead_org,
+    });
+    let pid = a.post("/api/v1/partnerships", Some(&lead), proposal).expect(201).body["id"].as_str().unwrap().to_owned();
+    let answer = serde_json::json!({"answer": "confirmed", "terms_version": 1});
+    a.put(&format!("/api/v1/partnerships/{pid}/parties/{partner_org}"), Some(&partner), None, answer).expect(200);
+    let party_name = |s: &TestServer| {
+        let list = s.get("/api/v1/partnerships", None).expect(200);
+        let items = list.body["items"].as_array().unwrap().clone();
+        let item = items.iter().find(|i| i["id"] == pid.as_str()).expect("the partnership is public").clone();
+        item["parties"][0]["name_ar"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(party_name(&b), "جمعية الندى");
+    let lead_path = format!("/api/v1/organizations/{lead_org}");
+    let version = a.get(&lead_path, Some(&admin)).expect(200).body["version"].as_i64().unwrap();
+    a.put(&lead_path, Some(&admin), Some(&format!("\"{version}\"")), OrgBuilder::new("جمعية الندى الخيرية").body())
+        .expect(200);
+    assert_eq!(party_name(&a), "جمعية الندى الخيرية", "the instance that renamed it, at once");
+    soon("a renamed party", || party_name(&b) == "جمعية الندى الخيرية");
     // Archiving takes it out of the public view everywhere.
     a.delete(&path, Some(&admin)).expect(200);
     soon("an archived organization", || b.get(&path, None).status == 404);

@@ -132,6 +132,17 @@ fn a_partnership_is_confirmed_by_every_party_and_only_then_public(s: &TestServer
     assert!(public.body["parties"].as_array().unwrap().iter().all(|p| p["answered_at"].is_string()));
     assert!(public.body["confirmed_at"].is_string());
     assert_eq!(ids(&s.get("/api/v1/partnerships", None).expect(200)), vec![id.clone()]);
+    // Lists name the parties as they are named now: a renamed party at once.
+    let named = || {
+        let list = s.get("/api/v1/partnerships", None).expect(200);
+        list.body["items"][0]["parties"][1]["name_ar"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(named(), "منظمة نفير للتنمية");
+    let org_path = format!("/api/v1/organizations/{}", t.orgs[1]);
+    let version = s.get(&org_path, Some(&t.admin)).expect(200).body["version"].as_i64().unwrap();
+    let renamed = tashbeek_tests::OrgBuilder::new("منظمة نفير للتنمية المستدامة").body();
+    s.put(&org_path, Some(&t.admin), Some(&format!("\"{version}\"")), renamed).expect(200);
+    assert_eq!(named(), "منظمة نفير للتنمية المستدامة");
     // Now that the outsider sees it, answering for a party is a 403, not a 404.
     answer(s, &outsider, &id, &t.orgs[2], "declined", 1).problem(403, "forbidden");
     // Once every party confirmed, a party stops it by ending it with a reason, not by declining.
