@@ -175,10 +175,11 @@ pub async fn update(
     let id = id.into_inner();
     let env = state.env(Some(actor), &req);
     let changed = id.clone();
-    let org =
-        state.db(move |conn| Ok(app::write(conn, env, |ctx| organization::update(ctx, &id, &input, &expect))?)).await;
-    state.organization_changed(&changed);
-    let org = org?;
+    let org = state
+        .change_organization(&changed, move |conn| {
+            Ok(app::write(conn, env, |ctx| organization::update(ctx, &id, &input, &expect))?)
+        })
+        .await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
 }
 
@@ -190,9 +191,7 @@ async fn change(
     op: impl FnOnce(&mut tashbeek_app::Ctx, &OrganizationId) -> tashbeek_app::AppResult<Organization> + Send + 'static,
 ) -> ApiResult<HttpResponse> {
     let changed = id.clone();
-    let org = state.db(move |conn| Ok(app::write(conn, env, |ctx| op(ctx, &id))?)).await;
-    state.organization_changed(&changed);
-    let org = org?;
+    let org = state.change_organization(&changed, move |conn| Ok(app::write(conn, env, |ctx| op(ctx, &id))?)).await?;
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::of(org.version))).json(org))
 }
 

@@ -158,8 +158,26 @@ impl AppState {
         })
     }
 
-    /// Forgets a cached organization; call once a change to it has committed (or failed).
-    pub fn organization_changed(&self, id: &str) {
+    /// Runs `f`, a change to organization `id`, on the blocking pool, and there forgets what
+    /// the caches hold of it once the change has committed or failed: even when the request
+    /// is dropped meanwhile (its client gone), a committed change is never left unheard.
+    pub async fn change_organization<T, F>(&self, id: &str, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> ApiResult<T> + Send + 'static,
+    {
+        let state = self.clone();
+        let id = id.to_owned();
+        self.db(move |conn| {
+            let result = f(conn);
+            state.organization_changed(&id);
+            result
+        })
+        .await
+    }
+
+    /// Forgets a cached organization (its public record, its names).
+    fn organization_changed(&self, id: &str) {
         if let Some(cache) = &self.org_cache {
             cache.invalidate(id);
         }

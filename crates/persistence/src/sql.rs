@@ -173,9 +173,10 @@ impl Query {
 /// dashboard and the usual filters make fits with room to spare.
 const KEPT: usize = 256;
 
-/// How many texts with codes written in ([`Query::code`]) each connection keeps besides:
-/// a shape for each of a few hundred areas and sectors, counted apart so that codes never
-/// crowd out the shapes.
+/// How many texts with codes written in ([`Query::code`]) each connection keeps besides,
+/// counted apart so that codes never crowd out the shapes: the codes the usual requests
+/// walk (an area or a sector with a few filters). A text met once these are taken is
+/// planned for each request, as every list was before codes.
 const KEPT_CODED: usize = 512;
 
 /// Whether the text of `sql` is one of the first this process met ([`KEPT`], or
