@@ -447,11 +447,39 @@ pub struct Filter {
     pub today: NaiveDate,
 }
 
-/// What a list or the graph walks: the rows of a link (`table`, `column`, `value`), or
-/// else every partnership; and the areas and sectors each partnership must also have one
-/// of.
+/// The link a list or the graph walks, with the value asked for.
+#[derive(Clone, Copy)]
+enum Drive<'a> {
+    Organization(&'a str),
+    Area(&'a str),
+    Sector(&'a str),
+}
+
+impl Drive<'_> {
+    fn table(self) -> &'static str {
+        match self {
+            Drive::Organization(_) => "partnership_parties",
+            Drive::Area(_) => "partnership_areas",
+            Drive::Sector(_) => "partnership_sectors",
+        }
+    }
+
+    /// ` WHERE d.column = value`: an area or a sector written in as a code (how many rows
+    /// it has decides the plan); an organization, one of 100,000 with a few rows each,
+    /// bound.
+    fn filter(self, q: &mut Query) {
+        match self {
+            Drive::Organization(org) => q.push(" WHERE d.organization_id = ").text(org),
+            Drive::Area(area) => q.push(" WHERE d.area_id = ").code(area),
+            Drive::Sector(sector) => q.push(" WHERE d.sector_code = ").code(sector),
+        };
+    }
+}
+
+/// What a list or the graph walks: the rows of a link, or else every partnership; and the
+/// areas and sectors each partnership must also have one of.
 struct Walk<'a> {
-    drive: Option<(&'static str, &'static str, &'a str)>,
+    drive: Option<Drive<'a>>,
     areas: &'a [String],
     sectors: &'a [String],
 }
@@ -466,8 +494,8 @@ struct Walk<'a> {
 fn from(q: &mut Query, w: &Walk, joins: &str) -> &'static str {
     let pg = q.pg();
     let key = match w.drive {
-        Some((table, _, _)) => {
-            q.push(&format!(" FROM {table} d JOIN partnerships p ON p.id = d.partnership_id"));
+        Some(d) => {
+            q.push(&format!(" FROM {} d JOIN partnerships p ON p.id = d.partnership_id", d.table()));
             "d.partnership_id"
         }
         None => {
@@ -485,11 +513,11 @@ fn from(q: &mut Query, w: &Walk, joins: &str) -> &'static str {
         }
     }
     match w.drive {
-        // An organization is one of 100,000: its id is bound, its few rows planned alike.
-        Some(("partnership_parties", column, value)) => q.push(&format!(" WHERE d.{column} = ")).text(value),
-        Some((_, column, value)) => q.push(&format!(" WHERE d.{column} = ")).code(value),
-        None => q.push(" WHERE 1 = 1"),
-    };
+        Some(d) => d.filter(q),
+        None => {
+            q.push(" WHERE 1 = 1");
+        }
+    }
     for (table, column, values) in links {
         if !values.is_empty() && !joined(values) {
             q.push(&format!(" AND EXISTS (SELECT 1 FROM {table} x WHERE x.partnership_id = {key} AND x.{column}"));
@@ -540,13 +568,13 @@ pub fn list(conn: &mut DbConn, f: &Filter, limit: i64, after: Option<&str>) -> D
     );
     let (mut areas, mut sectors) = (f.areas.as_slice(), f.sectors.as_slice());
     let drive = if let Some(org) = &f.organization {
-        Some(("partnership_parties", "organization_id", org.as_str()))
+        Some(Drive::Organization(org.as_str()))
     } else if let ([area], false) = (areas, f.country_wide && matches!(sectors, [_])) {
         areas = &[];
-        Some(("partnership_areas", "area_id", area.as_str()))
+        Some(Drive::Area(area.as_str()))
     } else if let [sector] = sectors {
         sectors = &[];
-        Some(("partnership_sectors", "sector_code", sector.as_str()))
+        Some(Drive::Sector(sector.as_str()))
     } else {
         None
     };
@@ -645,10 +673,8 @@ pub fn graph_parties(
     }
     let mut q = Query::new(conn, "SELECT pp.partnership_id, pp.organization_id");
     let walk = match (areas, sectors) {
-        ([area], _) => Walk { drive: Some(("partnership_areas", "area_id", area.as_str())), areas: &[], sectors },
-        (_, [sector]) => {
-            Walk { drive: Some(("partnership_sectors", "sector_code", sector.as_str())), areas, sectors: &[] }
-        }
+        ([area], _) => Walk { drive: Some(Drive::Area(area.as_str())), areas: &[], sectors },
+        (_, [sector]) => Walk { drive: Some(Drive::Sector(sector.as_str())), areas, sectors: &[] },
         _ => Walk { drive: None, areas, sectors },
     };
     from(&mut q, &walk, " JOIN partnership_parties pp ON pp.partnership_id = p.id");
