@@ -12,13 +12,21 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 ARTIFACTS=${TASHBEEK_ARTIFACTS:-$ROOT/artifacts}
 mkdir -p "$ARTIFACTS"
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Each step's wall time is printed when the next begins and listed again at the end, so a slow
+# CI run shows where its minutes went.
+step_name=""; step_start=$SECONDS; step_times=()
+step() {
+  if [ -n "$step_name" ]; then step_times+=("$(printf '%5ds  %s' $((SECONDS - step_start)) "$step_name")"); fi
+  step_name="$*"; step_start=$SECONDS
+  printf '\n\033[1m==> %s\033[0m\n' "$*"
+}
 cleanup_cmds=()
 cleanup() { # last registered, first run
   local i; for ((i=${#cleanup_cmds[@]}-1; i>=0; i--)); do eval "${cleanup_cmds[$i]}" || true; done
 }
 trap cleanup EXIT
 
+step "Setup (what a fresh machine lacks)"
 scripts/setup.sh
 
 step "PostgreSQL"
@@ -86,11 +94,13 @@ psql "$TASHBEEK_TEST_DATABASE_URL" -qc "CREATE DATABASE $PGFUZZ_DB" >/dev/null
 cleanup_cmds+=("psql '$TASHBEEK_TEST_DATABASE_URL' -qc 'DROP DATABASE IF EXISTS $PGFUZZ_DB WITH (FORCE)' >/dev/null")
 fuzz postgres "${TASHBEEK_TEST_DATABASE_URL%/*}/$PGFUZZ_DB" 18182
 
-step "Dashboard: release build (wasm size) and browser tests in headless Chromium"
+step "Dashboard: release build (wasm size)"
 scripts/build-dashboard.sh | tee "$ARTIFACTS/dashboard-build.log"
 # The browser tests drive the binary with the dashboard compiled in, run from a directory
 # without one: the one-file install.
 cargo build --locked -p tashbeek --features embed-dashboard
+
+step "Browser tests in headless Chromium"
 rm -rf "$ARTIFACTS/screenshots"
 (cd tests/e2e && npm ci --silent --no-audit --no-fund && \
   TASHBEEK_ARTIFACTS="$ARTIFACTS" node --test --test-concurrency=1 i18n.test.mjs dashboard.test.mjs members.test.mjs networks.test.mjs meetings.test.mjs recommendations.test.mjs roadmap.test.mjs partnerships.test.mjs admin.test.mjs slow-network.test.mjs) 2>&1 \
@@ -101,6 +111,8 @@ step "Benchmark smoke run (bench/bench.py --smoke; the full run is in BENCHMARKS
 python3 bench/bench.py --smoke --binary target/debug/tashbeek --out "$ARTIFACTS/bench" | tail -n 32
 
 step "Summary"
+printf '%s\n' "${step_times[@]}"
+echo "whole run: $((SECONDS / 60)) min $((SECONDS % 60)) s"
 passed=$(grep -Eo '[0-9]+ passed' "$ARTIFACTS/cargo-test.log" | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '[0-9]+ failed' "$ARTIFACTS/cargo-test.log" | awk '{s+=$1} END {print s+0}')
 e2e_pass=$(awk '/^# pass/ {print $3}' "$ARTIFACTS/e2e.log")
