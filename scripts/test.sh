@@ -16,7 +16,10 @@ mkdir -p "$ARTIFACTS"
 # CI run shows where its minutes went.
 step_name=""; step_start=$SECONDS; step_times=()
 step() {
-  if [ -n "$step_name" ]; then step_times+=("$(printf '%5ds  %s' $((SECONDS - step_start)) "$step_name")"); fi
+  if [ -n "$step_name" ]; then
+    step_times+=("$(printf '%5ds  %s' $((SECONDS - step_start)) "$step_name")")
+    printf '(%s: %ds)\n' "$step_name" $((SECONDS - step_start))
+  fi
   step_name="$*"; step_start=$SECONDS
   printf '\n\033[1m==> %s\033[0m\n' "$*"
 }
