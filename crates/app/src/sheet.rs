@@ -352,10 +352,27 @@ struct Terms {
 }
 
 /// What applying a valid row does.
+/// What an import applies. `version` is the recommendation's version the row was checked
+/// against: the change expects it (a status change after an edit of the same file, the
+/// edit's), so a change another user commits meanwhile fails the import instead of being
+/// overwritten.
 enum Step {
-    Edit { id: RecommendationId, text: String, priority: Priority, due_on: Option<NaiveDate> },
-    Status { id: RecommendationId, change: StatusChange },
+    Edit { id: RecommendationId, version: i64, text: String, priority: Priority, due_on: Option<NaiveDate> },
+    Status { id: RecommendationId, version: i64, change: StatusChange },
     Progress { id: RecommendationId, part: tashbeek_domain::PartId, input: UpdateInput },
+}
+
+/// A recommendation changed by someone else between the file's check and its application
+/// (the same transaction, on PostgreSQL): nothing of the file is stored.
+fn changed_meanwhile(e: AppError) -> AppError {
+    match e {
+        AppError::VersionMismatch => AppError::conflict(
+            "changed_during_import",
+            "عُدّلت توصية في أثناء الاستيراد فلم يُحفظ شيء من الملف؛ صدّر الملف من جديد.",
+            "A recommendation changed while the file was being imported, so nothing was stored; export the file again.",
+        ),
+        e => e,
+    }
 }
 
 fn err(row: usize, col: usize, message: impl Into<String>) -> SheetError {
@@ -556,6 +573,7 @@ pub fn import(
                             n,
                             Step::Edit {
                                 id: rec.id.clone(),
+                                version: rec.version,
                                 text: terms.text.clone(),
                                 priority: terms.priority,
                                 due_on: terms.due_on,
@@ -568,6 +586,8 @@ pub fn import(
                             n,
                             Step::Status {
                                 id: rec.id.clone(),
+                                // An edit of the same row comes first and adds one.
+                                version: rec.version + i64::from(edits),
                                 change: StatusChange { status: terms.status, reason, review_on: None },
                             },
                         ));
@@ -664,7 +684,7 @@ pub fn import(
                 continue;
             }
             match step {
-                Step::Edit { id, text, priority, due_on } => {
+                Step::Edit { id, version, text, priority, due_on } => {
                     let row = recs::get(ctx.conn, &id)?;
                     let parts = recs::parts(ctx.conn, &id)?;
                     let mut input = recommendation::input_of(&row, &parts);
@@ -676,10 +696,11 @@ pub fn import(
                     input.priority = Some(priority);
                     input.due_on = due_on;
                     let input = input.validate()?;
-                    recommendation::edit(ctx, &id, &input, &Expect::Any)?;
+                    recommendation::edit(ctx, &id, &input, &Expect::OneOf(vec![version])).map_err(changed_meanwhile)?;
                 }
-                Step::Status { id, change } => {
-                    recommendation::set_status(ctx, &id, &change.validate()?, &Expect::Any)?;
+                Step::Status { id, version, change } => {
+                    recommendation::set_status(ctx, &id, &change.validate()?, &Expect::OneOf(vec![version]))
+                        .map_err(changed_meanwhile)?;
                 }
                 Step::Progress { id, part, input } => {
                     recommendation::report(ctx, &id, &part, &input)?;

@@ -649,6 +649,7 @@ pub struct ImportParams {
         (status = 400, description = "An invalid parameter", body = Problem, content_type = "application/problem+json"),
         (status = 401, response = NotSignedIn),
         (status = 403, description = "Observers do not import", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`changed_during_import`: a recommendation of the file changed while it was being applied; nothing was stored", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than the upload limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither XLSX nor CSV", body = Problem, content_type = "application/problem+json"),
     )

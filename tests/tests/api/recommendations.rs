@@ -634,4 +634,17 @@ fn a_spreadsheet_goes_out_and_comes_back(s: &TestServer) {
     )
     .problem(415, "unsupported_media_type");
     s.get("/api/v1/recommendations/export?format=pdf", Some(&f.a.1)).problem(400, "invalid_parameter");
+    // One row both edits a recommendation's terms and closes it: the status change expects
+    // the version the edit left, so both are stored.
+    let before = s.get(&format!("/api/v1/recommendations/{}", id_of(&recs[2])), Some(&f.admin)).expect(200).body;
+    let mut closing = read_csv(&export(&f.coordinator, "csv"));
+    let i = closing.iter().position(|r| r[0] == "S-3").unwrap();
+    closing[i][5] = "2027-06-30".into();
+    closing[i][2] = "تعذر تنفيذها".into();
+    closing[i][3] = "انتهى التمويل".into();
+    let report = upload(s, &f.coordinator, "dry_run=false", CSV, write_csv(&closing));
+    assert_eq!(report["applied"], true, "{report}");
+    let got = s.get(&format!("/api/v1/recommendations/{}", id_of(&recs[2])), Some(&f.admin)).expect(200).body;
+    assert_eq!((got["due_on"].as_str(), got["status"].as_str()), (Some("2027-06-30"), Some("not_implemented")));
+    assert_eq!(got["version"].as_i64(), before["version"].as_i64().map(|v| v + 2));
 }
