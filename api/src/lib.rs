@@ -156,17 +156,23 @@ pub fn notify_now(
         if claimed.is_empty() {
             return Ok(total);
         }
-        let mut failed = vec![];
+        let (mut done, mut failed) = (vec![], vec![]);
         for o in &claimed {
             match mailer.send(o) {
-                Ok(()) => {}
+                Ok(()) => done.push(o.id.clone()),
                 Err(e @ tashbeek_app::mail::MailError::Send { permanent: false, .. }) => {
                     tracing::warn!(error = %e, notification = %o.id, "could not e-mail a notification; will retry");
                     failed.push(o.id.clone());
                 }
-                Err(e) => tracing::warn!(error = %e, notification = %o.id, "dropped a notification e-mail"),
+                Err(e) => {
+                    tracing::warn!(error = %e, notification = %o.id, "dropped a notification e-mail");
+                    done.push(o.id.clone());
+                }
             }
         }
+        // Marked only now: an instance that dies while sending leaves claims that expire
+        // (`EMAIL_CLAIM_MINUTES`), and those e-mails go out from another round.
+        tashbeek_app::write(conn, env(), |ctx| notes::mark_mailed(ctx, &done))?;
         if !failed.is_empty() {
             // The server may be down: try again next round rather than now.
             tashbeek_app::write(conn, env(), |ctx| notes::unclaim_mail(ctx, &failed))?;

@@ -56,7 +56,7 @@ fn migrate_and_admin_create() {
     let (dir, url) = temp_db();
     let out = tashbeek(&["migrate"], &url, None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 22 migration(s) on sqlite"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("applied 23 migration(s) on sqlite"));
     let again = tashbeek(&["migrate"], &url, None);
     assert!(String::from_utf8_lossy(&again.stdout).contains("applied 0 migration(s)"));
 

@@ -1,8 +1,10 @@
 //! E-mail for notifications, when an SMTP server is configured (`TASHBEEK_SMTP_URL`). Each
-//! notification is claimed by one instance before it is sent (see
-//! `tashbeek_persistence::notification::claim_unsent`), so none goes out twice; a send that
-//! failed for a passing reason is given back and tried again on the next round, one refused
-//! for good (or not even a valid message) is dropped and logged.
+//! notification is claimed by one instance for a while before it is sent (see
+//! `tashbeek_persistence::notification::claim_unsent`), so live instances never send it
+//! twice, and marked e-mailed once the server took it; a send that failed for a passing
+//! reason is given back and tried again on the next round, one refused for good (or not even
+//! a valid message) is dropped and logged. An instance that dies mid-batch leaves claims
+//! that expire: those e-mails go out later, at worst twice, never not at all.
 
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{Message, SmtpTransport, Transport};

@@ -74,6 +74,12 @@ pub fn claim_mail(ctx: &mut Ctx, limit: i64) -> AppResult<Vec<notes::Outgoing>> 
     Ok(notes::claim_unsent(ctx.conn, limit, now)?)
 }
 
+/// Marks notifications e-mailed once the SMTP server took them (or refused them for good).
+pub fn mark_mailed(ctx: &mut Ctx, ids: &[NotificationId]) -> AppResult<()> {
+    let now = ctx.db_now();
+    Ok(notes::mark_emailed(ctx.conn, ids, now)?)
+}
+
 /// Gives back notifications whose e-mail could not be sent, for the next round.
 pub fn unclaim_mail(ctx: &mut Ctx, ids: &[NotificationId]) -> AppResult<()> {
     Ok(notes::unsend(ctx.conn, ids)?)

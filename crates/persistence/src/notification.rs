@@ -312,13 +312,22 @@ pub struct Outgoing {
     pub notification: Notification,
 }
 
-/// Claims up to `limit` notifications not yet e-mailed (marking them sent at `now`, skipping
-/// those another instance is claiming on PostgreSQL); a failed send gives them back with
-/// [`unsend`].
+/// How long a claim on a notification's e-mail holds: an instance that claimed it and died
+/// before sending leaves it to another instance after this long. Far longer than sending a
+/// batch takes, so a live sender is never raced.
+pub const EMAIL_CLAIM_MINUTES: i64 = 15;
+
+/// Claims up to `limit` notifications not yet e-mailed and not claimed by a live sender
+/// (skipping those another instance is claiming right now on PostgreSQL). The caller marks
+/// each one [`mark_emailed`] once sent, or gives it back with [`unsend`].
 pub fn claim_unsent(conn: &mut DbConn, limit: i64, now: NaiveDateTime) -> DbResult<Vec<Outgoing>> {
+    let expired = now - chrono::Duration::minutes(EMAIL_CLAIM_MINUTES);
+    let claimable = notifications::emailed_at
+        .is_null()
+        .and(notifications::email_claimed_at.is_null().or(notifications::email_claimed_at.lt(expired)));
     let ids: Vec<String> = match conn {
         DbConn::Pg(c) => notifications::table
-            .filter(notifications::emailed_at.is_null())
+            .filter(claimable)
             .order(notifications::id)
             .limit(limit)
             .select(notifications::id)
@@ -326,7 +335,7 @@ pub fn claim_unsent(conn: &mut DbConn, limit: i64, now: NaiveDateTime) -> DbResu
             .skip_locked()
             .load(c)?,
         DbConn::Sqlite(c) => notifications::table
-            .filter(notifications::emailed_at.is_null())
+            .filter(claimable)
             .order(notifications::id)
             .limit(limit)
             .select(notifications::id)
@@ -336,7 +345,7 @@ pub fn claim_unsent(conn: &mut DbConn, limit: i64, now: NaiveDateTime) -> DbResu
         return Ok(vec![]);
     }
     diesel::update(notifications::table.filter(notifications::id.eq_any(&ids)))
-        .set(notifications::emailed_at.eq(now))
+        .set(notifications::email_claimed_at.eq(now))
         .execute(conn)?;
     let rows: Vec<(ListRow, String, String)> = notifications::table
         .inner_join(recommendations::table)
@@ -353,10 +362,19 @@ pub fn claim_unsent(conn: &mut DbConn, limit: i64, now: NaiveDateTime) -> DbResu
         .collect())
 }
 
-/// Gives claimed notifications back to the mailer (their send failed).
+/// Marks claimed notifications e-mailed (sent, or refused for good): no instance sends them
+/// again.
+pub fn mark_emailed(conn: &mut DbConn, ids: &[NotificationId], now: NaiveDateTime) -> DbResult<()> {
+    diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))
+        .set(notifications::emailed_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Gives claimed notifications back to the mailer (their send failed for a passing reason).
 pub fn unsend(conn: &mut DbConn, ids: &[NotificationId]) -> DbResult<()> {
     diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))
-        .set(notifications::emailed_at.eq(None::<NaiveDateTime>))
+        .set(notifications::email_claimed_at.eq(None::<NaiveDateTime>))
         .execute(conn)?;
     Ok(())
 }

@@ -634,6 +634,7 @@ diesel::table! {
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
         emailed_at -> Nullable<Timestamp>,
+        email_claimed_at -> Nullable<Timestamp>,
     }
 }
 

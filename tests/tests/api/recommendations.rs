@@ -497,6 +497,27 @@ fn notifications_are_made_once_each_with_two_instances(s: &TestServer) {
     s.post("/api/v1/me/notifications/read-all", Some(&f.ministry.1), json!({})).expect(204);
     assert_eq!(unread(&f.ministry.1), 0);
     assert_eq!(unread(&f.a.1), 1);
+    // An instance claims a notification's e-mail and dies before sending it: the e-mail goes
+    // out from another round once the claim has expired, not never.
+    recommend("N-3", "2027-02-01", json!([{"organization_id": m}]));
+    let env = tashbeek_app::Env { caller: None, now: s.clock.now(), request_id: None };
+    let mut conn = s.state.pool.get().expect("connection");
+    let made = tashbeek_app::write(&mut conn, env.clone(), |ctx| tashbeek_app::notification::produce(ctx, true));
+    assert_eq!(made.expect("produce").0, 1);
+    let claimed = tashbeek_app::write(&mut conn, env, |ctx| tashbeek_app::notification::claim_mail(ctx, 50));
+    assert_eq!(claimed.expect("claim").len(), 1);
+    drop(conn);
+    assert_eq!(notify_on_both(s, &other, &mail), 0);
+    assert_eq!(sink.messages().len(), 6, "a live claim is left alone");
+    let later = s.clock.now() + chrono::Duration::minutes(tashbeek_persistence::notification::EMAIL_CLAIM_MINUTES + 1);
+    s.clock.set(later);
+    other.clock.set(later);
+    assert_eq!(notify_on_both(s, &other, &mail), 0);
+    let sent = sink.messages();
+    assert_eq!(sent.len(), 7, "the expired claim's e-mail is sent once");
+    assert!(sent[6].contains("N-3") && sent[6].contains("focal@ministry.example"), "{}", sent[6]);
+    assert_eq!(notify_on_both(s, &other, &mail), 0);
+    assert_eq!(sink.messages().len(), 7);
     drop(other);
 }
 
