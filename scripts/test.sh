@@ -17,8 +17,9 @@ mkdir -p "$ARTIFACTS"
 step_name=""; step_start=$SECONDS; step_times=()
 step() {
   if [ -n "$step_name" ]; then
-    step_times+=("$(printf '%5ds  %s' $((SECONDS - step_start)) "$step_name")")
-    printf '(%s: %ds)\n' "$step_name" $((SECONDS - step_start))
+    local took=$((SECONDS - step_start))
+    step_times+=("$(printf '%5ds  %s' "$took" "$step_name")")
+    printf '(%s: %ds)\n' "$step_name" "$took"
   fi
   step_name="$*"; step_start=$SECONDS
   printf '\n\033[1m==> %s\033[0m\n' "$*"

@@ -172,7 +172,9 @@ pub fn notify_now(
         }
         // Marked only now: an instance that dies while sending leaves claims that expire
         // (`EMAIL_CLAIM_MINUTES`), and those e-mails go out from another round.
-        tashbeek_app::write(conn, env(), |ctx| notes::mark_mailed(ctx, &done))?;
+        if !done.is_empty() {
+            tashbeek_app::write(conn, env(), |ctx| notes::mark_mailed(ctx, &done))?;
+        }
         if !failed.is_empty() {
             // The server may be down: try again next round rather than now.
             tashbeek_app::write(conn, env(), |ctx| notes::unclaim_mail(ctx, &failed))?;

@@ -351,11 +351,10 @@ struct Terms {
     due_on: Option<NaiveDate>,
 }
 
-/// What applying a valid row does.
-/// What an import applies. `version` is the recommendation's version the row was checked
-/// against: the change expects it (a status change after an edit of the same file, the
-/// edit's), so a change another user commits meanwhile fails the import instead of being
-/// overwritten.
+/// What applying a valid row does. `version` is the recommendation's version the row was
+/// checked against: the change expects it (a status change after the row's edit, the version
+/// the edit left), so a change another user commits meanwhile fails the import instead of
+/// being overwritten.
 enum Step {
     Edit { id: RecommendationId, version: i64, text: String, priority: Priority, due_on: Option<NaiveDate> },
     Status { id: RecommendationId, version: i64, change: StatusChange },
@@ -567,8 +566,7 @@ pub fn import(
                             continue;
                         }
                     }
-                    let edits = diffs.iter().any(|(f, _, _)| *f != "status");
-                    if edits {
+                    if edits_terms {
                         steps.push((
                             n,
                             Step::Edit {
@@ -586,8 +584,7 @@ pub fn import(
                             n,
                             Step::Status {
                                 id: rec.id.clone(),
-                                // An edit of the same row comes first and adds one.
-                                version: rec.version + i64::from(edits),
+                                version: rec.version,
                                 change: StatusChange { status: terms.status, reason, review_on: None },
                             },
                         ));
@@ -677,6 +674,8 @@ pub fn import(
         let bad_codes: std::collections::HashSet<&String> =
             rows.iter().filter(|(n, _)| bad_rows.contains(n)).map(|(_, r)| &r[CODE]).collect();
         let code_of: HashMap<usize, &String> = rows.iter().map(|(n, r)| (*n, &r[CODE])).collect();
+        // The version each edit left, which the row's status change then expects.
+        let mut edited: HashMap<RecommendationId, i64> = HashMap::new();
         for (n, step) in steps {
             let whole_recommendation = !matches!(step, Step::Progress { .. });
             if bad_rows.contains(&n) || (whole_recommendation && code_of.get(&n).is_some_and(|c| bad_codes.contains(c)))
@@ -696,9 +695,12 @@ pub fn import(
                     input.priority = Some(priority);
                     input.due_on = due_on;
                     let input = input.validate()?;
-                    recommendation::edit(ctx, &id, &input, &Expect::OneOf(vec![version])).map_err(changed_meanwhile)?;
+                    let after = recommendation::edit(ctx, &id, &input, &Expect::OneOf(vec![version]))
+                        .map_err(changed_meanwhile)?;
+                    edited.insert(id, after.version);
                 }
                 Step::Status { id, version, change } => {
+                    let version = edited.get(&id).copied().unwrap_or(version);
                     recommendation::set_status(ctx, &id, &change.validate()?, &Expect::OneOf(vec![version]))
                         .map_err(changed_meanwhile)?;
                 }
